@@ -1,0 +1,214 @@
+#include "core/check.h"
+#include "core/strategy.h"
+
+namespace tapedeck {
+
+Context::Context(const InstrumentTable& instruments, ContextDriver* driver, Money initial_cash)
+    : instruments_(&instruments),
+      driver_(driver),
+      portfolio_(instruments, initial_cash),
+      market_(instruments.size()) {}
+
+OrderId Context::Submit(OrderRequest request) {
+  request.id = OrderId(next_order_id_++);
+  OrderState state;
+  state.request = request;
+  state.sent_at = now_;
+  if (stopped_) {
+    // Nothing runs after the stop; the order stays pending forever and is not logged as sent.
+    state.status = OrderStatus::kRejected;
+    orders_.push_back(state);
+    return request.id;
+  }
+  orders_.push_back(state);
+  order_log_.push_back(OrderLogEntry{now_, false, request});
+  driver_->SendOrder(request, now_);
+  return request.id;
+}
+
+OrderId Context::BuyMarket(InstrumentId id, Qty qty) {
+  return Submit(OrderRequest{OrderId(), id, Side::kBuy, OrderType::kMarket, TimeInForce::kGtc,
+                             Price(), qty, false, false});
+}
+OrderId Context::SellMarket(InstrumentId id, Qty qty) {
+  return Submit(OrderRequest{OrderId(), id, Side::kSell, OrderType::kMarket, TimeInForce::kGtc,
+                             Price(), qty, false, false});
+}
+OrderId Context::BuyLimit(InstrumentId id, Price price, Qty qty) {
+  return Submit(OrderRequest{OrderId(), id, Side::kBuy, OrderType::kLimit, TimeInForce::kGtc,
+                             price, qty, false, false});
+}
+OrderId Context::SellLimit(InstrumentId id, Price price, Qty qty) {
+  return Submit(OrderRequest{OrderId(), id, Side::kSell, OrderType::kLimit, TimeInForce::kGtc,
+                             price, qty, false, false});
+}
+
+bool Context::Cancel(OrderId id) {
+  if (stopped_ || !id.valid() || id.value > orders_.size()) return false;
+  OrderState& s = orders_[id.value - 1];
+  if (IsTerminal(s.status) || s.cancel_requested) return false;
+  s.cancel_requested = true;
+  order_log_.push_back(OrderLogEntry{now_, true, s.request});
+  driver_->SendCancel(id, s.request.instrument, now_);
+  return true;
+}
+
+const OrderState* Context::order(OrderId id) const {
+  if (!id.valid() || id.value > orders_.size()) return nullptr;
+  return &orders_[id.value - 1];
+}
+
+std::vector<OrderId> Context::OpenOrders(InstrumentId id) const {
+  std::vector<OrderId> out;
+  for (const OrderState& s : orders_) {
+    if (s.request.instrument == id && !IsTerminal(s.status)) out.push_back(s.request.id);
+  }
+  return out;
+}
+
+std::optional<Price> Context::best_bid(InstrumentId id) const {
+  const MarketView& m = market_[id.value];
+  return m.has_bid ? std::optional<Price>(m.bid) : std::nullopt;
+}
+
+std::optional<Price> Context::best_ask(InstrumentId id) const {
+  const MarketView& m = market_[id.value];
+  return m.has_ask ? std::optional<Price>(m.ask) : std::nullopt;
+}
+
+uint64_t Context::SetTimer(Timestamp at, uint64_t tag) {
+  const uint64_t id = next_timer_id_++;
+  if (stopped_) return id;
+  driver_->ScheduleTimer(id, at < now_ ? now_ : at, tag);
+  return id;
+}
+
+void Context::Start(Strategy& s, Timestamp at) {
+  now_ = at;
+  s.OnStart(*this);
+}
+
+void Context::Stop(Strategy& s, Timestamp at) {
+  if (at > now_) now_ = at;
+  s.OnStop(*this);
+  stopped_ = true;
+}
+
+void Context::UpdateMarket(const Event& e) {
+  MarketView& m = market_[e.instrument.value];
+  switch (e.kind) {
+    case EventKind::kTrade:
+      m.last_trade = e.trade.price;
+      m.has_trade = true;
+      portfolio_.Mark(e.instrument, e.trade.price);
+      break;
+    case EventKind::kQuote:
+      m.bid = e.quote.bid;
+      m.bid_qty = e.quote.bid_qty;
+      m.ask = e.quote.ask;
+      m.ask_qty = e.quote.ask_qty;
+      m.has_bid = e.quote.bid_qty.raw > 0;
+      m.has_ask = e.quote.ask_qty.raw > 0;
+      break;
+    case EventKind::kBar:
+      m.last_bar = e.bar;
+      m.has_bar = true;
+      m.last_trade = e.bar.close;
+      m.has_trade = true;
+      portfolio_.Mark(e.instrument, e.bar.close);
+      break;
+    case EventKind::kMarkPrice:
+      m.mark = e.price.price;
+      m.has_mark = true;
+      break;
+    case EventKind::kIndexPrice:
+      m.index = e.price.price;
+      m.has_index = true;
+      break;
+    case EventKind::kFundingRate:
+      m.funding_rate = e.funding.rate;
+      m.next_funding = e.funding.funding_ts;
+      break;
+    case EventKind::kOpenInterest:
+      m.open_interest = e.open_interest.qty;
+      break;
+    default:
+      break;
+  }
+}
+
+void Context::UpdateOrder(const Event& e) {
+  const OrderId id = e.order.order_id;
+  TAPEDECK_CHECK(id.valid() && id.value <= orders_.size(),
+                 "Invariant: a venue response names an order this context sent");
+  OrderState& s = orders_[id.value - 1];
+  switch (e.kind) {
+    case EventKind::kOrderAck:
+      if (s.status == OrderStatus::kPendingNew) s.status = OrderStatus::kOpen;
+      break;
+    case EventKind::kOrderFill:
+      s.filled = s.filled + e.order.qty;
+      s.fees += e.order.fee;
+      s.status = s.filled >= s.request.qty ? OrderStatus::kFilled : OrderStatus::kPartiallyFilled;
+      portfolio_.ApplyFill(e.instrument, e.order.side, e.order.price, e.order.qty, e.order.fee);
+      fill_log_.push_back(FillLogEntry{e.local_time(), e.exchange_time(), id, e.instrument,
+                                       e.order.side, e.order.price, e.order.qty, e.order.fee,
+                                       e.order.liquidity});
+      break;
+    case EventKind::kOrderCancel:
+      if (!IsTerminal(s.status)) s.status = OrderStatus::kCancelled;
+      break;
+    case EventKind::kOrderReject:
+      // A rejected cancel leaves the order as it is; a rejected order is finished.
+      if (e.order.reason == RejectReason::kUnknownOrder) {
+        s.cancel_requested = false;
+      } else if (!IsTerminal(s.status)) {
+        s.status = OrderStatus::kRejected;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void Context::Deliver(Strategy& s, const Event& e) {
+  if (e.local_ts > now_.ns) now_ = Timestamp(e.local_ts);
+  switch (e.kind) {
+    case EventKind::kTrade:
+      UpdateMarket(e);
+      s.OnTrade(*this, e);
+      break;
+    case EventKind::kQuote:
+      UpdateMarket(e);
+      s.OnQuote(*this, e);
+      break;
+    case EventKind::kBookLevel:
+      UpdateMarket(e);
+      s.OnBookLevel(*this, e);
+      break;
+    case EventKind::kBar:
+      UpdateMarket(e);
+      s.OnBar(*this, e);
+      break;
+    case EventKind::kFundingRate:
+    case EventKind::kMarkPrice:
+    case EventKind::kIndexPrice:
+    case EventKind::kOpenInterest:
+    case EventKind::kLiquidation:
+      UpdateMarket(e);
+      s.OnReference(*this, e);
+      break;
+    case EventKind::kOrderAck:
+    case EventKind::kOrderFill:
+    case EventKind::kOrderCancel:
+    case EventKind::kOrderReject:
+      UpdateOrder(e);
+      s.OnOrderUpdate(*this, e);
+      break;
+    case EventKind::kTimer:
+      s.OnTimer(*this, e.timer.timer_id, e.timer.tag);
+      break;
+  }
+}
+
+}  // namespace tapedeck

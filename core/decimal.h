@@ -1,0 +1,46 @@
+// Exact conversion between decimal text and fixed-point integers, and the fixed-point arithmetic
+// that turns price x quantity into money. Text is converted once, at ingest; there is no double
+// round trip anywhere.
+#ifndef TAPEDECK_CORE_DECIMAL_H_
+#define TAPEDECK_CORE_DECIMAL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace tapedeck {
+
+inline constexpr int kMaxDecimalScale = 18;
+
+// 128-bit intermediates for price x quantity x multiplier products.
+__extension__ typedef __int128 Int128;
+
+// Parses decimal text ("-123.4500", "7", ".5", "+1.") into an integer count of 10^-scale units.
+// Exact: trailing zeros past the scale are accepted, any other digit past the scale is an error
+// (never a silent rounding), as are exponents, empty text, stray characters and int64 overflow.
+// The error message says what is wrong but not where; callers prefix file:line and field.
+absl::StatusOr<int64_t> ParseDecimal(std::string_view text, int scale);
+
+// Fast path for readers: the same rules as ParseDecimal, but reports failure as false and leaves
+// the reason to a later call of ParseDecimal (so the hot loop builds no Status).
+bool TryParseDecimal(std::string_view text, int scale, int64_t* out);
+
+// Parses a decimal integer (timestamps, ids). Same strictness as ParseDecimal with scale 0.
+absl::StatusOr<int64_t> ParseInt(std::string_view text);
+bool TryParseInt(std::string_view text, int64_t* out);
+
+// Formats raw / 10^scale with exactly `scale` decimals ("-1.50" for raw=-150, scale=2).
+std::string FormatDecimal(int64_t raw, int scale);
+
+// Returns 10^n for 0 <= n <= 18.
+int64_t Pow10(int n);
+
+// Rescales `value` (at 10^-from_scale) to 10^-to_scale, rounding half away from zero when the
+// target is coarser. Returns false on int64 overflow.
+bool Rescale(Int128 value, int from_scale, int to_scale, int64_t* out);
+
+}  // namespace tapedeck
+
+#endif  // TAPEDECK_CORE_DECIMAL_H_

@@ -1,0 +1,132 @@
+#include "core/engine.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace tapedeck {
+namespace {
+constexpr uint16_t kTimerSource = 0xFFFF;
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+}  // namespace
+
+Engine::Engine(const InstrumentTable& instruments, EngineConfig config)
+    : instruments_(&instruments),
+      config_(config),
+      venue_(instruments, config.venue, &responses_),
+      context_(instruments, this, config.initial_cash) {}
+
+void Engine::PushStrategy(const Event& e) {
+  Pending p{StrategyKey(e, push_sequence_++), e};
+  if (strategy_queue_.empty() || !(p.key < strategy_queue_.back().key)) {
+    strategy_queue_.push_back(p);
+    return;
+  }
+  auto it = std::upper_bound(strategy_queue_.begin(), strategy_queue_.end(), p.key,
+                             [](const EventKey& k, const Pending& q) { return k < q.key; });
+  strategy_queue_.insert(it, p);
+}
+
+void Engine::FlushResponses() {
+  for (const Event& e : responses_) PushStrategy(e);
+  responses_.clear();
+}
+
+void Engine::SendOrder(const OrderRequest& request, Timestamp now) {
+  const Timestamp arrival = std::max(now + config_.venue.entry_latency, last_arrival_);
+  last_arrival_ = arrival;
+  requests_.push_back(Request{arrival, false, request});
+}
+
+void Engine::SendCancel(OrderId id, InstrumentId instrument, Timestamp now) {
+  const Timestamp arrival = std::max(now + config_.venue.entry_latency, last_arrival_);
+  last_arrival_ = arrival;
+  OrderRequest r;
+  r.id = id;
+  r.instrument = instrument;
+  requests_.push_back(Request{arrival, true, r});
+}
+
+void Engine::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {
+  Event e = MakeEvent(EventKind::kTimer, InstrumentId(), at, at);
+  e.source = kTimerSource;
+  e.timer.timer_id = timer_id;
+  e.timer.tag = tag;
+  PushStrategy(e);
+}
+
+void Engine::SampleEquity(Timestamp upto) {
+  const int64_t step = config_.equity_interval.ns;
+  if (step <= 0) return;
+  if (next_sample_ == Timestamp::Min()) {
+    next_sample_ = Timestamp((upto.ns / step) * step + step);
+    return;
+  }
+  if (upto < next_sample_) return;
+  // The state before the event at `upto`, stamped at the boundary that was crossed.
+  AppendEquity(next_sample_);
+  next_sample_ = Timestamp((upto.ns / step) * step + step);
+}
+
+void Engine::AppendEquity(Timestamp ts) {
+  const Portfolio& p = context_.portfolio();
+  Money unrealized;
+  for (size_t i = 0; i < instruments_->size(); ++i) {
+    unrealized += p.Unrealized(InstrumentId(static_cast<uint16_t>(i)));
+  }
+  equity_.push_back(EquityPoint{ts, p.Equity(), p.cash(), p.TotalRealized(), unrealized,
+                                p.TotalFees()});
+}
+
+absl::Status Engine::Run(Merger& merger, Strategy& strategy,
+                         const std::function<void(uint64_t)>& progress) {
+  Event next;
+  bool have = merger.Next(&next);
+  if (!merger.status().ok()) return merger.status();
+  int64_t end_ts = std::numeric_limits<int64_t>::min();
+  const int64_t start = have ? next.exchange_ts : 0;
+  context_.Start(strategy, Timestamp(start));
+  stats_.first_ts = Timestamp(start);
+
+  while (true) {
+    const int64_t t_data = have ? next.exchange_ts : kNever;
+    const int64_t t_req = requests_.empty() ? kNever : requests_.front().arrival.ns;
+    const int64_t t_strat = strategy_queue_.empty() ? kNever : strategy_queue_.front().key.ts;
+    if (!have) {
+      if (std::min(t_req, t_strat) > end_ts) break;
+    }
+    if (t_data <= t_req && t_data <= t_strat) {
+      venue_.OnMarketData(next);
+      FlushResponses();
+      // A strategy never sees an event before the venue produced it.
+      next.local_ts = std::max(next.local_ts + config_.local_shift.ns, next.exchange_ts);
+      end_ts = std::max(end_ts, next.local_ts);
+      PushStrategy(next);
+      ++stats_.market_events;
+      if (progress && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
+      have = merger.Next(&next);
+      if (!have && !merger.status().ok()) return merger.status();
+    } else if (t_req <= t_strat) {
+      const Request r = requests_.front();
+      requests_.pop_front();
+      if (r.cancel) {
+        venue_.OnCancelArrival(r.order.id, r.order.instrument, r.arrival);
+      } else {
+        venue_.OnOrderArrival(r.order, r.arrival);
+      }
+      FlushResponses();
+    } else {
+      const Pending p = strategy_queue_.front();
+      strategy_queue_.pop_front();
+      SampleEquity(Timestamp(p.key.ts));
+      context_.Deliver(strategy, p.event);
+      ++stats_.delivered;
+    }
+  }
+  stats_.last_ts = Timestamp(std::max(end_ts, start));
+  context_.Stop(strategy, stats_.last_ts);
+  // The closing point of the equity curve.
+  if (equity_.empty() || equity_.back().ts < stats_.last_ts) AppendEquity(stats_.last_ts);
+  return absl::OkStatus();
+}
+
+}  // namespace tapedeck

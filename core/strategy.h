@@ -1,0 +1,146 @@
+// The one strategy API for every mode: a Strategy sees only these callbacks and its Context.
+// In a backtest the Context is driven by the Engine and SimVenue; in paper or live trading by
+// the FIX adapter. Strategies never know which.
+#ifndef TAPEDECK_CORE_STRATEGY_H_
+#define TAPEDECK_CORE_STRATEGY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "core/instrument.h"
+#include "core/order.h"
+#include "core/portfolio.h"
+#include "core/types.h"
+
+namespace tapedeck {
+
+class Context;
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+
+  virtual void OnStart(Context&) {}
+  // Market data, in the strategy-side total order (local_ts). The Context's market view is
+  // already updated when these run.
+  virtual void OnTrade(Context&, const Event&) {}
+  virtual void OnQuote(Context&, const Event&) {}
+  virtual void OnBookLevel(Context&, const Event&) {}
+  virtual void OnBar(Context&, const Event&) {}
+  // Funding rate, mark and index price, open interest and liquidation prints.
+  virtual void OnReference(Context&, const Event&) {}
+  // Acks, fills, cancels and rejects of the strategy's own orders; the order's state in the
+  // Context is already updated.
+  virtual void OnOrderUpdate(Context&, const Event&) {}
+  virtual void OnTimer(Context&, uint64_t /*timer_id*/, uint64_t /*tag*/) {}
+  // After the last event; orders sent here are not executed.
+  virtual void OnStop(Context&) {}
+};
+
+// What runs a Context: the backtest Engine or a live/paper adapter.
+class ContextDriver {
+ public:
+  virtual ~ContextDriver() = default;
+  virtual void SendOrder(const OrderRequest& request, Timestamp now) = 0;
+  virtual void SendCancel(OrderId id, InstrumentId instrument, Timestamp now) = 0;
+  virtual void ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) = 0;
+};
+
+// The latest market state a strategy has seen for one instrument.
+struct MarketView {
+  Price bid, ask;
+  Qty bid_qty, ask_qty;
+  bool has_bid = false, has_ask = false;
+  Price last_trade;
+  bool has_trade = false;
+  Price mark, index;
+  bool has_mark = false, has_index = false;
+  Rate funding_rate;
+  Timestamp next_funding;
+  Qty open_interest;
+  BarPayload last_bar{};
+  bool has_bar = false;
+};
+
+// One request as the strategy sent it: the order/cancel list whose digest pins a run.
+struct OrderLogEntry {
+  Timestamp ts;
+  bool cancel = false;
+  OrderRequest request;
+};
+
+// One fill as the strategy learnt of it.
+struct FillLogEntry {
+  Timestamp local_ts;
+  Timestamp exchange_ts;
+  OrderId order_id;
+  InstrumentId instrument;
+  Side side;
+  Price price;
+  Qty qty;
+  Money fee;
+  Liquidity liquidity;
+};
+
+class Context {
+ public:
+  Context(const InstrumentTable& instruments, ContextDriver* driver, Money initial_cash);
+
+  // --- for strategies ---
+  Timestamp now() const { return now_; }
+  const InstrumentTable& instruments() const { return *instruments_; }
+
+  OrderId Submit(OrderRequest request);
+  OrderId BuyMarket(InstrumentId id, Qty qty);
+  OrderId SellMarket(InstrumentId id, Qty qty);
+  OrderId BuyLimit(InstrumentId id, Price price, Qty qty);
+  OrderId SellLimit(InstrumentId id, Price price, Qty qty);
+  // Asks the venue to cancel; false when the order is unknown or already finished (no request).
+  bool Cancel(OrderId id);
+  // nullptr for an unknown id.
+  const OrderState* order(OrderId id) const;
+  // Orders not yet filled, cancelled or rejected, in id order.
+  std::vector<OrderId> OpenOrders(InstrumentId id) const;
+
+  Qty position(InstrumentId id) const { return portfolio_.position(id).qty; }
+  const Portfolio& portfolio() const { return portfolio_; }
+  const MarketView& market(InstrumentId id) const { return market_[id.value]; }
+  std::optional<Price> best_bid(InstrumentId id) const;
+  std::optional<Price> best_ask(InstrumentId id) const;
+
+  // Fires OnTimer at `at` (or now, if `at` is in the past); returns the timer's id.
+  uint64_t SetTimer(Timestamp at, uint64_t tag);
+  uint64_t SetTimerAfter(Duration d, uint64_t tag) { return SetTimer(now_ + d, tag); }
+
+  // --- for drivers ---
+  void Start(Strategy& s, Timestamp at);
+  // Updates the clock, the market view, positions and order states, then calls the strategy.
+  void Deliver(Strategy& s, const Event& e);
+  void Stop(Strategy& s, Timestamp at);
+  const std::vector<OrderLogEntry>& order_log() const { return order_log_; }
+  const std::vector<FillLogEntry>& fill_log() const { return fill_log_; }
+  uint64_t orders_sent() const { return next_order_id_ - 1; }
+  Portfolio& mutable_portfolio() { return portfolio_; }
+
+ private:
+  void UpdateMarket(const Event& e);
+  void UpdateOrder(const Event& e);
+
+  const InstrumentTable* instruments_;
+  ContextDriver* driver_;
+  Timestamp now_;
+  bool stopped_ = false;
+  Portfolio portfolio_;
+  std::vector<MarketView> market_;
+  std::vector<OrderState> orders_;  // orders_[id - 1]
+  uint64_t next_order_id_ = 1;
+  uint64_t next_timer_id_ = 1;
+  std::vector<OrderLogEntry> order_log_;
+  std::vector<FillLogEntry> fill_log_;
+};
+
+}  // namespace tapedeck
+
+#endif  // TAPEDECK_CORE_STRATEGY_H_

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tapedeck needs, and only those that are missing.
+# Runs apt-get directly as root, through sudo otherwise. Usage: scripts/install-deps.sh [--test]
+#   --test  also installs what the test suite needs (GNU parallel, valgrind, Chromium, python3).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libabsl-dev nlohmann-json3-dev libsimdjson-dev libboost-dev libquickfix-dev
+  libzstd-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(valgrind parallel python3)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "tapedeck: installing missing Debian packages: ${missing[*]}" >&2
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "tapedeck: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

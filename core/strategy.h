@@ -13,6 +13,7 @@
 #include "core/order.h"
 #include "core/portfolio.h"
 #include "core/types.h"
+#include "nlohmann/json.hpp"
 
 namespace tapedeck {
 
@@ -37,6 +38,9 @@ class Strategy {
   virtual void OnTimer(Context&, uint64_t /*timer_id*/, uint64_t /*tag*/) {}
   // After the last event; orders sent here are not executed.
   virtual void OnStop(Context&) {}
+  // Strategy-specific results for summary.json ("strategy_report"), e.g. basis at entry and
+  // exit. Must be deterministic.
+  virtual nlohmann::json Report() const { return nlohmann::json::object(); }
 };
 
 // What runs a Context: the backtest Engine or a live/paper adapter.

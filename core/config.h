@@ -1,0 +1,81 @@
+// Typed reading of JSON configuration. Every getter records its key as known; Finish() rejects
+// any key that no getter asked for, naming its full path (`strategy.params.fast`) and the keys
+// allowed there. Wrong types name the path and the expected type.
+//
+// Decimals are read exactly: from a JSON string ("0.0002"), or from a JSON number through its
+// shortest round-trip text, which recovers what a person wrote for up to 15 significant digits.
+#ifndef TAPEDECK_CORE_CONFIG_H_
+#define TAPEDECK_CORE_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/types.h"
+#include "nlohmann/json.hpp"
+
+namespace tapedeck {
+
+// Parses a duration: an integer of nanoseconds, or a string with a unit: "250ns", "10us",
+// "1.5ms", "2s", "5m", "1h", "3d".
+absl::StatusOr<Duration> ParseDuration(std::string_view text);
+// Parses an ISO-8601 UTC time "2026-02-05T00:00:00Z" (fractional seconds allowed) or integer ns.
+absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text);
+// Formats as "2026-02-05T13:04:05.123456789Z" (trailing zero groups of the fraction dropped).
+std::string FormatTimestamp(Timestamp t);
+
+// Reads a JSON file into *out; errors name the file and, for syntax errors, the byte offset.
+absl::Status LoadJsonFile(const std::string& path, nlohmann::json* out);
+
+class ConfigObject {
+ public:
+  // `path` is the location of `json` in the whole document ("" for the root).
+  ConfigObject(const nlohmann::json* json, std::string path);
+  // An error unless `json` is an object.
+  static absl::StatusOr<ConfigObject> Of(const nlohmann::json* json, std::string path);
+
+  const std::string& path() const { return path_; }
+  bool Has(std::string_view key) const;
+  // The full path of `key`: "strategy.params.fast".
+  std::string PathOf(std::string_view key) const;
+
+  // Each reads `key` into *out. Optional keys leave *out as it is when absent.
+  absl::Status String(std::string_view key, std::string* out, bool required = false);
+  absl::Status Int(std::string_view key, int64_t* out, bool required = false);
+  absl::Status Int(std::string_view key, int* out, bool required = false);
+  absl::Status Bool(std::string_view key, bool* out, bool required = false);
+  absl::Status Double(std::string_view key, double* out, bool required = false);
+  // A decimal at `scale` decimals, exactly (see above).
+  absl::Status Decimal(std::string_view key, int scale, int64_t* out, bool required = false);
+  absl::Status DurationValue(std::string_view key, Duration* out, bool required = false);
+  absl::Status TimestampValue(std::string_view key, Timestamp* out, bool required = false);
+  // A string that must be one of `allowed`.
+  absl::Status Enum(std::string_view key, const std::vector<std::string>& allowed,
+                    std::string* out, bool required = false);
+  // A nested object; NotFound when absent and required, an empty object when absent otherwise.
+  absl::StatusOr<ConfigObject> Object(std::string_view key, bool required = false);
+  // The raw JSON of `key` (nullptr when absent), marked as known; its path for messages.
+  const nlohmann::json* Raw(std::string_view key);
+  // An array of objects, each with its path ("sources[2]").
+  absl::StatusOr<std::vector<ConfigObject>> ObjectArray(std::string_view key, bool required = false);
+
+  // An error naming every key that no getter asked for.
+  absl::Status Finish() const;
+
+  absl::Status Error(std::string_view key, std::string_view what) const;
+
+ private:
+  const nlohmann::json* Find(std::string_view key);
+  absl::Status Missing(std::string_view key) const;
+
+  const nlohmann::json* json_;
+  std::string path_;
+  std::vector<std::string> known_;
+};
+
+}  // namespace tapedeck
+
+#endif  // TAPEDECK_CORE_CONFIG_H_

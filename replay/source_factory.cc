@@ -1,0 +1,46 @@
+#include "replay/source_factory.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "replay/line_reader.h"
+
+namespace tapedeck::replay {
+
+// The table of formats lives in formats.cc, one row per reader.
+
+absl::StatusOr<std::string> DetectFormat(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<LineReader>> reader = LineReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  std::vector<std::string> head;
+  std::string_view line;
+  while (head.size() < 3 && (*reader)->Next(&line)) head.emplace_back(line);
+  if (!(*reader)->status().ok()) return (*reader)->status();
+  if (head.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
+  for (const FormatInfo& f : Formats()) {
+    if (f.detect != nullptr && f.detect(head)) return std::string(f.name);
+  }
+  std::vector<std::string> names;
+  for (const FormatInfo& f : Formats()) names.emplace_back(f.name);
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ":1: cannot tell the format from the content; name it with \"format\" "
+                         "(one of: ", absl::StrJoin(names, ", "), ")"));
+}
+
+absl::StatusOr<std::unique_ptr<EventSource>> OpenSource(const SourceSpec& spec,
+                                                        const InstrumentTable& instruments) {
+  std::string format = spec.format;
+  if (format.empty()) {
+    absl::StatusOr<std::string> detected = DetectFormat(spec.path);
+    if (!detected.ok()) return detected.status();
+    format = *detected;
+  }
+  for (const FormatInfo& f : Formats()) {
+    if (f.name == format) return f.open(spec, instruments);
+  }
+  std::vector<std::string> names;
+  for (const FormatInfo& f : Formats()) names.emplace_back(f.name);
+  return absl::InvalidArgumentError(absl::StrCat(spec.where, ".format: '", format,
+                                                 "' is not one of: ", absl::StrJoin(names, ", ")));
+}
+
+}  // namespace tapedeck::replay

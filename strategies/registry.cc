@@ -1,0 +1,31 @@
+#include "strategies/registry.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace tapedeck::strategies {
+
+// Each strategy's factory, defined beside it.
+absl::StatusOr<std::unique_ptr<Strategy>> CreateSmaCrossover(ConfigObject&, const InstrumentTable&);
+
+const std::vector<StrategyInfo>& Registry() {
+  static const std::vector<StrategyInfo> kRegistry = {
+      {"sma_crossover", "long when the fast SMA of closes is above the slow one, flat otherwise",
+       &CreateSmaCrossover},
+  };
+  return kRegistry;
+}
+
+absl::StatusOr<std::unique_ptr<Strategy>> CreateStrategy(std::string_view name,
+                                                         ConfigObject& params,
+                                                         const InstrumentTable& instruments) {
+  for (const StrategyInfo& s : Registry()) {
+    if (s.name == name) return s.create(params, instruments);
+  }
+  std::vector<std::string> names;
+  for (const StrategyInfo& s : Registry()) names.emplace_back(s.name);
+  return absl::InvalidArgumentError(absl::StrCat("unknown strategy '", std::string(name),
+                                                 "' (known: ", absl::StrJoin(names, ", "), ")"));
+}
+
+}  // namespace tapedeck::strategies

@@ -22,6 +22,7 @@ struct SourceSpec {
   std::string instrument;  // symbol of the instrument, for formats that carry none
   nlohmann::json options = nlohmann::json::object();  // format-specific; each format checks its keys
   std::string where = "source";  // config path of this spec, for messages ("sources[1]")
+  uint64_t seed = 0;             // the run's seed, for generated sources
 };
 
 struct FormatInfo {

@@ -26,8 +26,8 @@ absl::StatusOr<std::string> DetectFormat(const std::string& path) {
                          "(one of: ", absl::StrJoin(names, ", "), ")"));
 }
 
-absl::StatusOr<std::unique_ptr<EventSource>> OpenSource(const SourceSpec& spec,
-                                                        const InstrumentTable& instruments) {
+namespace {
+absl::StatusOr<const FormatInfo*> FindFormat(const SourceSpec& spec) {
   std::string format = spec.format;
   if (format.empty()) {
     absl::StatusOr<std::string> detected = DetectFormat(spec.path);
@@ -35,12 +35,27 @@ absl::StatusOr<std::unique_ptr<EventSource>> OpenSource(const SourceSpec& spec,
     format = *detected;
   }
   for (const FormatInfo& f : Formats()) {
-    if (f.name == format) return f.open(spec, instruments);
+    if (f.name == format) return &f;
   }
   std::vector<std::string> names;
   for (const FormatInfo& f : Formats()) names.emplace_back(f.name);
   return absl::InvalidArgumentError(absl::StrCat(spec.where, ".format: '", format,
                                                  "' is not one of: ", absl::StrJoin(names, ", ")));
+}
+}  // namespace
+
+absl::StatusOr<std::vector<Instrument>> SourceInstruments(const SourceSpec& spec) {
+  absl::StatusOr<const FormatInfo*> f = FindFormat(spec);
+  if (!f.ok()) return f.status();
+  if ((*f)->instruments == nullptr) return std::vector<Instrument>();
+  return (*f)->instruments(spec);
+}
+
+absl::StatusOr<std::unique_ptr<EventSource>> OpenSource(const SourceSpec& spec,
+                                                        const InstrumentTable& instruments) {
+  absl::StatusOr<const FormatInfo*> f = FindFormat(spec);
+  if (!f.ok()) return f.status();
+  return (*f)->open(spec, instruments);
 }
 
 }  // namespace tapedeck::replay

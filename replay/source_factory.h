@@ -32,6 +32,9 @@ struct FormatInfo {
   bool (*detect)(const std::vector<std::string>& head);
   absl::StatusOr<std::unique_ptr<EventSource>> (*open)(const SourceSpec& spec,
                                                         const InstrumentTable& instruments);
+  // For formats that carry their own instrument definitions (a tape, the scenario generator):
+  // the instruments, so that a run config need not list them. nullptr for the others.
+  absl::StatusOr<std::vector<Instrument>> (*instruments)(const SourceSpec& spec) = nullptr;
 };
 
 // Every format, in detection order (the most specific first).
@@ -43,6 +46,9 @@ absl::StatusOr<std::string> DetectFormat(const std::string& path);
 
 absl::StatusOr<std::unique_ptr<EventSource>> OpenSource(const SourceSpec& spec,
                                                         const InstrumentTable& instruments);
+
+// The instruments a source defines itself (an empty list for formats that define none).
+absl::StatusOr<std::vector<Instrument>> SourceInstruments(const SourceSpec& spec);
 
 }  // namespace tapedeck::replay
 

@@ -20,11 +20,25 @@ std::string_view EventKindName(EventKind k) {
     case EventKind::kOrderFill: return "order_fill";
     case EventKind::kOrderCancel: return "order_cancel";
     case EventKind::kOrderReject: return "order_reject";
+    case EventKind::kL3Order: return "l3_order";
   }
   return "unknown";
 }
 
-bool IsMarketData(EventKind k) { return static_cast<uint8_t>(k) <= static_cast<uint8_t>(EventKind::kBar); }
+std::string_view L3ActionName(L3Action a) {
+  switch (a) {
+    case L3Action::kAdd: return "add";
+    case L3Action::kCancel: return "cancel";
+    case L3Action::kDelete: return "delete";
+    case L3Action::kExecute: return "execute";
+  }
+  return "unknown";
+}
+
+bool IsMarketData(EventKind k) {
+  return static_cast<uint8_t>(k) <= static_cast<uint8_t>(EventKind::kBar) ||
+         k == EventKind::kL3Order;
+}
 
 bool IsOrderResponse(EventKind k) {
   return k == EventKind::kOrderAck || k == EventKind::kOrderFill || k == EventKind::kOrderCancel ||

@@ -28,8 +28,9 @@ enum class EventKind : uint8_t {
   kOrderFill = 11,    // payload: order (price/qty of this fill; fee)
   kOrderCancel = 12,  // payload: order (qty = quantity that was still open)
   kOrderReject = 13,  // payload: order (reason)
+  kL3Order = 14,      // payload: l3 (one order of an order-level book added, reduced or removed)
 };
-inline constexpr int kEventKindCount = 14;
+inline constexpr int kEventKindCount = 15;
 
 std::string_view EventKindName(EventKind k);
 bool IsMarketData(EventKind k);
@@ -39,6 +40,9 @@ bool IsOrderResponse(EventKind k);
 enum BookFlags : uint8_t {
   kBookSnapshotBegin = 1,  // first level of a snapshot: the receiver clears the book first
   kBookEndOfMessage = 2,   // last level of one venue message: the book is consistent after it
+  // L3 only: an order inferred from a book snapshot rather than a message (its id is synthetic);
+  // it predates every order seen in messages, so it queues at the front of its level.
+  kBookInferred = 4,
 };
 
 enum class Liquidity : uint8_t { kNone = 0, kMaker = 1, kTaker = 2 };
@@ -76,6 +80,25 @@ struct LevelPayload {
   uint64_t update_id;
   Side side;
   uint8_t flags;  // BookFlags
+};
+
+// What an kL3Order event does to the order `order_id`.
+enum class L3Action : uint8_t {
+  kAdd = 0,      // a new order of `qty` at `price`, queued at the back of its level
+  kCancel = 1,   // `qty` of the order cancelled; the order stays when some remains
+  kDelete = 2,   // the order removed whole (`qty` is what the venue says remained)
+  kExecute = 3,  // `qty` of the order traded against an aggressor; removed when none remains
+};
+std::string_view L3ActionName(L3Action a);
+
+struct L3OrderPayload {
+  Price price;
+  Qty qty;
+  uint64_t order_id;  // the venue's order id (unique among live orders of the instrument)
+  uint32_t record;    // 1-based line of the source record (message) this event comes from
+  Side side;          // side of the resting order
+  L3Action action;
+  uint8_t flags;      // BookFlags
 };
 
 struct FundingPayload {
@@ -132,6 +155,7 @@ struct alignas(64) Event {
     BarPayload bar;
     TimerPayload timer;
     OrderPayload order;
+    L3OrderPayload l3;
   };
 
   // Zeroed header; the payload is set by the maker of the event (see MakeEvent).
@@ -148,7 +172,7 @@ static_assert(sizeof(Event) == 64, "one event per cache line");
 static_assert(alignof(Event) == 64, "one event per cache line");
 static_assert(sizeof(TradePayload) <= 40 && sizeof(QuotePayload) <= 40 &&
                   sizeof(LevelPayload) <= 40 && sizeof(BarPayload) <= 40 &&
-                  sizeof(OrderPayload) <= 40,
+                  sizeof(OrderPayload) <= 40 && sizeof(L3OrderPayload) <= 40,
               "payloads fit in the 40 bytes after the header");
 
 // Zero-filled event with the header set; padding and unused payload bytes are zero so that

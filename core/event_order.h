@@ -27,6 +27,9 @@ constexpr uint8_t KindRank(EventKind k) {
     case EventKind::kFundingRate: return 2;
     case EventKind::kOpenInterest: return 3;
     case EventKind::kBookLevel: return 4;
+    // Order-level book state ranks with level book state: both are the book, and a source
+    // carries one or the other, so at equal time its own record order decides.
+    case EventKind::kL3Order: return 4;
     case EventKind::kQuote: return 5;
     case EventKind::kTrade: return 6;
     case EventKind::kLiquidation: return 7;

@@ -1,4 +1,5 @@
 // The table of input formats. Each reader adds its row here.
+#include "replay/generic_csv.h"
 #include "replay/scenario.h"
 #include "replay/source_factory.h"
 
@@ -8,6 +9,10 @@ const std::vector<FormatInfo>& Formats() {
   static const std::vector<FormatInfo> kFormats = {
       {"scenario", "the seeded 2026-02-05 deleveraging scenario; path = parameters JSON or empty",
        nullptr, &OpenScenario, &ScenarioSourceInstruments},
+      {"trades_csv", "generic trades CSV: ts,price,qty,side (ts in ns or ISO-8601 UTC)",
+       &DetectTradesCsv, &OpenTradesCsv},
+      {"quotes_csv", "generic quotes CSV: ts,bid,bid_qty,ask,ask_qty (ts in ns or ISO-8601 UTC)",
+       &DetectQuotesCsv, &OpenQuotesCsv},
   };
   return kFormats;
 }

@@ -183,6 +183,7 @@ void Context::Deliver(Strategy& s, const Event& e) {
       s.OnQuote(*this, e);
       break;
     case EventKind::kBookLevel:
+    case EventKind::kL3Order:
       UpdateMarket(e);
       s.OnBookLevel(*this, e);
       break;

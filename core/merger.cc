@@ -1,5 +1,6 @@
 #include "core/merger.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -7,7 +8,7 @@
 namespace tapedeck {
 
 Merger::Merger(std::vector<std::unique_ptr<EventSource>> sources)
-    : sources_(std::move(sources)), heads_(sources_.size()) {}
+    : sources_(std::move(sources)), cursors_(sources_.size()) {}
 
 int64_t Merger::SizeHint() const {
   int64_t total = 0;
@@ -19,30 +20,78 @@ int64_t Merger::SizeHint() const {
   return total;
 }
 
-bool Merger::Refill(uint16_t index) {
-  Head& h = heads_[index];
+bool Merger::FetchBatch(uint16_t index) {
+  Cursor& c = cursors_[index];
   absl::StatusOr<std::span<const Event>> batch = sources_[index]->NextBatch();
   if (!batch.ok()) {
     status_ = batch.status();
     return false;
   }
-  h.batch = *batch;
-  h.pos = 0;
-  h.done = h.batch.empty();
+  c.batch = *batch;
+  c.batch_pos = 0;
+  c.source_done = c.batch.empty();
+  return true;
+}
+
+bool Merger::Prepare(uint16_t index) {
+  Cursor& c = cursors_[index];
+  c.ready = {};
+  c.ready_pos = 0;
+  if (c.batch_pos == c.batch.size()) {
+    if (c.source_done) return true;
+    if (!FetchBatch(index)) return false;
+    if (c.source_done) return true;
+  }
+  // Serve in place every run that is in rank order and ends inside the batch.
+  const std::span<const Event> rest = c.batch.subspan(c.batch_pos);
+  size_t run_start = 0;
+  size_t safe_end = 0;  // events [0, safe_end) of `rest` can be served in place
+  bool inverted = false;
+  for (size_t i = 1; i < rest.size(); ++i) {
+    if (rest[i].exchange_ts != rest[i - 1].exchange_ts) {
+      safe_end = i;
+      run_start = i;
+    } else if (KindRank(rest[i].kind) < KindRank(rest[i - 1].kind)) {
+      inverted = true;
+      break;
+    }
+  }
+  if (safe_end > 0) {
+    c.ready = rest.subspan(0, safe_end);
+    c.batch_pos += safe_end;
+    return true;
+  }
+  (void)inverted;
+  // The run at the front is out of rank order, or may continue in the next batch: copy the
+  // whole run (across batches) and sort it by rank, stably.
+  c.staged.clear();
+  const int64_t ts = rest[run_start].exchange_ts;
+  while (true) {
+    while (c.batch_pos < c.batch.size() && c.batch[c.batch_pos].exchange_ts == ts) {
+      c.staged.push_back(c.batch[c.batch_pos++]);
+    }
+    if (c.batch_pos < c.batch.size() || c.source_done) break;
+    if (!FetchBatch(index)) return false;
+    if (c.source_done) break;
+  }
+  std::stable_sort(c.staged.begin(), c.staged.end(), [](const Event& a, const Event& b) {
+    return KindRank(a.kind) < KindRank(b.kind);
+  });
+  c.ready = std::span<const Event>(c.staged.data(), c.staged.size());
   return true;
 }
 
 EventKey Merger::KeyOf(uint16_t index) const {
-  const Head& h = heads_[index];
-  const Event& e = h.batch[h.pos];
-  return EventKey{e.exchange_ts, KindRank(e.kind), index, h.sequence};
+  const Cursor& c = cursors_[index];
+  const Event& e = c.ready[c.ready_pos];
+  return EventKey{e.exchange_ts, KindRank(e.kind), index, c.sequence};
 }
 
 absl::Status Merger::Init() {
   if (sources_.size() > 0xFFF0) return absl::InvalidArgumentError("too many sources");
   for (size_t i = 0; i < sources_.size(); ++i) {
-    if (!Refill(static_cast<uint16_t>(i))) return status_;
-    if (!heads_[i].done) heap_.push_back(static_cast<uint16_t>(i));
+    if (!Prepare(static_cast<uint16_t>(i))) return status_;
+    if (live(static_cast<uint16_t>(i))) heap_.push_back(static_cast<uint16_t>(i));
   }
   for (size_t i = heap_.size() / 2; i-- > 0;) SiftDown(i);
   return absl::OkStatus();
@@ -65,28 +114,26 @@ void Merger::SiftDown(size_t i) {
 bool Merger::Next(Event* out) {
   if (heap_.empty()) return false;
   const uint16_t index = heap_[0];
-  Head& h = heads_[index];
-  *out = h.batch[h.pos];
-  if (out->exchange_ts < h.last_ts) {
+  Cursor& c = cursors_[index];
+  *out = c.ready[c.ready_pos];
+  if (out->exchange_ts < c.last_ts) {
     status_ = absl::InvalidArgumentError(absl::StrCat(
-        sources_[index]->Describe(), ": event ", h.sequence + 1, " goes back in time (exchange_ts ",
-        out->exchange_ts, " after ", h.last_ts, ")"));
+        sources_[index]->Describe(), ": event ", c.sequence + 1, " goes back in time (exchange_ts ",
+        out->exchange_ts, " after ", c.last_ts, ")"));
     heap_.clear();
     return false;
   }
-  h.last_ts = out->exchange_ts;
+  c.last_ts = out->exchange_ts;
   out->source = index;
-  ++h.pos;
-  ++h.sequence;
+  ++c.ready_pos;
+  ++c.sequence;
   ++delivered_;
-  if (h.pos == h.batch.size()) {
-    h.batch = {};
-    h.pos = 0;
-    if (!Refill(index)) {
+  if (c.ready_pos == c.ready.size()) {
+    if (!Prepare(index)) {
       heap_.clear();
-      return true;  // deliver this event; the caller sees the error on the next call via status()
+      return true;  // deliver this event; the next call returns false and status() tells why
     }
-    if (h.done) {
+    if (!live(index)) {
       heap_[0] = heap_.back();
       heap_.pop_back();
     }

@@ -1,4 +1,12 @@
-// Merges N event sources into the one venue-side stream of the total order in event_order.h.
+// Merges N event sources into the one venue-side stream of the total order in event_order.h:
+// (exchange_ts, kind rank, source index, sequence).
+//
+// Sources deliver events in non-decreasing exchange_ts. Within one source, events that share a
+// timestamp may come in any kind order (a trade line before a depth line stamped the same
+// millisecond); the merger puts each such run in kind-rank order, stably, so the rule holds
+// inside a source as well as across sources. Runs already in order are served straight from the
+// source's batch (zero copy, as a tape's mapping); only out-of-order runs, and the last run of
+// each batch (which may continue in the next one), are copied and sorted.
 #ifndef TAPEDECK_CORE_MERGER_H_
 #define TAPEDECK_CORE_MERGER_H_
 
@@ -27,27 +35,34 @@ class Merger {
   bool Next(Event* out);
 
   const absl::Status& status() const { return status_; }
-  size_t source_count() const { return heads_.size(); }
+  size_t source_count() const { return cursors_.size(); }
   // Events delivered so far.
   uint64_t delivered() const { return delivered_; }
   // Sum of known source sizes, or -1 when any is unknown.
   int64_t SizeHint() const;
 
  private:
-  struct Head {
-    std::span<const Event> batch;
-    size_t pos = 0;
-    uint64_t sequence = 0;  // position of batch[pos] in its source
+  // One source's events in (exchange_ts, kind rank) order.
+  struct Cursor {
+    std::span<const Event> batch;  // the source's current batch
+    size_t batch_pos = 0;          // first event of `batch` not yet moved to `ready`
+    std::span<const Event> ready;  // events in order, served next (into `batch` or `staged`)
+    size_t ready_pos = 0;
+    std::vector<Event> staged;     // a sorted run copied out of the batches
+    uint64_t sequence = 0;         // events of this source delivered so far
     int64_t last_ts = INT64_MIN;
-    bool done = false;
+    bool source_done = false;      // the source returned its empty batch
   };
 
-  bool Refill(uint16_t index);
+  // Makes `ready` non-empty, or marks the cursor finished; false on a source error.
+  bool Prepare(uint16_t index);
+  bool FetchBatch(uint16_t index);
+  bool live(uint16_t index) const { return cursors_[index].ready_pos < cursors_[index].ready.size(); }
   EventKey KeyOf(uint16_t index) const;
   void SiftDown(size_t i);
 
   std::vector<std::unique_ptr<EventSource>> sources_;
-  std::vector<Head> heads_;
+  std::vector<Cursor> cursors_;
   std::vector<uint16_t> heap_;  // indices of live sources, min-heap by KeyOf
   absl::Status status_;
   uint64_t delivered_ = 0;

@@ -1,0 +1,59 @@
+// The files a run writes, the same for `run` and `paper`:
+//   summary.json  run facts, PnL, per-instrument results, the strategy's report, the config
+//   orders.csv    every request the strategy sent, in order (new orders and cancels)
+//   fills.csv     every fill the strategy learnt of, in order
+//   equity.csv    the equity curve, sampled at output.equity_interval of strategy time
+//   digest.txt    FNV-1a 64-bit digests of orders.csv and fills.csv, and of both together
+// Every file is written to a temporary name and renamed, so a crash never leaves a half-written
+// result. Nothing here depends on the wall clock: same inputs, same bytes.
+#ifndef TAPEDECK_APPS_OUTPUTS_H_
+#define TAPEDECK_APPS_OUTPUTS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "core/engine.h"
+#include "core/strategy.h"
+#include "nlohmann/json.hpp"
+
+namespace tapedeck::apps {
+
+// Writes `content` to `path` through a temporary file in the same directory and a rename.
+absl::Status WriteFileAtomically(const std::string& path, std::string_view content);
+
+// FNV-1a, 64 bits: the digest of order and fill lists (not a cryptographic hash).
+uint64_t Fnv1a64(std::string_view bytes, uint64_t seed = 0xcbf29ce484222325ULL);
+std::string Hex64(uint64_t v);
+
+struct RunOutputs {
+  std::string orders_csv;
+  std::string fills_csv;
+  std::string equity_csv;
+  nlohmann::json summary;
+  std::string digest;  // hex of the combined digest
+  std::string digest_txt;
+};
+
+struct RunFacts {
+  std::string strategy_name;
+  std::string label;
+  uint64_t seed = 0;
+  uint64_t market_events = 0;
+  Timestamp first_ts;
+  Timestamp last_ts;
+};
+
+// Renders the outputs of one strategy's run from what its Context recorded.
+RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equity,
+                         const RunFacts& facts, const Strategy& strategy,
+                         const nlohmann::json& config);
+
+// Writes them into `dir` (created if needed).
+absl::Status WriteOutputs(const std::string& dir, const RunOutputs& out);
+
+}  // namespace tapedeck::apps
+
+#endif  // TAPEDECK_APPS_OUTPUTS_H_

@@ -1,0 +1,72 @@
+// The run config: what `tapedeck run` (and `paper`, `sweep`) read. Parsed once into typed
+// structs; unknown keys and wrong types are errors naming the key's path.
+//
+//   {
+//     "seed": 7,                                   // required for generated sources; --seed overrides
+//     "instruments": [ {instrument}, ... ],        // optional when every source defines its own
+//     "sources": [ {"path": "...", "format": "...", "instrument": "SYM", "options": {...}} ],
+//     "venue": {"entry_latency": "1ms", "response_latency": "1ms", "local_shift": "0ns"},
+//     "account": {"initial_cash": "100000"},
+//     "strategies": [ {"name": "sma_crossover", "label": "sma", "params": {...}} ],
+//     "output": {"dir": "out/run", "equity_interval": "1m"}
+//   }
+//
+// An instrument:
+//   {"symbol": "LTCUSDT", "kind": "spot|perpetual|future", "base": "LTC", "quote": "USDT",
+//    "price_scale": 2, "qty_scale": 3, "tick_size": "0.01", "lot_size": "0.001",
+//    "contract_multiplier": "1", "maker_fee": "0.0002", "taker_fee": "0.0005",
+//    "expiry": "2026-03-27T08:00:00Z"}
+#ifndef TAPEDECK_APPS_RUN_CONFIG_H_
+#define TAPEDECK_APPS_RUN_CONFIG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "core/instrument.h"
+#include "nlohmann/json.hpp"
+#include "replay/source_factory.h"
+
+namespace tapedeck::apps {
+
+struct StrategySpec {
+  std::string name;
+  std::string label;  // unique within the run; names its output folder
+  nlohmann::json params = nlohmann::json::object();
+  std::string where;  // config path, for messages
+};
+
+struct RunConfig {
+  std::optional<uint64_t> seed;
+  InstrumentTable instruments;
+  std::vector<replay::SourceSpec> sources;
+  EngineConfig engine;
+  std::vector<StrategySpec> strategies;
+  std::string out_dir = "out/run";
+  nlohmann::json document;  // the config as read, echoed into summary.json
+  std::string origin;       // file path, or "<built-in default>"
+};
+
+// Reads one instrument entry.
+absl::StatusOr<Instrument> ParseInstrument(ConfigObject& o);
+
+// Parses a run config. Instruments that the config does not list are taken from the sources that
+// define their own (a tape, the scenario). `seed_override` (from --seed) replaces "seed".
+absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::string& origin,
+                                         std::optional<uint64_t> seed_override);
+
+// Reads and parses a run config file.
+absl::StatusOr<RunConfig> LoadRunConfig(const std::string& path,
+                                        std::optional<uint64_t> seed_override);
+
+// The embedded default (configs/default.json, compiled in): the 2026-02-05 deleveraging
+// scenario with both seed strategies.
+const char* DefaultConfigJson();
+
+}  // namespace tapedeck::apps
+
+#endif  // TAPEDECK_APPS_RUN_CONFIG_H_

@@ -1,0 +1,93 @@
+#include "core/decimal.h"
+
+#include <cstdint>
+#include <limits>
+
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+
+namespace tapedeck {
+namespace {
+
+using ::tapedeck::testing::IsOk;
+using ::tapedeck::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(DecimalTest, ParsesExactlyAtTheInstrumentScale) {
+  EXPECT_EQ(*ParseDecimal("61737.63", 2), 6173763);
+  EXPECT_EQ(*ParseDecimal("0.1", 8), 10'000'000);
+  EXPECT_EQ(*ParseDecimal("-1.5", 3), -1500);
+  EXPECT_EQ(*ParseDecimal("+7", 0), 7);
+  EXPECT_EQ(*ParseDecimal(".5", 1), 5);
+  EXPECT_EQ(*ParseDecimal("3.", 2), 300);
+  // 0.1 + 0.2 style values that a double round trip gets wrong stay exact.
+  EXPECT_EQ(*ParseDecimal("0.30000000000000004", 17), 30'000'000'000'000'004);
+}
+
+TEST(DecimalTest, TrailingZerosBeyondTheScaleAreExact) {
+  // Binance spot prints 8 decimals; a 2-decimal instrument accepts them when they are zeros.
+  EXPECT_EQ(*ParseDecimal("61737.63000000", 2), 6173763);
+  EXPECT_EQ(*ParseDecimal("0.00000000", 2), 0);
+}
+
+TEST(DecimalTest, TooManyDecimalsIsAnErrorNotARounding) {
+  EXPECT_THAT(ParseDecimal("1.005", 2),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("more than 2 decimals")));
+  EXPECT_THAT(ParseDecimal("0.000000001", 8), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("decimals")));
+}
+
+TEST(DecimalTest, RejectsMalformedText) {
+  for (const char* bad : {"", "-", ".", "1e5", "1,5", "12a", " 1", "1 ", "--1", "1.2.3", "nan"}) {
+    EXPECT_FALSE(ParseDecimal(bad, 2).ok()) << "'" << bad << "'";
+  }
+  EXPECT_THAT(ParseDecimal("", 2), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
+  EXPECT_THAT(ParseDecimal("1e5", 2), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a decimal")));
+}
+
+TEST(DecimalTest, DetectsOverflow) {
+  EXPECT_EQ(*ParseDecimal("9223372036854775807", 0), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(*ParseDecimal("-9223372036854775808", 0), std::numeric_limits<int64_t>::min());
+  EXPECT_THAT(ParseDecimal("9223372036854775808", 0), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("overflows")));
+  // Fits as an integer but not once scaled: 10^11 at 8 decimals is 10^19.
+  EXPECT_THAT(ParseDecimal("100000000000", 8), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("overflows")));
+  EXPECT_THAT(ParseDecimal("1", 19), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("scale")));
+}
+
+TEST(DecimalTest, IntegersRejectDecimalPoints) {
+  int64_t v = 0;
+  EXPECT_TRUE(TryParseInt("1769904000000", &v));
+  EXPECT_EQ(v, 1769904000000);
+  EXPECT_FALSE(TryParseInt("12.0", &v));
+}
+
+TEST(DecimalTest, FormatsWithExactlyTheScale) {
+  EXPECT_EQ(FormatDecimal(-150, 2), "-1.50");
+  EXPECT_EQ(FormatDecimal(5, 2), "0.05");
+  EXPECT_EQ(FormatDecimal(0, 0), "0");
+  EXPECT_EQ(FormatDecimal(123, 0), "123");
+  EXPECT_EQ(FormatDecimal(std::numeric_limits<int64_t>::min(), 8), "-92233720368.54775808");
+}
+
+TEST(DecimalTest, FormatAndParseRoundTrip) {
+  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{123456789}, int64_t{-987654321012}}) {
+    for (int scale : {0, 2, 8}) {
+      EXPECT_EQ(*ParseDecimal(FormatDecimal(v, scale), scale), v);
+    }
+  }
+}
+
+TEST(DecimalTest, RescaleRoundsHalfAwayFromZero) {
+  int64_t out = 0;
+  ASSERT_TRUE(Rescale(125, 2, 1, &out));
+  EXPECT_EQ(out, 13);
+  ASSERT_TRUE(Rescale(-125, 2, 1, &out));
+  EXPECT_EQ(out, -13);
+  ASSERT_TRUE(Rescale(124, 2, 1, &out));
+  EXPECT_EQ(out, 12);
+  ASSERT_TRUE(Rescale(7, 0, 3, &out));
+  EXPECT_EQ(out, 7000);
+  EXPECT_FALSE(Rescale(static_cast<Int128>(1) << 70, 0, 0, &out));
+}
+
+}  // namespace
+}  // namespace tapedeck

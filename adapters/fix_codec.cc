@@ -1,0 +1,203 @@
+#include "adapters/fix_codec.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "core/decimal.h"
+
+namespace tapedeck::adapters {
+namespace {
+
+// Days since 1970-01-01 to a civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
+void CivilFromDays(int64_t z, int* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int>(yy + (*m <= 2 ? 1 : 0));
+}
+
+int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+
+bool Digits(std::string_view s, size_t pos, size_t n, int64_t* out) {
+  int64_t v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+constexpr int64_t kNanosPerDay = 86'400'000'000'000;
+
+}  // namespace
+
+std::string FormatFixDate(int64_t ns) {
+  int y;
+  unsigned m, d;
+  CivilFromDays(FloorDiv(ns, kNanosPerDay), &y, &m, &d);
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%04d%02u%02u", y, m, d);
+  return buf;
+}
+
+std::string FormatFixTime(int64_t ns) {
+  const int64_t t = ns - FloorDiv(ns, kNanosPerDay) * kNanosPerDay;
+  const int64_t secs = t / 1'000'000'000;
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%09lld", static_cast<int>(secs / 3600),
+                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
+                static_cast<long long>(t % 1'000'000'000));
+  return buf;
+}
+
+std::string FormatFixTimestamp(int64_t ns) {
+  const std::string t = FormatFixTime(ns);
+  return absl::StrCat(FormatFixDate(ns), "-", t.substr(0, 12));
+}
+
+bool ParseFixDateTime(std::string_view date, std::string_view time, int64_t* ns) {
+  int64_t y, mo, d, h, mi, s;
+  if (date.size() != 8 || !Digits(date, 0, 4, &y) || !Digits(date, 4, 2, &mo) ||
+      !Digits(date, 6, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
+    return false;
+  }
+  if (time.size() < 8 || time[2] != ':' || time[5] != ':' || !Digits(time, 0, 2, &h) ||
+      !Digits(time, 3, 2, &mi) || !Digits(time, 6, 2, &s) || h > 23 || mi > 59 || s > 60) {
+    return false;
+  }
+  int64_t frac = 0;
+  if (time.size() > 8) {
+    const size_t n = time.size() - 9;
+    if (time[8] != '.' || n == 0 || n > 9 || !Digits(time, 9, n, &frac)) return false;
+    frac *= Pow10(9 - static_cast<int>(n));
+  }
+  const int64_t days = DaysFromCivil(static_cast<int>(y), static_cast<unsigned>(mo),
+                                     static_cast<unsigned>(d));
+  *ns = days * kNanosPerDay + ((h * 60 + mi) * 60 + s) * 1'000'000'000 + frac;
+  return true;
+}
+
+std::string ClOrdIdOf(std::string_view prefix, OrderId id) {
+  return absl::StrCat(std::string(prefix), id.value);
+}
+
+std::string CancelClOrdIdOf(std::string_view prefix, OrderId id) {
+  return absl::StrCat(std::string(prefix), id.value, ".c");
+}
+
+OrderId ParseClOrdId(std::string_view prefix, std::string_view text) {
+  if (text.substr(0, prefix.size()) != prefix) return OrderId();
+  text.remove_prefix(prefix.size());
+  if (text.size() > 2 && text.substr(text.size() - 2) == ".c") text.remove_suffix(2);
+  if (text.empty() || text.size() > 19 || text[0] == '0') return OrderId();
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return OrderId();
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return OrderId(v);
+}
+
+char FixSide(Side s) { return s == Side::kBuy ? '1' : '2'; }
+
+bool ParseFixSide(std::string_view v, Side* out) {
+  if (v == "1") {
+    *out = Side::kBuy;
+    return true;
+  }
+  if (v == "2" || v == "5" || v == "6") {  // sell, sell short, sell short exempt
+    *out = Side::kSell;
+    return true;
+  }
+  return false;
+}
+
+void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::string_view clordid,
+                         int64_t now_ns, FIX::Message* msg) {
+  msg->getHeader().setField(tag::kMsgType, "D");
+  msg->setField(tag::kClOrdID, std::string(clordid));
+  msg->setField(tag::kSymbol, in.symbol);
+  msg->setField(tag::kSide, std::string(1, FixSide(r.side)));
+  msg->setField(tag::kTransactTime, FormatFixTimestamp(now_ns));
+  msg->setField(tag::kOrderQty, FormatDecimal(r.qty.raw, in.qty_scale));
+  msg->setField(tag::kOrdType, r.type == OrderType::kMarket ? "1" : "2");
+  if (r.type == OrderType::kLimit) msg->setField(tag::kPrice, FormatDecimal(r.price.raw, in.price_scale));
+  msg->setField(tag::kTimeInForce,
+                r.tif == TimeInForce::kIoc ? "3" : (r.tif == TimeInForce::kFok ? "4" : "1"));
+  // ExecInst 6 = participate don't initiate (post-only), E = do not increase (reduce-only).
+  std::string inst;
+  if (r.post_only) inst += "6";
+  if (r.reduce_only) inst += inst.empty() ? "E" : " E";
+  if (!inst.empty()) msg->setField(tag::kExecInst, inst);
+}
+
+void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,
+                        int64_t now_ns, FIX::Message* msg) {
+  msg->getHeader().setField(tag::kMsgType, "F");
+  msg->setField(tag::kOrigClOrdID, ClOrdIdOf(prefix, r.id));
+  msg->setField(tag::kClOrdID, CancelClOrdIdOf(prefix, r.id));
+  msg->setField(tag::kSymbol, in.symbol);
+  msg->setField(tag::kSide, std::string(1, FixSide(r.side)));
+  msg->setField(tag::kTransactTime, FormatFixTimestamp(now_ns));
+  msg->setField(tag::kOrderQty, FormatDecimal(r.qty.raw, in.qty_scale));
+}
+
+void BuildStatusRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,
+                        FIX::Message* msg) {
+  msg->getHeader().setField(tag::kMsgType, "H");
+  msg->setField(tag::kClOrdID, ClOrdIdOf(prefix, r.id));
+  msg->setField(tag::kSymbol, in.symbol);
+  msg->setField(tag::kSide, std::string(1, FixSide(r.side)));
+}
+
+int FixRejectCode(RejectReason r) {
+  switch (r) {
+    case RejectReason::kUnknownInstrument: return 1;
+    case RejectReason::kInvalidQty: return 13;
+    case RejectReason::kUnknownOrder: return 5;
+    default: return 99;
+  }
+}
+
+RejectReason RejectReasonOf(int code, std::string_view text) {
+  switch (code) {
+    case 1: return RejectReason::kUnknownInstrument;
+    case 13: return RejectReason::kInvalidQty;
+    case 5: return RejectReason::kUnknownOrder;
+    default: break;
+  }
+  for (RejectReason r : {RejectReason::kInvalidPrice, RejectReason::kNoLiquidity,
+                         RejectReason::kWouldCross, RejectReason::kUnknownOrder}) {
+    if (text == RejectReasonName(r)) return r;
+  }
+  return RejectReason::kVenue;
+}
+
+bool GetDecimalField(const FIX::FieldMap& m, int t, int scale, int64_t* raw, std::string* error) {
+  if (!m.isSetField(t)) return true;
+  const std::string& text = m.getField(t);
+  if (!TryParseDecimal(text, scale, raw)) {
+    *error = absl::StrCat("tag ", t, ": '", text, "': ",
+                          ParseDecimal(text, scale).status().message());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace tapedeck::adapters

@@ -1,0 +1,172 @@
+#include "adapters/fix_session_config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "adapters/fix_dictionary.h"
+#include "core/status.h"
+#include "quickfix/FileStore.h"
+#include "quickfix/SessionID.h"
+
+namespace tapedeck::adapters {
+namespace {
+
+absl::Status ReadIdentity(ConfigObject& obj, FixSessionIdentity* id) {
+  TAPEDECK_RETURN_IF_ERROR(obj.String("sender_comp_id", &id->sender_comp_id, true));
+  TAPEDECK_RETURN_IF_ERROR(obj.String("target_comp_id", &id->target_comp_id, true));
+  TAPEDECK_RETURN_IF_ERROR(obj.String("username", &id->username));
+  TAPEDECK_RETURN_IF_ERROR(obj.String("password", &id->password));
+  if (id->sender_comp_id.empty()) return obj.Error("sender_comp_id", "must not be empty");
+  if (id->target_comp_id.empty()) return obj.Error("target_comp_id", "must not be empty");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<FixSessionConfig> ParseFixSessionConfig(ConfigObject& obj, FixRole role) {
+  FixSessionConfig c;
+  TAPEDECK_RETURN_IF_ERROR(obj.String("host", &c.host));
+  TAPEDECK_RETURN_IF_ERROR(obj.Int("port", &c.port, role == FixRole::kInitiator));
+  if (c.port < 0 || c.port > 65535) return obj.Error("port", "must be in 0..65535");
+  if (role == FixRole::kInitiator && c.port == 0) return obj.Error("port", "must not be 0");
+  TAPEDECK_RETURN_IF_ERROR(obj.Int("heartbeat_s", &c.heartbeat_s));
+  if (c.heartbeat_s < 1 || c.heartbeat_s > 3600) return obj.Error("heartbeat_s", "must be in 1..3600");
+  TAPEDECK_RETURN_IF_ERROR(obj.String("store", &c.store));
+  if (c.store.empty()) return obj.Error("store", "must be \"memory\" or a directory");
+  TAPEDECK_RETURN_IF_ERROR(obj.Bool("reset_on_logon", &c.reset_on_logon));
+  TAPEDECK_RETURN_IF_ERROR(obj.String("dictionary", &c.dictionary));
+  TAPEDECK_RETURN_IF_ERROR(obj.Int("reconnect_interval_s", &c.reconnect_interval_s));
+  if (c.reconnect_interval_s < 1) return obj.Error("reconnect_interval_s", "must be at least 1");
+  TAPEDECK_RETURN_IF_ERROR(obj.String("log", &c.log));
+  {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject tls, obj.Object("tls"));
+    TAPEDECK_RETURN_IF_ERROR(tls.Bool("enabled", &c.tls.enabled));
+    TAPEDECK_RETURN_IF_ERROR(tls.String("ca_file", &c.tls.ca_file));
+    TAPEDECK_RETURN_IF_ERROR(tls.String("cert_file", &c.tls.cert_file));
+    TAPEDECK_RETURN_IF_ERROR(tls.String("key_file", &c.tls.key_file));
+    TAPEDECK_RETURN_IF_ERROR(tls.Bool("verify_peer", &c.tls.verify_peer));
+    TAPEDECK_RETURN_IF_ERROR(tls.Finish());
+    if (c.tls.enabled && role == FixRole::kAcceptor &&
+        (c.tls.cert_file.empty() || c.tls.key_file.empty())) {
+      return tls.Error("cert_file", "an acceptor over TLS needs cert_file and key_file");
+    }
+    if (c.tls.enabled && c.tls.verify_peer && c.tls.ca_file.empty()) {
+      return tls.Error("ca_file", "verify_peer needs ca_file");
+    }
+  }
+  if (role == FixRole::kInitiator) {
+    FixSessionIdentity id;
+    TAPEDECK_RETURN_IF_ERROR(ReadIdentity(obj, &id));
+    c.sessions.push_back(id);
+  } else {
+    TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> sessions, obj.ObjectArray("sessions", true));
+    if (sessions.empty()) return obj.Error("sessions", "must name at least one session");
+    for (ConfigObject& s : sessions) {
+      FixSessionIdentity id;
+      TAPEDECK_RETURN_IF_ERROR(ReadIdentity(s, &id));
+      TAPEDECK_RETURN_IF_ERROR(s.Finish());
+      for (const FixSessionIdentity& other : c.sessions) {
+        if (other.sender_comp_id == id.sender_comp_id && other.target_comp_id == id.target_comp_id) {
+          return s.Error("target_comp_id", "names the same session twice");
+        }
+      }
+      c.sessions.push_back(id);
+    }
+  }
+  TAPEDECK_RETURN_IF_ERROR(obj.Finish());
+  return c;
+}
+
+absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& config,
+                                                       FixRole role) {
+  std::string dictionary = config.dictionary;
+  if (dictionary.empty()) {
+    TAPEDECK_ASSIGN_OR_RETURN(dictionary, EmbeddedFix44DictionaryPath());
+  }
+  try {
+    FIX::SessionSettings settings;
+    FIX::Dictionary defaults;
+    defaults.setString(FIX::CONNECTION_TYPE, role == FixRole::kInitiator ? "initiator" : "acceptor");
+    defaults.setString(FIX::BEGINSTRING, "FIX.4.4");
+    defaults.setString(FIX::START_TIME, "00:00:00");
+    defaults.setString(FIX::END_TIME, "00:00:00");
+    defaults.setInt(FIX::HEARTBTINT, config.heartbeat_s);
+    defaults.setBool(FIX::USE_DATA_DICTIONARY, true);
+    defaults.setString(FIX::DATA_DICTIONARY, dictionary);
+    defaults.setBool(FIX::SOCKET_NODELAY, true);
+    defaults.setBool(FIX::SOCKET_REUSE_ADDRESS, true);
+    defaults.setBool(FIX::RESET_ON_LOGON, config.reset_on_logon);
+    defaults.setBool(FIX::RESET_ON_LOGOUT, false);
+    defaults.setBool(FIX::RESET_ON_DISCONNECT, false);
+    defaults.setBool(FIX::REFRESH_ON_LOGON, config.store != "memory");
+    // Clocks of two machines disagree; a stale SendingTime must not reject an order.
+    defaults.setBool(FIX::CHECK_LATENCY, false);
+    // Foreign venues add fields of their own; they are ignored, never rejected.
+    defaults.setBool(FIX::VALIDATE_USER_DEFINED_FIELDS, false);
+    defaults.setBool(FIX::ALLOW_UNKNOWN_MSG_FIELDS, true);
+    defaults.setBool(FIX::VALIDATE_FIELDS_OUT_OF_ORDER, false);
+    defaults.setInt(FIX::LOGON_TIMEOUT, 5);
+    defaults.setInt(FIX::LOGOUT_TIMEOUT, 1);
+    if (config.store != "memory") defaults.setString(FIX::FILE_STORE_PATH, config.store);
+    if (!config.log.empty()) defaults.setString(FIX::FILE_LOG_PATH, config.log);
+    if (role == FixRole::kInitiator) {
+      defaults.setString(FIX::SOCKET_CONNECT_HOST, config.host);
+      defaults.setInt(FIX::SOCKET_CONNECT_PORT, config.port);
+      defaults.setInt(FIX::RECONNECT_INTERVAL, config.reconnect_interval_s);
+    } else {
+      defaults.setInt(FIX::SOCKET_ACCEPT_PORT, config.port);
+    }
+    if (config.tls.enabled) {
+      if (role == FixRole::kAcceptor) {
+        defaults.setString(FIX::SERVER_CERT_FILE, config.tls.cert_file);
+        defaults.setString(FIX::SERVER_CERT_KEY_FILE, config.tls.key_file);
+      } else if (!config.tls.cert_file.empty()) {
+        defaults.setString(FIX::CLIENT_CERT_FILE, config.tls.cert_file);
+        defaults.setString(FIX::CLIENT_CERT_KEY_FILE, config.tls.key_file);
+      }
+      if (!config.tls.ca_file.empty()) defaults.setString(FIX::CERT_AUTH_FILE, config.tls.ca_file);
+      defaults.setInt(FIX::VERIFY_LEVEL, config.tls.verify_peer ? 3 : 0);
+      defaults.setString(FIX::SSL_PROTOCOL, "+TLSv1_2 +TLSv1_3");
+    }
+    settings.set(defaults);
+    for (const FixSessionIdentity& id : config.sessions) {
+      FIX::SessionID sid("FIX.4.4", id.sender_comp_id, id.target_comp_id);
+      FIX::Dictionary d;
+      settings.set(sid, d);
+    }
+    return settings;
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("FIX session settings: ", e.what()));
+  }
+}
+
+std::unique_ptr<FIX::MessageStoreFactory> MakeStoreFactory(const FixSessionConfig& config,
+                                                           const FIX::SessionSettings& settings) {
+  if (config.store == "memory") return std::make_unique<FIX::MemoryStoreFactory>();
+  return std::make_unique<FIX::FileStoreFactory>(settings);
+}
+
+absl::StatusOr<int> PickFreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return absl::InternalError("socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return absl::InternalError("cannot bind a free port on 127.0.0.1");
+  }
+  const int port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+}  // namespace tapedeck::adapters

@@ -1,0 +1,77 @@
+// FIX session settings, read from a run config (typed, unknown keys are errors) and turned into
+// QuickFIX SessionSettings. One reader serves both sides: `paper`'s initiator and `fixsim`'s
+// acceptor.
+//
+// Initiator ("venue" in a paper config):
+//   {"host": "127.0.0.1", "port": 9878, "sender_comp_id": "PAPER", "target_comp_id": "FIXSIM",
+//    "heartbeat_s": 30, "store": "memory" | "<dir>", "reset_on_logon": true,
+//    "dictionary": "" (the embedded one), "username": "", "password": "",
+//    "reconnect_interval_s": 1, "log": "" (no FIX log) | "<dir>",
+//    "tls": {"enabled": false, "ca_file": "", "cert_file": "", "key_file": "", "verify_peer": false}}
+// Acceptor ("fix" in a fixsim config): the same keys except that "sender_comp_id",
+//   "target_comp_id", "username", "password" move into "sessions": [{"sender_comp_id": "FIXSIM",
+//   "target_comp_id": "PAPER", "password": "..."}], and "host" is the address whose peers are
+//   admitted (QuickFIX 1.15.1's acceptor binds every interface; see fix_sim.h).
+#ifndef TAPEDECK_ADAPTERS_FIX_SESSION_CONFIG_H_
+#define TAPEDECK_ADAPTERS_FIX_SESSION_CONFIG_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/config.h"
+#include "quickfix/MessageStore.h"
+#include "quickfix/SessionSettings.h"
+
+namespace tapedeck::adapters {
+
+struct FixTlsConfig {
+  bool enabled = false;
+  std::string ca_file;    // initiator: trusted certificates; acceptor: client CAs (verify_peer)
+  std::string cert_file;  // acceptor: required; initiator: optional client certificate
+  std::string key_file;
+  bool verify_peer = false;
+};
+
+// One admitted counterparty (acceptor) or our own identity (initiator).
+struct FixSessionIdentity {
+  std::string sender_comp_id;  // ours
+  std::string target_comp_id;  // theirs
+  std::string username;        // Logon 553; initiator sends it, acceptor checks it when set
+  std::string password;        // Logon 554; likewise
+};
+
+struct FixSessionConfig {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  int heartbeat_s = 30;
+  std::string store = "memory";  // "memory" or a directory for QuickFIX's FileStore
+  bool reset_on_logon = true;
+  std::string dictionary;        // empty: the embedded adapters/fix/FIX44.xml
+  int reconnect_interval_s = 1;
+  std::string log;               // empty: no FIX message log; else a directory for FileLog
+  FixTlsConfig tls;
+  std::vector<FixSessionIdentity> sessions;  // initiator: exactly one
+};
+
+enum class FixRole { kInitiator, kAcceptor };
+
+// Reads the keys above from `obj` and calls obj.Finish().
+absl::StatusOr<FixSessionConfig> ParseFixSessionConfig(ConfigObject& obj, FixRole role);
+
+// QuickFIX settings for `config`: one [SESSION] per identity, BeginString FIX.4.4, the
+// dictionary (written out from the embedded copy when none is configured), SocketNodelay=Y
+// always (QuickFIX's default N stalls ~44 ms per order), a non-stop session schedule.
+absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& config, FixRole role);
+
+// MemoryStore or FileStore, as configured.
+std::unique_ptr<FIX::MessageStoreFactory> MakeStoreFactory(const FixSessionConfig& config,
+                                                           const FIX::SessionSettings& settings);
+
+// A free TCP port on 127.0.0.1 (bound to port 0 and released); for tests and "port": 0.
+absl::StatusOr<int> PickFreePort();
+
+}  // namespace tapedeck::adapters
+
+#endif  // TAPEDECK_ADAPTERS_FIX_SESSION_CONFIG_H_

@@ -1,0 +1,611 @@
+#include "adapters/fix_venue.h"
+
+#include <chrono>
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "adapters/fix_codec.h"
+#include "core/check.h"
+#include "core/decimal.h"
+#include "core/status.h"
+#include "quickfix/FileLog.h"
+#include "quickfix/Group.h"
+#include "quickfix/SSLSocketInitiator.h"
+#include "quickfix/SocketInitiator.h"
+
+namespace tapedeck::adapters {
+namespace {
+
+enum Stat {
+  kLogons, kDisconnects, kMarketMessages, kMarketEvents, kExecReports, kDuplicates,
+  kUndecodable, kRefusedResends, kStatusRequests, kLocalRejects, kStatCount
+};
+
+}  // namespace
+
+int64_t WallNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+absl::StatusOr<FixVenueConfig> ParseFixVenueConfig(ConfigObject& obj) {
+  FixVenueConfig c;
+  if (const nlohmann::json* s = obj.Raw("symbols"); s != nullptr) {
+    if (!s->is_array()) return obj.Error("symbols", "must be an array of symbols");
+    for (const nlohmann::json& v : *s) {
+      if (!v.is_string()) return obj.Error("symbols", "must be an array of strings");
+      c.symbols.push_back(v.get<std::string>());
+    }
+  }
+  TAPEDECK_RETURN_IF_ERROR(obj.Int("market_depth", &c.market_depth));
+  if (c.market_depth < 0) return obj.Error("market_depth", "must be 0 (full book) or more");
+  int64_t capacity = static_cast<int64_t>(c.queue_capacity);
+  TAPEDECK_RETURN_IF_ERROR(obj.Int("queue_capacity", &capacity));
+  if (capacity < 16 || capacity > (int64_t{1} << 26)) {
+    return obj.Error("queue_capacity", "must be in 16..67108864");
+  }
+  c.queue_capacity = static_cast<size_t>(capacity);
+  TAPEDECK_RETURN_IF_ERROR(obj.String("clordid_prefix", &c.clordid_prefix));
+  if (!c.clordid_prefix.empty() && c.clordid_prefix.back() >= '0' && c.clordid_prefix.back() <= '9') {
+    return obj.Error("clordid_prefix", "must not end in a digit");
+  }
+  TAPEDECK_ASSIGN_OR_RETURN(c.session, ParseFixSessionConfig(obj, FixRole::kInitiator));
+  return c;
+}
+
+FixVenue::FixVenue(const FixVenueConfig& config, const InstrumentTable& instruments)
+    : config_(config), instruments_(&instruments), bridge_(config.queue_capacity) {}
+
+FixVenue::~FixVenue() { Stop(false); }
+
+absl::StatusOr<std::unique_ptr<FixVenue>> FixVenue::Create(const FixVenueConfig& config,
+                                                           const InstrumentTable& instruments) {
+  std::unique_ptr<FixVenue> v(new FixVenue(config, instruments));
+  for (const std::string& s : config.symbols) {
+    TAPEDECK_RETURN_IF_ERROR(instruments.Find(s).status());
+  }
+  TAPEDECK_ASSIGN_OR_RETURN(v->settings_, ToSessionSettings(config.session, FixRole::kInitiator));
+  const FixSessionIdentity& id = config.session.sessions.front();
+  v->session_id_ = FIX::SessionID("FIX.4.4", id.sender_comp_id, id.target_comp_id);
+  v->store_ = MakeStoreFactory(config.session, v->settings_);
+  FIX::Application& app = *v;
+  try {
+    if (!config.session.log.empty()) {
+      v->log_factory_ = std::make_unique<FIX::FileLogFactory>(v->settings_);
+    }
+    if (config.session.tls.enabled) {
+      v->initiator_ = v->log_factory_
+                          ? std::make_unique<FIX::SSLSocketInitiator>(app, *v->store_, v->settings_,
+                                                                      *v->log_factory_)
+                          : std::make_unique<FIX::SSLSocketInitiator>(app, *v->store_, v->settings_);
+    } else {
+      v->initiator_ = v->log_factory_
+                          ? std::make_unique<FIX::SocketInitiator>(app, *v->store_, v->settings_,
+                                                                   *v->log_factory_)
+                          : std::make_unique<FIX::SocketInitiator>(app, *v->store_, v->settings_);
+    }
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("FIX initiator: ", e.what()));
+  }
+  return v;
+}
+
+absl::Status FixVenue::Start() {
+  try {
+    initiator_->start();
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("FIX initiator: ", e.what()));
+  }
+  session_ = initiator_->getSession(session_id_);
+  if (session_ == nullptr) return absl::InternalError("FIX initiator has no session");
+  return absl::OkStatus();
+}
+
+void FixVenue::Stop(bool logout) {
+  if (initiator_ == nullptr || stopping_.exchange(true)) return;
+  try {
+    initiator_->stop(!logout);
+  } catch (const std::exception&) {
+    // Shutting down: nothing left to report to.
+  }
+}
+
+FixVenueStats FixVenue::stats() const {
+  FixVenueStats s;
+  s.logons = stat_[kLogons].load();
+  s.disconnects = stat_[kDisconnects].load();
+  s.market_messages = stat_[kMarketMessages].load();
+  s.market_events = stat_[kMarketEvents].load();
+  s.exec_reports = stat_[kExecReports].load();
+  s.duplicates_dropped = stat_[kDuplicates].load();
+  s.undecodable = stat_[kUndecodable].load();
+  s.refused_resends = stat_[kRefusedResends].load();
+  s.status_requests = stat_[kStatusRequests].load();
+  s.local_rejects = stat_[kLocalRejects].load();
+  s.queue_full_waits = bridge_.full_waits();
+  return s;
+}
+
+// --- strategy thread ---
+
+bool FixVenue::Poll(Event* e) {
+  if (!local_.empty()) {
+    *e = local_.front();
+    local_.pop_front();
+    return true;
+  }
+  return bridge_.Pop(e);
+}
+
+bool FixVenue::PopDueTimer(int64_t now_ns, Event* e) {
+  if (timers_.empty() || timers_.top().at > now_ns) return false;
+  const Timer t = timers_.top();
+  timers_.pop();
+  *e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(t.at), Timestamp(now_ns));
+  e->timer.timer_id = t.id;
+  e->timer.tag = t.tag;
+  return true;
+}
+
+int64_t FixVenue::sent_at(OrderId id) const {
+  if (!id.valid() || id.value > sent_at_.size()) return 0;
+  return sent_at_[id.value - 1];
+}
+
+void FixVenue::RejectLocally(const OrderRequest& r, int64_t now_ns) {
+  Event e = MakeEvent(EventKind::kOrderReject, r.instrument, Timestamp(now_ns), Timestamp(now_ns));
+  e.order.order_id = r.id;
+  e.order.price = r.price;
+  e.order.qty = r.qty;
+  e.order.side = r.side;
+  e.order.reason = RejectReason::kVenue;
+  local_.push_back(e);
+  stat_[kLocalRejects].fetch_add(1, std::memory_order_relaxed);
+}
+
+void FixVenue::SendOrder(const OrderRequest& request, Timestamp now) {
+  TAPEDECK_CHECK(request.id.value == requests_.size() + 1,
+                 "Invariant: the context numbers orders 1, 2, 3, ...");
+  requests_.push_back(request);
+  sent_at_.push_back(0);
+  max_order_id_.store(request.id.value, std::memory_order_release);
+  if (observer_ != nullptr) observer_->OnOrderBuilt(request.id);
+  const int64_t wall = WallNanos();
+  if (!logged_on() || session_ == nullptr) {
+    RejectLocally(request, wall > now.ns ? wall : now.ns);
+    return;
+  }
+  FIX::Message msg;
+  BuildNewOrderSingle(request, instruments_->at(request.instrument),
+                      ClOrdIdOf(config_.clordid_prefix, request.id), wall, &msg);
+  bool sent = false;
+  try {
+    sent = session_->send(msg);
+  } catch (const std::exception&) {
+    sent = false;
+  }
+  if (!sent) {
+    // Stored but not on the wire: the session dropped under us. QuickFIX would resend it as a
+    // possible duplicate after the next logon; toApp refuses that, and the strategy hears now.
+    RejectLocally(request, WallNanos());
+    return;
+  }
+  sent_at_.back() = WallNanos();
+  if (observer_ != nullptr) observer_->OnOrderHanded(request.id);
+}
+
+void FixVenue::SendCancel(OrderId id, InstrumentId, Timestamp now) {
+  if (!id.valid() || id.value > requests_.size()) return;
+  const OrderRequest& r = requests_[id.value - 1];
+  const int64_t wall = WallNanos();
+  bool sent = false;
+  if (logged_on() && session_ != nullptr) {
+    FIX::Message msg;
+    BuildCancelRequest(r, instruments_->at(r.instrument), config_.clordid_prefix, wall, &msg);
+    try {
+      sent = session_->send(msg);
+    } catch (const std::exception&) {
+      sent = false;
+    }
+  }
+  if (!sent) {
+    // The cancel did not go out: the strategy sees it rejected and may try again.
+    Event e = MakeEvent(EventKind::kOrderReject, r.instrument, Timestamp(wall > now.ns ? wall : now.ns),
+                        Timestamp(wall > now.ns ? wall : now.ns));
+    e.order.order_id = id;
+    e.order.side = r.side;
+    e.order.reason = RejectReason::kUnknownOrder;
+    local_.push_back(e);
+  }
+}
+
+void FixVenue::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {
+  timers_.push(Timer{at.ns, timer_id, tag});
+}
+
+void FixVenue::ReconcileIfNeeded(const Context& ctx) {
+  if (!need_reconcile_.load(std::memory_order_acquire)) return;
+  need_reconcile_.store(false, std::memory_order_release);
+  if (session_ == nullptr) return;
+  for (const Instrument& in : instruments_->all()) {
+    for (OrderId id : ctx.OpenOrders(in.id)) {
+      FIX::Message msg;
+      BuildStatusRequest(ctx.order(id)->request, in, config_.clordid_prefix, &msg);
+      try {
+        if (session_->send(msg)) stat_[kStatusRequests].fetch_add(1, std::memory_order_relaxed);
+      } catch (const std::exception&) {
+        need_reconcile_.store(true, std::memory_order_release);
+      }
+    }
+  }
+}
+
+// --- QuickFIX thread ---
+
+void FixVenue::Push(const Event& e) { bridge_.Push(e, &stopping_); }
+
+void FixVenue::Note(std::string line) {
+  stat_[kUndecodable].fetch_add(1, std::memory_order_relaxed);
+  if (log_.size() < 1000) log_.push_back(std::move(line));
+}
+
+bool FixVenue::LookupSymbol(const std::string& symbol, InstrumentId* out) const {
+  for (const Instrument& in : instruments_->all()) {
+    if (in.symbol == symbol) {
+      *out = in.id;
+      return true;
+    }
+  }
+  return false;
+}
+
+void FixVenue::onLogon(const FIX::SessionID&) {
+  logged_on_.store(true, std::memory_order_release);
+  stat_[kLogons].fetch_add(1, std::memory_order_relaxed);
+  if (was_logged_on_) {
+    const int64_t now = WallNanos();
+    Event e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(now), Timestamp(now));
+    e.timer.timer_id = kVenueStatusTimerId;
+    e.timer.tag = kVenueReconnected;
+    Push(e);
+  }
+  was_logged_on_ = true;
+  need_reconcile_.store(true, std::memory_order_release);
+  SendMarketDataRequest();
+}
+
+void FixVenue::onLogout(const FIX::SessionID&) {
+  // QuickFIX calls this after every failed connect too; only a real drop is news.
+  if (!logged_on_.exchange(false)) return;
+  stat_[kDisconnects].fetch_add(1, std::memory_order_relaxed);
+  if (stopping_.load()) return;
+  const int64_t now = WallNanos();
+  Event e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(now), Timestamp(now));
+  e.timer.timer_id = kVenueStatusTimerId;
+  e.timer.tag = kVenueDisconnected;
+  Push(e);
+}
+
+void FixVenue::toAdmin(FIX::Message& msg, const FIX::SessionID&) {
+  if (msg.getHeader().getField(tag::kMsgType) != "A") return;
+  const FixSessionIdentity& id = config_.session.sessions.front();
+  if (!id.username.empty()) msg.setField(tag::kUsername, id.username);
+  if (!id.password.empty()) msg.setField(tag::kPassword, id.password);
+}
+
+void FixVenue::toApp(FIX::Message& msg, const FIX::SessionID&) {
+  // An order resent as a possible duplicate after a reconnect was already reported rejected
+  // to the strategy (or reconciled); sending it now would duplicate it.
+  if (msg.getHeader().isSetField(tag::kPossDupFlag) &&
+      msg.getHeader().getField(tag::kPossDupFlag) == "Y") {
+    stat_[kRefusedResends].fetch_add(1, std::memory_order_relaxed);
+    throw FIX::DoNotSend();
+  }
+}
+
+void FixVenue::SendMarketDataRequest() {
+  std::vector<std::string> symbols = config_.symbols;
+  if (symbols.empty()) {
+    for (const Instrument& in : instruments_->all()) symbols.push_back(in.symbol);
+  }
+  if (symbols.empty() || session_ == nullptr) return;
+  FIX::Message msg;
+  msg.getHeader().setField(tag::kMsgType, "V");
+  msg.setField(tag::kMDReqID, absl::StrCat("tapedeck-", stat_[kLogons].load()));
+  msg.setField(tag::kSubscriptionRequestType, "1");
+  msg.setField(tag::kMarketDepth, std::to_string(config_.market_depth));
+  msg.setField(tag::kMDUpdateType, "1");
+  for (const char* type : {"0", "1", "2", "3", "6", "C"}) {
+    FIX::Group g(tag::kNoMDEntryTypes, tag::kMDEntryType);
+    g.setField(tag::kMDEntryType, type);
+    msg.addGroup(g);
+  }
+  for (const std::string& s : symbols) {
+    FIX::Group g(tag::kNoRelatedSym, tag::kSymbol);
+    g.setField(tag::kSymbol, s);
+    msg.addGroup(g);
+  }
+  try {
+    session_->send(msg);
+  } catch (const std::exception& e) {
+    Note(absl::StrCat("MarketDataRequest not sent: ", e.what()));
+  }
+}
+
+void FixVenue::fromApp(const FIX::Message& msg, const FIX::SessionID&) {
+  const int64_t local_ns = WallNanos();
+  try {
+    const std::string& type = msg.getHeader().getField(tag::kMsgType);
+    if (type == "X") {
+      OnMarketData(msg, false, local_ns);
+    } else if (type == "W") {
+      OnMarketData(msg, true, local_ns);
+    } else if (type == "8") {
+      OnExecutionReport(msg, local_ns);
+    } else if (type == "9") {
+      OnCancelReject(msg, local_ns);
+    } else if (type == "h") {
+      if (msg.isSetField(tag::kTradSesStatus) && msg.getField(tag::kTradSesStatus) == "3") {
+        end_of_data_.store(true, std::memory_order_release);
+      }
+    } else if (type == "Y") {
+      Note(absl::StrCat("market data request rejected: ",
+                        msg.isSetField(tag::kText) ? msg.getField(tag::kText) : "(no text)"));
+    }
+  } catch (const std::exception& e) {
+    Note(absl::StrCat("undecodable message: ", e.what()));
+  }
+}
+
+void FixVenue::OnMarketData(const FIX::Message& msg, bool snapshot, int64_t local_ns) {
+  stat_[kMarketMessages].fetch_add(1, std::memory_order_relaxed);
+  const size_t n = msg.groupCount(tag::kNoMDEntries);
+  InstrumentId inst;
+  bool have_inst = false;
+  if (msg.isSetField(tag::kSymbol)) {
+    if (!LookupSymbol(msg.getField(tag::kSymbol), &inst)) {
+      Note(absl::StrCat("market data for unknown symbol '", msg.getField(tag::kSymbol), "'"));
+      return;
+    }
+    have_inst = true;
+  }
+  // A snapshot with exactly one bid and one offer is a quote (top of book).
+  int bids = 0, offers = 0, others = 0;
+  if (snapshot) {
+    for (size_t i = 1; i <= n; ++i) {
+      const std::string& t = msg.getGroupRef(static_cast<int>(i), tag::kNoMDEntries).getField(tag::kMDEntryType);
+      if (t == "0") ++bids; else if (t == "1") ++offers; else ++others;
+    }
+  }
+  std::string error;
+  if (snapshot && bids == 1 && offers == 1 && others == 0 && have_inst) {
+    const Instrument& in = instruments_->at(inst);
+    Event e = MakeEvent(EventKind::kQuote, inst, Timestamp(local_ns), Timestamp(local_ns));
+    for (size_t i = 1; i <= n; ++i) {
+      const FIX::FieldMap& g = msg.getGroupRef(static_cast<int>(i), tag::kNoMDEntries);
+      int64_t px = 0, sz = 0, ts = 0;
+      if (!GetDecimalField(g, tag::kMDEntryPx, in.price_scale, &px, &error) ||
+          !GetDecimalField(g, tag::kMDEntrySize, in.qty_scale, &sz, &error)) {
+        Note(absl::StrCat(in.symbol, " quote: ", error));
+        return;
+      }
+      if (g.isSetField(tag::kMDEntryDate) && g.isSetField(tag::kMDEntryTime) &&
+          ParseFixDateTime(g.getField(tag::kMDEntryDate), g.getField(tag::kMDEntryTime), &ts)) {
+        e.exchange_ts = ts;
+      }
+      if (g.getField(tag::kMDEntryType) == "0") {
+        e.quote.bid = Price(px);
+        e.quote.bid_qty = Qty(sz);
+      } else {
+        e.quote.ask = Price(px);
+        e.quote.ask_qty = Qty(sz);
+      }
+    }
+    Push(e);
+    stat_[kMarketEvents].fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  // Levels and trades, one event per entry. Level flags: a snapshot's first level clears the
+  // book; the last level of each instrument's run in the message closes it.
+  thread_local std::vector<Event> events;
+  events.clear();
+  bool first_level = true;
+  for (size_t i = 1; i <= n; ++i) {
+    const FIX::FieldMap& g = msg.getGroupRef(static_cast<int>(i), tag::kNoMDEntries);
+    if (g.isSetField(tag::kSymbol)) {
+      if (!LookupSymbol(g.getField(tag::kSymbol), &inst)) {
+        Note(absl::StrCat("market data for unknown symbol '", g.getField(tag::kSymbol), "'"));
+        continue;
+      }
+      have_inst = true;
+    }
+    if (!have_inst || !g.isSetField(tag::kMDEntryType)) {
+      Note("market data entry without Symbol or MDEntryType");
+      continue;
+    }
+    const Instrument& in = instruments_->at(inst);
+    const std::string& type = g.getField(tag::kMDEntryType);
+    int64_t px = 0, sz = 0, ts = local_ns;
+    if (!GetDecimalField(g, tag::kMDEntryPx, in.price_scale, &px, &error) ||
+        !GetDecimalField(g, tag::kMDEntrySize, in.qty_scale, &sz, &error)) {
+      Note(absl::StrCat(in.symbol, " market data: ", error));
+      continue;
+    }
+    if (g.isSetField(tag::kMDEntryDate) && g.isSetField(tag::kMDEntryTime) &&
+        !ParseFixDateTime(g.getField(tag::kMDEntryDate), g.getField(tag::kMDEntryTime), &ts)) {
+      ts = local_ns;
+    }
+    const bool deleted = g.isSetField(tag::kMDUpdateAction) && g.getField(tag::kMDUpdateAction) == "2";
+    if (type == "0" || type == "1") {
+      Event e = MakeEvent(EventKind::kBookLevel, inst, Timestamp(ts), Timestamp(local_ns));
+      e.level.price = Price(px);
+      e.level.qty = Qty(deleted ? 0 : sz);
+      e.level.side = type == "0" ? Side::kBuy : Side::kSell;
+      if (snapshot && first_level) e.level.flags = kBookSnapshotBegin;
+      first_level = false;
+      events.push_back(e);
+    } else if (type == "2") {
+      Event e = MakeEvent(EventKind::kTrade, inst, Timestamp(ts), Timestamp(local_ns));
+      e.trade.price = Price(px);
+      e.trade.qty = Qty(sz);
+      int64_t id = 0;
+      if (g.isSetField(tag::kMDEntryID) && TryParseInt(g.getField(tag::kMDEntryID), &id) && id > 0) {
+        e.trade.trade_id = static_cast<uint64_t>(id);
+      }
+      e.trade.aggressor = g.isSetField(tag::kTickDirection) && g.getField(tag::kTickDirection) == "2"
+                              ? Side::kSell
+                              : Side::kBuy;
+      events.push_back(e);
+    } else if (type == "3" || type == "6") {
+      Event e = MakeEvent(type == "3" ? EventKind::kIndexPrice : EventKind::kMarkPrice, inst,
+                          Timestamp(ts), Timestamp(local_ns));
+      e.price.price = Price(px);
+      events.push_back(e);
+    } else if (type == "C") {
+      Event e = MakeEvent(EventKind::kOpenInterest, inst, Timestamp(ts), Timestamp(local_ns));
+      e.open_interest.qty = Qty(sz);
+      events.push_back(e);
+    }
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    Event& e = events[i];
+    if (e.kind != EventKind::kBookLevel) continue;
+    const bool last_of_run = i + 1 == events.size() || events[i + 1].kind != EventKind::kBookLevel ||
+                             events[i + 1].instrument != e.instrument;
+    if (last_of_run) e.level.flags = static_cast<uint8_t>(e.level.flags | kBookEndOfMessage);
+  }
+  for (const Event& e : events) Push(e);
+  stat_[kMarketEvents].fetch_add(events.size(), std::memory_order_relaxed);
+}
+
+void FixVenue::OnExecutionReport(const FIX::Message& msg, int64_t local_ns) {
+  stat_[kExecReports].fetch_add(1, std::memory_order_relaxed);
+  ExecReport r;
+  std::string error;
+  auto lookup = [this](const std::string& s, InstrumentId* id) { return LookupSymbol(s, id); };
+  if (!DecodeExecutionReport(msg, *instruments_, config_.clordid_prefix, lookup, &r, &error)) {
+    Note(error);
+    return;
+  }
+  if (r.order_id.value > max_order_id_.load(std::memory_order_acquire)) {
+    Note(absl::StrCat("ExecutionReport for order ", r.order_id.value, " that was never sent"));
+    return;
+  }
+  if (!r.exec_id.empty() && r.exec_type != 'I') {
+    if (!exec_ids_.insert(r.exec_id).second) {
+      stat_[kDuplicates].fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+  }
+  Track& t = tracks_[r.order_id.value];
+  t.instrument = r.instrument;
+  auto make = [&](EventKind kind) {
+    Event e = MakeEvent(kind, r.instrument, Timestamp(local_ns), Timestamp(local_ns));
+    e.order.order_id = r.order_id;
+    e.order.side = r.side;
+    return e;
+  };
+  auto fill = [&](Qty qty, Price px) {
+    Event e = make(EventKind::kOrderFill);
+    e.order.price = px;
+    e.order.qty = qty;
+    e.order.fee = r.commission;
+    e.order.liquidity = r.liquidity;
+    t.cum = t.cum + qty;
+    Push(e);
+  };
+  auto finish = [&](EventKind kind, RejectReason reason) {
+    if (t.terminal) return;
+    t.terminal = true;
+    Event e = make(kind);
+    e.order.qty = r.leaves_qty;
+    e.order.reason = reason;
+    Push(e);
+  };
+  switch (r.exec_type) {
+    case '0':
+      if (!t.acked && !t.terminal) {
+        t.acked = true;
+        Push(make(EventKind::kOrderAck));
+      }
+      break;
+    case 'F':
+    case '1':
+    case '2': {
+      if (t.terminal && t.cum >= r.cum_qty) {
+        stat_[kDuplicates].fetch_add(1, std::memory_order_relaxed);
+        break;
+      }
+      Qty qty = r.last_qty;
+      // A fill we missed (a venue that numbers its reports): take the difference in CumQty.
+      if (r.cum_qty.raw > 0 && r.cum_qty - t.cum > qty) qty = r.cum_qty - t.cum;
+      if (r.cum_qty.raw > 0 && r.cum_qty <= t.cum) {
+        stat_[kDuplicates].fetch_add(1, std::memory_order_relaxed);
+        break;
+      }
+      if (qty.raw > 0) fill(qty, r.last_px);
+      if (r.ord_status == '2') t.terminal = true;
+      break;
+    }
+    case '4':
+    case 'C':
+      finish(EventKind::kOrderCancel, RejectReason::kNone);
+      break;
+    case '8':
+      finish(EventKind::kOrderReject, r.reason);
+      break;
+    case 'I': {
+      // Order status after a reconnect: catch up with what the venue knows.
+      if (r.ord_status == '8') {
+        // The venue does not know the order (it restarted, or the order never arrived): nothing
+        // will happen to it any more, so it is over.
+        finish(r.reason == RejectReason::kUnknownOrder ? EventKind::kOrderCancel
+                                                       : EventKind::kOrderReject,
+               r.reason);
+        break;
+      }
+      if (r.cum_qty > t.cum && !t.terminal) {
+        Price px = r.last_px;
+        if (px.raw == 0) {
+          int64_t avg = 0;
+          std::string err;
+          if (GetDecimalField(msg, tag::kAvgPx, instruments_->at(r.instrument).price_scale, &avg, &err)) {
+            px = Price(avg);
+          }
+        }
+        fill(r.cum_qty - t.cum, px);
+      }
+      if (r.ord_status == '0' && !t.acked && !t.terminal) {
+        t.acked = true;
+        Push(make(EventKind::kOrderAck));
+      }
+      if (r.ord_status == '4' || r.ord_status == 'C') finish(EventKind::kOrderCancel, RejectReason::kNone);
+      if (r.ord_status == '2') t.terminal = true;
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void FixVenue::OnCancelReject(const FIX::Message& msg, int64_t local_ns) {
+  OrderId id;
+  if (msg.isSetField(tag::kOrigClOrdID)) id = ParseClOrdId(config_.clordid_prefix, msg.getField(tag::kOrigClOrdID));
+  if (!id.valid() && msg.isSetField(tag::kClOrdID)) {
+    id = ParseClOrdId(config_.clordid_prefix, msg.getField(tag::kClOrdID));
+  }
+  if (!id.valid() || id.value > max_order_id_.load(std::memory_order_acquire)) {
+    Note("OrderCancelReject for an order that is not ours");
+    return;
+  }
+  // The instrument of the order is known from its earlier reports; the Context needs only the id.
+  auto it = tracks_.find(id.value);
+  const InstrumentId inst = it != tracks_.end() ? it->second.instrument : InstrumentId();
+  Event e = MakeEvent(EventKind::kOrderReject, inst, Timestamp(local_ns), Timestamp(local_ns));
+  e.order.order_id = id;
+  e.order.reason = RejectReason::kUnknownOrder;
+  Push(e);
+}
+
+}  // namespace tapedeck::adapters

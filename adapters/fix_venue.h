@@ -1,0 +1,183 @@
+// FixVenue: the strategy's venue in paper and live trading. A QuickFIX SocketInitiator (or
+// SSLSocketInitiator) speaking FIX 4.4, behind the same ContextDriver interface as the backtest
+// engine.
+//
+// Threads: QuickFIX's one initiator thread runs the Application callbacks, which only decode
+// messages into plain Events and push them into an SpscBridge. The strategy thread (PaperRunner)
+// pops them, calls Context::Deliver, and sends requests through this class (SendOrder,
+// SendCancel), which builds the FIX messages and hands them to the session on that same thread.
+//
+// Disconnects: when a logged-on session drops, the strategy gets OnTimer(ctx, 0, kVenueDisconnected)
+// (timer id 0 is never a Context timer), and OnTimer(ctx, 0, kVenueReconnected) after the next
+// logon. Orders sent while disconnected are rejected at once (RejectReason::kVenue) and never
+// reach the venue later: QuickFIX would resend them as possible duplicates, which toApp refuses.
+// After every logon the strategy thread asks the venue for the status of each open order
+// (OrderStatusRequest 35=H): fills it missed arrive as fills, an order the venue no longer knows
+// is reported cancelled, so no order is duplicated or lost. Execution reports are deduplicated by
+// ExecID and by cumulative quantity.
+#ifndef TAPEDECK_ADAPTERS_FIX_VENUE_H_
+#define TAPEDECK_ADAPTERS_FIX_VENUE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "adapters/fix_session_config.h"
+#include "adapters/spsc_bridge.h"
+#include "core/config.h"
+#include "core/instrument.h"
+#include "core/strategy.h"
+#include "quickfix/Application.h"
+#include "quickfix/Initiator.h"
+#include "quickfix/Log.h"
+#include "quickfix/Session.h"
+
+namespace tapedeck::adapters {
+
+// Tags of OnTimer(ctx, kVenueStatusTimerId, tag).
+inline constexpr uint64_t kVenueStatusTimerId = 0;
+inline constexpr uint64_t kVenueDisconnected = 1;
+inline constexpr uint64_t kVenueReconnected = 2;
+
+struct FixVenueConfig {
+  FixSessionConfig session;
+  std::vector<std::string> symbols;  // market data to request (default: every instrument)
+  int market_depth = 0;              // MarketDepth(264): 0 = full book, 1 = top of book
+  size_t queue_capacity = 1 << 16;   // events in the SPSC ring
+  std::string clordid_prefix;        // before the Context's order ids in ClOrdID
+};
+
+// Reads "venue" of a paper config: the session keys of fix_session_config.h plus "symbols",
+// "market_depth", "queue_capacity", "clordid_prefix".
+absl::StatusOr<FixVenueConfig> ParseFixVenueConfig(ConfigObject& obj);
+
+struct FixVenueStats {
+  uint64_t logons = 0;
+  uint64_t disconnects = 0;
+  uint64_t market_messages = 0;     // 35=W/X decoded
+  uint64_t market_events = 0;       // events pushed from them
+  uint64_t exec_reports = 0;
+  uint64_t duplicates_dropped = 0;  // reports already seen (ExecID or cumulative quantity)
+  uint64_t undecodable = 0;         // messages we could not decode (logged)
+  uint64_t refused_resends = 0;     // PossDup app messages refused in toApp
+  uint64_t status_requests = 0;     // 35=H sent
+  uint64_t local_rejects = 0;       // orders rejected because the session was down
+  uint64_t queue_full_waits = 0;
+};
+
+class FixVenue final : public ContextDriver, private FIX::Application {
+ public:
+  static absl::StatusOr<std::unique_ptr<FixVenue>> Create(const FixVenueConfig& config,
+                                                          const InstrumentTable& instruments);
+  ~FixVenue() override;
+
+  // Starts QuickFIX's initiator thread; it connects and reconnects on its own.
+  absl::Status Start();
+  // Logs out (when `logout`) and stops the initiator; QuickFIX's stop(force=false) polls in
+  // whole seconds, so tests pass logout=false.
+  void Stop(bool logout);
+
+  // --- strategy thread ---
+  // The next event for the strategy (local rejects first, then the bridge); false when none.
+  bool Poll(Event* e);
+  // Sends 35=H for the context's open orders after a (re)logon; call from the strategy loop.
+  void ReconcileIfNeeded(const Context& ctx);
+  bool end_of_data() const { return end_of_data_.load(std::memory_order_acquire); }
+  bool logged_on() const { return logged_on_.load(std::memory_order_acquire); }
+  // The earliest timer, and popping timers due at `now_ns` as kTimer events.
+  bool PopDueTimer(int64_t now_ns, Event* e);
+  // Orders sent and the wall time (ns) each was handed to QuickFIX, for latency reporting.
+  int64_t sent_at(OrderId id) const;
+  // Last send latency: from the strategy's call into SendOrder to QuickFIX's return, ns.
+  FixVenueStats stats() const;
+  const std::vector<std::string>& log_lines() const { return log_; }
+
+  // ContextDriver (strategy thread)
+  void SendOrder(const OrderRequest& request, Timestamp now) override;
+  void SendCancel(OrderId id, InstrumentId instrument, Timestamp now) override;
+  void ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) override;
+
+  // Latency hooks for PaperRunner: called on the strategy thread around each send.
+  struct SendObserver {
+    virtual ~SendObserver() = default;
+    virtual void OnOrderBuilt(OrderId id) = 0;   // request built (decision done)
+    virtual void OnOrderHanded(OrderId id) = 0;  // QuickFIX returned from send
+  };
+  void set_send_observer(SendObserver* o) { observer_ = o; }
+
+ private:
+  FixVenue(const FixVenueConfig& config, const InstrumentTable& instruments);
+
+  // FIX::Application (QuickFIX thread)
+  void onCreate(const FIX::SessionID&) override {}
+  void onLogon(const FIX::SessionID&) override;
+  void onLogout(const FIX::SessionID&) override;
+  void toAdmin(FIX::Message&, const FIX::SessionID&) override;
+  void toApp(FIX::Message&, const FIX::SessionID&) override;
+  void fromAdmin(const FIX::Message&, const FIX::SessionID&) override {}
+  void fromApp(const FIX::Message&, const FIX::SessionID&) override;
+
+  void OnMarketData(const FIX::Message& msg, bool snapshot, int64_t local_ns);
+  void OnExecutionReport(const FIX::Message& msg, int64_t local_ns);
+  void OnCancelReject(const FIX::Message& msg, int64_t local_ns);
+  void SendMarketDataRequest();
+  void Push(const Event& e);
+  bool LookupSymbol(const std::string& symbol, InstrumentId* out) const;
+  void Note(std::string line);  // QuickFIX thread: a decoding problem, kept for the log
+  void RejectLocally(const OrderRequest& r, int64_t now_ns);
+
+  FixVenueConfig config_;
+  const InstrumentTable* instruments_;
+  FIX::SessionSettings settings_;
+  std::unique_ptr<FIX::MessageStoreFactory> store_;
+  std::unique_ptr<FIX::LogFactory> log_factory_;
+  std::unique_ptr<FIX::Initiator> initiator_;
+  FIX::SessionID session_id_;
+  FIX::Session* session_ = nullptr;
+  SpscBridge bridge_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> logged_on_{false};
+  std::atomic<bool> need_reconcile_{false};
+  std::atomic<bool> end_of_data_{false};
+
+  // QuickFIX thread only.
+  struct Track {
+    Qty cum;
+    InstrumentId instrument;
+    bool terminal = false;
+    bool acked = false;
+  };
+  absl::flat_hash_map<uint64_t, Track> tracks_;
+  absl::flat_hash_set<std::string> exec_ids_;
+  bool was_logged_on_ = false;
+  std::atomic<uint64_t> max_order_id_{0};  // published by the strategy thread
+  std::vector<std::string> log_;           // decoding problems, QuickFIX thread (read after Stop)
+  mutable std::atomic<uint64_t> stat_[11] = {};
+
+  // Strategy thread only.
+  std::deque<Event> local_;
+  std::vector<OrderRequest> requests_;  // requests_[id - 1]
+  std::vector<int64_t> sent_at_;        // wall ns when handed to QuickFIX
+  struct Timer {
+    int64_t at;
+    uint64_t id;
+    uint64_t tag;
+    bool operator>(const Timer& o) const { return at != o.at ? at > o.at : id > o.id; }
+  };
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  SendObserver* observer_ = nullptr;
+};
+
+// Wall clock, ns since the epoch: the one clock of paper trading (adapters/ may read it).
+int64_t WallNanos();
+
+}  // namespace tapedeck::adapters
+
+#endif  // TAPEDECK_ADAPTERS_FIX_VENUE_H_

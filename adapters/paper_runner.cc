@@ -1,0 +1,214 @@
+#include "adapters/paper_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/str_format.h"
+#include "adapters/instrument_config.h"
+#include "core/decimal.h"
+#include "core/status.h"
+#include "strategies/registry.h"
+
+namespace tapedeck::adapters {
+
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+absl::StatusOr<PaperConfig> ParsePaperConfig(const nlohmann::json& root) {
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject obj, ConfigObject::Of(&root, ""));
+  PaperConfig c;
+  TAPEDECK_ASSIGN_OR_RETURN(c.instruments, ParseInstruments(obj, "instruments"));
+  c.instruments_json = InstrumentsToJson(c.instruments);
+  {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject s, obj.Object("strategy", true));
+    TAPEDECK_RETURN_IF_ERROR(s.String("name", &c.strategy_name, true));
+    if (const nlohmann::json* p = s.Raw("params"); p != nullptr) c.strategy_params = *p;
+    TAPEDECK_RETURN_IF_ERROR(s.Finish());
+  }
+  int64_t cash = c.initial_cash.raw;
+  TAPEDECK_RETURN_IF_ERROR(obj.Decimal("initial_cash", Money::kScale, &cash));
+  c.initial_cash = Money(cash);
+  {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject v, obj.Object("venue", true));
+    TAPEDECK_ASSIGN_OR_RETURN(c.venue, ParseFixVenueConfig(v));
+  }
+  TAPEDECK_RETURN_IF_ERROR(obj.DurationValue("journal_flush", &c.journal_flush));
+  TAPEDECK_RETURN_IF_ERROR(obj.DurationValue("drain", &c.drain));
+  TAPEDECK_RETURN_IF_ERROR(obj.Finish());
+  // The strategy's parameters are checked now, not after the connection.
+  TAPEDECK_RETURN_IF_ERROR(MakeStrategy(c.strategy_name, c.strategy_params, c.instruments).status());
+  return c;
+}
+
+absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const std::string& name,
+                                                       const nlohmann::json& params,
+                                                       const InstrumentTable& instruments) {
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject p, ConfigObject::Of(&params, "strategy.params"));
+  return strategies::CreateStrategy(name, p, instruments);
+}
+
+nlohmann::json LatencySummary::ToJson() const {
+  return nlohmann::json{{"count", count}, {"p50_ns", p50}, {"p99_ns", p99}, {"p99_9_ns", p999},
+                        {"max_ns", max}};
+}
+
+LatencySummary Summarize(std::vector<int64_t> v) {
+  LatencySummary s;
+  s.count = v.size();
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  auto at = [&](uint64_t per_mille) {
+    const size_t i = static_cast<size_t>((per_mille * (v.size() - 1) + 500) / 1000);
+    return v[std::min(i, v.size() - 1)];
+  };
+  s.p50 = at(500);
+  s.p99 = at(990);
+  s.p999 = v[std::min(v.size() - 1, static_cast<size_t>((999 * (v.size() - 1) + 500) / 1000))];
+  s.max = v.back();
+  return s;
+}
+
+PaperRunner::PaperRunner(std::unique_ptr<PaperConfig> config, std::unique_ptr<Strategy> strategy,
+                         std::unique_ptr<FixVenue> venue)
+    : config_(std::move(config)),
+      strategy_(std::move(strategy)),
+      venue_(std::move(venue)),
+      context_(config_->instruments, venue_.get(), config_->initial_cash) {
+  venue_->set_send_observer(this);
+  decision_ns_.reserve(1 << 16);
+  send_ns_.reserve(1 << 16);
+  round_trip_ns_.reserve(1 << 16);
+}
+
+absl::StatusOr<std::unique_ptr<PaperRunner>> PaperRunner::Create(const PaperConfig& config) {
+  auto own = std::make_unique<PaperConfig>(config);
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<Strategy> strategy,
+                            MakeStrategy(own->strategy_name, own->strategy_params, own->instruments));
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<FixVenue> venue,
+                            FixVenue::Create(own->venue, own->instruments));
+  return std::unique_ptr<PaperRunner>(
+      new PaperRunner(std::move(own), std::move(strategy), std::move(venue)));
+}
+
+void PaperRunner::OnOrderBuilt(OrderId id) {
+  if (responded_.size() < id.value) responded_.resize(id.value, false);
+  if (pop_steady_ns_ != 0) decision_ns_.push_back(SteadyNanos() - pop_steady_ns_);
+}
+
+void PaperRunner::OnOrderHanded(OrderId) {
+  if (pop_steady_ns_ != 0) send_ns_.push_back(SteadyNanos() - pop_steady_ns_);
+}
+
+void PaperRunner::Process(const Event& e, int64_t pop_steady_ns) {
+  if (IsOrderResponse(e.kind)) {
+    // The venue adapter only passes reports for orders this context sent.
+    const uint64_t id = e.order.order_id.value;
+    if (id == 0 || id > context_.orders_sent()) return;
+    if (id <= responded_.size() && !responded_[id - 1]) {
+      responded_[id - 1] = true;
+      const int64_t sent = venue_->sent_at(e.order.order_id);
+      if (sent != 0) round_trip_ns_.push_back(e.local_ts - sent);
+    }
+  }
+  pop_steady_ns_ = IsMarketData(e.kind) ? pop_steady_ns : 0;
+  if (journal_ != nullptr) journal_->Append(e, e.local_ts);
+  context_.Deliver(*strategy_, e);
+  pop_steady_ns_ = 0;
+  ++processed_;
+}
+
+absl::Status PaperRunner::Run(const PaperOptions& options) {
+  const int64_t start = WallNanos();
+  if (!options.journal_path.empty()) {
+    nlohmann::json meta = {{"format", "tapedeck-journal"},
+                           {"version", 1},
+                           {"instruments", config_->instruments_json},
+                           {"strategy", {{"name", config_->strategy_name},
+                                         {"params", config_->strategy_params}}},
+                           {"initial_cash", FormatDecimal(config_->initial_cash.raw, Money::kScale)},
+                           {"start_ns", start}};
+    TAPEDECK_ASSIGN_OR_RETURN(journal_, JournalWriter::Create(options.journal_path, meta,
+                                                              config_->journal_flush.ns));
+  }
+  TAPEDECK_RETURN_IF_ERROR(venue_->Start());
+  context_.Start(*strategy_, Timestamp(start));
+  const int64_t deadline = options.duration.ns > 0 ? start + options.duration.ns : 0;
+  int64_t drain_deadline = 0;
+  int64_t next_progress = start + 250'000'000;
+  uint32_t idle = 0;
+  Event e;
+  while (true) {
+    venue_->ReconcileIfNeeded(context_);
+    if (venue_->Poll(&e)) {
+      idle = 0;
+      Process(e, SteadyNanos());
+      continue;
+    }
+    const int64_t now = WallNanos();
+    if (venue_->PopDueTimer(now, &e)) {
+      Process(e, 0);
+      continue;
+    }
+    if (options.interrupt != nullptr && options.interrupt->load()) break;
+    if (deadline != 0 && now >= deadline) break;
+    if (venue_->end_of_data()) {
+      reached_end_ = true;
+      if (drain_deadline == 0) drain_deadline = now + config_->drain.ns;
+      bool pending = false;
+      for (const Instrument& in : config_->instruments.all()) {
+        for (OrderId id : context_.OpenOrders(in.id)) {
+          if (context_.order(id)->status == OrderStatus::kPendingNew) pending = true;
+        }
+      }
+      if (!pending || now >= drain_deadline) break;
+    }
+    if (options.progress && now >= next_progress) {
+      next_progress = now + 250'000'000;
+      const FixVenueStats s = venue_->stats();
+      options.progress(absl::StrFormat(
+          "paper: %s, %d events, %d orders, %d fills, %d disconnects",
+          venue_->logged_on() ? "logged on" : "connecting", processed_, context_.orders_sent(),
+          context_.fill_log().size(), s.disconnects));
+    }
+    // Spin briefly for latency, then back off so an idle session does not burn a core.
+    if (++idle < 2000) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+  }
+  const int64_t stop = WallNanos();
+  context_.Stop(*strategy_, Timestamp(stop > context_.now().ns ? stop : context_.now().ns));
+  if (journal_ != nullptr) journal_->AppendStop(context_.now(), stop);
+  venue_->Stop(false);
+  if (journal_ != nullptr) {
+    absl::Status s = journal_->Close();
+    journal_.reset();
+    TAPEDECK_RETURN_IF_ERROR(s);
+  }
+  return absl::OkStatus();
+}
+
+nlohmann::json PaperRunner::Report() const {
+  const FixVenueStats s = venue_->stats();
+  return nlohmann::json{
+      {"events_processed", processed_},
+      {"orders_sent", context_.orders_sent()},
+      {"fills", context_.fill_log().size()},
+      {"reached_end_of_data", reached_end_},
+      {"latency", {{"decision", decision_latency().ToJson()},
+                   {"send", send_latency().ToJson()},
+                   {"round_trip", round_trip_latency().ToJson()}}},
+      {"venue", {{"logons", s.logons}, {"disconnects", s.disconnects},
+                 {"market_messages", s.market_messages}, {"market_events", s.market_events},
+                 {"exec_reports", s.exec_reports}, {"duplicates_dropped", s.duplicates_dropped},
+                 {"undecodable", s.undecodable}, {"refused_resends", s.refused_resends},
+                 {"status_requests", s.status_requests}, {"local_rejects", s.local_rejects},
+                 {"queue_full_waits", s.queue_full_waits}}}};
+}
+
+}  // namespace tapedeck::adapters

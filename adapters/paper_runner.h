@@ -1,0 +1,110 @@
+// Paper trading: one strategy, one FixVenue, one strategy thread (the caller's). The loop pops
+// events from the venue (and its own due timers), journals each one, then delivers it through
+// Context::Deliver; the strategy's requests go back out through FixVenue on this same thread.
+//
+// Latency (histograms of ns, reported as p50/p99/p99.9/max):
+//   decision  market-data event popped -> order request built by the Context
+//   send      market-data event popped -> the order handed to QuickFIX (encoded and written)
+//   round trip order handed to QuickFIX -> its first ExecutionReport decoded (wall clock)
+#ifndef TAPEDECK_ADAPTERS_PAPER_RUNNER_H_
+#define TAPEDECK_ADAPTERS_PAPER_RUNNER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "adapters/fix_venue.h"
+#include "adapters/journal.h"
+#include "core/config.h"
+#include "core/strategy.h"
+#include "nlohmann/json.hpp"
+
+namespace tapedeck::adapters {
+
+// A paper config:
+//   {"instruments": [...] (instrument_config.h), "strategy": {"name": "...", "params": {...}},
+//    "initial_cash": "100000", "venue": {...} (fix_venue.h), "journal_flush": "100ms",
+//    "drain": "500ms" (after the venue's end of data, how long to wait for open requests)}
+struct PaperConfig {
+  InstrumentTable instruments;
+  nlohmann::json instruments_json;
+  std::string strategy_name;
+  nlohmann::json strategy_params = nlohmann::json::object();
+  Money initial_cash = Money(100'000 * Money::kOne);
+  FixVenueConfig venue;
+  Duration journal_flush = Duration::Millis(100);
+  Duration drain = Duration::Millis(500);
+};
+
+absl::StatusOr<PaperConfig> ParsePaperConfig(const nlohmann::json& root);
+
+// Builds the configured strategy (strategies::CreateStrategy).
+absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const std::string& name,
+                                                       const nlohmann::json& params,
+                                                       const InstrumentTable& instruments);
+
+struct LatencySummary {
+  uint64_t count = 0;
+  int64_t p50 = 0, p99 = 0, p999 = 0, max = 0;  // ns
+  nlohmann::json ToJson() const;
+};
+LatencySummary Summarize(std::vector<int64_t> samples);
+
+struct PaperOptions {
+  std::string journal_path;            // empty: no journal
+  Duration duration = Duration();      // 0: until the venue's end of data
+  std::function<void(const std::string&)> progress;  // called about every 250 ms
+  const std::atomic<bool>* interrupt = nullptr;      // set from a signal handler to stop early
+};
+
+class PaperRunner final : private FixVenue::SendObserver {
+ public:
+  static absl::StatusOr<std::unique_ptr<PaperRunner>> Create(const PaperConfig& config);
+
+  // Connects, runs until end of data (plus the drain) or the duration, stops the strategy and
+  // the venue. Errors: the venue could not start, or the journal could not be written.
+  absl::Status Run(const PaperOptions& options);
+
+  const Context& context() const { return context_; }
+  const Strategy& strategy() const { return *strategy_; }
+  const FixVenue& venue() const { return *venue_; }
+  FixVenue& mutable_venue() { return *venue_; }
+  LatencySummary decision_latency() const { return Summarize(decision_ns_); }
+  LatencySummary send_latency() const { return Summarize(send_ns_); }
+  LatencySummary round_trip_latency() const { return Summarize(round_trip_ns_); }
+  uint64_t events_processed() const { return processed_; }
+  bool reached_end_of_data() const { return reached_end_; }
+  // The latency and venue report, as written into summary.json.
+  nlohmann::json Report() const;
+
+  // Delivers one event as Run does (journal, latency bookkeeping, Context::Deliver); for the
+  // in-process benchmark.
+  void Process(const Event& e, int64_t pop_steady_ns);
+
+ private:
+  PaperRunner(std::unique_ptr<PaperConfig> config, std::unique_ptr<Strategy> strategy,
+              std::unique_ptr<FixVenue> venue);
+  void OnOrderBuilt(OrderId id) override;
+  void OnOrderHanded(OrderId id) override;
+
+  std::unique_ptr<PaperConfig> config_;  // owns the instrument table everything points at
+  std::unique_ptr<Strategy> strategy_;
+  std::unique_ptr<FixVenue> venue_;
+  Context context_;
+  std::unique_ptr<JournalWriter> journal_;
+  int64_t pop_steady_ns_ = 0;  // when the market-data event being delivered left the queue
+  std::vector<int64_t> decision_ns_, send_ns_, round_trip_ns_;
+  std::vector<bool> responded_;
+  uint64_t processed_ = 0;
+  bool reached_end_ = false;
+};
+
+int64_t SteadyNanos();
+
+}  // namespace tapedeck::adapters
+
+#endif  // TAPEDECK_ADAPTERS_PAPER_RUNNER_H_

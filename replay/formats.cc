@@ -2,11 +2,14 @@
 #include "replay/generic_csv.h"
 #include "replay/scenario.h"
 #include "replay/source_factory.h"
+#include "replay/tape.h"
 
 namespace tapedeck::replay {
 
 const std::vector<FormatInfo>& Formats() {
   static const std::vector<FormatInfo> kFormats = {
+      {"tape", "tapedeck's own binary tape (written by `tapedeck convert`), read by mmap",
+       &DetectTapeHead, &OpenTapeSource, &TapeSourceInstruments},
       {"scenario", "the seeded 2026-02-05 deleveraging scenario; path = parameters JSON or empty",
        nullptr, &OpenScenario, &ScenarioSourceInstruments},
       {"trades_csv", "generic trades CSV: ts,price,qty,side (ts in ns or ISO-8601 UTC)",

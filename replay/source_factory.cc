@@ -1,14 +1,24 @@
 #include "replay/source_factory.h"
 
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "replay/line_reader.h"
+#include "replay/tape.h"
 
 namespace tapedeck::replay {
 
 // The table of formats lives in formats.cc, one row per reader.
 
 absl::StatusOr<std::string> DetectFormat(const std::string& path) {
+  // A tape is binary: recognise its magic before reading lines.
+  if (std::FILE* probe = std::fopen(path.c_str(), "rb"); probe != nullptr) {
+    char magic[8] = {};
+    const size_t n = std::fread(magic, 1, sizeof(magic), probe);
+    std::fclose(probe);
+    if (HasTapeMagic(std::string_view(magic, n))) return std::string("tape");
+  }
   absl::StatusOr<std::unique_ptr<LineReader>> reader = LineReader::Open(path);
   if (!reader.ok()) return reader.status();
   std::vector<std::string> head;

@@ -6,10 +6,13 @@
 namespace tapedeck::strategies {
 
 // Each strategy's factory, defined beside it.
+absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject&, const InstrumentTable&);
 absl::StatusOr<std::unique_ptr<Strategy>> CreateSmaCrossover(ConfigObject&, const InstrumentTable&);
 
 const std::vector<StrategyInfo>& Registry() {
   static const std::vector<StrategyInfo> kRegistry = {
+      {"dip_buyer", "buys the exhaustion of a deleveraging cascade in tranches, sells the rebound",
+       &CreateDipBuyer},
       {"sma_crossover", "long when the fast SMA of closes is above the slow one, flat otherwise",
        &CreateSmaCrossover},
   };

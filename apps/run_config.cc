@@ -2,39 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/decimal.h"
+#include "core/instrument_config.h"
 #include "core/status.h"
 
 namespace tapedeck::apps {
-
-absl::StatusOr<Instrument> ParseInstrument(ConfigObject& o) {
-  Instrument in;
-  TAPEDECK_RETURN_IF_ERROR(o.String("symbol", &in.symbol, /*required=*/true));
-  std::string kind = "spot";
-  TAPEDECK_RETURN_IF_ERROR(o.Enum("kind", {"spot", "perpetual", "future"}, &kind));
-  in.kind = kind == "spot" ? InstrumentKind::kSpot
-                           : (kind == "perpetual" ? InstrumentKind::kPerpetual
-                                                  : InstrumentKind::kDatedFuture);
-  TAPEDECK_RETURN_IF_ERROR(o.String("base", &in.base));
-  TAPEDECK_RETURN_IF_ERROR(o.String("quote", &in.quote));
-  TAPEDECK_RETURN_IF_ERROR(o.Int("price_scale", &in.price_scale, /*required=*/true));
-  TAPEDECK_RETURN_IF_ERROR(o.Int("qty_scale", &in.qty_scale, /*required=*/true));
-  if (in.price_scale < 0 || in.price_scale > 12) return o.Error("price_scale", "must be within 0..12");
-  if (in.qty_scale < 0 || in.qty_scale > 12) return o.Error("qty_scale", "must be within 0..12");
-  TAPEDECK_RETURN_IF_ERROR(o.Decimal("tick_size", in.price_scale, &in.tick_size.raw));
-  TAPEDECK_RETURN_IF_ERROR(o.Decimal("lot_size", in.qty_scale, &in.lot_size.raw));
-  TAPEDECK_RETURN_IF_ERROR(o.Decimal("contract_multiplier", 8, &in.contract_multiplier_e8));
-  TAPEDECK_RETURN_IF_ERROR(o.Decimal("maker_fee", Rate::kScale, &in.maker_fee.raw));
-  TAPEDECK_RETURN_IF_ERROR(o.Decimal("taker_fee", Rate::kScale, &in.taker_fee.raw));
-  TAPEDECK_RETURN_IF_ERROR(o.TimestampValue("expiry", &in.expiry));
-  TAPEDECK_RETURN_IF_ERROR(o.Finish());
-  if (in.tick_size.raw <= 0) return o.Error("tick_size", "must be > 0");
-  if (in.lot_size.raw <= 0) return o.Error("lot_size", "must be > 0");
-  if (in.contract_multiplier_e8 <= 0) return o.Error("contract_multiplier", "must be > 0");
-  if (in.kind == InstrumentKind::kDatedFuture && in.expiry.ns == 0) {
-    return o.Error("expiry", "a future needs an expiry");
-  }
-  return in;
-}
 
 absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::string& origin,
                                          std::optional<uint64_t> seed_override) {
@@ -75,12 +46,7 @@ absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::s
     rc.sources.push_back(std::move(spec));
   }
 
-  TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> instruments, root.ObjectArray("instruments"));
-  for (ConfigObject& o : instruments) {
-    TAPEDECK_ASSIGN_OR_RETURN(Instrument in, ParseInstrument(o));
-    absl::Status st = rc.instruments.Add(std::move(in));
-    if (!st.ok()) return absl::InvalidArgumentError(absl::StrCat(o.path(), ": ", st.message()));
-  }
+  TAPEDECK_ASSIGN_OR_RETURN(rc.instruments, ParseInstruments(root, "instruments"));
   for (const replay::SourceSpec& spec : rc.sources) {
     TAPEDECK_ASSIGN_OR_RETURN(std::vector<Instrument> own, replay::SourceInstruments(spec));
     for (Instrument& in : own) {

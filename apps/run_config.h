@@ -11,11 +11,7 @@
 //     "output": {"dir": "out/run", "equity_interval": "1m"}
 //   }
 //
-// An instrument:
-//   {"symbol": "LTCUSDT", "kind": "spot|perpetual|future", "base": "LTC", "quote": "USDT",
-//    "price_scale": 2, "qty_scale": 3, "tick_size": "0.01", "lot_size": "0.001",
-//    "contract_multiplier": "1", "maker_fee": "0.0002", "taker_fee": "0.0005",
-//    "expiry": "2026-03-27T08:00:00Z"}
+// Instruments are read by core/instrument_config.h.
 #ifndef TAPEDECK_APPS_RUN_CONFIG_H_
 #define TAPEDECK_APPS_RUN_CONFIG_H_
 
@@ -50,9 +46,6 @@ struct RunConfig {
   nlohmann::json document;  // the config as read, echoed into summary.json
   std::string origin;       // file path, or "<built-in default>"
 };
-
-// Reads one instrument entry.
-absl::StatusOr<Instrument> ParseInstrument(ConfigObject& o);
 
 // Parses a run config. Instruments that the config does not list are taken from the sources that
 // define their own (a tape, the scenario). `seed_override` (from --seed) replaces "seed".

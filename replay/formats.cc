@@ -1,4 +1,5 @@
 // The table of input formats. Each reader adds its row here.
+#include "replay/binance_vision.h"
 #include "replay/generic_csv.h"
 #include "replay/scenario.h"
 #include "replay/source_factory.h"
@@ -16,6 +17,16 @@ const std::vector<FormatInfo>& Formats() {
        &DetectTradesCsv, &OpenTradesCsv},
       {"quotes_csv", "generic quotes CSV: ts,bid,bid_qty,ask,ask_qty (ts in ns or ISO-8601 UTC)",
        &DetectQuotesCsv, &OpenQuotesCsv},
+      {"binance_kline_csv", "Binance Vision klines (ms or us times, with or without header)",
+       &DetectBinanceKlineCsv, &OpenBinanceKlineCsv},
+      {"binance_trades_csv", "Binance Vision trades (futures with header, spot without)",
+       &DetectBinanceTradesCsv, &OpenBinanceTradesCsv},
+      {"binance_aggtrades_csv", "Binance Vision aggTrades (futures with header, spot without)",
+       &DetectBinanceAggTradesCsv, &OpenBinanceAggTradesCsv},
+      {"binance_bookticker_csv", "Binance Vision futures bookTicker", &DetectBinanceBookTickerCsv,
+       &OpenBinanceBookTickerCsv},
+      {"binance_funding_csv", "Binance Vision futures fundingRate", &DetectBinanceFundingCsv,
+       &OpenBinanceFundingCsv},
   };
   return kFormats;
 }

@@ -5,6 +5,12 @@ namespace tapedeck::apps {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"run", "backtest strategies on data files, tapes or the built-in scenario", &RunMain},
+      {"convert", "convert market-data files (merged in total order) into a tape", &ConvertMain},
+      {"inspect", "verify a tape and print its header, counts, time span and events", &InspectMain},
+      {"fixsim", "FIX 4.4 venue simulator: replays data to FIX sessions, matches their orders",
+       &FixsimMain},
+      {"paper", "paper-trade a strategy through a FIX 4.4 venue, with a replayable journal",
+       &PaperMain},
   };
   return kCommands;
 }

@@ -3,6 +3,7 @@
 #ifndef TAPEDECK_APPS_COMMANDS_H_
 #define TAPEDECK_APPS_COMMANDS_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,12 @@ inline constexpr int kExitUsage = 2;    // bad command line
 
 // Each command, defined in its own file.
 int RunMain(int argc, char** argv);
+int ConvertMain(int argc, char** argv);  // convert_command.cc
+int InspectMain(int argc, char** argv);  // inspect_command.cc
+int FixsimMain(int argc, char** argv);   // fixsim_command.cc
+int PaperMain(int argc, char** argv);    // paper_command.cc
+// Replays a paper journal into `out_dir` (`tapedeck run --journal FILE`); paper_command.cc.
+int RunJournalMain(const std::string& journal_path, const std::string& out_dir, bool quiet);
 
 }  // namespace tapedeck::apps
 

@@ -4,6 +4,7 @@
 #include "replay/scenario.h"
 #include "replay/source_factory.h"
 #include "replay/tape.h"
+#include "replay/tardis.h"
 
 namespace tapedeck::replay {
 
@@ -27,6 +28,14 @@ const std::vector<FormatInfo>& Formats() {
        &OpenBinanceBookTickerCsv},
       {"binance_funding_csv", "Binance Vision futures fundingRate", &DetectBinanceFundingCsv,
        &OpenBinanceFundingCsv},
+      {"tardis_trades", "Tardis.dev trades CSV", &DetectTardisTrades, &OpenTardisTrades},
+      {"tardis_incremental_book_l2", "Tardis.dev incremental_book_L2 CSV",
+       &DetectTardisIncrementalBookL2, &OpenTardisIncrementalBookL2},
+      {"tardis_book_snapshot", "Tardis.dev book_snapshot_5/_25 CSV", &DetectTardisBookSnapshot,
+       &OpenTardisBookSnapshot},
+      {"tardis_quotes", "Tardis.dev quotes CSV", &DetectTardisQuotes, &OpenTardisQuotes},
+      {"tardis_derivative_ticker", "Tardis.dev derivative_ticker CSV",
+       &DetectTardisDerivativeTicker, &OpenTardisDerivativeTicker},
   };
   return kFormats;
 }

@@ -1,0 +1,169 @@
+// Performance metrics of one run: pure functions over its equity series and its fill list.
+//
+// Metrics may use double (DESIGN.md contract 4: nothing here decides a fill or a balance), but
+// they are deterministic: every sum runs in a fixed order over vectors, so the same inputs give
+// the same bits. Money-valued results (fees, PnL, notional) are computed exactly in fixed point.
+//
+// Definitions (docs/outputs.md has the same list with units):
+// - The equity series is the engine's sampled curve (core/engine.h EquityPoint), with the run's
+//   starting point (start, initial equity) put in front when it is earlier than the first sample.
+// - Returns are simple returns between consecutive points of that series: r_i = E_i / E_{i-1} - 1.
+//   The series is sampled on a time grid (output.equity_interval, 1 minute by default), but
+//   boundaries without events are skipped, so the period used for annualisation is the MEAN
+//   sampling interval, dt = (t_last - t_first) / number of returns, and
+//   periods_per_year = 365 x 86400 s / dt (crypto trades every day of the year).
+// - volatility = stdev(r) x sqrt(periods_per_year), stdev with the n-1 denominator.
+// - sharpe = mean(r) / stdev(r) x sqrt(periods_per_year); the risk-free rate is taken as 0.
+// - sortino = mean(r) / downside deviation x sqrt(periods_per_year), downside deviation =
+//   sqrt(sum over all n returns of min(r, 0)^2 / n) (target return 0).
+// - total_return = final equity / initial equity - 1.
+// - cagr = (final / initial)^(year / span) - 1, only when the span is at least one day.
+// - max drawdown: the largest fall from a running peak, as a fraction of the peak, with the
+//   time of the peak (the last time equity stood at it), of the trough, and of the recovery
+//   (the first later point back at or above the peak; absent when it never recovers).
+// - calmar = cagr / max drawdown fraction, when both exist and the drawdown is > 0.
+// - Round trips: per instrument, a round trip is one flat-to-flat cycle of the position: it opens
+//   with the fill that takes the position away from zero and closes with the fill that brings it
+//   back. Because a cycle ends flat, its PnL is the same under FIFO and average-cost accounting:
+//   pnl = sell notional - buy notional - fees of its fills. A fill that flips the position is
+//   split: the closing part ends the cycle, the rest opens the next one; its fee is split pro
+//   rata by quantity. Funding is not attributed to round trips. A cycle still open at the end is
+//   reported (closed = false, PnL marked at the last price) but not counted in win rate, profit
+//   factor or the averages.
+// - exposure: the share of [start, end] during which any instrument's position was non-zero
+//   (positions change at the fills' strategy-side times).
+#ifndef TAPEDECK_CORE_METRICS_H_
+#define TAPEDECK_CORE_METRICS_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/decimal.h"
+#include "core/engine.h"
+#include "core/instrument.h"
+#include "core/strategy.h"
+#include "core/types.h"
+#include "nlohmann/json.hpp"
+
+namespace tapedeck {
+
+// A funding payment attributed to an instrument; amount > 0 received, < 0 paid.
+struct FundingFlow {
+  Timestamp ts;
+  InstrumentId instrument;
+  Money amount;
+};
+
+struct MetricsInput {
+  const InstrumentTable* instruments = nullptr;
+  Timestamp start;  // the run's first and last strategy-side times
+  Timestamp end;
+  Money initial_equity;
+  std::vector<EquityPoint> equity;  // sampled curve, increasing ts
+  std::vector<FillLogEntry> fills;  // in delivery order
+  std::vector<FundingFlow> funding;
+  // Last price of each instrument at the end (indexed by InstrumentId), to value open positions.
+  std::vector<std::optional<Price>> final_marks;
+  uint64_t orders = 0;  // orders sent (new orders, not cancels)
+  double year_seconds = 365.0 * 86400.0;
+};
+
+struct RoundTrip {
+  InstrumentId instrument;
+  bool long_side = true;  // opened by a buy
+  Timestamp open_ts;
+  Timestamp close_ts;  // of the last fill so far when still open
+  Qty qty;             // total quantity that opened or added to the position
+  Qty exit_qty;        // total quantity that reduced it
+  Int128 entry_pq = 0;  // sum of price.raw x qty.raw of the entering fills (for the average)
+  Int128 exit_pq = 0;
+  Money cash_flow;  // sell notional - buy notional of its fills (and their parts)
+  Money fees;
+  Money pnl;  // cash_flow - fees (+ open qty x last price when still open)
+  uint32_t fills = 0;
+  bool closed = false;
+
+  // Volume-weighted prices in quote units (display only); 0 when there is no quantity.
+  double EntryPrice(const Instrument& in) const;
+  double ExitPrice(const Instrument& in) const;
+};
+
+struct DrawdownInfo {
+  double fraction = 0;  // (peak - trough) / peak, 0 when equity never fell
+  Money amount;         // peak - trough
+  Money peak_equity;
+  Money trough_equity;
+  std::optional<Timestamp> peak;  // absent when there is no drawdown
+  std::optional<Timestamp> trough;
+  std::optional<Timestamp> recovery;  // absent when never recovered
+};
+
+struct InstrumentMetrics {
+  InstrumentId instrument;
+  Money pnl;  // sell notional - buy notional - fees + funding + position x last price
+  Money fees;
+  Money funding;
+  Money traded_notional;
+  Qty final_position;
+  uint64_t fills = 0;
+  uint64_t round_trips = 0;  // closed ones
+  uint64_t wins = 0;
+  double exposure = 0;
+};
+
+struct Metrics {
+  Money initial_equity;
+  Money final_equity;
+  double span_seconds = 0;
+  double total_return = 0;
+  std::optional<double> cagr;
+  uint64_t returns = 0;  // number of returns in the sampled series
+  std::optional<double> mean_interval_seconds;
+  std::optional<double> periods_per_year;
+  std::optional<double> volatility;
+  std::optional<double> sharpe;
+  std::optional<double> sortino;
+  DrawdownInfo drawdown;
+  std::optional<double> calmar;
+
+  std::vector<RoundTrip> trips;  // closed and open, ordered by close time, then instrument
+  uint64_t round_trips = 0;      // closed
+  uint64_t open_round_trips = 0;
+  uint64_t wins = 0;
+  uint64_t losses = 0;  // pnl < 0; a trip at exactly 0 is neither
+  std::optional<double> win_rate;
+  std::optional<double> profit_factor;  // gross profit / |gross loss|; absent without losses
+  Money gross_profit;
+  Money gross_loss;  // <= 0
+  std::optional<Money> average_win;
+  std::optional<Money> average_loss;  // <= 0
+
+  double exposure = 0;
+  Money traded_notional;
+  double turnover = 0;  // traded notional / initial equity
+  Money fees;
+  Money funding_paid;      // >= 0
+  Money funding_received;  // >= 0
+  uint64_t orders = 0;
+  uint64_t fills = 0;
+  std::vector<InstrumentMetrics> instruments;  // by InstrumentId
+};
+
+// Flat-to-flat round trips from a fill list (see the definitions above).
+std::vector<RoundTrip> ComputeRoundTrips(const InstrumentTable& instruments,
+                                         const std::vector<FillLogEntry>& fills,
+                                         const std::vector<std::optional<Price>>& final_marks);
+
+// The drawdown of a series of (time, equity) points.
+DrawdownInfo ComputeDrawdown(const std::vector<std::pair<Timestamp, Money>>& series);
+
+Metrics ComputeMetrics(const MetricsInput& in);
+
+// The "metrics" object of summary.json (schema: docs/summary.schema.json). Money as decimal
+// strings with 8 decimals; ratios as numbers; undefined values as null.
+nlohmann::json MetricsToJson(const Metrics& m, const InstrumentTable& instruments);
+
+}  // namespace tapedeck
+
+#endif  // TAPEDECK_CORE_METRICS_H_

@@ -1,0 +1,246 @@
+#include "core/metrics.h"
+
+#include <cmath>
+
+#include "gtest/gtest.h"
+
+namespace tapedeck {
+namespace {
+
+constexpr int64_t kSec = 1'000'000'000;
+constexpr int64_t kHour = 3600 * kSec;
+constexpr int64_t kDay = 24 * kHour;
+
+Money Usd(double v) { return Money(static_cast<int64_t>(std::llround(v * 1e8))); }
+
+InstrumentTable OneSpot() {
+  InstrumentTable t;
+  Instrument in;
+  in.symbol = "BTCUSDT";
+  in.price_scale = 2;  // Price raw = cents
+  in.qty_scale = 3;    // Qty raw = 0.001
+  EXPECT_TRUE(t.Add(in).ok());
+  return t;
+}
+
+EquityPoint Point(int64_t ts, double equity) {
+  EquityPoint p;
+  p.ts = Timestamp(ts);
+  p.equity = Usd(equity);
+  return p;
+}
+
+FillLogEntry Fill(int64_t ts, Side side, double price, double qty, double fee) {
+  FillLogEntry f;
+  f.local_ts = Timestamp(ts);
+  f.exchange_ts = Timestamp(ts);
+  f.instrument = InstrumentId(0);
+  f.side = side;
+  f.price = Price(std::llround(price * 100));
+  f.qty = Qty(std::llround(qty * 1000));
+  f.fee = Usd(fee);
+  return f;
+}
+
+MetricsInput Input(const InstrumentTable& t, int64_t start, int64_t end, double initial) {
+  MetricsInput in;
+  in.instruments = &t;
+  in.start = Timestamp(start);
+  in.end = Timestamp(end);
+  in.initial_equity = Usd(initial);
+  in.final_marks.assign(t.size(), std::nullopt);
+  return in;
+}
+
+TEST(MetricsTest, FlatSeriesWithNoTradesHasZeroRiskAndUndefinedRatios) {
+  const InstrumentTable t = OneSpot();
+  MetricsInput in = Input(t, 0, 3 * kDay, 1000);
+  in.equity = {Point(kDay, 1000), Point(2 * kDay, 1000), Point(3 * kDay, 1000)};
+  const Metrics m = ComputeMetrics(in);
+  // Series (0,1000) (1d,1000) (2d,1000) (3d,1000): three returns, all 0.
+  EXPECT_EQ(m.returns, 3u);
+  EXPECT_DOUBLE_EQ(m.total_return, 0.0);
+  ASSERT_TRUE(m.cagr.has_value());  // span 3 days >= 1 day: 1^(365/3) - 1 = 0
+  EXPECT_DOUBLE_EQ(*m.cagr, 0.0);
+  // dt = 3d / 3 = 86400 s, periods per year = 365.
+  ASSERT_TRUE(m.periods_per_year.has_value());
+  EXPECT_DOUBLE_EQ(*m.periods_per_year, 365.0);
+  ASSERT_TRUE(m.volatility.has_value());
+  EXPECT_DOUBLE_EQ(*m.volatility, 0.0);
+  EXPECT_FALSE(m.sharpe.has_value());   // stdev 0
+  EXPECT_FALSE(m.sortino.has_value());  // no negative return
+  EXPECT_DOUBLE_EQ(m.drawdown.fraction, 0.0);
+  EXPECT_FALSE(m.drawdown.peak.has_value());
+  EXPECT_FALSE(m.drawdown.recovery.has_value());
+  EXPECT_FALSE(m.calmar.has_value());
+  EXPECT_EQ(m.round_trips, 0u);
+  EXPECT_FALSE(m.win_rate.has_value());
+  EXPECT_FALSE(m.profit_factor.has_value());
+  EXPECT_FALSE(m.average_win.has_value());
+  EXPECT_DOUBLE_EQ(m.exposure, 0.0);
+  EXPECT_EQ(m.fees.raw, 0);
+  EXPECT_EQ(m.fills, 0u);
+}
+
+TEST(MetricsTest, DrawdownThatNeverRecovers) {
+  const InstrumentTable t = OneSpot();
+  MetricsInput in = Input(t, 0, 3 * kHour, 100);
+  in.equity = {Point(kHour, 120), Point(2 * kHour, 90), Point(3 * kHour, 96)};
+  const Metrics m = ComputeMetrics(in);
+  // Series 100, 120, 90, 96 at 0h..3h.
+  // total return = 96 / 100 - 1 = -0.04; span 3h < 1 day: no CAGR, so no Calmar.
+  EXPECT_NEAR(m.total_return, -0.04, 1e-12);
+  EXPECT_FALSE(m.cagr.has_value());
+  EXPECT_FALSE(m.calmar.has_value());
+  // Peak 120 at 1h, trough 90 at 2h: (120 - 90) / 120 = 0.25, 30 USD; 96 < 120: no recovery.
+  EXPECT_DOUBLE_EQ(m.drawdown.fraction, 0.25);
+  EXPECT_EQ(m.drawdown.amount, Usd(30));
+  EXPECT_EQ(m.drawdown.peak_equity, Usd(120));
+  EXPECT_EQ(m.drawdown.trough_equity, Usd(90));
+  EXPECT_EQ(m.drawdown.peak, Timestamp(kHour));
+  EXPECT_EQ(m.drawdown.trough, Timestamp(2 * kHour));
+  EXPECT_FALSE(m.drawdown.recovery.has_value());
+  // Returns r = 0.2, -0.25, 96/90 - 1 = 0.0666...; mean = 0.016666.../3 = 0.0055556.
+  // Deviations 0.194444, -0.255556, 0.061111; squares sum 0.106852; / (3-1) -> sd = 0.2311405.
+  // dt = 3h / 3 = 3600 s -> periods per year = 31,536,000 / 3600 = 8760, sqrt = 93.5949.
+  // volatility = 0.2311405 x 93.5949 = 21.63356; sharpe = 0.0055556 / 0.2311405 x 93.5949 =
+  // 2.249591; downside deviation = sqrt(0.25^2 / 3) = 0.1443376 -> sortino = 3.602468.
+  ASSERT_TRUE(m.periods_per_year.has_value());
+  EXPECT_DOUBLE_EQ(*m.periods_per_year, 8760.0);
+  EXPECT_NEAR(*m.volatility, 21.633564456906104, 1e-9);
+  EXPECT_NEAR(*m.sharpe, 2.2495907580838232, 1e-9);
+  EXPECT_NEAR(*m.sortino, 3.602468289628345, 1e-9);
+}
+
+TEST(MetricsTest, DeepestDrawdownAndItsRecoveryAreReported) {
+  const InstrumentTable t = OneSpot();
+  MetricsInput in = Input(t, 0, 5 * kHour, 100);
+  in.equity = {Point(1 * kHour, 90), Point(2 * kHour, 100), Point(3 * kHour, 120),
+               Point(4 * kHour, 96), Point(5 * kHour, 121)};
+  const Metrics m = ComputeMetrics(in);
+  // First drawdown 100 -> 90 = 10%, recovered at 2h; the second 120 -> 96 = 24/120 = 20% is
+  // deeper: peak at 3h, trough at 4h, recovered at 5h (121 >= 120).
+  EXPECT_DOUBLE_EQ(m.drawdown.fraction, 0.2);
+  EXPECT_EQ(m.drawdown.amount, Usd(24));
+  EXPECT_EQ(m.drawdown.peak, Timestamp(3 * kHour));
+  EXPECT_EQ(m.drawdown.trough, Timestamp(4 * kHour));
+  EXPECT_EQ(m.drawdown.recovery, Timestamp(5 * kHour));
+}
+
+TEST(MetricsTest, CagrAndCalmarOverSeventyThreeDays) {
+  const InstrumentTable t = OneSpot();
+  MetricsInput in = Input(t, 0, 73 * kDay, 100);
+  in.equity = {Point(10 * kDay, 95), Point(73 * kDay, 110)};
+  const Metrics m = ComputeMetrics(in);
+  // Growth 1.1 over 73 days = 1/5 year: CAGR = 1.1^5 - 1 = 0.61051.
+  ASSERT_TRUE(m.cagr.has_value());
+  EXPECT_NEAR(*m.cagr, 0.61051, 1e-12);
+  // Max drawdown 100 -> 95 = 5%; recovered at 73d. Calmar = 0.61051 / 0.05 = 12.2102.
+  EXPECT_NEAR(m.drawdown.fraction, 0.05, 1e-15);
+  EXPECT_EQ(m.drawdown.peak, Timestamp(0));
+  EXPECT_EQ(m.drawdown.recovery, Timestamp(73 * kDay));
+  ASSERT_TRUE(m.calmar.has_value());
+  EXPECT_NEAR(*m.calmar, 12.2102, 1e-9);
+}
+
+TEST(MetricsTest, SinglePointHasNoReturns) {
+  const InstrumentTable t = OneSpot();
+  MetricsInput in = Input(t, 5 * kSec, 5 * kSec, 100);
+  const Metrics m = ComputeMetrics(in);
+  EXPECT_EQ(m.returns, 0u);
+  EXPECT_DOUBLE_EQ(m.total_return, 0.0);
+  EXPECT_EQ(m.final_equity, Usd(100));
+  EXPECT_FALSE(m.periods_per_year.has_value());
+  EXPECT_FALSE(m.volatility.has_value());
+  EXPECT_FALSE(m.sharpe.has_value());
+  EXPECT_FALSE(m.sortino.has_value());
+  EXPECT_FALSE(m.drawdown.peak.has_value());
+  EXPECT_DOUBLE_EQ(m.exposure, 0.0);
+  // The JSON has every key, with nulls for what is undefined.
+  const nlohmann::json j = MetricsToJson(m, t);
+  EXPECT_TRUE(j["sharpe"].is_null());
+  EXPECT_TRUE(j["max_drawdown"]["recovery"].is_null());
+  EXPECT_EQ(j["fees"], "0.00000000");
+}
+
+TEST(MetricsTest, RoundTripsAreFlatToFlatCyclesAndFlipsAreSplit) {
+  const InstrumentTable t = OneSpot();
+  MetricsInput in = Input(t, 0, 10 * kSec, 1000);
+  in.fills = {
+      Fill(1 * kSec, Side::kBuy, 100, 1, 0.1),   // long 1
+      Fill(2 * kSec, Side::kBuy, 110, 1, 0.1),   // long 2, entry VWAP 105
+      Fill(3 * kSec, Side::kSell, 120, 2, 0.2),  // flat: trip 1
+      Fill(4 * kSec, Side::kSell, 120, 1, 0.1),  // short 1
+      Fill(5 * kSec, Side::kBuy, 125, 3, 0.3),   // closes the short (1), opens long 2
+  };
+  in.final_marks = {Price(13000)};  // 130.00
+  in.orders = 5;
+  const Metrics m = ComputeMetrics(in);
+  ASSERT_EQ(m.trips.size(), 3u);
+  // Trip 1, long: cash flow = 240 - 100 - 110 = 30, fees 0.4, pnl 29.6.
+  const RoundTrip& a = m.trips[0];
+  EXPECT_TRUE(a.closed);
+  EXPECT_TRUE(a.long_side);
+  EXPECT_EQ(a.open_ts, Timestamp(1 * kSec));
+  EXPECT_EQ(a.close_ts, Timestamp(3 * kSec));
+  EXPECT_EQ(a.qty, Qty(2000));
+  EXPECT_DOUBLE_EQ(a.EntryPrice(t.at(InstrumentId(0))), 105.0);
+  EXPECT_DOUBLE_EQ(a.ExitPrice(t.at(InstrumentId(0))), 120.0);
+  EXPECT_EQ(a.pnl, Usd(29.6));
+  // Trip 2, short: 120 - 125 (1 of the 3 bought at 125) - fees 0.1 - 0.3 x 1/3 = -5.2.
+  const RoundTrip& b = m.trips[1];
+  EXPECT_TRUE(b.closed);
+  EXPECT_FALSE(b.long_side);
+  EXPECT_EQ(b.fees, Usd(0.2));
+  EXPECT_EQ(b.pnl, Usd(-5.2));
+  // Trip 3, still open: long 2 from 125, fee 0.2, marked at 130: -250 + 260 - 0.2 = 9.8.
+  const RoundTrip& c = m.trips[2];
+  EXPECT_FALSE(c.closed);
+  EXPECT_EQ(c.pnl, Usd(9.8));
+
+  EXPECT_EQ(m.round_trips, 2u);
+  EXPECT_EQ(m.open_round_trips, 1u);
+  EXPECT_EQ(m.wins, 1u);
+  EXPECT_EQ(m.losses, 1u);
+  EXPECT_DOUBLE_EQ(*m.win_rate, 0.5);
+  EXPECT_NEAR(*m.profit_factor, 29.6 / 5.2, 1e-12);  // 5.6923
+  EXPECT_EQ(*m.average_win, Usd(29.6));
+  EXPECT_EQ(*m.average_loss, Usd(-5.2));
+  // Fees 0.1 + 0.1 + 0.2 + 0.1 + 0.3 = 0.8; traded 100 + 110 + 240 + 120 + 375 = 945.
+  EXPECT_EQ(m.fees, Usd(0.8));
+  EXPECT_EQ(m.traded_notional, Usd(945));
+  EXPECT_DOUBLE_EQ(m.turnover, 0.945);
+  // Per instrument: flows -100 - 110 + 240 + 120 - 375 = -225, - fees 0.8, + 2 x 130 = 34.2,
+  // which is the sum of the trips: 29.6 - 5.2 + 9.8.
+  ASSERT_EQ(m.instruments.size(), 1u);
+  EXPECT_EQ(m.instruments[0].pnl, Usd(34.2));
+  EXPECT_EQ(m.instruments[0].final_position, Qty(2000));
+  EXPECT_EQ(m.instruments[0].fills, 5u);
+  EXPECT_EQ(m.instruments[0].round_trips, 2u);
+  // In a position during [1s, 3s] and [4s, 10s]: 8 of 10 seconds.
+  EXPECT_DOUBLE_EQ(m.exposure, 0.8);
+  EXPECT_DOUBLE_EQ(m.instruments[0].exposure, 0.8);
+  EXPECT_EQ(m.fills, 5u);
+  EXPECT_EQ(m.orders, 5u);
+}
+
+TEST(MetricsTest, FundingIsSplitIntoPaidAndReceived) {
+  const InstrumentTable t = OneSpot();
+  MetricsInput in = Input(t, 0, kHour, 100);
+  in.funding = {{Timestamp(1), InstrumentId(0), Usd(1.5)}, {Timestamp(2), InstrumentId(0), Usd(-0.5)}};
+  const Metrics m = ComputeMetrics(in);
+  EXPECT_EQ(m.funding_received, Usd(1.5));
+  EXPECT_EQ(m.funding_paid, Usd(0.5));
+  EXPECT_EQ(m.instruments[0].funding, Usd(1.0));
+  EXPECT_EQ(m.instruments[0].pnl, Usd(1.0));
+}
+
+TEST(MetricsTest, SameInputsGiveIdenticalJson) {
+  const InstrumentTable t = OneSpot();
+  MetricsInput in = Input(t, 0, 3 * kHour, 100);
+  in.equity = {Point(kHour, 120), Point(2 * kHour, 90), Point(3 * kHour, 96)};
+  EXPECT_EQ(MetricsToJson(ComputeMetrics(in), t).dump(), MetricsToJson(ComputeMetrics(in), t).dump());
+}
+
+}  // namespace
+}  // namespace tapedeck

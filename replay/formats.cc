@@ -1,5 +1,6 @@
 // The table of input formats. Each reader adds its row here.
 #include "replay/binance_vision.h"
+#include "replay/binance_ws.h"
 #include "replay/generic_csv.h"
 #include "replay/scenario.h"
 #include "replay/source_factory.h"
@@ -12,6 +13,10 @@ const std::vector<FormatInfo>& Formats() {
   static const std::vector<FormatInfo> kFormats = {
       {"tape", "tapedeck's own binary tape (written by `tapedeck convert`), read by mmap",
        &DetectTapeHead, &OpenTapeSource, &TapeSourceInstruments},
+      {"binance_ws_capture",
+       "Binance websocket capture: `<local_ns> <combined-stream JSON>` lines (gzip), with the REST "
+       "depth snapshot line; options: gaps (fail|resync), reorder_window",
+       &DetectBinanceWs, &OpenBinanceWs},
       {"scenario", "the seeded 2026-02-05 deleveraging scenario; path = parameters JSON or empty",
        nullptr, &OpenScenario, &ScenarioSourceInstruments},
       {"trades_csv", "generic trades CSV: ts,price,qty,side (ts in ns or ISO-8601 UTC)",

@@ -1,0 +1,659 @@
+#include "replay/binance_ws.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/config.h"
+#include "core/decimal.h"
+#include "core/status.h"
+#include "simdjson.h"
+
+namespace tapedeck::replay {
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+constexpr int64_t kNanosPerMilli = 1'000'000;
+// Diffs held while waiting for a snapshot line; the collector writes the snapshot within the first
+// seconds, so more means there is none (an error under "fail"; the older half is dropped under
+// "resync").
+constexpr size_t kMaxHeldDiffs = 4096;
+
+std::string Lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+std::string Upper(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return r;
+}
+
+}  // namespace
+
+std::string BinanceWsStats::Summary() const {
+  return absl::StrCat("lines=", lines, " snapshots=", snapshots,
+                      " snapshots_skipped=", snapshots_skipped, " depth_messages=", depth_messages,
+                      " depth_dropped=", depth_dropped, " levels=", levels, " quotes=", quotes,
+                      " trades=", trades, " reference=", reference, " liquidations=", liquidations,
+                      " gaps=", gaps, first_gap.empty() ? "" : absl::StrCat(" (first: ", first_gap, ")"),
+                      " inferred_ts=", inferred_ts, " clamped=", clamped,
+                      " max_clamp_ns=", max_clamp_ns);
+}
+
+BinanceWsReader::~BinanceWsReader() = default;
+
+absl::StatusOr<std::unique_ptr<BinanceWsReader>> BinanceWsReader::Open(
+    const std::string& path, const std::string& symbol, const InstrumentTable& instruments,
+    BinanceWsOptions options) {
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<LineReader> lines, LineReader::Open(path));
+  std::unique_ptr<BinanceWsReader> r(new BinanceWsReader());
+  r->lines_ = std::move(lines);
+  r->parser_ = std::make_unique<simdjson::dom::parser>();
+  r->instruments_ = &instruments;
+  r->options_ = options;
+  r->symbol_ = symbol;
+  r->window_ns_ = options.reorder_window.ns;
+  if (!symbol.empty()) TAPEDECK_RETURN_IF_ERROR(r->ResolveInstrument(""));
+  return r;
+}
+
+absl::Status BinanceWsReader::ResolveInstrument(std::string_view file_symbol) {
+  if (instrument_.has_value()) return absl::OkStatus();
+  if (!symbol_.empty()) {
+    absl::StatusOr<InstrumentId> id = instruments_->Find(symbol_);
+    if (!id.ok()) return absl::InvalidArgumentError(absl::StrCat(lines_->path(), ": instrument: ",
+                                                                 id.status().message()));
+    instrument_ = *id;
+  } else if (!file_symbol.empty() && instruments_->Find(Upper(file_symbol)).ok()) {
+    instrument_ = *instruments_->Find(Upper(file_symbol));
+  } else if (instruments_->size() == 1) {
+    instrument_ = InstrumentId(0);
+  } else {
+    return lines_->Error("instrument",
+                         absl::StrCat("cannot tell the instrument of symbol '",
+                                      std::string(file_symbol),
+                                      "'; name it with \"instrument\" in the source"));
+  }
+  const Instrument& inst = instruments_->at(*instrument_);
+  price_scale_ = inst.price_scale;
+  qty_scale_ = inst.qty_scale;
+  book_.emplace(inst.tick_size);
+  return absl::OkStatus();
+}
+
+int64_t BinanceWsReader::SeenTs(int64_t exchange_ts) {
+  if (max_seen_ts_ == INT64_MIN) {
+    max_seen_ts_ = exchange_ts;
+    for (Event& e : untimed_) {
+      e.exchange_ts = exchange_ts;
+      Emit(e);
+    }
+    untimed_.clear();
+  }
+  max_seen_ts_ = std::max(max_seen_ts_, exchange_ts);
+  return exchange_ts;
+}
+
+int64_t BinanceWsReader::InferTs() {
+  ++stats_.inferred_ts;
+  return max_seen_ts_;
+}
+
+void BinanceWsReader::Emit(Event e) {
+  if (e.exchange_ts == INT64_MIN) {  // no exchange time seen yet: wait for the first
+    untimed_.push_back(e);
+    return;
+  }
+  // Insert after every event with a time <= e's (stable), but never move a book level before
+  // an earlier book level: the book must be rebuilt in file order.
+  size_t pos = window_.size();
+  const bool level = e.kind == EventKind::kBookLevel;
+  while (pos > 0 && window_[pos - 1].exchange_ts > e.exchange_ts) {
+    if (level && window_[pos - 1].kind == EventKind::kBookLevel) break;
+    --pos;
+  }
+  int64_t floor = last_released_ts_;
+  if (pos > 0) floor = std::max(floor, window_[pos - 1].exchange_ts);
+  if (e.exchange_ts < floor) {
+    ++stats_.clamped;
+    stats_.max_clamp_ns = std::max(stats_.max_clamp_ns, floor - e.exchange_ts);
+    e.exchange_ts = floor;
+  }
+  if (pos == window_.size()) {
+    window_.push_back(e);
+  } else {
+    window_.insert(window_.begin() + static_cast<std::ptrdiff_t>(pos), e);
+  }
+}
+
+void BinanceWsReader::Release(std::vector<Event>* out, bool all) {
+  while (!window_.empty() &&
+         (all || window_.front().exchange_ts < max_seen_ts_ - window_ns_)) {
+    last_released_ts_ = window_.front().exchange_ts;
+    out->push_back(window_.front());
+    window_.pop_front();
+  }
+}
+
+absl::Status BinanceWsReader::ReadMore(std::vector<Event>* out) {
+  std::string_view line;
+  // A few lines per call keep the batch loop cheap while bounding the events buffered.
+  for (int i = 0; i < 64; ++i) {
+    if (!lines_->Next(&line)) {
+      TAPEDECK_RETURN_IF_ERROR(lines_->status());
+      TAPEDECK_RETURN_IF_ERROR(Finalize());
+      Release(out, /*all=*/true);
+      Finish();
+      return absl::OkStatus();
+    }
+    ++stats_.lines;
+    if (line.empty()) continue;
+    TAPEDECK_RETURN_IF_ERROR(ProcessLine(line));
+  }
+  Release(out, /*all=*/false);
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::Finalize() {
+  if (finished_) return absl::OkStatus();
+  finished_ = true;
+  if (!held_.empty()) {
+    if (!synced_ && stats_.snapshots == 0 && options_.gaps == BinanceWsOptions::Gaps::kFail) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          lines_->path(), ":", held_.front().line, ": no REST snapshot line in the file: ",
+          held_.size(), " depth updates have no book to apply to"));
+    }
+    stats_.depth_dropped += static_cast<int64_t>(held_.size());
+    held_.clear();
+    held_events_.clear();
+  }
+  // Records without an exchange time in a file with none at all: nothing to anchor them to.
+  if (!untimed_.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(lines_->path(), ": no record carries an exchange time (E or T)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::ProcessLine(std::string_view line) {
+  const size_t space = line.find(' ');
+  int64_t local_ts = 0;
+  if (space == std::string_view::npos || !TryParseInt(line.substr(0, space), &local_ts)) {
+    return lines_->Error("", "expected `<local receive time in ns> <JSON>`");
+  }
+  const std::string_view json = line.substr(space + 1);
+  padded_.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded_.data(), json.data(), json.size());
+  element doc;
+  if (auto err = parser_->parse(padded_.data(), json.size(), false).get(doc); err) {
+    return lines_->Error("", absl::StrCat("malformed JSON: ", simdjson::error_message(err)));
+  }
+  object root;
+  if (doc.get(root) != simdjson::SUCCESS) return lines_->Error("", "malformed JSON: not an object");
+  element stream_el;
+  if (root["stream"].get(stream_el) != simdjson::SUCCESS) {
+    if (root["lastUpdateId"].error() == simdjson::SUCCESS) return OnSnapshot(doc, local_ts);
+    return lines_->Error("", "neither a combined-stream message (\"stream\") nor a depth snapshot "
+                             "(\"lastUpdateId\")");
+  }
+  std::string_view stream;
+  if (stream_el.get(stream) != simdjson::SUCCESS) return lines_->Error("stream", "not a string");
+  element data;
+  if (root["data"].get(data) != simdjson::SUCCESS || !data.is_object()) {
+    return lines_->Error("data", "missing or not an object");
+  }
+  const size_t at = stream.find('@');
+  if (at == std::string_view::npos) {
+    return lines_->Error("stream", absl::StrCat("unknown stream '", std::string(stream), "'"));
+  }
+  const std::string_view sym = stream.substr(0, at);
+  const std::string_view kind = stream.substr(at + 1);
+  if (file_symbol_.empty()) {
+    file_symbol_ = Lower(sym);
+  } else if (Lower(sym) != file_symbol_) {
+    return lines_->Error("stream", absl::StrCat("'", std::string(stream), "' is for another symbol than ",
+                                                file_symbol_, " (one capture file, one symbol)"));
+  }
+  TAPEDECK_RETURN_IF_ERROR(ResolveInstrument(sym));
+
+  std::string_view e_type;
+  const bool has_e = data["e"].get(e_type) == simdjson::SUCCESS;
+  auto expect = [&](std::string_view want) -> absl::Status {
+    if (has_e && e_type != want) {
+      return lines_->Error("data.e", absl::StrCat("unknown event type '", std::string(e_type),
+                                                  "' on stream '", std::string(stream), "'"));
+    }
+    return absl::OkStatus();
+  };
+  if (kind == "depth" || kind.starts_with("depth@")) {
+    if (!has_e) return lines_->Error("data.e", "missing on a depth stream (a partial-depth stream "
+                                               "is not supported)");
+    TAPEDECK_RETURN_IF_ERROR(expect("depthUpdate"));
+    return OnDepth(data, local_ts);
+  }
+  if (kind == "bookTicker") {
+    TAPEDECK_RETURN_IF_ERROR(expect("bookTicker"));
+    return OnBookTicker(data, local_ts);
+  }
+  if (kind == "trade") {
+    TAPEDECK_RETURN_IF_ERROR(expect("trade"));
+    return OnTrade(data, local_ts, false);
+  }
+  if (kind == "aggTrade") {
+    TAPEDECK_RETURN_IF_ERROR(expect("aggTrade"));
+    return OnTrade(data, local_ts, true);
+  }
+  if (kind == "markPrice" || kind.starts_with("markPrice@")) {
+    TAPEDECK_RETURN_IF_ERROR(expect("markPriceUpdate"));
+    return OnMarkPrice(data, local_ts);
+  }
+  if (kind == "forceOrder") {
+    TAPEDECK_RETURN_IF_ERROR(expect("forceOrder"));
+    return OnForceOrder(data, local_ts);
+  }
+  return lines_->Error("stream", absl::StrCat("unknown stream '", std::string(stream),
+                                              "' (known: depth, bookTicker, trade, aggTrade, "
+                                              "markPrice, forceOrder)"));
+}
+
+// --- field helpers ---------------------------------------------------------------------------
+
+namespace {
+
+// Reads an integer field (Binance sends ids and times as JSON numbers).
+bool GetU64(const element& obj, const char* key, uint64_t* out) {
+  element v;
+  if (obj[key].get(v) != simdjson::SUCCESS) return false;
+  if (v.get(*out) == simdjson::SUCCESS) return true;
+  int64_t s = 0;
+  if (v.get(s) == simdjson::SUCCESS && s >= 0) {
+    *out = static_cast<uint64_t>(s);
+    return true;
+  }
+  return false;
+}
+
+bool GetString(const element& obj, const char* key, std::string_view* out) {
+  return obj[key].get(*out) == simdjson::SUCCESS;
+}
+
+}  // namespace
+
+absl::Status BinanceWsReader::ParsePrice(std::string_view text, const char* field,
+                                         Price* out) const {
+  int64_t raw = 0;
+  if (!TryParseDecimal(text, price_scale_, &raw)) {
+    absl::StatusOr<int64_t> why = ParseDecimal(text, price_scale_);
+    return lines_->Error(field, absl::StrCat("'", std::string(text), "': ",
+                                             why.ok() ? std::string("bad price") : std::string(why.status().message()),
+                                             " (price scale ", price_scale_, ")"));
+  }
+  *out = Price(raw);
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::ParseQty(std::string_view text, const char* field, Qty* out) const {
+  int64_t raw = 0;
+  if (!TryParseDecimal(text, qty_scale_, &raw)) {
+    absl::StatusOr<int64_t> why = ParseDecimal(text, qty_scale_);
+    return lines_->Error(field, absl::StrCat("'", std::string(text), "': ",
+                                             why.ok() ? std::string("bad size") : std::string(why.status().message()),
+                                             " (size scale ", qty_scale_, ")"));
+  }
+  if (raw < 0) return lines_->Error(field, absl::StrCat("negative size '", std::string(text), "'"));
+  *out = Qty(raw);
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::ParseLevels(const element& arr_el, const char* field, Side side,
+                                          int64_t exchange_ts, int64_t local_ts,
+                                          uint64_t update_id, std::vector<Event>* out) {
+  array arr;
+  if (arr_el.get(arr) != simdjson::SUCCESS) return lines_->Error(field, "not an array");
+  size_t i = 0;
+  for (element lv : arr) {
+    array pair;
+    std::string_view px, qty;
+    if (lv.get(pair) != simdjson::SUCCESS || pair.size() < 2 ||
+        pair.at(0).get(px) != simdjson::SUCCESS || pair.at(1).get(qty) != simdjson::SUCCESS) {
+      return lines_->Error(absl::StrCat(field, "[", i, "]"), "expected [\"price\", \"size\"]");
+    }
+    Event e = MakeEvent(EventKind::kBookLevel, *instrument_, Timestamp(exchange_ts),
+                        Timestamp(local_ts));
+    e.level.side = side;
+    e.level.update_id = update_id;
+    TAPEDECK_RETURN_IF_ERROR(ParsePrice(px, field, &e.level.price));
+    TAPEDECK_RETURN_IF_ERROR(ParseQty(qty, field, &e.level.qty));
+    out->push_back(e);
+    ++i;
+  }
+  return absl::OkStatus();
+}
+
+// --- records ---------------------------------------------------------------------------------
+
+absl::Status BinanceWsReader::OnSnapshot(const element& doc, int64_t local_ts) {
+  std::string_view sym;
+  if (GetString(doc, "symbol", &sym) && !file_symbol_.empty() && Lower(sym) != file_symbol_) {
+    return lines_->Error("symbol", absl::StrCat("snapshot of '", std::string(sym),
+                                                "' in a capture of ", file_symbol_));
+  }
+  TAPEDECK_RETURN_IF_ERROR(ResolveInstrument(sym));
+  uint64_t id = 0;
+  if (!GetU64(doc, "lastUpdateId", &id)) return lines_->Error("lastUpdateId", "not an integer");
+  uint64_t e_ms = 0;
+  const bool has_time = GetU64(doc, "E", &e_ms);
+  element bids, asks;
+  if (doc["bids"].get(bids) != simdjson::SUCCESS) return lines_->Error("bids", "missing");
+  if (doc["asks"].get(asks) != simdjson::SUCCESS) return lines_->Error("asks", "missing");
+
+  if (synced_ && id <= last_u_) {
+    ++stats_.snapshots_skipped;  // the live book is already newer
+    return absl::OkStatus();
+  }
+  // The snapshot's time: E where the venue sends one, else the latest time seen; never after the
+  // first diff applied on top of it.
+  int64_t ts = has_time ? SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli) : InferTs();
+  for (const Diff& d : held_) {
+    if (d.last >= id) {
+      ts = std::min(ts, d.exchange_ts);
+      break;
+    }
+  }
+  if (ts == INT64_MIN && !held_.empty()) ts = held_.front().exchange_ts;
+
+  scratch_.clear();
+  TAPEDECK_RETURN_IF_ERROR(ParseLevels(bids, "bids", Side::kBuy, ts, local_ts, id, &scratch_));
+  TAPEDECK_RETURN_IF_ERROR(ParseLevels(asks, "asks", Side::kSell, ts, local_ts, id, &scratch_));
+  if (!scratch_.empty()) {
+    scratch_.front().level.flags |= kBookSnapshotBegin;
+    scratch_.back().level.flags |= kBookEndOfMessage;
+  } else {
+    book_->Clear();
+  }
+  for (const Event& e : scratch_) {
+    const BookResult r = book_->Apply(e.level);
+    if (r != BookResult::kOk) {
+      return lines_->Error("bids/asks", absl::StrCat("snapshot: ", std::string(BookResultName(r))));
+    }
+    Emit(e);
+  }
+  stats_.levels += static_cast<int64_t>(scratch_.size());
+  ++stats_.snapshots;
+  synced_ = true;
+  awaiting_bridge_ = true;
+  snapshot_id_ = id;
+  last_u_ = id;
+  // Replay the diffs held for this snapshot.
+  std::vector<Diff> held = std::move(held_);
+  std::vector<Event> held_events = std::move(held_events_);
+  held_.clear();
+  held_events_.clear();
+  for (size_t k = 0; k < held.size(); ++k) {
+    const Diff& d = held[k];
+    if (!synced_) {  // a gap in the held diffs under "resync": hold the rest again
+      held_.push_back(d);
+      held_.back().begin = held_events_.size();
+      held_events_.insert(held_events_.end(), held_events.begin() + static_cast<std::ptrdiff_t>(d.begin),
+                          held_events.begin() + static_cast<std::ptrdiff_t>(d.end));
+      held_.back().end = held_events_.size();
+      continue;
+    }
+    TAPEDECK_RETURN_IF_ERROR(ApplyDiff(d, held_events.data() + d.begin, d.end - d.begin));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::Gap(int64_t line, const std::string& what) {
+  ++stats_.gaps;
+  const std::string where = absl::StrCat(lines_->path(), ":", line, ": ");
+  if (stats_.first_gap.empty()) stats_.first_gap = absl::StrCat(where, what);
+  if (options_.gaps == BinanceWsOptions::Gaps::kFail) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, what, " (gaps: \"fail\"; \"resync\" waits for the next snapshot)"));
+  }
+  synced_ = false;
+  awaiting_bridge_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::ApplyDiff(const Diff& d, const Event* events, size_t n) {
+  if (!synced_) {
+    // Hold it for the next snapshot line.
+    if (held_.size() >= kMaxHeldDiffs) {
+      if (options_.gaps == BinanceWsOptions::Gaps::kFail) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            lines_->path(), ":", d.line, ": no REST snapshot line within ", kMaxHeldDiffs,
+            " depth updates", stats_.snapshots == 0 ? "" : " after a gap"));
+      }
+      const size_t keep_from = held_.size() / 2;
+      const size_t drop = held_[keep_from].begin;
+      stats_.depth_dropped += static_cast<int64_t>(keep_from);
+      held_events_.erase(held_events_.begin(), held_events_.begin() + static_cast<std::ptrdiff_t>(drop));
+      held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(keep_from));
+      for (Diff& h : held_) h.begin -= drop, h.end -= drop;
+    }
+    Diff h = d;
+    h.begin = held_events_.size();
+    held_events_.insert(held_events_.end(), events, events + n);
+    h.end = held_events_.size();
+    held_.push_back(h);
+    return absl::OkStatus();
+  }
+  if (awaiting_bridge_) {
+    if (d.last < snapshot_id_) {
+      ++stats_.depth_dropped;  // already in the snapshot
+      return absl::OkStatus();
+    }
+    if (d.first > snapshot_id_ + 1) {
+      TAPEDECK_RETURN_IF_ERROR(Gap(d.line, absl::StrCat("U: sequence gap: the first diff after the "
+                                                        "snapshot (lastUpdateId ", snapshot_id_,
+                                                        ") starts at U=", d.first)));
+      if (!synced_) return ApplyDiff(d, events, n);  // resync: hold it
+    }
+    awaiting_bridge_ = false;
+  } else if (d.futures ? d.prev != last_u_ : d.first != last_u_ + 1) {
+    TAPEDECK_RETURN_IF_ERROR(Gap(
+        d.line, d.futures
+                    ? absl::StrCat("pu: sequence gap: pu=", d.prev, " but the previous diff ended at u=",
+                                   last_u_)
+                    : absl::StrCat("U: sequence gap: U=", d.first, " but the previous diff ended at u=",
+                                   last_u_)));
+    if (!synced_) return ApplyDiff(d, events, n);  // resync: hold it
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const BookResult r = book_->Apply(events[i].level);
+    if (r != BookResult::kOk) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          lines_->path(), ":", d.line, ": ", r == BookResult::kCrossed ? "b/a: " : "",
+          std::string(BookResultName(r)), r == BookResult::kCrossed
+                                 ? absl::StrCat(" after update u=", d.last, ": bid ",
+                                                FormatDecimal(book_->best_bid().raw, price_scale_),
+                                                " >= ask ",
+                                                FormatDecimal(book_->best_ask().raw, price_scale_))
+                                 : ""));
+    }
+    Emit(events[i]);
+  }
+  stats_.levels += static_cast<int64_t>(n);
+  ++stats_.depth_messages;
+  last_u_ = d.last;
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::OnDepth(const element& data, int64_t local_ts) {
+  Diff d;
+  d.line = lines_->line_number();
+  uint64_t e_ms = 0;
+  if (!GetU64(data, "E", &e_ms)) return lines_->Error("E", "missing or not an integer");
+  if (!GetU64(data, "U", &d.first)) return lines_->Error("U", "missing or not an integer");
+  if (!GetU64(data, "u", &d.last)) return lines_->Error("u", "missing or not an integer");
+  if (d.first > d.last) return lines_->Error("U", "greater than u");
+  d.futures = GetU64(data, "pu", &d.prev);
+  d.exchange_ts = SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli);
+  element b, a;
+  if (data["b"].get(b) != simdjson::SUCCESS) return lines_->Error("b", "missing");
+  if (data["a"].get(a) != simdjson::SUCCESS) return lines_->Error("a", "missing");
+  scratch_.clear();
+  TAPEDECK_RETURN_IF_ERROR(ParseLevels(b, "b", Side::kBuy, d.exchange_ts, local_ts, d.last, &scratch_));
+  TAPEDECK_RETURN_IF_ERROR(ParseLevels(a, "a", Side::kSell, d.exchange_ts, local_ts, d.last, &scratch_));
+  if (!scratch_.empty()) scratch_.back().level.flags |= kBookEndOfMessage;
+  return ApplyDiff(d, scratch_.data(), scratch_.size());
+}
+
+absl::Status BinanceWsReader::OnBookTicker(const element& data, int64_t local_ts) {
+  uint64_t u = 0, e_ms = 0;
+  if (!GetU64(data, "u", &u)) return lines_->Error("u", "missing or not an integer");
+  const int64_t ts =
+      GetU64(data, "E", &e_ms) ? SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli) : InferTs();
+  std::string_view b, bq, a, aq;
+  if (!GetString(data, "b", &b)) return lines_->Error("b", "missing or not a string");
+  if (!GetString(data, "B", &bq)) return lines_->Error("B", "missing or not a string");
+  if (!GetString(data, "a", &a)) return lines_->Error("a", "missing or not a string");
+  if (!GetString(data, "A", &aq)) return lines_->Error("A", "missing or not a string");
+  Event e = MakeEvent(EventKind::kQuote, *instrument_, Timestamp(ts), Timestamp(local_ts));
+  TAPEDECK_RETURN_IF_ERROR(ParsePrice(b, "b", &e.quote.bid));
+  TAPEDECK_RETURN_IF_ERROR(ParseQty(bq, "B", &e.quote.bid_qty));
+  TAPEDECK_RETURN_IF_ERROR(ParsePrice(a, "a", &e.quote.ask));
+  TAPEDECK_RETURN_IF_ERROR(ParseQty(aq, "A", &e.quote.ask_qty));
+  e.quote.update_id = u;
+  Emit(e);
+  ++stats_.quotes;
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::OnTrade(const element& data, int64_t local_ts, bool agg) {
+  uint64_t t_ms = 0, id = 0;
+  if (!GetU64(data, "T", &t_ms)) return lines_->Error("T", "missing or not an integer");
+  if (!GetU64(data, agg ? "a" : "t", &id)) {
+    return lines_->Error(agg ? "a" : "t", "missing or not an integer");
+  }
+  std::string_view p, q;
+  if (!GetString(data, "p", &p)) return lines_->Error("p", "missing or not a string");
+  if (!GetString(data, "q", &q)) return lines_->Error("q", "missing or not a string");
+  bool maker = false;
+  if (data["m"].get(maker) != simdjson::SUCCESS) return lines_->Error("m", "missing or not a bool");
+  Event e = MakeEvent(EventKind::kTrade, *instrument_,
+                      Timestamp(SeenTs(static_cast<int64_t>(t_ms) * kNanosPerMilli)),
+                      Timestamp(local_ts));
+  TAPEDECK_RETURN_IF_ERROR(ParsePrice(p, "p", &e.trade.price));
+  TAPEDECK_RETURN_IF_ERROR(ParseQty(q, "q", &e.trade.qty));
+  e.trade.trade_id = id;
+  e.trade.aggressor = maker ? Side::kSell : Side::kBuy;  // the buyer made the market: a sell took it
+  Emit(e);
+  ++stats_.trades;
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::OnMarkPrice(const element& data, int64_t local_ts) {
+  uint64_t e_ms = 0;
+  if (!GetU64(data, "E", &e_ms)) return lines_->Error("E", "missing or not an integer");
+  const Timestamp ts(SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli));
+  std::string_view p, i, r;
+  if (!GetString(data, "p", &p)) return lines_->Error("p", "missing or not a string");
+  Event mark = MakeEvent(EventKind::kMarkPrice, *instrument_, ts, Timestamp(local_ts));
+  TAPEDECK_RETURN_IF_ERROR(ParsePrice(p, "p", &mark.price.price));
+  Emit(mark);
+  ++stats_.reference;
+  if (GetString(data, "i", &i) && !i.empty()) {
+    Event index = MakeEvent(EventKind::kIndexPrice, *instrument_, ts, Timestamp(local_ts));
+    TAPEDECK_RETURN_IF_ERROR(ParsePrice(i, "i", &index.price.price));
+    Emit(index);
+    ++stats_.reference;
+  }
+  // Delivery contracts send an empty funding rate.
+  if (GetString(data, "r", &r) && !r.empty()) {
+    uint64_t next_ms = 0;
+    if (!GetU64(data, "T", &next_ms)) return lines_->Error("T", "missing next funding time");
+    Event f = MakeEvent(EventKind::kFundingRate, *instrument_, ts, Timestamp(local_ts));
+    int64_t raw = 0;
+    if (!TryParseDecimal(r, Rate::kScale, &raw)) {
+      return lines_->Error("r", absl::StrCat("'", std::string(r), "' is not a rate with at most ",
+                                             Rate::kScale, " decimals"));
+    }
+    f.funding.rate = Rate(raw);
+    f.funding.funding_ts = Timestamp(static_cast<int64_t>(next_ms) * kNanosPerMilli);
+    Emit(f);
+    ++stats_.reference;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BinanceWsReader::OnForceOrder(const element& data, int64_t local_ts) {
+  uint64_t e_ms = 0;
+  if (!GetU64(data, "E", &e_ms)) return lines_->Error("E", "missing or not an integer");
+  element o;
+  if (data["o"].get(o) != simdjson::SUCCESS || !o.is_object()) {
+    return lines_->Error("o", "missing or not an object");
+  }
+  std::string_view side, p, ap, q, z;
+  if (!GetString(o, "S", &side) || (side != "BUY" && side != "SELL")) {
+    return lines_->Error("o.S", "expected \"BUY\" or \"SELL\"");
+  }
+  if (!GetString(o, "p", &p)) return lines_->Error("o.p", "missing or not a string");
+  if (!GetString(o, "q", &q)) return lines_->Error("o.q", "missing or not a string");
+  Event e = MakeEvent(EventKind::kLiquidation, *instrument_,
+                      Timestamp(SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli)),
+                      Timestamp(local_ts));
+  // The average fill price and the filled size where the venue gives them (a filled forced
+  // order), else the order's own price and size.
+  Price avg;
+  if (GetString(o, "ap", &ap)) TAPEDECK_RETURN_IF_ERROR(ParsePrice(ap, "o.ap", &avg));
+  if (avg.raw != 0) {
+    e.trade.price = avg;
+  } else {
+    TAPEDECK_RETURN_IF_ERROR(ParsePrice(p, "o.p", &e.trade.price));
+  }
+  Qty filled;
+  if (GetString(o, "z", &z)) TAPEDECK_RETURN_IF_ERROR(ParseQty(z, "o.z", &filled));
+  if (filled.raw != 0) {
+    e.trade.qty = filled;
+  } else {
+    TAPEDECK_RETURN_IF_ERROR(ParseQty(q, "o.q", &e.trade.qty));
+  }
+  e.trade.aggressor = side == "BUY" ? Side::kBuy : Side::kSell;  // the forced order takes
+  Emit(e);
+  ++stats_.liquidations;
+  return absl::OkStatus();
+}
+
+// --- format registration ---------------------------------------------------------------------
+
+bool DetectBinanceWs(const std::vector<std::string>& head) {
+  bool framed = !head.empty();
+  bool stream = false;
+  for (const std::string& line : head) {
+    size_t i = 0;
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+    if (i == 0 || i + 1 >= line.size() || line[i] != ' ' || line[i + 1] != '{') framed = false;
+    if (line.find("{\"stream\":") != std::string::npos) stream = true;
+  }
+  return framed && stream;
+}
+
+absl::StatusOr<std::unique_ptr<EventSource>> OpenBinanceWs(const SourceSpec& spec,
+                                                           const InstrumentTable& instruments) {
+  BinanceWsOptions options;
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject opts,
+                            ConfigObject::Of(&spec.options, spec.where + ".options"));
+  std::string gaps = "fail";
+  TAPEDECK_RETURN_IF_ERROR(opts.Enum("gaps", {"fail", "resync"}, &gaps));
+  options.gaps = gaps == "resync" ? BinanceWsOptions::Gaps::kResync : BinanceWsOptions::Gaps::kFail;
+  TAPEDECK_RETURN_IF_ERROR(opts.DurationValue("reorder_window", &options.reorder_window));
+  if (options.reorder_window.ns < 0) {
+    return opts.Error("reorder_window", "must not be negative");
+  }
+  TAPEDECK_RETURN_IF_ERROR(opts.Finish());
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<BinanceWsReader> r,
+                            BinanceWsReader::Open(spec.path, spec.instrument, instruments, options));
+  return std::unique_ptr<EventSource>(std::move(r));
+}
+
+}  // namespace tapedeck::replay

@@ -77,35 +77,14 @@ void Engine::AppendEquity(Timestamp ts) {
                                 p.TotalFees()});
 }
 
-absl::Status Engine::Run(Merger& merger, Strategy& strategy,
-                         const std::function<void(uint64_t)>& progress) {
-  Event next;
-  bool have = merger.Next(&next);
-  if (!merger.status().ok()) return merger.status();
-  int64_t end_ts = std::numeric_limits<int64_t>::min();
-  const int64_t start = have ? next.exchange_ts : 0;
-  context_.Start(strategy, Timestamp(start));
-  stats_.first_ts = Timestamp(start);
-
+void Engine::ProcessPendingUntil(int64_t t, Strategy& strategy) {
+  // Everything due at or before t that is not market data: order arrivals first at equal time,
+  // then strategy-side deliveries.
   while (true) {
-    const int64_t t_data = have ? next.exchange_ts : kNever;
     const int64_t t_req = requests_.empty() ? kNever : requests_.front().arrival.ns;
     const int64_t t_strat = strategy_queue_.empty() ? kNever : strategy_queue_.front().key.ts;
-    if (!have) {
-      if (std::min(t_req, t_strat) > end_ts) break;
-    }
-    if (t_data <= t_req && t_data <= t_strat) {
-      venue_.OnMarketData(next);
-      FlushResponses();
-      // A strategy never sees an event before the venue produced it.
-      next.local_ts = std::max(next.local_ts + config_.local_shift.ns, next.exchange_ts);
-      end_ts = std::max(end_ts, next.local_ts);
-      PushStrategy(next);
-      ++stats_.market_events;
-      if (progress && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
-      have = merger.Next(&next);
-      if (!have && !merger.status().ok()) return merger.status();
-    } else if (t_req <= t_strat) {
+    if (std::min(t_req, t_strat) > t) return;
+    if (t_req <= t_strat) {
       const Request r = requests_.front();
       requests_.pop_front();
       if (r.cancel) {
@@ -122,6 +101,53 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
       ++stats_.delivered;
     }
   }
+}
+
+absl::Status Engine::Run(Merger& merger, Strategy& strategy,
+                         const std::function<void(uint64_t)>& progress) {
+  uint16_t source = 0;
+  std::span<const Event> run = merger.NextRun(&source);
+  if (!merger.status().ok()) return merger.status();
+  int64_t end_ts = std::numeric_limits<int64_t>::min();
+  const int64_t start = run.empty() ? 0 : run.front().exchange_ts;
+  context_.Start(strategy, Timestamp(start));
+  stats_.first_ts = Timestamp(start);
+  const int64_t shift = config_.local_shift.ns;
+
+  while (!run.empty()) {
+    for (const Event& in : run) {
+      const int64_t t = in.exchange_ts;
+      // Requests and strategy-side events due strictly before this event come first; at equal
+      // time the venue side of market data goes first.
+      if ((!requests_.empty() && requests_.front().arrival.ns < t) ||
+          (!strategy_queue_.empty() && strategy_queue_.front().key.ts < t)) {
+        ProcessPendingUntil(t - 1, strategy);
+      }
+      Event e = in;
+      e.source = source;
+      // A strategy never sees an event before the venue produced it.
+      e.local_ts = std::max(e.local_ts + shift, t);
+      venue_.OnMarketData(e);
+      if (!responses_.empty()) FlushResponses();
+      end_ts = std::max(end_ts, e.local_ts);
+      ++stats_.market_events;
+      // Fast path: nothing can come between the venue seeing this event and the strategy seeing
+      // it (no feed delay, nothing queued for the strategy, no order arriving at this instant),
+      // so deliver it now instead of through the queue. The order is the same either way.
+      if (e.local_ts == t && strategy_queue_.empty() &&
+          (requests_.empty() || requests_.front().arrival.ns > t)) {
+        SampleEquity(Timestamp(t));
+        context_.Deliver(strategy, e);
+        ++stats_.delivered;
+      } else {
+        PushStrategy(e);
+      }
+      if (progress && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
+    }
+    run = merger.NextRun(&source);
+  }
+  if (!merger.status().ok()) return merger.status();
+  ProcessPendingUntil(end_ts, strategy);
   stats_.last_ts = Timestamp(std::max(end_ts, start));
   context_.Stop(strategy, stats_.last_ts);
   // The closing point of the equity curve.

@@ -77,6 +77,8 @@ class Engine final : public ContextDriver {
   };
 
   void PushStrategy(const Event& e);
+  // Processes order arrivals and strategy-side events due at or before t.
+  void ProcessPendingUntil(int64_t t, Strategy& strategy);
   void FlushResponses();
   void SampleEquity(Timestamp upto);
   void AppendEquity(Timestamp ts);

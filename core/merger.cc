@@ -112,6 +112,7 @@ void Merger::SiftDown(size_t i) {
 }
 
 bool Merger::Next(Event* out) {
+  if (unsettled_ && !Settle()) return false;
   if (heap_.empty()) return false;
   const uint16_t index = heap_[0];
   Cursor& c = cursors_[index];
@@ -132,6 +133,73 @@ bool Merger::Next(Event* out) {
     if (!Prepare(index)) {
       heap_.clear();
       return true;  // deliver this event; the next call returns false and status() tells why
+    }
+    if (!live(index)) {
+      heap_[0] = heap_.back();
+      heap_.pop_back();
+    }
+  }
+  if (heap_.size() > 1) SiftDown(0);
+  return true;
+}
+
+std::span<const Event> Merger::NextRun(uint16_t* source) {
+  if (unsettled_ && !Settle()) return {};
+  if (heap_.empty()) return {};
+  const uint16_t index = heap_[0];
+  Cursor& c = cursors_[index];
+  *source = index;
+  size_t end = c.ready.size();
+  if (heap_.size() > 1) {
+    // Stop before the first event that the runner-up source's next event precedes.
+    const size_t l = 1, r = 2;
+    const uint16_t second =
+        (r < heap_.size() && KeyOf(heap_[r]) < KeyOf(heap_[l])) ? heap_[r] : heap_[l];
+    const EventKey bound = KeyOf(second);
+    end = c.ready_pos;
+    uint64_t seq = c.sequence;
+    while (end < c.ready.size()) {
+      const Event& e = c.ready[end];
+      if (!(EventKey{e.exchange_ts, KindRank(e.kind), index, seq} < bound)) break;
+      ++end;
+      ++seq;
+    }
+  }
+  // Time order within the run: a source going backwards is an error at the first bad event.
+  size_t good = c.ready_pos;
+  while (good < end && c.ready[good].exchange_ts >= c.last_ts) {
+    c.last_ts = c.ready[good].exchange_ts;
+    ++good;
+  }
+  if (good < end) {
+    if (good == c.ready_pos) {
+      status_ = absl::InvalidArgumentError(absl::StrCat(
+          sources_[index]->Describe(), ": event ", c.sequence + 1,
+          " goes back in time (exchange_ts ", c.ready[good].exchange_ts, " after ", c.last_ts, ")"));
+      heap_.clear();
+      return {};
+    }
+    end = good;  // deliver the good prefix; the next call reports the error
+  }
+  const std::span<const Event> run = c.ready.subspan(c.ready_pos, end - c.ready_pos);
+  c.sequence += run.size();
+  delivered_ += run.size();
+  c.ready_pos = end;
+  // Refilling the cursor now could invalidate `run` (a source reuses its batch buffer), so the
+  // head is settled at the start of the next call instead.
+  unsettled_ = true;
+  return run;
+}
+
+bool Merger::Settle() {
+  unsettled_ = false;
+  if (heap_.empty()) return true;
+  const uint16_t index = heap_[0];
+  Cursor& c = cursors_[index];
+  if (c.ready_pos == c.ready.size()) {
+    if (!Prepare(index)) {
+      heap_.clear();
+      return false;
     }
     if (!live(index)) {
       heap_[0] = heap_.back();

@@ -34,6 +34,12 @@ class Merger {
   // sources or on error (check status()). A source whose exchange_ts goes backwards is an error.
   bool Next(Event* out);
 
+  // The next run of events, all from one source, that precede every other source's next event
+  // in the total order; empty at the end or on error (check status()). The span points into the
+  // source's batch (zero copy) and stays valid until the next call; *source is its index. The
+  // events' `source` field is NOT stamped: callers that need it set it from *source.
+  std::span<const Event> NextRun(uint16_t* source);
+
   const absl::Status& status() const { return status_; }
   size_t source_count() const { return cursors_.size(); }
   // Events delivered so far.
@@ -60,12 +66,15 @@ class Merger {
   bool live(uint16_t index) const { return cursors_[index].ready_pos < cursors_[index].ready.size(); }
   EventKey KeyOf(uint16_t index) const;
   void SiftDown(size_t i);
+  // Refills the head cursor after NextRun emptied it, and restores the heap.
+  bool Settle();
 
   std::vector<std::unique_ptr<EventSource>> sources_;
   std::vector<Cursor> cursors_;
   std::vector<uint16_t> heap_;  // indices of live sources, min-heap by KeyOf
   absl::Status status_;
   uint64_t delivered_ = 0;
+  bool unsettled_ = false;
 };
 
 }  // namespace tapedeck

@@ -430,11 +430,11 @@ std::vector<Instrument> ScenarioInstruments(const ScenarioParams& p) {
     in.expiry = expiry;
     out.push_back(std::move(in));
   };
-  // Fees: spot 1 / 2 bps, derivatives 1 / 3 bps (maker / taker).
-  make("BTC-SPOT", InstrumentKind::kSpot, 5, 1, 10'000, 20'000, Timestamp());
-  make("BTC-PERP", InstrumentKind::kPerpetual, 3, 10, 10'000, 30'000, Timestamp());
-  make("BTC-FUT-NEAR", InstrumentKind::kDatedFuture, 3, 50, 10'000, 30'000, p.near_expiry);
-  make("BTC-FUT-FAR", InstrumentKind::kDatedFuture, 3, 50, 10'000, 30'000, p.far_expiry);
+  // Fees (maker / taker), institutional tiers: spot 0.5 / 1 bp, derivatives 0.5 / 1.5 bps.
+  make("BTC-SPOT", InstrumentKind::kSpot, 5, 1, 5'000, 10'000, Timestamp());
+  make("BTC-PERP", InstrumentKind::kPerpetual, 3, 10, 5'000, 15'000, Timestamp());
+  make("BTC-FUT-NEAR", InstrumentKind::kDatedFuture, 3, 50, 5'000, 15'000, p.near_expiry);
+  make("BTC-FUT-FAR", InstrumentKind::kDatedFuture, 3, 50, 5'000, 15'000, p.far_expiry);
   return out;
 }
 

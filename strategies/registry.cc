@@ -6,11 +6,16 @@
 namespace tapedeck::strategies {
 
 // Each strategy's factory, defined beside it.
+absl::StatusOr<std::unique_ptr<Strategy>> CreateBasisReentry(ConfigObject&, const InstrumentTable&);
 absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject&, const InstrumentTable&);
 absl::StatusOr<std::unique_ptr<Strategy>> CreateSmaCrossover(ConfigObject&, const InstrumentTable&);
 
 const std::vector<StrategyInfo>& Registry() {
   static const std::vector<StrategyInfo> kRegistry = {
+      {"basis_reentry",
+       "long spot / short future while the annualised basis is rich, re-entered after a forced "
+       "unwind; legs hedged on a timeout",
+       &CreateBasisReentry},
       {"dip_buyer", "buys the exhaustion of a deleveraging cascade in tranches, sells the rebound",
        &CreateDipBuyer},
       {"sma_crossover", "long when the fast SMA of closes is above the slow one, flat otherwise",

@@ -1,0 +1,434 @@
+#include "strategies/basis_reentry.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/config.h"
+#include "core/status.h"
+#include "strategies/registry.h"
+
+namespace tapedeck::strategies {
+namespace {
+
+constexpr int64_t kYearNs = 365LL * 86'400LL * 1'000'000'000LL;
+
+// A price at 10^-scale as 10^-8 quote units, so that legs with different scales compare.
+Int128 Norm(int64_t raw, int scale) {
+  return scale <= 8 ? static_cast<Int128>(raw) * Pow10(8 - scale)
+                    : static_cast<Int128>(raw) / Pow10(scale - 8);
+}
+
+bool HasTouch(const MarketView& m) { return m.has_bid && m.has_ask; }
+int64_t Mid(const MarketView& m) { return (m.bid.raw + m.ask.raw) / 2; }
+
+int64_t AvgPrice(const BasisReentry::Leg& l) {
+  return l.filled_qty > 0 ? static_cast<int64_t>(l.filled_pq / l.filled_qty) : 0;
+}
+
+// Cost of a leg against its decision mid, in bps (positive = paid away).
+nlohmann::json Slippage(const BasisReentry::Leg& l, Side side) {
+  if (l.filled_qty <= 0 || l.decision_mid <= 0) return nullptr;
+  const int64_t avg = AvgPrice(l);
+  const int64_t diff = side == Side::kBuy ? avg - l.decision_mid : l.decision_mid - avg;
+  return static_cast<int64_t>(static_cast<Int128>(diff) * 10'000 / l.decision_mid);
+}
+
+}  // namespace
+
+Int128 BasisReentry::BaseDelta(const Context& ctx, InstrumentId id) const {
+  const Instrument& in = ctx.instruments().at(id);
+  return static_cast<Int128>(ctx.position(id).raw) * in.contract_multiplier_e8 / Pow10(in.qty_scale);
+}
+
+bool BasisReentry::UpdateBasis(const Context& ctx) {
+  int64_t raw = 0;
+  if (!RawBasis(ctx, &raw)) return false;
+  const Timestamp now = ctx.now();
+  recent_.emplace_back(now, raw);
+  recent_sum_ += raw;
+  while (recent_.size() > 1 && recent_.front().first <= now - p_.smooth_window) {
+    recent_sum_ -= recent_.front().second;
+    recent_.pop_front();
+  }
+  basis_ = static_cast<int64_t>(recent_sum_ / static_cast<Int128>(recent_.size()));
+  return true;
+}
+
+bool BasisReentry::RawBasis(const Context& ctx, int64_t* out) const {
+  const MarketView& s = ctx.market(p_.spot);
+  const MarketView& f = ctx.market(p_.future);
+  const Instrument& fi = ctx.instruments().at(p_.future);
+  const Instrument& si = ctx.instruments().at(p_.spot);
+  if (fi.kind == InstrumentKind::kPerpetual && !p_.perp_premium && f.next_funding.ns != 0) {
+    // Funding per interval, annualised: rate (10^-8) x year / interval, in bps.
+    *out = static_cast<int64_t>(static_cast<Int128>(f.funding_rate.raw) * kYearNs /
+                                  (static_cast<Int128>(p_.funding_interval.ns) * 10'000));
+    return true;
+  }
+  if (!HasTouch(s) || !HasTouch(f)) return false;
+  const Int128 sm = Norm(Mid(s), si.price_scale);
+  const Int128 fm = Norm(Mid(f), fi.price_scale);
+  if (sm <= 0) return false;
+  int64_t horizon = p_.funding_interval.ns;
+  if (fi.kind == InstrumentKind::kDatedFuture) horizon = fi.expiry.ns - ctx.now().ns;
+  if (horizon <= 0) return false;
+  *out = static_cast<int64_t>((fm - sm) * 10'000 * kYearNs / (sm * horizon));
+  return true;
+}
+
+void BasisReentry::OnQuote(Context& ctx, const Event& e) {
+  if (e.instrument == p_.spot || e.instrument == p_.future) Evaluate(ctx);
+}
+
+void BasisReentry::OnReference(Context& ctx, const Event& e) {
+  if (e.kind == EventKind::kFundingRate && e.instrument == p_.future) Evaluate(ctx);
+}
+
+void BasisReentry::Evaluate(Context& ctx) {
+  if (!UpdateBasis(ctx)) return;
+  const Timestamp now = ctx.now();
+  if (now >= next_sample_) {
+    while (!samples_.empty() && samples_.back().second >= basis_) samples_.pop_back();
+    samples_.emplace_back(now, basis_);
+    while (samples_.front().first <= now - p_.jump_window) samples_.pop_front();
+    next_sample_ = now + p_.sample_interval;
+    if (basis_ - samples_.front().second >= p_.jump_bps) {
+      signature_ = now;
+      has_signature_ = true;
+    }
+  }
+  const Instrument& fi = ctx.instruments().at(p_.future);
+  const bool dated = fi.kind == InstrumentKind::kDatedFuture;
+  if (state_ == State::kFlat) {
+    if (basis_ < p_.entry_basis_bps) return;
+    if (p_.require_unwind && (!has_signature_ || now - signature_ > p_.signature_ttl)) return;
+    if (dated && fi.expiry - now <= p_.exit_before_expiry) return;
+    if (last_exit_ != Timestamp::Min() && now - last_exit_ < p_.cooldown) return;
+    Enter(ctx);
+  } else if (state_ == State::kOpen) {
+    if (basis_ <= p_.exit_basis_bps) {
+      Exit(ctx, "convergence");
+    } else if (dated && fi.expiry - now <= p_.exit_before_expiry) {
+      Exit(ctx, "expiry");
+    } else if (MarginUsePct(ctx) >= p_.margin_limit_pct) {
+      Exit(ctx, "margin");
+    }
+  }
+}
+
+int64_t BasisReentry::MarginUsePct(const Context& ctx) const {
+  const MarketView& f = ctx.market(p_.future);
+  if (!HasTouch(f) || short_entry_notional_ <= 0) return 0;
+  const int64_t q = -ctx.position(p_.future).raw;
+  if (q <= 0) return 0;
+  const Int128 now_notional = static_cast<Int128>(q) * Mid(f);
+  const Int128 loss = std::max<Int128>(0, now_notional - short_entry_notional_);
+  const Int128 num = (now_notional * p_.initial_margin_bps + loss * 10'000) * 100;
+  const Int128 den = static_cast<Int128>(short_entry_notional_) * p_.collateral_bps;
+  return den > 0 ? static_cast<int64_t>(num / den) : 0;
+}
+
+OrderId BasisReentry::SendLeg(Context& ctx, InstrumentId id, Side side, Qty qty,
+                              int64_t offset_bps) {
+  if (!p_.limit_legs) return side == Side::kBuy ? ctx.BuyMarket(id, qty) : ctx.SellMarket(id, qty);
+  const MarketView& m = ctx.market(id);
+  const Instrument& in = ctx.instruments().at(id);
+  const int64_t touch = side == Side::kBuy ? (m.has_ask ? m.ask.raw : Mid(m))
+                                           : (m.has_bid ? m.bid.raw : Mid(m));
+  const int64_t sign = side == Side::kBuy ? 1 : -1;
+  int64_t px = static_cast<int64_t>(static_cast<Int128>(touch) * (10'000 + sign * offset_bps) /
+                                    10'000);
+  const int64_t tick = std::max<int64_t>(1, in.tick_size.raw);
+  px = px / tick * tick;
+  if (px <= 0) px = tick;
+  return side == Side::kBuy ? ctx.BuyLimit(id, Price(px), qty) : ctx.SellLimit(id, Price(px), qty);
+}
+
+void BasisReentry::Enter(Context& ctx) {
+  const Instrument& si = ctx.instruments().at(p_.spot);
+  const Instrument& fi = ctx.instruments().at(p_.future);
+  const MarketView& s = ctx.market(p_.spot);
+  const MarketView& f = ctx.market(p_.future);
+  if (!HasTouch(s) || !HasTouch(f)) return;
+  // Equal notional: the future's quantity in whole lots nearest the spot leg's notional.
+  const Money spot_notional = si.Notional(Price(Mid(s)), p_.qty);
+  const Money lot_notional = fi.Notional(Price(Mid(f)), fi.lot_size);
+  if (lot_notional.raw <= 0) return;
+  const int64_t lots = (spot_notional.raw + lot_notional.raw / 2) / lot_notional.raw;
+  if (lots <= 0) return;
+  const Qty fqty(lots * fi.lot_size.raw);
+  Round r;
+  if (has_signature_) r.signature = signature_;
+  r.entry_time = ctx.now();
+  r.entry_basis_bps = basis_;
+  r.spot_in.decision_mid = Mid(s);
+  r.future_in.decision_mid = Mid(f);
+  r.spot_in.order = SendLeg(ctx, p_.spot, Side::kBuy, p_.qty, p_.spot_offset_bps);
+  r.future_in.order = SendLeg(ctx, p_.future, Side::kSell, fqty, p_.future_offset_bps);
+  rounds_.push_back(r);
+  state_ = State::kEntering;
+  leg_timer_ = ctx.SetTimerAfter(p_.leg_timeout, kLegTimeout);
+}
+
+void BasisReentry::Exit(Context& ctx, const char* reason) {
+  Round& r = rounds_.back();
+  r.exit_time = ctx.now();
+  r.exit_basis_bps = basis_;
+  r.exit_reason = reason;
+  r.spot_out.decision_mid = Mid(ctx.market(p_.spot));
+  r.future_out.decision_mid = Mid(ctx.market(p_.future));
+  const Qty spot_pos = ctx.position(p_.spot);
+  const Qty fut_pos = ctx.position(p_.future);
+  if (spot_pos.raw > 0) {
+    r.spot_out.order = SendLeg(ctx, p_.spot, Side::kSell, spot_pos, p_.spot_offset_bps);
+  }
+  if (fut_pos.raw < 0) {
+    r.future_out.order = SendLeg(ctx, p_.future, Side::kBuy, -fut_pos, p_.future_offset_bps);
+  }
+  state_ = State::kExiting;
+  leg_timer_ = ctx.SetTimerAfter(p_.leg_timeout, kLegTimeout);
+}
+
+void BasisReentry::OnOrderUpdate(Context& ctx, const Event& e) {
+  if (rounds_.empty()) return;
+  Round& r = rounds_.back();
+  if (e.kind == EventKind::kOrderFill) {
+    for (Leg* l : {&r.spot_in, &r.future_in, &r.spot_out, &r.future_out}) {
+      if (l->order.valid() && l->order == e.order.order_id) {
+        l->filled_pq += static_cast<Int128>(e.order.price.raw) * e.order.qty.raw;
+        l->filled_qty += e.order.qty.raw;
+      }
+    }
+  }
+  auto done = [&](OrderId id) {
+    if (!id.valid()) return true;
+    const OrderState* o = ctx.order(id);
+    return o != nullptr && o->status == OrderStatus::kFilled;
+  };
+  if (state_ == State::kEntering && done(r.spot_in.order) && done(r.future_in.order)) {
+    state_ = State::kOpen;
+    short_entry_notional_ = static_cast<int64_t>(std::min<Int128>(r.future_in.filled_pq, INT64_MAX));
+  } else if (state_ == State::kExiting && done(r.spot_out.order) && done(r.future_out.order)) {
+    state_ = State::kFlat;
+    last_exit_ = ctx.now();
+  }
+}
+
+void BasisReentry::OnTimer(Context& ctx, uint64_t timer_id, uint64_t tag) {
+  if (tag == kLegTimeout && timer_id == leg_timer_ &&
+      (state_ == State::kEntering || state_ == State::kExiting)) {
+    // A leg is still incomplete: stop working it, then hedge once late fills are in.
+    Round& r = rounds_.back();
+    exiting_phase_ = state_ == State::kExiting;
+    const OrderId legs[2] = {exiting_phase_ ? r.spot_out.order : r.spot_in.order,
+                             exiting_phase_ ? r.future_out.order : r.future_in.order};
+    for (OrderId id : legs) {
+      if (id.valid()) ctx.Cancel(id);
+    }
+    state_ = State::kHedging;
+    hedge_timer_ = ctx.SetTimerAfter(p_.hedge_delay, kHedge);
+  } else if (tag == kHedge && timer_id == hedge_timer_ && state_ == State::kHedging) {
+    Hedge(ctx);
+  }
+}
+
+void BasisReentry::Hedge(Context& ctx) {
+  Round& r = rounds_.back();
+  const Qty spot_pos = ctx.position(p_.spot);
+  const Qty fut_pos = ctx.position(p_.future);
+  if (exiting_phase_) {
+    // Whatever did not close goes at market.
+    if (spot_pos.raw > 0) {
+      ctx.SellMarket(p_.spot, spot_pos);
+      ++r.hedges;
+    }
+    if (fut_pos.raw < 0) {
+      ctx.BuyMarket(p_.future, -fut_pos);
+      ++r.hedges;
+    }
+    state_ = State::kFlat;
+    last_exit_ = ctx.now();
+    return;
+  }
+  // Entering: hedge the residual delta on the leg that has the excess.
+  const Int128 delta = BaseDelta(ctx, p_.spot) + BaseDelta(ctx, p_.future);  // 10^-8 base
+  const Instrument& si = ctx.instruments().at(p_.spot);
+  const Instrument& fi = ctx.instruments().at(p_.future);
+  Qty spot_after = spot_pos;
+  Qty fut_after = fut_pos;
+  if (delta > 0) {
+    int64_t q = static_cast<int64_t>(delta * Pow10(si.qty_scale) / si.contract_multiplier_e8);
+    q = std::min(q / si.lot_size.raw * si.lot_size.raw, spot_pos.raw);
+    if (q > 0) {
+      ctx.SellMarket(p_.spot, Qty(q));
+      ++r.hedges;
+      spot_after = Qty(spot_pos.raw - q);
+    }
+  } else if (delta < 0) {
+    int64_t q = static_cast<int64_t>(-delta * Pow10(fi.qty_scale) / fi.contract_multiplier_e8);
+    q = std::min(q / fi.lot_size.raw * fi.lot_size.raw, -fut_pos.raw);
+    if (q > 0) {
+      ctx.BuyMarket(p_.future, Qty(q));
+      ++r.hedges;
+      fut_after = Qty(fut_pos.raw + q);
+    }
+  }
+  if (spot_after.raw > 0 && fut_after.raw < 0) {
+    // A smaller but hedged position: keep it.
+    state_ = State::kOpen;
+    short_entry_notional_ = static_cast<int64_t>(std::min<Int128>(
+        static_cast<Int128>(-fut_after.raw) * std::max<int64_t>(AvgPrice(r.future_in), 1),
+        INT64_MAX));
+    return;
+  }
+  // One leg never filled: the other has been unwound; the round is over.
+  r.broken = true;
+  r.exit_time = ctx.now();
+  r.exit_basis_bps = basis_;
+  r.exit_reason = "leg_failed";
+  state_ = State::kFlat;
+  last_exit_ = ctx.now();
+}
+
+void BasisReentry::OnStop(Context& ctx) {
+  final_realized_ = ctx.portfolio().TotalRealized();
+  final_fees_ = ctx.portfolio().TotalFees();
+  final_funding_ = ctx.portfolio().TotalFunding();
+  final_equity_ = ctx.portfolio().Equity();
+  spot_price_scale_ = ctx.instruments().at(p_.spot).price_scale;
+  future_price_scale_ = ctx.instruments().at(p_.future).price_scale;
+}
+
+nlohmann::json BasisReentry::Report() const {
+  nlohmann::json rounds = nlohmann::json::array();
+  int64_t captured_total = 0;
+  for (const Round& r : rounds_) {
+    nlohmann::json j{{"entry_time", FormatTimestamp(r.entry_time)},
+                     {"entry_basis_bps", r.entry_basis_bps},
+                     {"hedges", r.hedges},
+                     {"slippage_bps",
+                      {{"spot_entry", Slippage(r.spot_in, Side::kBuy)},
+                       {"future_entry", Slippage(r.future_in, Side::kSell)},
+                       {"spot_exit", Slippage(r.spot_out, Side::kSell)},
+                       {"future_exit", Slippage(r.future_out, Side::kBuy)}}}};
+    if (r.signature.ns != 0) j["unwind_signature"] = FormatTimestamp(r.signature);
+    if (r.spot_in.filled_qty > 0) j["spot_entry_price"] = FormatDecimal(AvgPrice(r.spot_in), spot_price_scale_);
+    if (r.future_in.filled_qty > 0) {
+      j["future_entry_price"] = FormatDecimal(AvgPrice(r.future_in), future_price_scale_);
+    }
+    if (!r.exit_reason.empty()) {
+      j["exit_time"] = FormatTimestamp(r.exit_time);
+      j["exit_basis_bps"] = r.exit_basis_bps;
+      j["exit_reason"] = r.exit_reason;
+      if (!r.broken) {
+        j["captured_basis_bps"] = r.entry_basis_bps - r.exit_basis_bps;
+        captured_total += r.entry_basis_bps - r.exit_basis_bps;
+      }
+      // Captured from fills: the raw (not annualised) premium at entry minus at exit, in bps
+      // of the spot price.
+      if (r.spot_in.filled_qty > 0 && r.future_in.filled_qty > 0 && r.spot_out.filled_qty > 0 &&
+          r.future_out.filled_qty > 0) {
+        const Int128 si = Norm(AvgPrice(r.spot_in), spot_price_scale_);
+        const Int128 fi = Norm(AvgPrice(r.future_in), future_price_scale_);
+        const Int128 so = Norm(AvgPrice(r.spot_out), spot_price_scale_);
+        const Int128 fo = Norm(AvgPrice(r.future_out), future_price_scale_);
+        if (si > 0 && so > 0) {
+          j["captured_premium_bps_from_fills"] =
+              static_cast<int64_t>((fi - si) * 10'000 / si - (fo - so) * 10'000 / so);
+        }
+      }
+    }
+    rounds.push_back(j);
+  }
+  return nlohmann::json{{"rounds", rounds},
+                        {"captured_basis_bps_total", captured_total},
+                        {"realized_pnl", FormatDecimal(final_realized_.raw, Money::kScale)},
+                        {"fees", FormatDecimal(final_fees_.raw, Money::kScale)},
+                        {"funding", FormatDecimal(final_funding_.raw, Money::kScale)},
+                        {"final_equity", FormatDecimal(final_equity_.raw, Money::kScale)}};
+}
+
+absl::StatusOr<std::unique_ptr<Strategy>> CreateBasisReentry(ConfigObject& params,
+                                                             const InstrumentTable& instruments) {
+  BasisReentryParams p;
+  for (const auto& [key, out] : {std::pair<const char*, InstrumentId*>{"spot", &p.spot},
+                                 std::pair<const char*, InstrumentId*>{"future", &p.future}}) {
+    std::string symbol;
+    TAPEDECK_RETURN_IF_ERROR(params.String(key, &symbol, /*required=*/true));
+    absl::StatusOr<InstrumentId> id = instruments.Find(symbol);
+    if (!id.ok()) return params.Error(key, std::string(id.status().message()));
+    *out = *id;
+  }
+  const Instrument& si = instruments.at(p.spot);
+  const Instrument& fi = instruments.at(p.future);
+  int64_t raw = 0;
+  TAPEDECK_RETURN_IF_ERROR(params.Decimal("qty", si.qty_scale, &raw, /*required=*/true));
+  p.qty = Qty(raw);
+  TAPEDECK_RETURN_IF_ERROR(params.Int("entry_basis_bps", &p.entry_basis_bps));
+  TAPEDECK_RETURN_IF_ERROR(params.Int("exit_basis_bps", &p.exit_basis_bps));
+  TAPEDECK_RETURN_IF_ERROR(params.Bool("require_unwind", &p.require_unwind));
+  TAPEDECK_RETURN_IF_ERROR(params.Int("jump_bps", &p.jump_bps));
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("jump_window", &p.jump_window));
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("signature_ttl", &p.signature_ttl));
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("sample_interval", &p.sample_interval));
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("exit_before_expiry", &p.exit_before_expiry));
+  TAPEDECK_RETURN_IF_ERROR(params.Int("initial_margin_bps", &p.initial_margin_bps));
+  TAPEDECK_RETURN_IF_ERROR(params.Int("collateral_bps", &p.collateral_bps));
+  TAPEDECK_RETURN_IF_ERROR(params.Int("margin_limit_pct", &p.margin_limit_pct));
+  std::string leg_order = "market";
+  TAPEDECK_RETURN_IF_ERROR(params.Enum("leg_order", {"market", "limit"}, &leg_order));
+  p.limit_legs = leg_order == "limit";
+  TAPEDECK_RETURN_IF_ERROR(params.Int("spot_offset_bps", &p.spot_offset_bps));
+  TAPEDECK_RETURN_IF_ERROR(params.Int("future_offset_bps", &p.future_offset_bps));
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("leg_timeout", &p.leg_timeout));
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("hedge_delay", &p.hedge_delay));
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("cooldown", &p.cooldown));
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("funding_interval", &p.funding_interval));
+  std::string perp_basis = "funding";
+  TAPEDECK_RETURN_IF_ERROR(params.Enum("perp_basis", {"funding", "premium"}, &perp_basis));
+  p.perp_premium = perp_basis == "premium";
+  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("smooth_window", &p.smooth_window));
+  TAPEDECK_RETURN_IF_ERROR(params.Finish());
+
+  if (p.spot == p.future) return params.Error("future", "must differ from spot");
+  if (si.kind != InstrumentKind::kSpot) return params.Error("spot", "must be a spot instrument");
+  if (fi.kind == InstrumentKind::kSpot) {
+    return params.Error("future", "must be a dated future or a perpetual");
+  }
+  if (p.qty.raw <= 0 || p.qty.raw % si.lot_size.raw != 0) {
+    return params.Error("qty", "must be a positive multiple of the spot instrument's lot size");
+  }
+  if (p.exit_basis_bps >= p.entry_basis_bps) {
+    return params.Error("exit_basis_bps", "must be below entry_basis_bps");
+  }
+  if (p.jump_bps <= 0) return params.Error("jump_bps", "must be positive");
+  const std::pair<const char*, Duration> positive[] = {
+      {"jump_window", p.jump_window},         {"signature_ttl", p.signature_ttl},
+      {"sample_interval", p.sample_interval}, {"leg_timeout", p.leg_timeout},
+      {"funding_interval", p.funding_interval}};
+  for (const auto& [name, d] : positive) {
+    if (d.ns <= 0) return params.Error(name, "must be positive");
+  }
+  const std::pair<const char*, Duration> nonneg[] = {{"smooth_window", p.smooth_window},
+                                                     {"exit_before_expiry", p.exit_before_expiry},
+                                                     {"hedge_delay", p.hedge_delay},
+                                                     {"cooldown", p.cooldown}};
+  for (const auto& [name, d] : nonneg) {
+    if (d.ns < 0) return params.Error(name, "must not be negative");
+  }
+  if (p.initial_margin_bps < 0 || p.initial_margin_bps > 10'000) {
+    return params.Error("initial_margin_bps", "must be in [0, 10000]");
+  }
+  if (p.collateral_bps <= 0 || p.collateral_bps > 100'000) {
+    return params.Error("collateral_bps", "must be in (0, 100000]");
+  }
+  if (p.margin_limit_pct <= 0) return params.Error("margin_limit_pct", "must be positive");
+  for (const auto& [name, v] : {std::pair<const char*, int64_t>{"spot_offset_bps", p.spot_offset_bps},
+                                std::pair<const char*, int64_t>{"future_offset_bps", p.future_offset_bps}}) {
+    if (v <= -10'000 || v >= 10'000) return params.Error(name, "must be in (-10000, 10000)");
+  }
+  return std::unique_ptr<Strategy>(new BasisReentry(p));
+}
+
+}  // namespace tapedeck::strategies

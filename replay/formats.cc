@@ -2,6 +2,7 @@
 #include "replay/binance_vision.h"
 #include "replay/binance_ws.h"
 #include "replay/generic_csv.h"
+#include "replay/lobster.h"
 #include "replay/scenario.h"
 #include "replay/source_factory.h"
 #include "replay/tape.h"
@@ -17,6 +18,10 @@ const std::vector<FormatInfo>& Formats() {
        "Binance websocket capture: `<local_ns> <combined-stream JSON>` lines (gzip), with the REST "
        "depth snapshot line; options: gaps (fail|resync), reorder_window",
        &DetectBinanceWs, &OpenBinanceWs},
+      {"lobster",
+       "LOBSTER message file (L3: add, cancel, delete, execute) with its paired orderbook file; "
+       "options: date, orderbook, verify",
+       &DetectLobster, &OpenLobster},
       {"scenario", "the seeded 2026-02-05 deleveraging scenario; path = parameters JSON or empty",
        nullptr, &OpenScenario, &ScenarioSourceInstruments},
       {"trades_csv", "generic trades CSV: ts,price,qty,side (ts in ns or ISO-8601 UTC)",

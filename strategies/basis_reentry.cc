@@ -1,6 +1,7 @@
 #include "strategies/basis_reentry.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -352,10 +353,11 @@ nlohmann::json BasisReentry::Report() const {
 absl::StatusOr<std::unique_ptr<Strategy>> CreateBasisReentry(ConfigObject& params,
                                                              const InstrumentTable& instruments) {
   BasisReentryParams p;
-  for (const auto& [key, out] : {std::pair<const char*, InstrumentId*>{"spot", &p.spot},
-                                 std::pair<const char*, InstrumentId*>{"future", &p.future}}) {
-    std::string symbol;
-    TAPEDECK_RETURN_IF_ERROR(params.String(key, &symbol, /*required=*/true));
+  for (const auto& [key, out, fallback] :
+       {std::tuple<const char*, InstrumentId*, const char*>{"spot", &p.spot, "BTC-SPOT"},
+        std::tuple<const char*, InstrumentId*, const char*>{"future", &p.future, "BTC-FUT-NEAR"}}) {
+    std::string symbol = fallback;
+    TAPEDECK_RETURN_IF_ERROR(params.String(key, &symbol));
     absl::StatusOr<InstrumentId> id = instruments.Find(symbol);
     if (!id.ok()) return params.Error(key, std::string(id.status().message()));
     *out = *id;
@@ -363,7 +365,12 @@ absl::StatusOr<std::unique_ptr<Strategy>> CreateBasisReentry(ConfigObject& param
   const Instrument& si = instruments.at(p.spot);
   const Instrument& fi = instruments.at(p.future);
   int64_t raw = 0;
-  TAPEDECK_RETURN_IF_ERROR(params.Decimal("qty", si.qty_scale, &raw, /*required=*/true));
+  if (!params.Has("qty")) {
+    absl::StatusOr<int64_t> ten = ParseDecimal("10", si.qty_scale);
+    if (!ten.ok()) return params.Error("qty", "required for this instrument");
+    raw = *ten;
+  }
+  TAPEDECK_RETURN_IF_ERROR(params.Decimal("qty", si.qty_scale, &raw));
   p.qty = Qty(raw);
   TAPEDECK_RETURN_IF_ERROR(params.Int("entry_basis_bps", &p.entry_basis_bps));
   TAPEDECK_RETURN_IF_ERROR(params.Int("exit_basis_bps", &p.exit_basis_bps));

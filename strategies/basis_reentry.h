@@ -22,9 +22,9 @@
 // order on the leg that has the excess; on exit, any leg not yet flat is closed at market.
 //
 // Parameters (JSON `params`), unit and default:
-//   spot                 symbol, required: the long leg
-//   future               symbol, required: the short leg (dated future or perpetual)
-//   qty                  decimal, spot quantity per entry, required
+//   spot                 symbol, "BTC-SPOT" (the scenario's): the long leg
+//   future               symbol, "BTC-FUT-NEAR": the short leg (dated future or perpetual)
+//   qty                  decimal, spot quantity per entry, "10"
 //   entry_basis_bps      integer bps (annualised), 750
 //   exit_basis_bps       integer bps (annualised), 450
 //   require_unwind       bool, true

@@ -367,14 +367,19 @@ nlohmann::json DipBuyer::Report() const {
 absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject& params,
                                                          const InstrumentTable& instruments) {
   DipBuyerParams p;
-  std::string symbol;
-  TAPEDECK_RETURN_IF_ERROR(params.String("instrument", &symbol, /*required=*/true));
+  std::string symbol = "BTC-SPOT";
+  TAPEDECK_RETURN_IF_ERROR(params.String("instrument", &symbol));
   absl::StatusOr<InstrumentId> id = instruments.Find(symbol);
   if (!id.ok()) return params.Error("instrument", std::string(id.status().message()));
   p.instrument = *id;
   const Instrument& in = instruments.at(p.instrument);
   int64_t raw = 0;
-  TAPEDECK_RETURN_IF_ERROR(params.Decimal("tranche_qty", in.qty_scale, &raw, /*required=*/true));
+  if (!params.Has("tranche_qty")) {
+    absl::StatusOr<int64_t> one = ParseDecimal("1", in.qty_scale);
+    if (!one.ok()) return params.Error("tranche_qty", "required for this instrument");
+    raw = *one;
+  }
+  TAPEDECK_RETURN_IF_ERROR(params.Decimal("tranche_qty", in.qty_scale, &raw));
   p.tranche_qty = Qty(raw);
   TAPEDECK_RETURN_IF_ERROR(params.Int("tranches", &p.tranches));
   raw = 0;

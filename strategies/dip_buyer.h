@@ -23,8 +23,8 @@
 // All decisions are integer comparisons of fixed-point prices, quantities and basis points.
 //
 // Parameters (JSON `params`), unit and default:
-//   instrument               symbol, required: traded and watched
-//   tranche_qty              decimal in the instrument's quantity units, required
+//   instrument               symbol, "BTC-SPOT" (the scenario's spot): traded and watched
+//   tranche_qty              decimal in the instrument's quantity units, "1"
 //   tranches                 integer, 3
 //   max_position             decimal quantity, tranches x tranche_qty
 //   tranche_interval         duration, "15m"

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "core/config.h"
 #include "core/decimal.h"
+#include "core/metrics.h"
 
 namespace tapedeck::apps {
 namespace {
@@ -67,7 +68,8 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view conte
 
 RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equity,
                          const RunFacts& facts, const Strategy& strategy,
-                         const nlohmann::json& config) {
+                         const nlohmann::json& config,
+                         const std::vector<SeriesSample>* series) {
   const InstrumentTable& t = ctx.instruments();
   RunOutputs out;
 
@@ -127,6 +129,27 @@ RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equ
                            {"funding", M(pos.funding)},
                            {"traded_qty", Q(t, in.id, pos.traded)}});
   }
+  MetricsInput mi;
+  mi.instruments = &t;
+  mi.start = facts.first_ts;
+  mi.end = facts.last_ts;
+  mi.initial_equity = p.initial_cash();
+  mi.equity = equity;
+  mi.fills = ctx.fill_log();
+  mi.orders = ctx.orders_sent();
+  for (const Instrument& in : t.all()) {
+    const Position& pos = p.position(in.id);
+    mi.final_marks.push_back(pos.has_mark ? std::optional<Price>(pos.mark) : std::nullopt);
+    // Funding is known per instrument as a net total only, so each instrument's total counts as
+    // one flow (paid or received).
+    if (pos.funding.raw != 0) mi.funding.push_back(FundingFlow{facts.last_ts, in.id, pos.funding});
+  }
+  const Metrics metrics = ComputeMetrics(mi);
+  out.round_trips_csv = RenderRoundTripsCsv(t, metrics.trips);
+  if (series != nullptr) out.prices_csv = RenderPricesCsv(t, *series);
+  nlohmann::json metrics_json = MetricsToJson(metrics, t);
+  metrics_json["spread"] = SpreadMetricsFromReport(strategy.Report());
+
   const Money equity_end = p.Equity();
   const Money pnl = equity_end - p.initial_cash();
   out.summary = {
@@ -148,6 +171,7 @@ RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equ
       {"fees", M(p.TotalFees())},
       {"funding", M(p.TotalFunding())},
       {"instruments", instruments},
+      {"metrics", metrics_json},
       {"strategy_report", strategy.Report()},
       {"digest", {{"orders", Hex64(orders_digest)}, {"fills", Hex64(fills_digest)}, {"run", out.digest}}},
       {"config", config},
@@ -163,10 +187,15 @@ absl::Status WriteOutputs(const std::string& dir, const RunOutputs& out) {
       {"orders.csv", &out.orders_csv},
       {"fills.csv", &out.fills_csv},
       {"equity.csv", &out.equity_csv},
+      {"round_trips.csv", &out.round_trips_csv},
       {"digest.txt", &out.digest_txt},
   };
   for (const auto& [name, content] : files) {
     absl::Status s = WriteFileAtomically(absl::StrCat(dir, "/", name), *content);
+    if (!s.ok()) return s;
+  }
+  if (!out.prices_csv.empty()) {
+    absl::Status s = WriteFileAtomically(absl::StrCat(dir, "/prices.csv"), out.prices_csv);
     if (!s.ok()) return s;
   }
   // summary.json last: its presence marks a complete set.

@@ -3,6 +3,9 @@
 //   orders.csv    every request the strategy sent, in order (new orders and cancels)
 //   fills.csv     every fill the strategy learnt of, in order
 //   equity.csv    the equity curve, sampled at output.equity_interval of strategy time
+//   prices.csv    last price, quote mid and position of every instrument at the equity.csv
+//                 timestamps (when the run recorded them: apps/series.h)
+//   round_trips.csv  flat-to-flat position cycles per instrument (core/metrics.h)
 //   digest.txt    FNV-1a 64-bit digests of orders.csv and fills.csv, and of both together
 // Every file is written to a temporary name and renamed, so a crash never leaves a half-written
 // result. Nothing here depends on the wall clock: same inputs, same bytes.
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "apps/series.h"
 #include "core/engine.h"
 #include "core/strategy.h"
 #include "nlohmann/json.hpp"
@@ -32,6 +36,8 @@ struct RunOutputs {
   std::string orders_csv;
   std::string fills_csv;
   std::string equity_csv;
+  std::string prices_csv;  // empty when no series was recorded: the file is not written
+  std::string round_trips_csv;
   nlohmann::json summary;
   std::string digest;  // hex of the combined digest
   std::string digest_txt;
@@ -46,10 +52,13 @@ struct RunFacts {
   Timestamp last_ts;
 };
 
-// Renders the outputs of one strategy's run from what its Context recorded.
+// Renders the outputs of one strategy's run from what its Context recorded. summary.json's
+// "metrics" come from core/metrics.h (schema: docs/summary.schema.json); `series`, when given,
+// becomes prices.csv.
 RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equity,
                          const RunFacts& facts, const Strategy& strategy,
-                         const nlohmann::json& config);
+                         const nlohmann::json& config,
+                         const std::vector<SeriesSample>* series = nullptr);
 
 // Writes them into `dir` (created if needed).
 absl::Status WriteOutputs(const std::string& dir, const RunOutputs& out);

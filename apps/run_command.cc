@@ -14,6 +14,7 @@
 #include "apps/commands.h"
 #include "apps/outputs.h"
 #include "apps/run_config.h"
+#include "apps/series.h"
 #include "core/decimal.h"
 #include "core/engine.h"
 #include "core/merger.h"
@@ -152,17 +153,20 @@ absl::StatusOr<StrategyResult> RunOne(const RunConfig& rc, const StrategySpec& s
   Merger merger(std::move(sources));
   TAPEDECK_RETURN_IF_ERROR(merger.Init());
   Engine engine(rc.instruments, rc.engine);
+  // Records prices and positions at the equity curve's timestamps (prices.csv, the report).
+  SeriesRecorder recorder(*strategy, rc.instruments, rc.engine.equity_interval);
   Progress progress(!quiet, spec.label, merger.SizeHint());
   const auto start = std::chrono::steady_clock::now();
   TAPEDECK_RETURN_IF_ERROR(
-      engine.Run(merger, *strategy, [&](uint64_t n) { progress.Update(n); }));
+      engine.Run(merger, recorder, [&](uint64_t n) { progress.Update(n); }));
   StrategyResult r;
   r.wall_seconds = Seconds(start);
   r.spec = spec;
   r.events = engine.stats().market_events;
   RunFacts facts{spec.name, spec.label, rc.seed.value_or(0), engine.stats().market_events,
                  engine.stats().first_ts, engine.stats().last_ts};
-  r.outputs = RenderOutputs(engine.context(), engine.equity_curve(), facts, *strategy, rc.document);
+  r.outputs = RenderOutputs(engine.context(), engine.equity_curve(), facts, *strategy, rc.document,
+                            &recorder.samples());
   return r;
 }
 

@@ -430,4 +430,57 @@ nlohmann::json MetricsToJson(const Metrics& m, const InstrumentTable& instrument
   };
 }
 
+nlohmann::json SpreadMetricsFromReport(const nlohmann::json& report) {
+  if (!report.is_object()) return nullptr;
+  auto it = report.find("rounds");
+  if (it == report.end() || !it->is_array()) return nullptr;
+  auto num = [](const nlohmann::json& o, const char* key) -> nlohmann::json {
+    auto f = o.find(key);
+    return f != o.end() && f->is_number() ? *f : nlohmann::json(nullptr);
+  };
+  auto str = [](const nlohmann::json& o, const char* key) -> nlohmann::json {
+    auto f = o.find(key);
+    return f != o.end() && f->is_string() ? *f : nlohmann::json(nullptr);
+  };
+  nlohmann::json entries = nlohmann::json::array();
+  double entry_sum = 0, exit_sum = 0;
+  uint64_t entry_n = 0, exit_n = 0, closed = 0;
+  int64_t captured = 0;
+  bool any_basis = false;
+  for (const nlohmann::json& r : *it) {
+    if (!r.is_object()) continue;
+    const nlohmann::json entry = num(r, "entry_basis_bps");
+    const nlohmann::json exit = num(r, "exit_basis_bps");
+    const nlohmann::json cap = num(r, "captured_basis_bps");
+    if (!entry.is_null()) {
+      any_basis = true;
+      entry_sum += entry.get<double>();
+      ++entry_n;
+    }
+    if (!exit.is_null()) {
+      exit_sum += exit.get<double>();
+      ++exit_n;
+      ++closed;
+    }
+    if (cap.is_number_integer()) captured += cap.get<int64_t>();
+    entries.push_back({{"entry_time", str(r, "entry_time")},
+                       {"entry_basis_bps", entry},
+                       {"exit_time", str(r, "exit_time")},
+                       {"exit_basis_bps", exit},
+                       {"captured_basis_bps", cap},
+                       {"exit_reason", str(r, "exit_reason")}});
+  }
+  if (!any_basis && !entries.empty()) return nullptr;
+  if (entries.empty() && report.find("captured_basis_bps_total") == report.end()) return nullptr;
+  const nlohmann::json total = num(report, "captured_basis_bps_total");
+  return {{"rounds", entries.size()},
+          {"closed_rounds", closed},
+          {"captured_basis_bps_total", total.is_null() ? nlohmann::json(captured) : total},
+          {"mean_entry_basis_bps",
+           entry_n > 0 ? nlohmann::json(entry_sum / static_cast<double>(entry_n)) : nullptr},
+          {"mean_exit_basis_bps",
+           exit_n > 0 ? nlohmann::json(exit_sum / static_cast<double>(exit_n)) : nullptr},
+          {"entries", entries}};
+}
+
 }  // namespace tapedeck

@@ -164,6 +164,15 @@ Metrics ComputeMetrics(const MetricsInput& in);
 // strings with 8 decimals; ratios as numbers; undefined values as null.
 nlohmann::json MetricsToJson(const Metrics& m, const InstrumentTable& instruments);
 
+// The "spread" object of the metrics, for spread strategies, taken from the strategy's Report():
+// when the report has "rounds" with "entry_basis_bps" (strategies/basis_reentry.h), returns
+//   {"rounds": n, "closed_rounds": k, "captured_basis_bps_total": integer bps,
+//    "mean_entry_basis_bps": number|null, "mean_exit_basis_bps": number|null,
+//    "entries": [{"entry_time", "entry_basis_bps", "exit_time"|null, "exit_basis_bps"|null,
+//                 "captured_basis_bps"|null, "exit_reason"|null}]}
+// (annualised basis in integer bps, as the strategy reports it); null otherwise.
+nlohmann::json SpreadMetricsFromReport(const nlohmann::json& report);
+
 }  // namespace tapedeck
 
 #endif  // TAPEDECK_CORE_METRICS_H_

@@ -9,6 +9,8 @@ const std::vector<Command>& Commands() {
       {"inspect", "verify a tape and print its header, counts, time span and events", &InspectMain},
       {"fixsim", "FIX 4.4 venue simulator: replays data to FIX sessions, matches their orders",
        &FixsimMain},
+      {"gen", "write the seeded 2026-02-05 deleveraging scenario (or a family of them) as tapes",
+       &GenMain},
       {"paper", "paper-trade a strategy through a FIX 4.4 venue, with a replayable journal",
        &PaperMain},
   };

@@ -120,6 +120,13 @@ absl::StatusOr<std::unique_ptr<EventSource>> OpenGeneric(
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<LineReader> reader,
                             csv::OpenWithFirstLine(spec.path, &first));
   std::vector<std::string> header = csv::SplitOwned(first);
+  if (!header.empty() && csv::IsDecimal(header[0])) {
+    // A data row where the header should be: say so rather than "unknown column '1700...'".
+    return reader->Error("header", absl::StrCat("the first line must be the header ",
+                                                csv::JoinNames(wanted),
+                                                " (columns in any order), got '",
+                                                first.substr(0, 80), "'"));
+  }
   std::vector<size_t> index;
   TAPEDECK_RETURN_IF_ERROR(csv::MapColumns(*reader, header, wanted, &index));
   return std::unique_ptr<EventSource>(

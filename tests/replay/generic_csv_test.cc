@@ -166,6 +166,15 @@ TEST_F(GenericCsvTest, UnknownColumnIsAnError) {
                                                "(expected ts,bid,bid_qty,ask,ask_qty)")));
 }
 
+TEST_F(GenericCsvTest, MissingHeaderIsAnError) {
+  const std::string path = Write("t.csv", "1000,10.5,1,buy\n");
+  EXPECT_THAT(Read(path, "trades_csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::StrEq(path + ":1: header: the first line must be the header "
+                                               "ts,price,qty,side (columns in any order), got "
+                                               "'1000,10.5,1,buy'")));
+}
+
 TEST_F(GenericCsvTest, WrongFieldCountIsAnError) {
   const std::string path = Write("t.csv", "ts,price,qty,side\n1,1,1,buy\n2,1,1\n");
   EXPECT_THAT(Read(path, "trades_csv"),

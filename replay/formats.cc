@@ -22,8 +22,6 @@ const std::vector<FormatInfo>& Formats() {
        "LOBSTER message file (L3: add, cancel, delete, execute) with its paired orderbook file; "
        "options: date, orderbook, verify",
        &DetectLobster, &OpenLobster},
-      {"scenario", "the seeded 2026-02-05 deleveraging scenario; path = parameters JSON or empty",
-       nullptr, &OpenScenario, &ScenarioSourceInstruments},
       {"trades_csv", "generic trades CSV: ts,price,qty,side (ts in ns or ISO-8601 UTC)",
        &DetectTradesCsv, &OpenTradesCsv},
       {"quotes_csv", "generic quotes CSV: ts,bid,bid_qty,ask,ask_qty (ts in ns or ISO-8601 UTC)",
@@ -38,14 +36,19 @@ const std::vector<FormatInfo>& Formats() {
        &OpenBinanceBookTickerCsv},
       {"binance_funding_csv", "Binance Vision futures fundingRate", &DetectBinanceFundingCsv,
        &OpenBinanceFundingCsv},
-      {"tardis_trades", "Tardis.dev trades CSV", &DetectTardisTrades, &OpenTardisTrades},
+      {"tardis_trades", "Tardis.dev trades CSV; options: unknown_side (error|skip)",
+       &DetectTardisTrades, &OpenTardisTrades},
       {"tardis_incremental_book_l2", "Tardis.dev incremental_book_L2 CSV",
        &DetectTardisIncrementalBookL2, &OpenTardisIncrementalBookL2},
       {"tardis_book_snapshot", "Tardis.dev book_snapshot_5/_25 CSV", &DetectTardisBookSnapshot,
        &OpenTardisBookSnapshot},
       {"tardis_quotes", "Tardis.dev quotes CSV", &DetectTardisQuotes, &OpenTardisQuotes},
-      {"tardis_derivative_ticker", "Tardis.dev derivative_ticker CSV",
+      {"tardis_derivative_ticker",
+       "Tardis.dev derivative_ticker CSV (index, mark, funding, open interest); options: "
+       "round_funding_rate",
        &DetectTardisDerivativeTicker, &OpenTardisDerivativeTicker},
+      {"scenario", "the seeded 2026-02-05 deleveraging scenario; path = parameters JSON or empty",
+       nullptr, &OpenScenario, &ScenarioSourceInstruments},
   };
   return kFormats;
 }

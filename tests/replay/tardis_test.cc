@@ -1,5 +1,9 @@
 #include "replay/tardis.h"
 
+#include <zlib.h>
+
+#include <cstring>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/replay/csv_test_util.h"
@@ -367,6 +371,26 @@ TEST_F(TardisTest, WrongHeaderEmptyAndMissingFilesAreErrors) {
               StatusIs(absl::StatusCode::kInvalidArgument, StrEq(empty + ": empty file")));
   EXPECT_THAT(Read(dir_ + "/gone.csv", "tardis_derivative_ticker"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr(dir_ + "/gone.csv: cannot open")));
+}
+
+TEST_F(TardisTest, ReadsGzippedFilesAsTardisShipsThem) {
+  TAPEDECK_REQUIRE_SHARED_DATA();
+  const std::string text = ReadFile(Sample("huobi-dm-swap_quotes_BTC-USD.csv"));
+  const std::string gz = dir_ + "/huobi-dm-swap_quotes_2020-05-01_BTC-USD.csv.gz";
+  gzFile f = gzopen(gz.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())),
+            static_cast<int>(text.size()));
+  ASSERT_EQ(gzclose(f), Z_OK);
+  EXPECT_THAT(DetectFormat(gz), ::testing::Eq(absl::StatusOr<std::string>("tardis_quotes")));
+  absl::StatusOr<std::vector<Event>> plain = Read(Sample("huobi-dm-swap_quotes_BTC-USD.csv"));
+  absl::StatusOr<std::vector<Event>> zipped = Read(gz);
+  ASSERT_THAT(plain, IsOk());
+  ASSERT_THAT(zipped, IsOk());
+  ASSERT_EQ(plain->size(), zipped->size());
+  for (size_t i = 0; i < plain->size(); ++i) {
+    EXPECT_EQ(std::memcmp(&(*plain)[i], &(*zipped)[i], sizeof(Event)), 0) << i;
+  }
 }
 
 TEST_F(TardisTest, DetectsEverySampleAsItsFormatOnly) {

@@ -32,13 +32,15 @@ void Engine::FlushResponses() {
 }
 
 void Engine::SendOrder(const OrderRequest& request, Timestamp now) {
-  const Timestamp arrival = std::max(now + config_.venue.entry_latency, last_arrival_);
+  const Timestamp arrival =
+      std::max(now + venue_.RequestLatency(VenueMessage::kSubmit), last_arrival_);
   last_arrival_ = arrival;
   requests_.push_back(Request{arrival, false, request});
 }
 
 void Engine::SendCancel(OrderId id, InstrumentId instrument, Timestamp now) {
-  const Timestamp arrival = std::max(now + config_.venue.entry_latency, last_arrival_);
+  const Timestamp arrival =
+      std::max(now + venue_.RequestLatency(VenueMessage::kCancel), last_arrival_);
   last_arrival_ = arrival;
   OrderRequest r;
   r.id = id;

@@ -1,29 +1,64 @@
 #include "core/sim_venue.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace tapedeck {
 namespace {
 constexpr uint16_t kVenueSource = 0xFFFE;
+
+bool IsEntry(VenueMessage m) { return m == VenueMessage::kSubmit || m == VenueMessage::kCancel; }
+
+// A resting order of `side` at `limit` is beaten by an opposite price strictly beyond it.
+bool Through(Side side, Price limit, Price opposite) {
+  return side == Side::kBuy ? opposite < limit : opposite > limit;
+}
 }  // namespace
 
 SimVenue::SimVenue(const InstrumentTable& instruments, SimVenueConfig config,
                    std::vector<Event>* out)
-    : instruments_(&instruments),
-      config_(config),
-      out_(out),
-      touch_(instruments.size()),
-      resting_(instruments.size()) {}
+    : instruments_(&instruments), config_(config), out_(out) {
+  state_.reserve(instruments.size());
+  for (const Instrument& in : instruments.all()) {
+    InstrumentState s;
+    s.book = OrderBook(in.tick_size.raw > 0 ? in.tick_size : Price(1));
+    state_.push_back(std::move(s));
+  }
+  for (int i = 0; i < kVenueMessageCount; ++i) {
+    const VenueMessage m = static_cast<VenueMessage>(i);
+    const Duration fallback = IsEntry(m) ? config_.entry_latency : config_.response_latency;
+    // One stream per message type, derived from the run seed.
+    const uint64_t salt = uint64_t{0xD1B54A32D192ED03} * (static_cast<uint64_t>(i) + 1);
+    SplitMix64 derive(config_.seed ^ salt);
+    latency_[i] = LatencyModel(config_.latency[i], fallback, derive.Next());
+  }
+}
 
 size_t SimVenue::resting_orders() const {
   size_t n = 0;
-  for (const auto& v : resting_) n += v.size();
+  for (const auto& s : state_) n += s.resting.size();
   return n;
+}
+
+int64_t SimVenue::QueueAhead(OrderId id, InstrumentId instrument) const {
+  if (instrument.value >= state_.size()) return -1;
+  for (const Resting& r : state_[instrument.value].resting) {
+    if (r.request.id == id) return r.ahead;
+  }
+  return -1;
 }
 
 void SimVenue::Respond(EventKind kind, const OrderRequest& r, Timestamp at, Price price, Qty qty,
                        Money fee, Liquidity liq, RejectReason reason) {
-  Event e = MakeEvent(kind, r.instrument, at, at + config_.response_latency);
+  VenueMessage m = VenueMessage::kAck;
+  if (kind == EventKind::kOrderFill) m = VenueMessage::kFill;
+  if (kind == EventKind::kOrderCancel) m = VenueMessage::kCancelAck;
+  if (kind == EventKind::kOrderReject) m = VenueMessage::kReject;
+  const Duration lat = latency_[static_cast<int>(m)].Sample(feed_latency_);
+  // One response channel: never overtake the previous response.
+  const int64_t local = std::max((at + lat).ns, last_response_local_);
+  last_response_local_ = local;
+  Event e = MakeEvent(kind, r.instrument, at, Timestamp(local));
   e.source = kVenueSource;
   e.order.order_id = r.id;
   e.order.price = price;
@@ -37,18 +72,64 @@ void SimVenue::Respond(EventKind kind, const OrderRequest& r, Timestamp at, Pric
 
 void SimVenue::Fill(const OrderRequest& r, Timestamp at, Price price, Qty qty, Liquidity liq) {
   const Instrument& in = instruments_->at(r.instrument);
-  const Money fee =
-      Instrument::Fee(in.Notional(price, qty), liq == Liquidity::kMaker ? in.maker_fee : in.taker_fee);
+  const Money fee = Instrument::Fee(in.Notional(price, qty),
+                                    liq == Liquidity::kMaker ? in.maker_fee : in.taker_fee);
+  state_[r.instrument.value].position += r.side == Side::kBuy ? qty.raw : -qty.raw;
   Respond(EventKind::kOrderFill, r, at, price, qty, fee, liq, RejectReason::kNone);
 }
 
-void SimVenue::OnOrderArrival(const OrderRequest& r, Timestamp at) {
+int64_t SimVenue::LevelQty(const InstrumentState& s, Side side, Price price) const {
+  if (s.has_book) return s.book.QtyAt(side, price).raw;
+  if (side == Side::kBuy) return s.has_bid && s.bid == price ? s.bid_qty.raw : 0;
+  return s.has_ask && s.ask == price ? s.ask_qty.raw : 0;
+}
+
+int64_t SimVenue::Available(const InstrumentState& s, const OrderRequest& r, int64_t cap) const {
+  const bool buy = r.side == Side::kBuy;
+  const bool market = r.type == OrderType::kMarket;
+  if (!s.has_book) {
+    const bool has = buy ? s.has_ask : s.has_bid;
+    const Price opp = buy ? s.ask : s.bid;
+    // Without a book the touch is taken as deep enough (the first version's rule).
+    return has && (market || !Through(r.side, opp, r.price) || opp == r.price) ? cap : 0;
+  }
+  int64_t total = 0;
+  s.book.ForEachLevel(buy ? Side::kSell : Side::kBuy, [&](const BookLevel& l) {
+    if (!market && (buy ? l.price > r.price : l.price < r.price)) return false;
+    total += l.qty.raw;
+    return total < cap;
+  });
+  return std::min(total, cap);
+}
+
+int64_t SimVenue::Take(InstrumentState& s, const OrderRequest& r, Timestamp at, int64_t want) {
+  const bool buy = r.side == Side::kBuy;
+  const bool market = r.type == OrderType::kMarket;
+  if (!s.has_book) {
+    if (Available(s, r, want) == 0) return 0;
+    Fill(r, at, buy ? s.ask : s.bid, Qty(want), Liquidity::kTaker);
+    return want;
+  }
+  int64_t filled = 0;
+  s.book.ForEachLevel(buy ? Side::kSell : Side::kBuy, [&](const BookLevel& l) {
+    if (!market && (buy ? l.price > r.price : l.price < r.price)) return false;
+    const int64_t q = std::min(l.qty.raw, want - filled);
+    Fill(r, at, l.price, Qty(q), Liquidity::kTaker);
+    filled += q;
+    return filled < want;
+  });
+  return filled;
+}
+
+void SimVenue::OnOrderArrival(const OrderRequest& req, Timestamp at) {
+  OrderRequest r = req;
   if (r.instrument.value >= instruments_->size()) {
     Respond(EventKind::kOrderReject, r, at, r.price, r.qty, Money(), Liquidity::kNone,
             RejectReason::kUnknownInstrument);
     return;
   }
   const Instrument& in = instruments_->at(r.instrument);
+  InstrumentState& s = state_[r.instrument.value];
   if (r.qty.raw <= 0 || r.qty.raw % in.lot_size.raw != 0) {
     Respond(EventKind::kOrderReject, r, at, r.price, r.qty, Money(), Liquidity::kNone,
             RejectReason::kInvalidQty);
@@ -59,13 +140,21 @@ void SimVenue::OnOrderArrival(const OrderRequest& r, Timestamp at) {
             RejectReason::kInvalidPrice);
     return;
   }
-  const Touch& t = touch_[r.instrument.value];
   const bool buy = r.side == Side::kBuy;
-  const bool has_opposite = buy ? t.has_ask : t.has_bid;
-  const Price opposite = buy ? t.ask : t.bid;
-  const bool crosses =
-      has_opposite && (r.type == OrderType::kMarket || (buy ? r.price >= opposite : r.price <= opposite));
-
+  if (r.reduce_only) {
+    // Only a position on the other side can be reduced; the order is cut to it.
+    const int64_t reducible = buy ? -s.position : s.position;
+    if (reducible <= 0) {
+      Respond(EventKind::kOrderReject, r, at, r.price, r.qty, Money(), Liquidity::kNone,
+              RejectReason::kInvalidQty);
+      return;
+    }
+    r.qty = Qty(std::min(r.qty.raw, reducible));
+  }
+  const bool has_opposite = buy ? s.has_ask : s.has_bid;
+  const Price opposite = buy ? s.ask : s.bid;
+  const bool crosses = has_opposite && (r.type == OrderType::kMarket ||
+                                        (buy ? r.price >= opposite : r.price <= opposite));
   if (r.post_only && crosses) {
     Respond(EventKind::kOrderReject, r, at, r.price, r.qty, Money(), Liquidity::kNone,
             RejectReason::kWouldCross);
@@ -73,21 +162,29 @@ void SimVenue::OnOrderArrival(const OrderRequest& r, Timestamp at) {
   }
   Respond(EventKind::kOrderAck, r, at, r.price, r.qty, Money(), Liquidity::kNone,
           RejectReason::kNone);
+  int64_t left = r.qty.raw;
   if (crosses) {
-    Fill(r, at, opposite, r.qty, Liquidity::kTaker);
-    return;
+    if (r.tif == TimeInForce::kFok && Available(s, r, left) < left) {
+      Respond(EventKind::kOrderCancel, r, at, r.price, r.qty, Money(), Liquidity::kNone,
+              RejectReason::kNone);
+      return;
+    }
+    left -= Take(s, r, at, left);
+    if (left == 0) return;
   }
   if (r.tif != TimeInForce::kGtc) {
-    Respond(EventKind::kOrderCancel, r, at, r.price, r.qty, Money(), Liquidity::kNone,
+    Respond(EventKind::kOrderCancel, r, at, r.price, Qty(left), Money(), Liquidity::kNone,
             RejectReason::kNone);
     return;
   }
-  resting_[r.instrument.value].push_back(Resting{r, r.qty});
+  Resting rest{r, Qty(left), 0};
+  if (r.type == OrderType::kLimit) rest.ahead = LevelQty(s, r.side, r.price);
+  s.resting.push_back(rest);
 }
 
 void SimVenue::OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at) {
-  if (instrument.value < resting_.size()) {
-    auto& v = resting_[instrument.value];
+  if (instrument.value < state_.size()) {
+    auto& v = state_[instrument.value].resting;
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (it->request.id == id) {
         const Resting r = *it;
@@ -105,20 +202,66 @@ void SimVenue::OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at
           RejectReason::kUnknownOrder);
 }
 
-void SimVenue::MatchResting(InstrumentId id, Timestamp at, Price market_price, Price low,
-                            Price high) {
-  auto& v = resting_[id.value];
+void SimVenue::OnTrade(InstrumentState& s, InstrumentId id, const Event& e) {
+  (void)id;
+  const Timestamp at = e.exchange_time();
+  const Price px = e.trade.price;
+  // The resting side the aggressor traded against.
+  const Side hit = e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
+  if (s.traded_side != hit || s.traded_price != px) {
+    s.traded_side = hit;
+    s.traded_price = px;
+    s.traded_qty = 0;
+  }
+  s.traded_qty += e.trade.qty.raw;
+  auto& v = s.resting;
   if (v.empty()) return;
+  // Own orders at the trade's price share one queue in arrival order: the trade consumes market
+  // size ahead of the first, then the first, then the size between it and the second, ...
+  int64_t volume = e.trade.qty.raw;
+  int64_t consumed_market = 0;
+  for (Resting& r : v) {
+    const OrderRequest& q = r.request;
+    if (q.type != OrderType::kLimit || q.side != hit || q.price != px || volume == 0) continue;
+    const int64_t gap = std::max<int64_t>(r.ahead - consumed_market, 0);
+    const int64_t skip = std::min(volume, gap);
+    consumed_market += skip;
+    volume -= skip;
+    if (volume == 0) break;
+    const int64_t f = std::min(volume, r.remaining.raw);
+    volume -= f;
+    r.remaining = Qty(r.remaining.raw - f);
+    Fill(q, at, q.price, Qty(f), Liquidity::kMaker);
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    Resting r = v[i];
+    const OrderRequest& q = r.request;
+    if (q.type == OrderType::kMarket) {
+      Fill(q, at, px, r.remaining, Liquidity::kTaker);
+      continue;
+    }
+    if (q.side == hit && q.price == px) r.ahead = std::max<int64_t>(r.ahead - consumed_market, 0);
+    if (r.remaining.raw > 0 && Through(q.side, q.price, px)) {
+      Fill(q, at, q.price, r.remaining, Liquidity::kMaker);
+      r.remaining = Qty(0);
+    }
+    if (r.remaining.raw > 0) v[kept++] = r;
+  }
+  v.resize(kept);
+}
+
+void SimVenue::MatchBar(InstrumentState& s, Timestamp at, const BarPayload& bar) {
+  auto& v = s.resting;
   size_t kept = 0;
   for (size_t i = 0; i < v.size(); ++i) {
     const Resting& r = v[i];
     const OrderRequest& q = r.request;
     if (q.type == OrderType::kMarket) {
-      Fill(q, at, market_price, r.remaining, Liquidity::kTaker);
+      Fill(q, at, bar.open, r.remaining, Liquidity::kTaker);
       continue;
     }
-    const bool through = q.side == Side::kBuy ? low < q.price : high > q.price;
-    if (through) {
+    if (q.side == Side::kBuy ? bar.low < q.price : bar.high > q.price) {
       Fill(q, at, q.price, r.remaining, Liquidity::kMaker);
       continue;
     }
@@ -127,46 +270,104 @@ void SimVenue::MatchResting(InstrumentId id, Timestamp at, Price market_price, P
   v.resize(kept);
 }
 
-void SimVenue::MatchTouch(InstrumentId id, Timestamp at) {
-  auto& v = resting_[id.value];
-  if (v.empty()) return;
-  const Touch& t = touch_[id.value];
+void SimVenue::MatchTouch(InstrumentState& s, Timestamp at) {
+  auto& v = s.resting;
   size_t kept = 0;
   for (size_t i = 0; i < v.size(); ++i) {
-    const Resting& r = v[i];
+    Resting r = v[i];
     const OrderRequest& q = r.request;
     const bool buy = q.side == Side::kBuy;
-    const bool has_opposite = buy ? t.has_ask : t.has_bid;
-    const Price opposite = buy ? t.ask : t.bid;
+    const bool has_opposite = buy ? s.has_ask : s.has_bid;
+    const Price opposite = buy ? s.ask : s.bid;
     if (has_opposite && q.type == OrderType::kMarket) {
-      Fill(q, at, opposite, r.remaining, Liquidity::kTaker);
+      const int64_t f = Take(s, q, at, r.remaining.raw);
+      r.remaining = Qty(r.remaining.raw - f);
+      if (r.remaining.raw > 0) v[kept++] = r;
       continue;
     }
-    if (has_opposite && (buy ? opposite < q.price : opposite > q.price)) {
+    if (has_opposite && Through(q.side, q.price, opposite)) {
       Fill(q, at, q.price, r.remaining, Liquidity::kMaker);
       continue;
     }
     v[kept++] = r;
   }
   v.resize(kept);
+}
+
+void SimVenue::RefreshTouchFromBook(InstrumentState& s) {
+  const BookTop t = s.book.Top();
+  s.bid = t.bid;
+  s.bid_qty = t.bid_qty;
+  s.ask = t.ask;
+  s.ask_qty = t.ask_qty;
+  s.has_bid = t.has_bid;
+  s.has_ask = t.has_ask;
+}
+
+void SimVenue::OnLevel(InstrumentState& s, const Event& e) {
+  const LevelPayload& l = e.level;
+  const int64_t prev = s.book.QtyAt(l.side, l.price).raw;
+  if (s.book.Apply(l) == BookResult::kNegativeQty) return;  // readers reject these earlier
+  s.has_book = true;
+  const int64_t now = s.book.QtyAt(l.side, l.price).raw;
+  // A decrease already explained by trades at this level is not a cancellation ahead of us.
+  int64_t dec_prev = prev;
+  if (s.traded_qty > 0 && s.traded_side == l.side && s.traded_price == l.price) {
+    dec_prev = std::max(prev - s.traded_qty, now);
+    s.traded_qty = 0;
+  }
+  if (!s.resting.empty()) {
+    const int64_t lot = instruments_->at(e.instrument).lot_size.raw;
+    int64_t floor_ahead = 0;  // own orders at one price keep their order
+    for (Resting& r : s.resting) {
+      const OrderRequest& q = r.request;
+      if (q.type != OrderType::kLimit || q.side != l.side || q.price != l.price) continue;
+      r.ahead = QueueAheadAfterDepthChange(config_.queue, r.ahead, dec_prev, now, lot);
+      r.ahead = std::max(r.ahead, floor_ahead);
+      floor_ahead = r.ahead;
+    }
+  }
+  RefreshTouchFromBook(s);
+  MatchTouch(s, e.exchange_time());
 }
 
 void SimVenue::OnMarketData(const Event& e) {
+  if (e.instrument.value >= state_.size()) return;
+  // Feed latency: an exponential average (1/16) of local_ts - exchange_ts, ns.
+  feed_latency_ += (e.local_ts - e.exchange_ts - feed_latency_) / 16;
+  InstrumentState& s = state_[e.instrument.value];
   const Timestamp at = e.exchange_time();
   switch (e.kind) {
     case EventKind::kTrade:
-      MatchResting(e.instrument, at, e.trade.price, e.trade.price, e.trade.price);
+      OnTrade(s, e.instrument, e);
       break;
     case EventKind::kBar:
-      MatchResting(e.instrument, at, e.bar.open, e.bar.low, e.bar.high);
+      MatchBar(s, at, e.bar);
+      break;
+    case EventKind::kBookLevel:
+      OnLevel(s, e);
       break;
     case EventKind::kQuote: {
-      Touch& t = touch_[e.instrument.value];
-      t.bid = e.quote.bid;
-      t.ask = e.quote.ask;
-      t.has_bid = e.quote.bid_qty.raw > 0;
-      t.has_ask = e.quote.ask_qty.raw > 0;
-      MatchTouch(e.instrument, at);
+      if (s.has_book) break;  // the book is the better source of the touch
+      for (Resting& r : s.resting) {
+        const OrderRequest& q = r.request;
+        if (q.type != OrderType::kLimit) continue;
+        const bool buy = q.side == Side::kBuy;
+        const Price px = buy ? e.quote.bid : e.quote.ask;
+        const int64_t qty = (buy ? e.quote.bid_qty : e.quote.ask_qty).raw;
+        if (px == q.price) {
+          const int64_t prev = LevelQty(s, q.side, q.price);
+          r.ahead = QueueAheadAfterDepthChange(config_.queue, r.ahead, prev, qty,
+                                               instruments_->at(e.instrument).lot_size.raw);
+        }
+      }
+      s.bid = e.quote.bid;
+      s.ask = e.quote.ask;
+      s.bid_qty = e.quote.bid_qty;
+      s.ask_qty = e.quote.ask_qty;
+      s.has_bid = e.quote.bid_qty.raw > 0;
+      s.has_ask = e.quote.ask_qty.raw > 0;
+      MatchTouch(s, at);
       break;
     }
     default:

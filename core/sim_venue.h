@@ -1,16 +1,30 @@
-// The simulated venue, first version: fills against the touch, trades and bars; constant
-// order-entry and response latency; maker/taker fees.
+// The simulated venue: an L2 book per instrument, queue position for own resting orders,
+// partial fills, per-message latency models, maker/taker fees.
 //
 // Rules (venue side, at exchange time):
-// - A market order fills in full at the opposite touch when the data has quotes; with trades
-//   only it fills at the next trade's price, with bars at the next bar's open.
-// - A limit order that crosses the touch on arrival fills at the touch (taker, price improvement).
-//   Otherwise it rests and fills in full, at its limit (maker), when the market trades through
-//   it: a trade (or a bar's range) strictly beyond the limit, or the opposite touch strictly
-//   beyond it.
-// - Post-only orders that would cross are rejected; IOC and FOK orders that cannot fill at once
-//   are cancelled.
+// - Book: kBookLevel events build an OrderBook per instrument; its best levels are the touch.
+//   Without book data, kQuote events set the touch (and the size of the touch levels).
+// - A market order walks the opposite side of the book level by level (one taker fill per level,
+//   at the level's price, up to the level's size). Own fills do not consume the book (no market
+//   impact: the data's later updates say what really happened). Without a book it fills in full
+//   at the opposite touch; with trades only at the next trade's price; with bars at the next
+//   bar's open. Whatever is left waits for the next trade or bar.
+// - A limit order that crosses takes like a market order up to its limit; FOK is cancelled
+//   unless the whole quantity is available within the limit; IOC remainders are cancelled; GTC
+//   remainders rest. Post-only orders that would cross are rejected. Reduce-only orders are
+//   rejected when the venue position is flat or on the same side, and cut to the position.
+// - A resting limit order joins the back of its level: "ahead" starts at the level's size (book
+//   or touch). Trades at its price by the opposite aggressor consume the queue in order, own
+//   orders at one price sharing one queue in arrival order, and fill partially. Depth decreases
+//   move it forward by the queue model (core/queue_model.h); trade quantity seen at the level
+//   since its last update is taken out of the next decrease so a trade is not counted twice.
+//   A trade strictly through the limit, a bar's range beyond it, or the opposite touch strictly
+//   beyond it fills the remainder at the limit (maker).
 // - A cancel for an order that is no longer open is rejected (kUnknownOrder).
+// - Latency: requests (submit, cancel) and responses (ack, fill, cancel, reject) each draw from
+//   their own LatencyModel (core/latency_model.h), seeded from the run seed and the message type.
+//   Responses form one channel: local_ts = max(venue time + latency, the last response's
+//   local_ts), so they never overtake each other; the engine does the same for requests.
 #ifndef TAPEDECK_CORE_SIM_VENUE_H_
 #define TAPEDECK_CORE_SIM_VENUE_H_
 
@@ -18,14 +32,28 @@
 
 #include "core/event.h"
 #include "core/instrument.h"
+#include "core/latency_model.h"
 #include "core/order.h"
+#include "core/order_book.h"
+#include "core/queue_model.h"
 #include "core/types.h"
 
 namespace tapedeck {
 
+// Which latency model a message uses.
+enum class VenueMessage : uint8_t {
+  kSubmit = 0, kCancel = 1, kAck = 2, kFill = 3, kCancelAck = 4, kReject = 5,
+};
+inline constexpr int kVenueMessageCount = 6;
+
 struct SimVenueConfig {
+  // Defaults of every request (entry) and response model that inherits (LatencySpec::base < 0).
   Duration entry_latency = Duration::Millis(1);     // strategy -> venue, per request
   Duration response_latency = Duration::Millis(1);  // venue -> strategy, per response
+  // Per message type, indexed by VenueMessage. Default: constant, inheriting the two above.
+  LatencySpec latency[kVenueMessageCount];
+  QueueModelConfig queue;  // default: risk-averse
+  uint64_t seed = 0;       // the run seed; each latency stream derives its own from it
 };
 
 class SimVenue {
@@ -40,31 +68,58 @@ class SimVenue {
   void OnOrderArrival(const OrderRequest& r, Timestamp at);
   void OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at);
 
+  // Latency of a request sent now (kSubmit or kCancel), from its model.
+  Duration RequestLatency(VenueMessage m) { return latency_[static_cast<int>(m)].Sample(feed_latency_); }
+
   size_t resting_orders() const;
+  // The estimated size ahead of a resting order (raw qty), or -1 when it is not resting.
+  int64_t QueueAhead(OrderId id, InstrumentId instrument) const;
+  // Net position from the venue's own fills (for reduce-only).
+  Qty venue_position(InstrumentId id) const { return Qty(state_[id.value].position); }
+  const OrderBook& book(InstrumentId id) const { return state_[id.value].book; }
 
  private:
   struct Resting {
     OrderRequest request;
     Qty remaining;
+    int64_t ahead = 0;  // estimated market size ahead, raw qty
   };
-  struct Touch {
+  struct InstrumentState {
+    OrderBook book;
+    bool has_book = false;
+    // The touch: from the book when there is one, else from quotes.
     Price bid, ask;
+    Qty bid_qty, ask_qty;
     bool has_bid = false, has_ask = false;
+    int64_t position = 0;
+    // Trade quantity seen at one level since that level's last update (see the header).
+    Side traded_side = Side::kBuy;
+    Price traded_price;
+    int64_t traded_qty = 0;
+    std::vector<Resting> resting;  // in arrival order
   };
 
   void Respond(EventKind kind, const OrderRequest& r, Timestamp at, Price price, Qty qty,
                Money fee, Liquidity liq, RejectReason reason);
   void Fill(const OrderRequest& r, Timestamp at, Price price, Qty qty, Liquidity liq);
-  // Fills resting orders that the market at `trade_price` trades through; market orders fill
-  // at `market_price`.
-  void MatchResting(InstrumentId id, Timestamp at, Price market_price, Price low, Price high);
-  void MatchTouch(InstrumentId id, Timestamp at);
+  // Takes up to `want` from the opposite side within the limit; returns the quantity filled.
+  int64_t Take(InstrumentState& s, const OrderRequest& r, Timestamp at, int64_t want);
+  // Quantity available on the opposite side within r's limit (market: everything), up to cap.
+  int64_t Available(const InstrumentState& s, const OrderRequest& r, int64_t cap) const;
+  int64_t LevelQty(const InstrumentState& s, Side side, Price price) const;
+  void OnTrade(InstrumentState& s, InstrumentId id, const Event& e);
+  void OnLevel(InstrumentState& s, const Event& e);
+  void MatchTouch(InstrumentState& s, Timestamp at);
+  void MatchBar(InstrumentState& s, Timestamp at, const BarPayload& bar);
+  void RefreshTouchFromBook(InstrumentState& s);
 
   const InstrumentTable* instruments_;
   SimVenueConfig config_;
   std::vector<Event>* out_;
-  std::vector<Touch> touch_;
-  std::vector<std::vector<Resting>> resting_;  // per instrument, in arrival order
+  std::vector<InstrumentState> state_;
+  LatencyModel latency_[kVenueMessageCount];
+  int64_t feed_latency_ = 0;  // moving average of local_ts - exchange_ts, ns
+  int64_t last_response_local_ = INT64_MIN;
 };
 
 }  // namespace tapedeck

@@ -142,15 +142,22 @@ TEST(SimVenueTest, RestingLimitFillsOnlyWhenTheMarketTradesThrough) {
   Scripted s({{0, [&](Context& c) { s.ids.push_back(c.BuyLimit(kBtc, Price(9950), Qty(2000))); }}});
   auto engine = RunTape(t,
                         {Quote(0, 10000, 10010), Trade(5, 9950), Trade(6, 9949), Trade(20, 9900)}, s);
-  // A trade at 99.50 touches but does not trade through; 99.49 does. The order fills at its
-  // limit as maker: 99.50 x 2.000 = 199.00, fee 199.00 x 0.0002 = 0.0398.
+  // Queue position (issue 4): the 99.50 level is empty in the data when the order rests, so the
+  // order is first in its queue and the sell trade of 0.100 at 99.50 fills 0.100 of it (the
+  // first version filled nothing until a trade went through). 99.49 trades through and fills the
+  // remaining 1.900 at the limit, as maker.
+  // Fees: 99.50 x 0.100 x 0.0002 = 0.00199; 99.50 x 1.900 x 0.0002 = 0.03781 (sum 0.0398).
   const auto& fills = engine->context().fill_log();
-  ASSERT_EQ(fills.size(), 1u);
+  ASSERT_EQ(fills.size(), 2u);
   EXPECT_EQ(fills[0].price, Price(9950));
-  EXPECT_EQ(fills[0].qty, Qty(2000));
-  EXPECT_EQ(fills[0].exchange_ts, Timestamp(6 * kMs));
-  EXPECT_EQ(fills[0].liquidity, Liquidity::kMaker);
-  EXPECT_EQ(fills[0].fee, Money(3'980'000));
+  EXPECT_EQ(fills[0].qty, Qty(100));
+  EXPECT_EQ(fills[0].exchange_ts, Timestamp(5 * kMs));
+  EXPECT_EQ(fills[0].fee, Money(199'000));
+  EXPECT_EQ(fills[1].price, Price(9950));
+  EXPECT_EQ(fills[1].qty, Qty(1900));
+  EXPECT_EQ(fills[1].exchange_ts, Timestamp(6 * kMs));
+  EXPECT_EQ(fills[1].liquidity, Liquidity::kMaker);
+  EXPECT_EQ(fills[1].fee, Money(3'781'000));
 }
 
 TEST(SimVenueTest, MarketableLimitTakesAtTheTouchWithPriceImprovement) {

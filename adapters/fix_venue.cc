@@ -263,16 +263,16 @@ bool FixVenue::LookupSymbol(const std::string& symbol, InstrumentId* out) const 
 void FixVenue::onLogon(const FIX::SessionID&) {
   logged_on_.store(true, std::memory_order_release);
   stat_[kLogons].fetch_add(1, std::memory_order_relaxed);
-  if (was_logged_on_) {
-    const int64_t now = WallNanos();
-    Event e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(now), Timestamp(now));
-    e.timer.timer_id = kVenueStatusTimerId;
-    e.timer.tag = kVenueReconnected;
-    Push(e);
-  }
   was_logged_on_ = true;
+  // Reconcile before the strategy hears of the logon, so its first requests follow the status
+  // requests of its open orders.
   need_reconcile_.store(true, std::memory_order_release);
   SendMarketDataRequest();
+  const int64_t now = WallNanos();
+  Event e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(now), Timestamp(now));
+  e.timer.timer_id = kVenueStatusTimerId;
+  e.timer.tag = kVenueConnected;
+  Push(e);
 }
 
 void FixVenue::onLogout(const FIX::SessionID&) {
@@ -349,6 +349,10 @@ void FixVenue::fromApp(const FIX::Message& msg, const FIX::SessionID&) {
       if (msg.isSetField(tag::kTradSesStatus) && msg.getField(tag::kTradSesStatus) == "3") {
         end_of_data_.store(true, std::memory_order_release);
       }
+    } else if (type == "j") {
+      Note(absl::StrCat("business message reject of a ",
+                        msg.isSetField(372) ? msg.getField(372) : std::string("?"), ": ",
+                        msg.isSetField(tag::kText) ? msg.getField(tag::kText) : "(no text)"));
     } else if (type == "Y") {
       Note(absl::StrCat("market data request rejected: ",
                         msg.isSetField(tag::kText) ? msg.getField(tag::kText) : "(no text)"));

@@ -7,9 +7,8 @@
 // pops them, calls Context::Deliver, and sends requests through this class (SendOrder,
 // SendCancel), which builds the FIX messages and hands them to the session on that same thread.
 //
-// Disconnects: when a logged-on session drops, the strategy gets OnTimer(ctx, 0, kVenueDisconnected)
-// (timer id 0 is never a Context timer), and OnTimer(ctx, 0, kVenueReconnected) after the next
-// logon. Orders sent while disconnected are rejected at once (RejectReason::kVenue) and never
+// Connection status reaches the strategy as OnTimer(ctx, 0, tag) (timer id 0 is never a Context
+// timer): kVenueConnected after every logon, kVenueDisconnected when a logged-on session drops. Orders sent while disconnected are rejected at once (RejectReason::kVenue) and never
 // reach the venue later: QuickFIX would resend them as possible duplicates, which toApp refuses.
 // After every logon the strategy thread asks the venue for the status of each open order
 // (OrderStatusRequest 35=H): fills it missed arrive as fills, an order the venue no longer knows
@@ -44,7 +43,7 @@ namespace tapedeck::adapters {
 // Tags of OnTimer(ctx, kVenueStatusTimerId, tag).
 inline constexpr uint64_t kVenueStatusTimerId = 0;
 inline constexpr uint64_t kVenueDisconnected = 1;
-inline constexpr uint64_t kVenueReconnected = 2;
+inline constexpr uint64_t kVenueConnected = 2;
 
 struct FixVenueConfig {
   FixSessionConfig session;

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_format.h"
-#include "adapters/instrument_config.h"
+#include "core/instrument_config.h"
 #include "core/decimal.h"
 #include "core/status.h"
 #include "strategies/registry.h"
@@ -22,6 +22,7 @@ absl::StatusOr<PaperConfig> ParsePaperConfig(const nlohmann::json& root) {
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject obj, ConfigObject::Of(&root, ""));
   PaperConfig c;
   TAPEDECK_ASSIGN_OR_RETURN(c.instruments, ParseInstruments(obj, "instruments"));
+  if (c.instruments.size() == 0) return obj.Error("instruments", "must list the instruments to trade");
   c.instruments_json = InstrumentsToJson(c.instruments);
   {
     TAPEDECK_ASSIGN_OR_RETURN(ConfigObject s, obj.Object("strategy", true));
@@ -88,6 +89,12 @@ absl::StatusOr<std::unique_ptr<PaperRunner>> PaperRunner::Create(const PaperConf
   auto own = std::make_unique<PaperConfig>(config);
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<Strategy> strategy,
                             MakeStrategy(own->strategy_name, own->strategy_params, own->instruments));
+  return Create(config, std::move(strategy));
+}
+
+absl::StatusOr<std::unique_ptr<PaperRunner>> PaperRunner::Create(const PaperConfig& config,
+                                                                 std::unique_ptr<Strategy> strategy) {
+  auto own = std::make_unique<PaperConfig>(config);
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<FixVenue> venue,
                             FixVenue::Create(own->venue, own->instruments));
   return std::unique_ptr<PaperRunner>(

@@ -64,6 +64,9 @@ struct PaperOptions {
 class PaperRunner final : private FixVenue::SendObserver {
  public:
   static absl::StatusOr<std::unique_ptr<PaperRunner>> Create(const PaperConfig& config);
+  // With a strategy built by the caller (tests, embedding) instead of the registry.
+  static absl::StatusOr<std::unique_ptr<PaperRunner>> Create(const PaperConfig& config,
+                                                             std::unique_ptr<Strategy> strategy);
 
   // Connects, runs until end of data (plus the drain) or the duration, stops the strategy and
   // the venue. Errors: the venue could not start, or the journal could not be written.

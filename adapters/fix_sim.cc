@@ -1,0 +1,786 @@
+#include "adapters/fix_sim.h"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "adapters/fix_codec.h"
+#include "adapters/fix_venue.h"
+#include "core/instrument_config.h"
+#include "core/decimal.h"
+#include "core/merger.h"
+#include "core/status.h"
+#include "quickfix/FileLog.h"
+#include "quickfix/Group.h"
+#include "quickfix/SSLSocketAcceptor.h"
+#include "quickfix/Session.h"
+#include "quickfix/SocketAcceptor.h"
+
+namespace tapedeck::adapters {
+namespace {
+
+enum Stat {
+  kEvents, kMarketMessages, kOrders, kRejects, kFills, kCancels, kStatusRequests, kRefused,
+  kLogons
+};
+
+class NullLog final : public FIX::Log {
+ public:
+  void clear() override {}
+  void backup() override {}
+  void onIncoming(const std::string&) override {}
+  void onOutgoing(const std::string&) override {}
+  void onEvent(const std::string&) override {}
+};
+
+}  // namespace
+
+struct FixSim::SessionState {
+  FIX::SessionID id;
+  FixSessionIdentity identity;
+  FIX::Session* session = nullptr;
+  bool logged_on = false;
+  std::vector<bool> subscribed;  // by instrument
+  bool any_subscription = false;
+  std::string md_req_id;
+  std::map<std::string, uint64_t> clordids;  // ClOrdID -> venue order id
+};
+
+struct FixSim::OrderInfo {
+  size_t session = 0;
+  std::string clordid;
+  std::string cancel_clordid;  // the pending cancel's ClOrdID, if any
+  OrderRequest request;        // request.id is the venue's id
+  Qty cum;
+  Int128 notional = 0;         // sum of price raw x qty raw, for AvgPx
+  Price last_px;
+  char status = 'A';           // FIX OrdStatus: A pending new, 0, 1, 2, 4, 8
+};
+
+// The acceptor's global log: catches "Session not found" (unknown comp ids) and accepted
+// connections; session logs go to files when configured.
+class FixSim::CaptureLogFactory final : public FIX::LogFactory {
+ public:
+  CaptureLogFactory(FixSim* sim, const FIX::SessionSettings& settings, bool files)
+      : sim_(sim), files_(files ? std::make_unique<FIX::FileLogFactory>(settings) : nullptr) {}
+
+  FIX::Log* create() override { return new Global(sim_); }
+  FIX::Log* create(const FIX::SessionID& id) override {
+    if (files_) return files_->create(id);
+    return new NullLog();
+  }
+  void destroy(FIX::Log* log) override {
+    if (files_ && dynamic_cast<Global*>(log) == nullptr && dynamic_cast<NullLog*>(log) == nullptr) {
+      files_->destroy(log);
+      return;
+    }
+    delete log;
+  }
+
+ private:
+  class Global final : public FIX::Log {
+   public:
+    explicit Global(FixSim* sim) : sim_(sim) {}
+    void clear() override {}
+    void backup() override {}
+    void onIncoming(const std::string&) override {}
+    void onOutgoing(const std::string&) override {}
+    void onEvent(const std::string& text) override {
+      if (absl::StartsWith(text, "Session not found")) {
+        std::string shown = text;
+        for (char& c : shown) {
+          if (c == '\x01') c = '|';
+        }
+        sim_->Refuse(absl::StrCat("unknown session: ", shown));
+      } else if (absl::StartsWith(text, "Accepted")) {
+        std::fprintf(stderr, "fixsim: %s\n", text.c_str());
+      }
+    }
+
+   private:
+    FixSim* sim_;
+  };
+
+  FixSim* sim_;
+  std::unique_ptr<FIX::FileLogFactory> files_;
+};
+
+absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root) {
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject obj, ConfigObject::Of(&root, ""));
+  FixSimConfig c;
+  int64_t seed = 0;
+  TAPEDECK_RETURN_IF_ERROR(obj.Int("seed", &seed));
+  TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> sources, obj.ObjectArray("sources", true));
+  if (sources.empty()) return obj.Error("sources", "must list at least one source");
+  for (size_t i = 0; i < sources.size(); ++i) {
+    ConfigObject& s = sources[i];
+    replay::SourceSpec spec;
+    TAPEDECK_RETURN_IF_ERROR(s.String("path", &spec.path));
+    TAPEDECK_RETURN_IF_ERROR(s.String("format", &spec.format));
+    TAPEDECK_RETURN_IF_ERROR(s.String("instrument", &spec.instrument));
+    if (const nlohmann::json* o = s.Raw("options"); o != nullptr) spec.options = *o;
+    TAPEDECK_RETURN_IF_ERROR(s.Finish());
+    spec.where = s.path();
+    spec.seed = static_cast<uint64_t>(seed);
+    c.sources.push_back(spec);
+  }
+  if (obj.Has("instruments")) {
+    TAPEDECK_ASSIGN_OR_RETURN(c.instruments, ParseInstruments(obj, "instruments"));
+  }
+  for (const replay::SourceSpec& spec : c.sources) {
+    absl::StatusOr<std::vector<Instrument>> own = replay::SourceInstruments(spec);
+    if (!own.ok()) return own.status();
+    for (Instrument& in : *own) {
+      if (c.instruments.Find(in.symbol).ok()) continue;
+      TAPEDECK_RETURN_IF_ERROR(c.instruments.Add(std::move(in)));
+    }
+  }
+  if (c.instruments.size() == 0) {
+    return obj.Error("instruments", "no instruments: list them, or use a source that defines them");
+  }
+  {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject fix, obj.Object("fix", true));
+    TAPEDECK_ASSIGN_OR_RETURN(c.fix, ParseFixSessionConfig(fix, FixRole::kAcceptor));
+  }
+  {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject v, obj.Object("venue"));
+    TAPEDECK_RETURN_IF_ERROR(v.DurationValue("entry_latency", &c.venue.entry_latency));
+    TAPEDECK_RETURN_IF_ERROR(v.DurationValue("response_latency", &c.venue.response_latency));
+    TAPEDECK_RETURN_IF_ERROR(v.Finish());
+  }
+  std::string pace = "fast";
+  TAPEDECK_RETURN_IF_ERROR(obj.String("pace", &pace));
+  if (pace == "fast") {
+    c.speed_milli = 0;
+  } else if (pace == "realtime") {
+    c.speed_milli = 1000;
+  } else if (pace.size() > 1 && pace.back() == 'x') {
+    int64_t k = 0;
+    if (!TryParseDecimal(std::string_view(pace).substr(0, pace.size() - 1), 3, &k) || k <= 0) {
+      return obj.Error("pace", "must be \"fast\", \"realtime\" or a speed like \"10x\"");
+    }
+    c.speed_milli = k;
+  } else {
+    return obj.Error("pace", "must be \"fast\", \"realtime\" or a speed like \"10x\"");
+  }
+  TAPEDECK_RETURN_IF_ERROR(obj.Int("wait_for_sessions", &c.wait_for_sessions));
+  if (c.wait_for_sessions < 0 || static_cast<size_t>(c.wait_for_sessions) > c.fix.sessions.size()) {
+    return obj.Error("wait_for_sessions", "must be between 0 and the number of sessions");
+  }
+  TAPEDECK_RETURN_IF_ERROR(obj.DurationValue("linger", &c.linger));
+  TAPEDECK_RETURN_IF_ERROR(obj.Finish());
+  return c;
+}
+
+FixSim::FixSim(const FixSimConfig& config) : config_(config) {}
+
+FixSim::~FixSim() {
+  if (acceptor_ != nullptr) {
+    try {
+      acceptor_->stop(true);
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+absl::StatusOr<std::unique_ptr<FixSim>> FixSim::Create(const FixSimConfig& config) {
+  std::unique_ptr<FixSim> sim(new FixSim(config));
+  if (sim->config_.fix.port == 0) {
+    TAPEDECK_ASSIGN_OR_RETURN(sim->config_.fix.port, PickFreePort());
+  }
+  TAPEDECK_ASSIGN_OR_RETURN(sim->settings_, ToSessionSettings(sim->config_.fix, FixRole::kAcceptor));
+  sim->store_ = MakeStoreFactory(sim->config_.fix, sim->settings_);
+  sim->log_factory_ =
+      std::make_unique<CaptureLogFactory>(sim.get(), sim->settings_, !sim->config_.fix.log.empty());
+  for (const FixSessionIdentity& id : sim->config_.fix.sessions) {
+    auto s = std::make_unique<SessionState>();
+    s->id = FIX::SessionID("FIX.4.4", id.sender_comp_id, id.target_comp_id);
+    s->identity = id;
+    s->subscribed.assign(sim->config_.instruments.size(), false);
+    sim->sessions_.push_back(std::move(s));
+  }
+  sim->venue_ = std::make_unique<SimVenue>(sim->config_.instruments, sim->config_.venue,
+                                           &sim->responses_);
+  FIX::Application& app = *sim;
+  try {
+    if (sim->config_.fix.tls.enabled) {
+      sim->acceptor_ = std::make_unique<FIX::SSLSocketAcceptor>(app, *sim->store_, sim->settings_,
+                                                                *sim->log_factory_);
+    } else {
+      sim->acceptor_ = std::make_unique<FIX::SocketAcceptor>(app, *sim->store_, sim->settings_,
+                                                             *sim->log_factory_);
+    }
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("FIX acceptor: ", e.what()));
+  }
+  return sim;
+}
+
+
+FixSimStats FixSim::stats() const {
+  FixSimStats s;
+  s.events = stat_[kEvents].load();
+  s.market_messages = stat_[kMarketMessages].load();
+  s.orders = stat_[kOrders].load();
+  s.rejects = stat_[kRejects].load();
+  s.fills = stat_[kFills].load();
+  s.cancels = stat_[kCancels].load();
+  s.status_requests = stat_[kStatusRequests].load();
+  s.refused_logons = stat_[kRefused].load();
+  s.logons = stat_[kLogons].load();
+  return s;
+}
+
+std::vector<std::string> FixSim::refusals() const {
+  std::lock_guard<std::mutex> lock(refusals_mu_);
+  return refusals_;
+}
+
+void FixSim::Refuse(std::string line) {
+  stat_[kRefused].fetch_add(1);
+  std::fprintf(stderr, "fixsim: refused: %s\n", line.c_str());
+  std::lock_guard<std::mutex> lock(refusals_mu_);
+  refusals_.push_back(std::move(line));
+}
+
+size_t FixSim::SessionIndex(const FIX::SessionID& id) const {
+  for (size_t i = 0; i < sessions_.size(); ++i) {
+    if (sessions_[i]->id == id) return i;
+  }
+  return sessions_.size();
+}
+
+void FixSim::Send(FIX::Message& msg, size_t session) {
+  SessionState& s = *sessions_[session];
+  if (s.session == nullptr) s.session = FIX::Session::lookupSession(s.id);
+  if (s.session == nullptr) return;
+  try {
+    s.session->send(msg);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fixsim: send failed: %s\n", e.what());
+  }
+}
+
+void FixSim::onLogon(const FIX::SessionID& id) {
+  const size_t i = SessionIndex(id);
+  if (i == sessions_.size()) return;
+  sessions_[i]->logged_on = true;
+  sessions_[i]->session = FIX::Session::lookupSession(id);
+  stat_[kLogons].fetch_add(1);
+}
+
+void FixSim::onLogout(const FIX::SessionID& id) {
+  const size_t i = SessionIndex(id);
+  if (i == sessions_.size()) return;
+  SessionState& s = *sessions_[i];
+  s.logged_on = false;
+  // A new logon asks for market data again.
+  s.any_subscription = false;
+  s.subscribed.assign(s.subscribed.size(), false);
+}
+
+void FixSim::fromAdmin(const FIX::Message& msg, const FIX::SessionID& id) {
+  if (msg.getHeader().getField(tag::kMsgType) != "A") return;
+  const size_t i = SessionIndex(id);
+  if (i == sessions_.size()) {
+    Refuse(absl::StrCat("logon from unconfigured session ", id.toString()));
+    throw FIX::RejectLogon("unknown session");
+  }
+  const FixSessionIdentity& want = sessions_[i]->identity;
+  auto field = [&](int t) { return msg.isSetField(t) ? msg.getField(t) : std::string(); };
+  if (!want.username.empty() && field(tag::kUsername) != want.username) {
+    Refuse(absl::StrCat("logon of ", id.toString(), " with a wrong username"));
+    throw FIX::RejectLogon("wrong username or password");
+  }
+  if (!want.password.empty() && field(tag::kPassword) != want.password) {
+    Refuse(absl::StrCat("logon of ", id.toString(), " with a wrong password"));
+    throw FIX::RejectLogon("wrong username or password");
+  }
+}
+
+void FixSim::fromApp(const FIX::Message& msg, const FIX::SessionID& id) {
+  const size_t i = SessionIndex(id);
+  if (i == sessions_.size()) return;
+  const std::string& type = msg.getHeader().getField(tag::kMsgType);
+  if (type == "D") {
+    OnNewOrder(msg, i);
+  } else if (type == "F") {
+    OnCancel(msg, i, false);
+  } else if (type == "G") {
+    OnCancel(msg, i, true);
+  } else if (type == "H") {
+    OnStatusRequest(msg, i);
+  } else if (type == "V") {
+    OnMarketDataRequest(msg, i);
+  } else {
+    throw FIX::UnsupportedMessageType();
+  }
+  DrainVenue();
+}
+
+void FixSim::OnMarketDataRequest(const FIX::Message& msg, size_t session) {
+  SessionState& s = *sessions_[session];
+  const std::string req = msg.isSetField(tag::kMDReqID) ? msg.getField(tag::kMDReqID) : "";
+  const std::string type =
+      msg.isSetField(tag::kSubscriptionRequestType) ? msg.getField(tag::kSubscriptionRequestType) : "1";
+  const bool subscribe = type != "2";
+  std::string unknown;
+  const size_t n = msg.groupCount(tag::kNoRelatedSym);
+  for (size_t k = 1; k <= n; ++k) {
+    const std::string& sym =
+        msg.getGroupRef(static_cast<int>(k), tag::kNoRelatedSym).getField(tag::kSymbol);
+    absl::StatusOr<InstrumentId> in = config_.instruments.Find(sym);
+    if (!in.ok()) {
+      absl::StrAppend(&unknown, unknown.empty() ? "" : ", ", sym);
+      continue;
+    }
+    s.subscribed[in->value] = subscribe;
+  }
+  s.any_subscription = false;
+  for (bool b : s.subscribed) s.any_subscription = s.any_subscription || b;
+  s.md_req_id = req;
+  if (!unknown.empty()) {
+    FIX::Message rej;
+    rej.getHeader().setField(tag::kMsgType, "Y");
+    rej.setField(tag::kMDReqID, req);
+    rej.setField(tag::kMDReqRejReason, "0");
+    rej.setField(tag::kText, absl::StrCat("unknown symbol: ", unknown));
+    Send(rej, session);
+  }
+}
+
+void FixSim::RejectOrder(size_t session, const FIX::Message& msg, int code, const std::string& text) {
+  stat_[kRejects].fetch_add(1);
+  auto field = [&](int t) { return msg.isSetField(t) ? msg.getField(t) : std::string(); };
+  FIX::Message er;
+  er.getHeader().setField(tag::kMsgType, "8");
+  er.setField(tag::kOrderID, "NONE");
+  er.setField(tag::kClOrdID, field(tag::kClOrdID));
+  er.setField(tag::kExecID, absl::StrCat("X", next_exec_id_++));
+  er.setField(tag::kExecType, "8");
+  er.setField(tag::kOrdStatus, "8");
+  er.setField(tag::kOrdRejReason, std::to_string(code));
+  er.setField(tag::kSymbol, field(tag::kSymbol).empty() ? "?" : field(tag::kSymbol));
+  er.setField(tag::kSide, field(tag::kSide).empty() ? "1" : field(tag::kSide));
+  if (msg.isSetField(tag::kOrderQty)) er.setField(tag::kOrderQty, field(tag::kOrderQty));
+  er.setField(tag::kLeavesQty, "0");
+  er.setField(tag::kCumQty, "0");
+  er.setField(tag::kAvgPx, "0");
+  er.setField(tag::kText, text);
+  Send(er, session);
+}
+
+void FixSim::OnNewOrder(const FIX::Message& msg, size_t session) {
+  SessionState& s = *sessions_[session];
+  const std::string& clordid = msg.getField(tag::kClOrdID);
+  if (s.clordids.count(clordid) != 0) {
+    // A possible-duplicate resend of an order we have: nothing new. Otherwise a reused id.
+    if (msg.getHeader().isSetField(tag::kPossDupFlag) &&
+        msg.getHeader().getField(tag::kPossDupFlag) == "Y") {
+      return;
+    }
+    RejectOrder(session, msg, 6, "duplicate ClOrdID");
+    return;
+  }
+  absl::StatusOr<InstrumentId> inst = config_.instruments.Find(msg.getField(tag::kSymbol));
+  if (!inst.ok()) {
+    RejectOrder(session, msg, 1, std::string(RejectReasonName(RejectReason::kUnknownInstrument)));
+    return;
+  }
+  const Instrument& in = config_.instruments.at(*inst);
+  OrderRequest r;
+  r.instrument = *inst;
+  if (!ParseFixSide(msg.getField(tag::kSide), &r.side)) {
+    RejectOrder(session, msg, 99, "unsupported Side");
+    return;
+  }
+  const std::string& type = msg.getField(tag::kOrdType);
+  if (type != "1" && type != "2") {
+    RejectOrder(session, msg, 99, "unsupported OrdType (1 market, 2 limit)");
+    return;
+  }
+  r.type = type == "1" ? OrderType::kMarket : OrderType::kLimit;
+  std::string error;
+  int64_t v = 0;
+  if (!msg.isSetField(tag::kOrderQty) || !GetDecimalField(msg, tag::kOrderQty, in.qty_scale, &v, &error)) {
+    RejectOrder(session, msg, 13, std::string(RejectReasonName(RejectReason::kInvalidQty)));
+    return;
+  }
+  r.qty = Qty(v);
+  if (r.type == OrderType::kLimit) {
+    v = 0;
+    if (!msg.isSetField(tag::kPrice) || !GetDecimalField(msg, tag::kPrice, in.price_scale, &v, &error) ||
+        v <= 0) {
+      RejectOrder(session, msg, 99, std::string(RejectReasonName(RejectReason::kInvalidPrice)));
+      return;
+    }
+    r.price = Price(v);
+  }
+  const std::string tif = msg.isSetField(tag::kTimeInForce) ? msg.getField(tag::kTimeInForce) : "1";
+  r.tif = tif == "3" ? TimeInForce::kIoc : (tif == "4" ? TimeInForce::kFok : TimeInForce::kGtc);
+  if (msg.isSetField(tag::kExecInst)) {
+    const std::string& ei = msg.getField(tag::kExecInst);
+    r.post_only = ei.find('6') != std::string::npos;
+    r.reduce_only = ei.find('E') != std::string::npos;
+  }
+  r.id = OrderId(orders_.size() + 1);
+  OrderInfo o;
+  o.session = session;
+  o.clordid = clordid;
+  o.request = r;
+  orders_.push_back(o);
+  s.clordids[clordid] = r.id.value;
+  stat_[kOrders].fetch_add(1);
+  venue_->OnOrderArrival(r, Timestamp(now_ns_));
+}
+
+void FixSim::OnCancel(const FIX::Message& msg, size_t session, bool replace) {
+  SessionState& s = *sessions_[session];
+  const std::string orig = msg.isSetField(tag::kOrigClOrdID) ? msg.getField(tag::kOrigClOrdID) : "";
+  auto it = s.clordids.find(orig);
+  auto reject = [&](const std::string& text, const std::string& status) {
+    FIX::Message rej;
+    rej.getHeader().setField(tag::kMsgType, "9");
+    rej.setField(tag::kOrderID, it == s.clordids.end() ? "NONE" : std::to_string(it->second));
+    rej.setField(tag::kClOrdID, msg.getField(tag::kClOrdID));
+    rej.setField(tag::kOrigClOrdID, orig);
+    rej.setField(tag::kOrdStatus, status);
+    rej.setField(tag::kCxlRejResponseTo, replace ? "2" : "1");
+    rej.setField(tag::kCxlRejReason, it == s.clordids.end() ? "1" : "99");
+    rej.setField(tag::kText, text);
+    Send(rej, session);
+  };
+  if (it == s.clordids.end()) {
+    reject(std::string(RejectReasonName(RejectReason::kUnknownOrder)), "8");
+    return;
+  }
+  OrderInfo& o = orders_[it->second - 1];
+  if (replace) {
+    // SimVenue has no amend; a strategy's Context has none either.
+    reject("replace is not supported: cancel and send a new order", std::string(1, o.status));
+    return;
+  }
+  o.cancel_clordid = msg.getField(tag::kClOrdID);
+  venue_->OnCancelArrival(o.request.id, o.request.instrument, Timestamp(now_ns_));
+}
+
+void FixSim::OnStatusRequest(const FIX::Message& msg, size_t session) {
+  stat_[kStatusRequests].fetch_add(1);
+  SessionState& s = *sessions_[session];
+  auto it = s.clordids.find(msg.getField(tag::kClOrdID));
+  if (it == s.clordids.end()) {
+    FIX::Message er;
+    er.getHeader().setField(tag::kMsgType, "8");
+    er.setField(tag::kOrderID, "NONE");
+    er.setField(tag::kClOrdID, msg.getField(tag::kClOrdID));
+    er.setField(tag::kExecID, absl::StrCat("S", next_exec_id_++));
+    er.setField(tag::kExecType, "I");
+    er.setField(tag::kOrdStatus, "8");
+    er.setField(tag::kOrdRejReason, "5");
+    er.setField(tag::kSymbol, msg.getField(tag::kSymbol));
+    er.setField(tag::kSide, msg.getField(tag::kSide));
+    er.setField(tag::kLeavesQty, "0");
+    er.setField(tag::kCumQty, "0");
+    er.setField(tag::kAvgPx, "0");
+    er.setField(tag::kText, std::string(RejectReasonName(RejectReason::kUnknownOrder)));
+    Send(er, session);
+    return;
+  }
+  SendExecutionReport(orders_[it->second - 1], 'I', nullptr, RejectReason::kNone, "");
+}
+
+void FixSim::SendExecutionReport(OrderInfo& o, char exec_type, const Event* response,
+                                 RejectReason reason, const std::string& text) {
+  const Instrument& in = config_.instruments.at(o.request.instrument);
+  FIX::Message er;
+  er.getHeader().setField(tag::kMsgType, "8");
+  er.setField(tag::kOrderID, std::to_string(o.request.id.value));
+  if (exec_type == '4' && !o.cancel_clordid.empty()) {
+    er.setField(tag::kClOrdID, o.cancel_clordid);
+    er.setField(tag::kOrigClOrdID, o.clordid);
+  } else {
+    er.setField(tag::kClOrdID, o.clordid);
+  }
+  er.setField(tag::kExecID, absl::StrCat(exec_type == 'I' ? "S" : "E", next_exec_id_++));
+  er.setField(tag::kExecType, std::string(1, exec_type));
+  er.setField(tag::kOrdStatus, std::string(1, o.status == 'A' ? '0' : o.status));
+  er.setField(tag::kSymbol, in.symbol);
+  er.setField(tag::kSide, std::string(1, FixSide(o.request.side)));
+  er.setField(tag::kOrderQty, FormatDecimal(o.request.qty.raw, in.qty_scale));
+  er.setField(tag::kOrdType, o.request.type == OrderType::kMarket ? "1" : "2");
+  if (o.request.type == OrderType::kLimit) {
+    er.setField(tag::kPrice, FormatDecimal(o.request.price.raw, in.price_scale));
+  }
+  const bool open = o.status == '0' || o.status == '1' || o.status == 'A';
+  er.setField(tag::kLeavesQty, FormatDecimal(open ? (o.request.qty - o.cum).raw : 0, in.qty_scale));
+  er.setField(tag::kCumQty, FormatDecimal(o.cum.raw, in.qty_scale));
+  int64_t avg = 0;
+  if (o.cum.raw > 0) {
+    const Int128 q = o.cum.raw;
+    avg = static_cast<int64_t>((o.notional + q / 2) / q);
+  }
+  er.setField(tag::kAvgPx, FormatDecimal(avg, in.price_scale));
+  if (o.last_px.raw != 0) er.setField(tag::kLastPx, FormatDecimal(o.last_px.raw, in.price_scale));
+  if (response != nullptr && exec_type == 'F') {
+    er.setField(tag::kLastQty, FormatDecimal(response->order.qty.raw, in.qty_scale));
+    er.setField(tag::kCommission, FormatDecimal(response->order.fee.raw, Money::kScale));
+    er.setField(tag::kCommType, "3");
+    if (response->order.liquidity != Liquidity::kNone) {
+      er.setField(tag::kLastLiquidityInd, response->order.liquidity == Liquidity::kMaker ? "1" : "2");
+    }
+  }
+  if (response != nullptr) er.setField(tag::kTransactTime, FormatFixTimestamp(response->exchange_ts));
+  if (exec_type == '8') {
+    er.setField(tag::kOrdRejReason, std::to_string(FixRejectCode(reason)));
+    er.setField(tag::kText, text.empty() ? std::string(RejectReasonName(reason)) : text);
+  }
+  Send(er, o.session);
+}
+
+void FixSim::DrainVenue() {
+  for (size_t k = 0; k < responses_.size(); ++k) {
+    const Event r = responses_[k];
+    const uint64_t id = r.order.order_id.value;
+    if (id == 0 || id > orders_.size()) continue;
+    OrderInfo& o = orders_[id - 1];
+    switch (r.kind) {
+      case EventKind::kOrderAck:
+        if (o.status == 'A') o.status = '0';
+        SendExecutionReport(o, '0', &r, RejectReason::kNone, "");
+        break;
+      case EventKind::kOrderFill:
+        o.cum = o.cum + r.order.qty;
+        o.notional += static_cast<Int128>(r.order.price.raw) * r.order.qty.raw;
+        o.last_px = r.order.price;
+        o.status = o.cum >= o.request.qty ? '2' : '1';
+        stat_[kFills].fetch_add(1);
+        SendExecutionReport(o, 'F', &r, RejectReason::kNone, "");
+        break;
+      case EventKind::kOrderCancel:
+        o.status = '4';
+        stat_[kCancels].fetch_add(1);
+        SendExecutionReport(o, '4', &r, RejectReason::kNone, "");
+        break;
+      case EventKind::kOrderReject:
+        if (r.order.reason == RejectReason::kUnknownOrder && !o.cancel_clordid.empty()) {
+          FIX::Message rej;
+          rej.getHeader().setField(tag::kMsgType, "9");
+          rej.setField(tag::kOrderID, std::to_string(id));
+          rej.setField(tag::kClOrdID, o.cancel_clordid);
+          rej.setField(tag::kOrigClOrdID, o.clordid);
+          rej.setField(tag::kOrdStatus, std::string(1, o.status == 'A' ? '0' : o.status));
+          rej.setField(tag::kCxlRejResponseTo, "1");
+          rej.setField(tag::kCxlRejReason, "0");  // too late to cancel
+          rej.setField(tag::kText, std::string(RejectReasonName(r.order.reason)));
+          Send(rej, o.session);
+          o.cancel_clordid.clear();
+        } else {
+          o.status = '8';
+          stat_[kRejects].fetch_add(1);
+          SendExecutionReport(o, '8', &r, r.order.reason, "");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  responses_.clear();
+}
+
+namespace {
+
+void AddEntryTime(FIX::FieldMap& g, int64_t ns) {
+  g.setField(tag::kMDEntryDate, FormatFixDate(ns));
+  g.setField(tag::kMDEntryTime, FormatFixTime(ns));
+}
+
+}  // namespace
+
+void FixSim::SendToSubscribers(FIX::Message& msg, InstrumentId instrument) {
+  for (size_t i = 0; i < sessions_.size(); ++i) {
+    SessionState& s = *sessions_[i];
+    if (!s.logged_on || !s.subscribed[instrument.value]) continue;
+    if (!s.md_req_id.empty()) msg.setField(tag::kMDReqID, s.md_req_id);
+    Send(msg, i);
+    stat_[kMarketMessages].fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void FixSim::FlushLevels() {
+  if (pending_levels_.empty()) return;
+  const Event& first = pending_levels_.front();
+  const Instrument& in = config_.instruments.at(first.instrument);
+  FIX::Message msg;
+  const bool snapshot = (first.level.flags & kBookSnapshotBegin) != 0;
+  msg.getHeader().setField(tag::kMsgType, snapshot ? "W" : "X");
+  if (snapshot) msg.setField(tag::kSymbol, in.symbol);
+  for (const Event& e : pending_levels_) {
+    FIX::Group g(tag::kNoMDEntries, snapshot ? tag::kMDEntryType : tag::kMDUpdateAction);
+    if (!snapshot) {
+      g.setField(tag::kMDUpdateAction, e.level.qty.raw == 0 ? "2" : "1");
+      g.setField(tag::kSymbol, config_.instruments.at(e.instrument).symbol);
+    }
+    g.setField(tag::kMDEntryType, e.level.side == Side::kBuy ? "0" : "1");
+    g.setField(tag::kMDEntryPx, FormatDecimal(e.level.price.raw, in.price_scale));
+    g.setField(tag::kMDEntrySize, FormatDecimal(e.level.qty.raw, in.qty_scale));
+    AddEntryTime(g, e.exchange_ts);
+    msg.addGroup(g);
+  }
+  const InstrumentId inst = first.instrument;
+  pending_levels_.clear();
+  SendToSubscribers(msg, inst);
+}
+
+void FixSim::Publish(const Event& e) {
+  if (e.kind == EventKind::kBookLevel) {
+    if ((e.level.flags & kBookSnapshotBegin) != 0 ||
+        (!pending_levels_.empty() && pending_levels_.front().instrument != e.instrument)) {
+      FlushLevels();
+    }
+    pending_levels_.push_back(e);
+    if ((e.level.flags & kBookEndOfMessage) != 0) FlushLevels();
+    return;
+  }
+  FlushLevels();
+  const Instrument& in = config_.instruments.at(e.instrument);
+  FIX::Message msg;
+  switch (e.kind) {
+    case EventKind::kQuote: {
+      msg.getHeader().setField(tag::kMsgType, "W");
+      msg.setField(tag::kSymbol, in.symbol);
+      for (int side = 0; side < 2; ++side) {
+        FIX::Group g(tag::kNoMDEntries, tag::kMDEntryType);
+        g.setField(tag::kMDEntryType, side == 0 ? "0" : "1");
+        g.setField(tag::kMDEntryPx, FormatDecimal(side == 0 ? e.quote.bid.raw : e.quote.ask.raw,
+                                                  in.price_scale));
+        g.setField(tag::kMDEntrySize, FormatDecimal(
+                                          side == 0 ? e.quote.bid_qty.raw : e.quote.ask_qty.raw,
+                                          in.qty_scale));
+        AddEntryTime(g, e.exchange_ts);
+        msg.addGroup(g);
+      }
+      break;
+    }
+    case EventKind::kTrade:
+    case EventKind::kIndexPrice:
+    case EventKind::kMarkPrice:
+    case EventKind::kOpenInterest: {
+      msg.getHeader().setField(tag::kMsgType, "X");
+      FIX::Group g(tag::kNoMDEntries, tag::kMDUpdateAction);
+      g.setField(tag::kMDUpdateAction, "0");
+      g.setField(tag::kSymbol, in.symbol);
+      if (e.kind == EventKind::kTrade) {
+        g.setField(tag::kMDEntryType, "2");
+        if (e.trade.trade_id != 0) g.setField(tag::kMDEntryID, std::to_string(e.trade.trade_id));
+        g.setField(tag::kMDEntryPx, FormatDecimal(e.trade.price.raw, in.price_scale));
+        g.setField(tag::kMDEntrySize, FormatDecimal(e.trade.qty.raw, in.qty_scale));
+        g.setField(tag::kTickDirection, e.trade.aggressor == Side::kSell ? "2" : "0");
+      } else if (e.kind == EventKind::kOpenInterest) {
+        g.setField(tag::kMDEntryType, "C");
+        g.setField(tag::kMDEntrySize, FormatDecimal(e.open_interest.qty.raw, in.qty_scale));
+      } else {
+        g.setField(tag::kMDEntryType, e.kind == EventKind::kIndexPrice ? "3" : "6");
+        g.setField(tag::kMDEntryPx, FormatDecimal(e.price.price.raw, in.price_scale));
+      }
+      AddEntryTime(g, e.exchange_ts);
+      msg.addGroup(g);
+      break;
+    }
+    default:
+      return;  // funding, bars, liquidations and L3 orders feed the venue only
+  }
+  SendToSubscribers(msg, e.instrument);
+}
+
+absl::Status FixSim::Run(const std::atomic<bool>* interrupt,
+                         const std::function<void(const std::string&)>& progress) {
+  auto interrupted = [&] { return interrupt != nullptr && interrupt->load(); };
+  auto poll = [&](double seconds) -> absl::Status {
+    try {
+      acceptor_->poll(seconds);
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(absl::StrCat("FIX acceptor: ", e.what()));
+    }
+    return absl::OkStatus();
+  };
+  TAPEDECK_RETURN_IF_ERROR(poll(0.0));  // binds the port
+  std::fprintf(stderr, "fixsim: listening on port %d (%zu session%s)\n", config_.fix.port,
+               sessions_.size(), sessions_.size() == 1 ? "" : "s");
+  std::vector<std::unique_ptr<EventSource>> sources;
+  for (const replay::SourceSpec& spec : config_.sources) {
+    TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<EventSource> s, replay::OpenSource(spec, config_.instruments));
+    sources.push_back(std::move(s));
+  }
+  Merger merger(std::move(sources));
+  TAPEDECK_RETURN_IF_ERROR(merger.Init());
+
+  auto subscribed = [&] {
+    int n = 0;
+    for (const auto& s : sessions_) n += s->logged_on && s->any_subscription ? 1 : 0;
+    return n;
+  };
+  while (subscribed() < config_.wait_for_sessions) {
+    if (interrupted()) return absl::OkStatus();
+    TAPEDECK_RETURN_IF_ERROR(poll(0.01));
+  }
+  Event e;
+  int64_t t0_wall = 0, t0_data = 0;
+  uint64_t count = 0;
+  int64_t next_progress = WallNanos() + 250'000'000;
+  while (merger.Next(&e)) {
+    if (interrupted()) return absl::OkStatus();
+    if (count == 0) {
+      t0_wall = WallNanos();
+      t0_data = e.exchange_ts;
+      now_ns_ = e.exchange_ts;
+    }
+    if (config_.speed_milli > 0) {
+      const Int128 offset = static_cast<Int128>(e.exchange_ts - t0_data) * 1000 / config_.speed_milli;
+      const int64_t target = t0_wall + static_cast<int64_t>(offset);
+      for (int64_t now = WallNanos(); now < target; now = WallNanos()) {
+        if (interrupted()) return absl::OkStatus();
+        const double wait = static_cast<double>(std::min<int64_t>(target - now, 10'000'000)) / 1e9;
+        TAPEDECK_RETURN_IF_ERROR(poll(wait));
+      }
+    } else if ((count & 15) == 0) {
+      TAPEDECK_RETURN_IF_ERROR(poll(0.0));
+    }
+    ++count;
+    now_ns_ = e.exchange_ts;
+    venue_->OnMarketData(e);
+    Publish(e);
+    DrainVenue();
+    stat_[kEvents].fetch_add(1, std::memory_order_relaxed);
+    if (progress && (count & 1023) == 0 && WallNanos() >= next_progress) {
+      next_progress = WallNanos() + 250'000'000;
+      const FixSimStats s = stats();
+      progress(absl::StrFormat("fixsim: %d events, %d orders, %d fills", s.events, s.orders, s.fills));
+    }
+  }
+  TAPEDECK_RETURN_IF_ERROR(merger.status());
+  FlushLevels();
+  // End of data: TradingSessionStatus "closed" to every subscriber.
+  for (size_t i = 0; i < sessions_.size(); ++i) {
+    if (!sessions_[i]->logged_on) continue;
+    FIX::Message h;
+    h.getHeader().setField(tag::kMsgType, "h");
+    h.setField(tag::kTradingSessionID, "tapedeck");
+    h.setField(tag::kTradSesStatus, "3");
+    h.setField(tag::kText, "end of data");
+    Send(h, i);
+  }
+  const int64_t linger_end = WallNanos() + config_.linger.ns;
+  while (WallNanos() < linger_end && !interrupted()) TAPEDECK_RETURN_IF_ERROR(poll(0.01));
+  try {
+    acceptor_->stop(true);
+  } catch (const std::exception&) {
+  }
+  acceptor_.reset();
+  return absl::OkStatus();
+}
+
+}  // namespace tapedeck::adapters

@@ -1,0 +1,144 @@
+// fixsim: a FIX 4.4 venue simulator. A QuickFIX SocketAcceptor (or SSLSocketAcceptor) that
+// replays market data from any input replay::OpenSource opens (files, tapes, the scenario) to
+// the sessions that subscribed with MarketDataRequest (35=V), and matches their orders with the
+// backtester's own core::SimVenue, answering with ExecutionReports (35=8) and
+// OrderCancelRejects (35=9). Wire conventions: adapters/fix_codec.h.
+//
+// One thread runs everything: it polls the acceptor between market-data events, so QuickFIX's
+// callbacks, the SimVenue and the replay clock never race. Venue time is the exchange_ts of the
+// last event published; an order arrives at that time.
+//
+// Pace: "fast" (as fast as the sessions take it), "realtime", or a speed factor k ("10x").
+// Replay starts when `wait_for_sessions` sessions have subscribed; at the end of the data every
+// subscribed session gets TradingSessionStatus (35=h, TradSesStatus=3 closed), and the
+// simulator keeps serving orders and status requests for `linger`, then stops.
+//
+// Admission: only configured sessions (SenderCompID/TargetCompID) are accepted; a Logon
+// without the configured Username (553) / Password (554) is refused. Refusals are logged
+// (stderr and refusals()). QuickFIX 1.15.1's acceptor binds every interface (it has no
+// SocketAcceptHost setting); fixsim logs the address of every accepted connection.
+// The FileStore keeps sequence numbers across restarts. Order state lives in memory only: after a
+// restart, status requests for earlier orders are answered "unknown order".
+//
+// Config ("tapedeck fixsim --config FILE"):
+//   {"instruments": [...] (optional when the sources define them), "seed": 7,
+//    "sources": [{"path": "...", "format": "...", "instrument": "SYM", "options": {...}}],
+//    "fix": {fix_session_config.h acceptor keys},
+//    "venue": {"entry_latency": "0ns", "response_latency": "0ns"},
+//    "pace": "fast" | "realtime" | "<k>x", "wait_for_sessions": 1, "linger": "1s"}
+#ifndef TAPEDECK_ADAPTERS_FIX_SIM_H_
+#define TAPEDECK_ADAPTERS_FIX_SIM_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "adapters/fix_session_config.h"
+#include "core/instrument.h"
+#include "core/sim_venue.h"
+#include "nlohmann/json.hpp"
+#include "quickfix/Acceptor.h"
+#include "quickfix/Application.h"
+#include "quickfix/Log.h"
+#include "replay/source_factory.h"
+
+namespace tapedeck::adapters {
+
+struct FixSimConfig {
+  InstrumentTable instruments;
+  std::vector<replay::SourceSpec> sources;
+  FixSessionConfig fix;
+  SimVenueConfig venue{Duration(), Duration()};
+  int64_t speed_milli = 0;  // 0: as fast as possible; 1000: real time; k x 1000: k times
+  int wait_for_sessions = 1;
+  Duration linger = Duration::Seconds(1);
+};
+
+absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root);
+
+struct FixSimStats {
+  uint64_t events = 0;            // market-data events replayed
+  uint64_t market_messages = 0;   // 35=W/X sent (to all sessions)
+  uint64_t orders = 0;            // 35=D accepted for matching
+  uint64_t rejects = 0;           // orders rejected (by fixsim's decoding or by SimVenue)
+  uint64_t fills = 0;
+  uint64_t cancels = 0;
+  uint64_t status_requests = 0;
+  uint64_t refused_logons = 0;
+  uint64_t logons = 0;
+};
+
+class FixSim final : private FIX::Application {
+ public:
+  static absl::StatusOr<std::unique_ptr<FixSim>> Create(const FixSimConfig& config);
+  ~FixSim() override;
+
+  // Runs the whole session: listen, wait for subscribers, replay, end of data, linger. Returns
+  // early (OK) when *interrupt becomes true. `progress` gets a line about every 250 ms.
+  absl::Status Run(const std::atomic<bool>* interrupt,
+                   const std::function<void(const std::string&)>& progress = {});
+
+  FixSimStats stats() const;
+  // The port it listens on (a free one was picked when the config said 0).
+  int port() const { return config_.fix.port; }
+  // Refused logons and unknown sessions, one line each (thread-safe).
+  std::vector<std::string> refusals() const;
+
+ private:
+  struct SessionState;
+  struct OrderInfo;
+  class CaptureLogFactory;
+
+  explicit FixSim(const FixSimConfig& config);
+
+  // FIX::Application
+  void onCreate(const FIX::SessionID&) override {}
+  void onLogon(const FIX::SessionID&) override;
+  void onLogout(const FIX::SessionID&) override;
+  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+  void toApp(FIX::Message&, const FIX::SessionID&) override {}
+  void fromAdmin(const FIX::Message&, const FIX::SessionID&) override;
+  void fromApp(const FIX::Message&, const FIX::SessionID&) override;
+
+  void OnNewOrder(const FIX::Message& msg, size_t session);
+  void OnCancel(const FIX::Message& msg, size_t session, bool replace);
+  void OnStatusRequest(const FIX::Message& msg, size_t session);
+  void OnMarketDataRequest(const FIX::Message& msg, size_t session);
+  void Publish(const Event& e);
+  void FlushLevels();
+  void SendToSubscribers(FIX::Message& msg, InstrumentId instrument);
+  void DrainVenue();
+  void SendExecutionReport(OrderInfo& o, char exec_type, const Event* response, RejectReason reason,
+                           const std::string& text);
+  void RejectOrder(size_t session, const FIX::Message& msg, int code, const std::string& text);
+  void Refuse(std::string line);
+  size_t SessionIndex(const FIX::SessionID& id) const;
+  void Send(FIX::Message& msg, size_t session);
+
+  FixSimConfig config_;
+  FIX::SessionSettings settings_;
+  std::unique_ptr<FIX::MessageStoreFactory> store_;
+  std::unique_ptr<CaptureLogFactory> log_factory_;
+  std::unique_ptr<FIX::Acceptor> acceptor_;
+  std::vector<std::unique_ptr<SessionState>> sessions_;
+  std::vector<Event> responses_;
+  std::unique_ptr<SimVenue> venue_;
+  std::vector<OrderInfo> orders_;  // orders_[venue id - 1]
+  int64_t now_ns_ = 0;             // venue time: exchange_ts of the last event published
+  uint64_t next_exec_id_ = 1;
+  // Book levels of one venue message (kBookEndOfMessage closes it), sent as one W or X.
+  std::vector<Event> pending_levels_;
+  mutable std::mutex refusals_mu_;
+  std::vector<std::string> refusals_;
+  std::atomic<uint64_t> stat_[9] = {};
+};
+
+}  // namespace tapedeck::adapters
+
+#endif  // TAPEDECK_ADAPTERS_FIX_SIM_H_

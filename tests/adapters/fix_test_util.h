@@ -1,0 +1,95 @@
+// Helpers for the adapters tests: instruments, a trades CSV, fixsim and paper configs on free
+// loopback ports, and fixsim running on its own thread.
+#ifndef TAPEDECK_TESTS_ADAPTERS_FIX_TEST_UTIL_H_
+#define TAPEDECK_TESTS_ADAPTERS_FIX_TEST_UTIL_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "adapters/fix_session_config.h"
+#include "adapters/fix_sim.h"
+#include "adapters/paper_runner.h"
+#include "nlohmann/json.hpp"
+#include "tests/test_util.h"
+
+namespace tapedeck::testing {
+
+inline nlohmann::json BtcInstrument(const std::string& symbol = "BTCUSDT") {
+  return {{"symbol", symbol}, {"kind", "spot"},       {"base", "BTC"},
+          {"quote", "USDT"},  {"price_scale", 2},     {"qty_scale", 3},
+          {"tick_size", "0.01"}, {"lot_size", "0.001"}, {"maker_fee", "0.0001"},
+          {"taker_fee", "0.0004"}};
+}
+
+// `n` trades, one per 10 ms from 2026-02-05, on a saw-tooth path (period 40) so that an SMA
+// crossover turns several times.
+inline std::string WriteSawtoothTrades(const std::string& dir, int n) {
+  std::string csv = "ts,price,qty,side\n";
+  const int64_t t0 = 1'770'249'600'000'000'000;
+  for (int i = 0; i < n; ++i) {
+    const int phase = i % 40;
+    const int64_t cents = 6'900'000 + (phase < 20 ? phase : 40 - phase) * 1'000;
+    csv += std::to_string(t0 + int64_t{i} * 10'000'000) + "," + std::to_string(cents / 100) + "." +
+           (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100) + ",0.010," +
+           (i % 2 == 0 ? "buy" : "sell") + "\n";
+  }
+  const std::string path = dir + "/trades.csv";
+  WriteFile(path, csv);
+  return path;
+}
+
+inline nlohmann::json FixsimConfigJson(const std::string& trades, int port, const std::string& store,
+                                       const std::string& pace = "fast") {
+  return {{"instruments", nlohmann::json::array({BtcInstrument()})},
+          {"sources", nlohmann::json::array(
+                          {{{"path", trades}, {"format", "trades_csv"}, {"instrument", "BTCUSDT"}}})},
+          {"fix", {{"port", port}, {"store", store}, {"heartbeat_s", 5}, {"reset_on_logon", true},
+                   {"sessions", nlohmann::json::array(
+                                    {{{"sender_comp_id", "FIXSIM"}, {"target_comp_id", "PAPER"},
+                                      {"password", "s3cret"}}})}}},
+          {"pace", pace},
+          {"wait_for_sessions", 1},
+          {"linger", "300ms"}};
+}
+
+inline nlohmann::json PaperConfigJson(int port, const nlohmann::json& strategy_params,
+                                      const std::string& strategy = "sma_crossover") {
+  return {{"instruments", nlohmann::json::array({BtcInstrument()})},
+          {"strategy", {{"name", strategy}, {"params", strategy_params}}},
+          {"initial_cash", "100000"},
+          {"venue", {{"port", port}, {"sender_comp_id", "PAPER"}, {"target_comp_id", "FIXSIM"},
+                     {"password", "s3cret"}, {"heartbeat_s", 5}, {"reconnect_interval_s", 1}}},
+          {"journal_flush", "10ms"},
+          {"drain", "300ms"}};
+}
+
+// fixsim on a thread; Stop() interrupts it and joins.
+class SimThread {
+ public:
+  explicit SimThread(std::unique_ptr<adapters::FixSim> sim) : sim_(std::move(sim)) {
+    thread_ = std::thread([this] { status_ = sim_->Run(&stop_); });
+  }
+  ~SimThread() { Stop(); }
+  void Stop() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+  // Waits for the thread to finish on its own (end of data + linger).
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  adapters::FixSim& sim() { return *sim_; }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  std::unique_ptr<adapters::FixSim> sim_;
+  std::atomic<bool> stop_{false};
+  absl::Status status_;
+  std::thread thread_;
+};
+
+}  // namespace tapedeck::testing
+
+#endif  // TAPEDECK_TESTS_ADAPTERS_FIX_TEST_UTIL_H_

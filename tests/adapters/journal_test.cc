@@ -1,0 +1,108 @@
+#include "adapters/journal.h"
+
+#include <filesystem>
+
+#include "tests/test_util.h"
+
+namespace tapedeck::adapters {
+namespace {
+
+using ::tapedeck::testing::IsOk;
+
+Event Trade(int64_t ts, int64_t price) {
+  Event e = MakeEvent(EventKind::kTrade, InstrumentId(0), Timestamp(ts), Timestamp(ts + 5));
+  e.trade.price = Price(price);
+  e.trade.qty = Qty(10);
+  return e;
+}
+
+std::string WriteJournal(const std::string& dir, int n, bool stop) {
+  const std::string path = dir + "/j.tdj";
+  auto w = JournalWriter::Create(path, {{"start_ns", 1}}, 1'000'000);
+  EXPECT_THAT(w, IsOk());
+  for (int i = 0; i < n; ++i) (*w)->Append(Trade(100 + i, 1000 + i), i);
+  if (stop) (*w)->AppendStop(Timestamp(999), n);
+  EXPECT_THAT((*w)->Close(), IsOk());
+  return path;
+}
+
+TEST(JournalTest, RoundTripsEveryEventByteForByte) {
+  const std::string dir = ::tapedeck::testing::MakeTempDir("j");
+  const std::string path = WriteJournal(dir, 50, true);
+  absl::StatusOr<JournalContents> j = ReadJournal(path);
+  ASSERT_THAT(j, IsOk());
+  ASSERT_EQ(j->events.size(), 50u);
+  for (int i = 0; i < 50; ++i) {
+    const Event want = Trade(100 + i, 1000 + i);
+    EXPECT_EQ(std::memcmp(&j->events[static_cast<size_t>(i)], &want, sizeof(Event)), 0);
+  }
+  EXPECT_TRUE(j->stopped);
+  EXPECT_EQ(j->stop_ts.ns, 999);
+  EXPECT_EQ(j->torn_bytes, 0u);
+  EXPECT_EQ(j->meta["start_ns"], 1);
+}
+
+TEST(JournalTest, ACutMidRecordReplaysUpToTheCut) {
+  const std::string dir = ::tapedeck::testing::MakeTempDir("j");
+  const std::string path = WriteJournal(dir, 50, false);
+  const auto size = std::filesystem::file_size(path);
+  std::filesystem::resize_file(path, size - kJournalRecordSize * 10 - 17);  // 10 records + a torn one
+  absl::StatusOr<JournalContents> j = ReadJournal(path);
+  ASSERT_THAT(j, IsOk());
+  EXPECT_EQ(j->events.size(), 39u);
+  EXPECT_EQ(j->torn_bytes, kJournalRecordSize - 17);
+  EXPECT_FALSE(j->stopped);
+}
+
+TEST(JournalTest, AGarbledLastRecordIsATornTail) {
+  const std::string dir = ::tapedeck::testing::MakeTempDir("j");
+  const std::string path = WriteJournal(dir, 5, false);
+  std::string bytes = ::tapedeck::testing::ReadFile(path);
+  bytes[bytes.size() - 30] ^= 0x40;
+  ::tapedeck::testing::WriteFile(path, bytes);
+  absl::StatusOr<JournalContents> j = ReadJournal(path);
+  ASSERT_THAT(j, IsOk());
+  EXPECT_EQ(j->events.size(), 4u);
+  EXPECT_EQ(j->torn_bytes, kJournalRecordSize);
+}
+
+TEST(JournalTest, CorruptionBeforeTheTailIsAnErrorWithTheByteOffset) {
+  const std::string dir = ::tapedeck::testing::MakeTempDir("j");
+  const std::string path = WriteJournal(dir, 5, false);
+  std::string bytes = ::tapedeck::testing::ReadFile(path);
+  const size_t first = bytes.size() - 5 * kJournalRecordSize;
+  bytes[first + 3] ^= 1;
+  ::tapedeck::testing::WriteFile(path, bytes);
+  EXPECT_THAT(ReadJournal(path), ::tapedeck::testing::StatusIs(
+                                     absl::StatusCode::kDataLoss,
+                                     ::testing::HasSubstr("byte " + std::to_string(first))));
+}
+
+TEST(JournalTest, NotAJournalIsAnError) {
+  const std::string dir = ::tapedeck::testing::MakeTempDir("j");
+  ::tapedeck::testing::WriteFile(dir + "/x", "hello world, this is not a journal at all");
+  EXPECT_FALSE(ReadJournal(dir + "/x").ok());
+  EXPECT_FALSE(LooksLikeJournal(dir + "/x"));
+}
+
+TEST(JournalTest, SourceYieldsOnlyMarketData) {
+  const std::string dir = ::tapedeck::testing::MakeTempDir("j");
+  const std::string path = dir + "/j.tdj";
+  auto w = JournalWriter::Create(path, nlohmann::json::object(), 0);
+  ASSERT_THAT(w, IsOk());
+  (*w)->Append(Trade(1, 10), 0);
+  Event ack = MakeEvent(EventKind::kOrderAck, InstrumentId(0), Timestamp(2), Timestamp(2));
+  ack.order.order_id = OrderId(1);
+  (*w)->Append(ack, 0);
+  (*w)->Append(Trade(3, 11), 0);
+  ASSERT_THAT((*w)->Close(), IsOk());
+  EXPECT_TRUE(LooksLikeJournal(path));
+  auto src = OpenJournalSource(path);
+  ASSERT_THAT(src, IsOk());
+  auto batch = (*src)->NextBatch();
+  ASSERT_THAT(batch, IsOk());
+  EXPECT_EQ(batch->size(), 2u);
+}
+
+}  // namespace
+}  // namespace tapedeck::adapters

@@ -10,7 +10,7 @@ packages=(
   libzstd-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(valgrind parallel python3)
+  packages+=(valgrind parallel python3 chromium)
 fi
 
 missing=()

@@ -78,6 +78,13 @@ std::string Describe(const Event& e, const std::vector<Instrument>& instruments)
                       Dec(e.bar.low.raw, ps), " c ", Dec(e.bar.close.raw, ps), " v ",
                       Dec(e.bar.volume.raw, qs));
       break;
+    case EventKind::kL3Order:
+      absl::StrAppend(&out, " ", std::string(L3ActionName(e.l3.action)), " order ", e.l3.order_id,
+                      " ", e.l3.side == Side::kBuy ? "bid" : "ask", " ", Dec(e.l3.qty.raw, qs),
+                      " @ ", Dec(e.l3.price.raw, ps), " record ", e.l3.record,
+                      (e.l3.flags & kBookInferred) != 0 ? " inferred" : "",
+                      (e.l3.flags & kBookSnapshotBegin) != 0 ? " snapshot-begin" : "");
+      break;
     default: {
       // Kinds without a market-data payload here: the raw payload words.
       const auto* words = reinterpret_cast<const unsigned char*>(&e) + 24;

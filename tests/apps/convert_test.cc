@@ -68,6 +68,9 @@ constexpr char kKlineInstruments[] = R"([
   {"symbol": "LINKUSDT", "kind": "perpetual", "base": "LINK", "quote": "USDT", "price_scale": 3, "qty_scale": 2},
   {"symbol": "BTCUSDT", "kind": "perpetual", "base": "BTC", "quote": "USDT", "price_scale": 8, "qty_scale": 3}
 ])";
+constexpr char kLobsterInstruments[] = R"([
+  {"symbol": "AAPL", "kind": "spot", "base": "AAPL", "quote": "USD", "price_scale": 4, "qty_scale": 0}
+])";
 constexpr char kTardisInstruments[] = R"([
   {"symbol": "BTCUSDT", "kind": "perpetual", "price_scale": 4, "qty_scale": 4},
   {"symbol": "XBTUSD", "kind": "perpetual", "price_scale": 4, "qty_scale": 4},
@@ -173,7 +176,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{{"tardis_samples/binance-futures_book_snapshot_5_BTCUSDT.csv"}, kTardisInstruments, ""},
         Case{{"tardis_samples/binance-futures_book_snapshot_25_BTCUSDT.csv"}, kTardisInstruments,
              ""},
-        Case{{"tardis_samples/huobi-dm-swap_quotes_BTC-USD.csv"}, kTardisInstruments, ""}));
+        Case{{"tardis_samples/huobi-dm-swap_quotes_BTC-USD.csv"}, kTardisInstruments, ""},
+        Case{{"lobster_aapl_20120621/AAPL_2012-06-21_34200000_57600000_message_10.csv"},
+             kLobsterInstruments, ""}));
 
 TEST(BinanceCaptureInstrumentsTest, ScalesComeFromTheData) {
   TAPEDECK_REQUIRE_SHARED_DATA();

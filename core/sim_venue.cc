@@ -88,10 +88,9 @@ int64_t SimVenue::Available(const InstrumentState& s, const OrderRequest& r, int
   const bool buy = r.side == Side::kBuy;
   const bool market = r.type == OrderType::kMarket;
   if (!s.has_book) {
-    const bool has = buy ? s.has_ask : s.has_bid;
-    const Price opp = buy ? s.ask : s.bid;
-    // Without a book the touch is taken as deep enough (the first version's rule).
-    return has && (market || !Through(r.side, opp, r.price) || opp == r.price) ? cap : 0;
+    // Without a book the touch is taken as deep enough (the first version's rule); callers
+    // have checked that the order crosses it.
+    return (buy ? s.has_ask : s.has_bid) ? cap : 0;
   }
   int64_t total = 0;
   s.book.ForEachLevel(buy ? Side::kSell : Side::kBuy, [&](const BookLevel& l) {

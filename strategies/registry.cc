@@ -9,6 +9,7 @@ namespace tapedeck::strategies {
 absl::StatusOr<std::unique_ptr<Strategy>> CreateBasisReentry(ConfigObject&, const InstrumentTable&);
 absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject&, const InstrumentTable&);
 absl::StatusOr<std::unique_ptr<Strategy>> CreateSmaCrossover(ConfigObject&, const InstrumentTable&);
+absl::StatusOr<std::unique_ptr<Strategy>> CreateTouchQuoter(ConfigObject&, const InstrumentTable&);
 
 const std::vector<StrategyInfo>& Registry() {
   static const std::vector<StrategyInfo> kRegistry = {
@@ -20,6 +21,9 @@ const std::vector<StrategyInfo>& Registry() {
        &CreateDipBuyer},
       {"sma_crossover", "long when the fast SMA of closes is above the slow one, flat otherwise",
        &CreateSmaCrossover},
+      {"touch_quoter",
+       "passive post-only quotes at the best bid and ask, following the touch (a venue-model test)",
+       &CreateTouchQuoter},
   };
   return kRegistry;
 }

@@ -38,6 +38,10 @@ const std::vector<FormatInfo>& Formats() {
        &OpenBinanceFundingCsv},
       {"tardis_trades", "Tardis.dev trades CSV; options: unknown_side (error|skip)",
        &DetectTardisTrades, &OpenTardisTrades},
+      {"tardis_liquidations",
+       "Tardis.dev liquidations CSV (the trades' header: never detected, name it); options: "
+       "unknown_side (error|skip)",
+       nullptr, &OpenTardisLiquidations},
       {"tardis_incremental_book_l2", "Tardis.dev incremental_book_L2 CSV",
        &DetectTardisIncrementalBookL2, &OpenTardisIncrementalBookL2},
       {"tardis_book_snapshot", "Tardis.dev book_snapshot_5/_25 CSV", &DetectTardisBookSnapshot,

@@ -167,6 +167,7 @@ class TardisTrades final : public TardisCsv {
  public:
   using TardisCsv::TardisCsv;
   bool skip_unknown_side = false;
+  EventKind kind = EventKind::kTrade;  // or kLiquidation: the same columns
 
  private:
   absl::Status ParseRow(std::vector<Event>* out) override {
@@ -188,7 +189,7 @@ class TardisTrades final : public TardisCsv {
     int64_t price = 0, qty = 0, id = 0;
     TAPEDECK_RETURN_IF_ERROR(NonNegative(6, row.scales.price, &price));
     TAPEDECK_RETURN_IF_ERROR(NonNegative(7, row.scales.qty, &qty));
-    Event e = Make(EventKind::kTrade, row);
+    Event e = Make(kind, row);
     e.trade.price = Price(price);
     e.trade.qty = Qty(qty);
     // Numeric venue ids are kept; others (BitMEX's UUIDs) do not fit and are left 0.
@@ -404,14 +405,14 @@ class TardisDerivativeTicker final : public TardisCsv {
   }
 };
 
-enum class Kind { kTrades, kL2, kSnapshot, kQuotes, kTicker };
+enum class Kind { kTrades, kLiquidations, kL2, kSnapshot, kQuotes, kTicker };
 
 absl::StatusOr<std::unique_ptr<EventSource>> Open(Kind kind, const SourceSpec& spec,
                                                   const InstrumentTable& instruments) {
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject options, csv::Options(spec));
   std::string unknown_side = "error";
   bool round_funding_rate = false;
-  if (kind == Kind::kTrades) {
+  if (kind == Kind::kTrades || kind == Kind::kLiquidations) {
     TAPEDECK_RETURN_IF_ERROR(options.Enum("unknown_side", {"error", "skip"}, &unknown_side));
   }
   if (kind == Kind::kTicker) {
@@ -424,7 +425,8 @@ absl::StatusOr<std::unique_ptr<EventSource>> Open(Kind kind, const SourceSpec& s
   std::vector<std::string> header = csv::SplitOwned(first);
   const Names* wanted = nullptr;
   switch (kind) {
-    case Kind::kTrades: wanted = &kTradeColumns; break;
+    case Kind::kTrades:
+    case Kind::kLiquidations: wanted = &kTradeColumns; break;
     case Kind::kL2: wanted = &kL2Columns; break;
     case Kind::kQuotes: wanted = &kQuoteColumns; break;
     case Kind::kTicker: wanted = &kTickerColumns; break;
@@ -446,10 +448,12 @@ absl::StatusOr<std::unique_ptr<EventSource>> Open(Kind kind, const SourceSpec& s
   }
   std::unique_ptr<TardisCsv> source;
   switch (kind) {
-    case Kind::kTrades: {
+    case Kind::kTrades:
+    case Kind::kLiquidations: {
       auto trades = std::make_unique<TardisTrades>(std::move(reader), std::move(header), spec,
                                                    instruments);
       trades->skip_unknown_side = unknown_side == "skip";
+      trades->kind = kind == Kind::kTrades ? EventKind::kTrade : EventKind::kLiquidation;
       source = std::move(trades);
       break;
     }
@@ -485,6 +489,11 @@ bool DetectTardisTrades(const std::vector<std::string>& head) {
 absl::StatusOr<std::unique_ptr<EventSource>> OpenTardisTrades(const SourceSpec& spec,
                                                               const InstrumentTable& instruments) {
   return Open(Kind::kTrades, spec, instruments);
+}
+
+absl::StatusOr<std::unique_ptr<EventSource>> OpenTardisLiquidations(
+    const SourceSpec& spec, const InstrumentTable& instruments) {
+  return Open(Kind::kLiquidations, spec, instruments);
 }
 
 bool DetectTardisIncrementalBookL2(const std::vector<std::string>& head) {

@@ -2,6 +2,7 @@
 // exchange,symbol,timestamp,local_timestamp with times in µs since the epoch: exchange_ts from
 // `timestamp`, local_ts from `local_timestamp` (when the Tardis collector received it).
 //   tardis_trades               id,side,price,amount                           → kTrade
+//   tardis_liquidations         id,side,price,amount (side of the forced order) → kLiquidation
 //   tardis_incremental_book_l2  is_snapshot,side,price,amount                  → kBookLevel
 //   tardis_book_snapshot        asks[i].price,asks[i].amount,bids[i]... (5/25) → kBookLevel + kQuote
 //   tardis_quotes               ask_amount,ask_price,bid_price,bid_amount      → kQuote
@@ -31,6 +32,10 @@ namespace tapedeck::replay {
 bool DetectTardisTrades(const std::vector<std::string>& head);
 absl::StatusOr<std::unique_ptr<EventSource>> OpenTardisTrades(const SourceSpec& spec,
                                                               const InstrumentTable& instruments);
+
+// Liquidations have the trades' header, so they are never detected: name the format.
+absl::StatusOr<std::unique_ptr<EventSource>> OpenTardisLiquidations(
+    const SourceSpec& spec, const InstrumentTable& instruments);
 
 // A row with is_snapshot=true after a row without starts a snapshot: its level carries
 // kBookSnapshotBegin (the receiver clears that instrument's book). The last row of each message

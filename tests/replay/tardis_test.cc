@@ -294,6 +294,28 @@ TEST_F(TardisTest, SymbolsMapThroughTheInstrumentsOrAreFiltered) {
                        HasSubstr("sources[0].instrument: unknown instrument 'DOGE'")));
 }
 
+TEST_F(TardisTest, ReadsLiquidationsWhenNamed) {
+  const std::string path =
+      Write("liq.csv", std::string(kTradesHeader) +
+                           "binance-futures,BTCUSDT,1722816000013000,1722816000100000,,sell,"
+                           "53012.4,0.352\n"
+                           "binance-futures,BTCUSDT,1722816000513000,1722816000600000,,buy,"
+                           "53100,1.5\n");
+  absl::StatusOr<std::vector<Event>> events = Read(path, "tardis_liquidations");
+  ASSERT_THAT(events, IsOk());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].kind, EventKind::kLiquidation);
+  EXPECT_EQ((*events)[0].trade.aggressor, Side::kSell);  // a long position sold off
+  EXPECT_EQ((*events)[0].trade.price.raw, 5301240);
+  EXPECT_EQ((*events)[0].trade.qty.raw, 352);
+  EXPECT_EQ((*events)[0].local_ts, 1722816000100000 * kUs);
+  EXPECT_EQ((*events)[1].trade.aggressor, Side::kBuy);
+  // The same file, detected, reads as trades.
+  absl::StatusOr<std::vector<Event>> trades = Read(path);
+  ASSERT_THAT(trades, IsOk());
+  EXPECT_EQ((*trades)[0].kind, EventKind::kTrade);
+}
+
 TEST_F(TardisTest, NumericTradeIdsAreKeptAndUnknownSideIsAnOption) {
   const std::string path = Write("t.csv", std::string(kTradesHeader) +
                                               "binance-futures,BTCUSDT,1,2,812345,buy,11657.08,0.5\n"

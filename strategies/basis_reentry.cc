@@ -53,6 +53,9 @@ bool BasisReentry::UpdateBasis(const Context& ctx) {
     recent_.pop_front();
   }
   basis_ = static_cast<int64_t>(recent_sum_ / static_cast<Int128>(recent_.size()));
+  basis_min_ = std::min(basis_min_, basis_);
+  basis_max_ = std::max(basis_max_, basis_);
+  ++observations_;
   return true;
 }
 
@@ -97,6 +100,7 @@ void BasisReentry::Evaluate(Context& ctx) {
     if (basis_ - samples_.front().second >= p_.jump_bps) {
       signature_ = now;
       has_signature_ = true;
+      ++signatures_;
     }
   }
   const Instrument& fi = ctx.instruments().at(p_.future);
@@ -342,7 +346,14 @@ nlohmann::json BasisReentry::Report() const {
     }
     rounds.push_back(j);
   }
+  nlohmann::json observed{{"observations", observations_}, {"signature_samples", signatures_}};
+  if (observations_ > 0) {
+    observed["min_bps"] = basis_min_;
+    observed["max_bps"] = basis_max_;
+    observed["last_bps"] = basis_;
+  }
   return nlohmann::json{{"rounds", rounds},
+                        {"basis_observed", observed},
                         {"captured_basis_bps_total", captured_total},
                         {"realized_pnl", FormatDecimal(final_realized_.raw, Money::kScale)},
                         {"fees", FormatDecimal(final_fees_.raw, Money::kScale)},

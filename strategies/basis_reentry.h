@@ -139,6 +139,9 @@ class BasisReentry final : public Strategy {
   int64_t basis_ = INT64_MIN;  // smoothed
   std::deque<std::pair<Timestamp, int64_t>> recent_;  // raw basis observations in smooth_window
   Int128 recent_sum_ = 0;
+  int64_t basis_min_ = INT64_MAX, basis_max_ = INT64_MIN;  // of the smoothed basis, for the report
+  uint64_t observations_ = 0;
+  uint64_t signatures_ = 0;  // samples at which a forced-unwind signature was seen
   std::deque<std::pair<Timestamp, int64_t>> samples_;  // increasing basis: rolling minimum
   Timestamp next_sample_;
   Timestamp signature_;

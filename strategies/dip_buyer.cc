@@ -230,6 +230,11 @@ void DipBuyer::MaybeBuy(Context& ctx, Price price) {
     if (o != nullptr && !IsTerminal(o->status)) return;
   }
   const Trade& t = trades_.back();
+  // Not chasing a rebound that has already left.
+  if (static_cast<Int128>(price.raw) * 10'000 >
+      static_cast<Int128>(t.cascade_low.raw) * (10'000 + p_.max_chase_bps)) {
+    return;
+  }
   // No new tranche under the hard stop, nor once the rebound target is reached.
   if (static_cast<Int128>(price.raw) * 10'000 <=
       static_cast<Int128>(t.cascade_low.raw) * (10'000 - p_.hard_stop_bps)) {
@@ -253,6 +258,15 @@ void DipBuyer::OnPrice(Context& ctx, Price price, Timestamp at) {
       low_ = price;
       low_time_ = at;
     }
+    return;
+  }
+  if (state_ == State::kBuying && entry_qty_.raw <= 0 && price < low_ &&
+      !(pending_.valid() && ctx.order(pending_) != nullptr &&
+        !IsTerminal(ctx.order(pending_)->status))) {
+    // The low broke before anything was bought: the cascade is not exhausted after all.
+    state_ = State::kCascade;
+    low_ = price;
+    low_time_ = at;
     return;
   }
   if (state_ != State::kBuying || entry_qty_.raw <= 0) return;
@@ -419,6 +433,7 @@ absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject& params,
   TAPEDECK_RETURN_IF_ERROR(params.Int("trailing_stop_bps", &p.trailing_stop_bps));
   TAPEDECK_RETURN_IF_ERROR(params.Int("trailing_activation_bps", &p.trailing_activation_bps));
   TAPEDECK_RETURN_IF_ERROR(params.Int("hard_stop_bps", &p.hard_stop_bps));
+  TAPEDECK_RETURN_IF_ERROR(params.Int("max_chase_bps", &p.max_chase_bps));
   TAPEDECK_RETURN_IF_ERROR(params.DurationValue("max_hold", &p.max_hold));
   TAPEDECK_RETURN_IF_ERROR(params.DurationValue("cooldown", &p.cooldown));
   TAPEDECK_RETURN_IF_ERROR(params.Finish());
@@ -449,7 +464,7 @@ absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject& params,
       {"drawdown_bps", p.drawdown_bps},       {"take_profit_bps", p.take_profit_bps},
       {"trailing_stop_bps", p.trailing_stop_bps},
       {"trailing_activation_bps", p.trailing_activation_bps},
-      {"hard_stop_bps", p.hard_stop_bps}};
+      {"hard_stop_bps", p.hard_stop_bps},     {"max_chase_bps", p.max_chase_bps}};
   for (const auto& [name, v] : bps) {
     if (v < 0 || v >= 10'000) return params.Error(name, "must be in [0, 10000) bps");
   }

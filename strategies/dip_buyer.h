@@ -13,7 +13,9 @@
 //    unbroken for at least `fade_min_quiet`. A cascade that does not exhaust within
 //    `cascade_timeout` is dropped.
 // 3. Buy `tranches` market orders of `tranche_qty`, `tranche_interval` apart, up to
-//    `max_position`; no new tranche once the price is below the hard stop or above the target.
+//    `max_position`; no tranche while the price is more than `max_chase_bps` over the cascade
+//    low (the rebound has left without us), below the hard stop or above the target. A new low
+//    before the first fill sends the strategy back to waiting for exhaustion.
 // 4. Exit everything on the first of: the rebound target (`take_profit_bps` over the average
 //    entry), the trailing stop (`trailing_stop_bps` under the highest price since the first entry,
 //    armed once the price has been `trailing_activation_bps` over the average entry), the hard
@@ -49,6 +51,7 @@
 //   trailing_stop_bps        integer bps, 300
 //   trailing_activation_bps  integer bps, 200
 //   hard_stop_bps            integer bps, 150
+//   max_chase_bps            integer bps over the cascade low, 400
 //   max_hold                 duration, "48h"
 //   cooldown                 duration, "6h"
 #ifndef TAPEDECK_STRATEGIES_DIP_BUYER_H_
@@ -93,6 +96,7 @@ struct DipBuyerParams {
   int64_t trailing_stop_bps = 300;
   int64_t trailing_activation_bps = 200;
   int64_t hard_stop_bps = 150;
+  int64_t max_chase_bps = 400;
   Duration max_hold = Duration::Hours(48);
   Duration cooldown = Duration::Hours(6);
 };

@@ -83,13 +83,34 @@ void BM_Engine_ReplayDispatchNoop(benchmark::State& state) {
 }
 BENCHMARK(BM_Engine_ReplayDispatchNoop)->Arg(1 << 16)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
 
+#ifdef TAPEDECK_BENCH_GATE_CANARY
+// The gate's canary (scripts/bench_gate_selftest.sh builds with -DTAPEDECK_BENCH_GATE_CANARY=ON):
+// the SMA example plus a few dozen extra instructions per trade, well over the gate's 5%.
+class CanarySma final : public Strategy {
+ public:
+  explicit CanarySma(const strategies::SmaCrossoverParams& p) : inner_(p) {}
+  void OnTrade(Context& ctx, const Event& e) override {
+    for (int i = 0; i < 16; ++i) sink_ = sink_ * 31 + static_cast<uint64_t>(e.trade.price.raw);
+    inner_.OnTrade(ctx, e);
+  }
+
+ private:
+  strategies::SmaCrossover inner_;
+  volatile uint64_t sink_ = 0;
+};
+#endif
+
 void BM_Engine_ReplayDispatchSma(benchmark::State& state) {
   RunEngine(state, [] {
     strategies::SmaCrossoverParams p;
     p.fast = 20;
     p.slow = 60;
     p.qty = Qty(10);
+#ifdef TAPEDECK_BENCH_GATE_CANARY
+    return std::make_unique<CanarySma>(p);
+#else
     return std::make_unique<strategies::SmaCrossover>(p);
+#endif
   });
 }
 BENCHMARK(BM_Engine_ReplayDispatchSma)->Arg(1 << 16)->Arg(1 << 20)->Unit(benchmark::kMillisecond);

@@ -1,0 +1,551 @@
+// The end-to-end throughput harness (issue 7): writes generated tapes of `--events` events (10 M by
+// default) into a temporary directory and measures, in one process:
+//   replay      iterate the mmap'd mixed tape (TapeSource batches, zero copy)
+//   book        replay + an L2 OrderBook fed every kBookLevel event
+//   full        the mixed tape through core::Engine (Merger, SimVenue with its latency model,
+//               the Context) with dip_buyer, which keeps an L2 book on the side
+//   floor       a hand-written loop over an in-memory array of trade prices doing the SMA
+//               example's arithmetic (strategies::SmaSignal)
+//   tape_sma    the trades-only tape iterated by hand with the same arithmetic (replay + SMA, no
+//               engine): splits the tax between replay and dispatch
+//   engine_sma  the SMA example (strategies::SmaCrossover) through core::Engine on the
+//               trades-only tape
+// and prints events/s, the ratio of each to the floor, and the framework tax
+// (floor / engine_sma; the DESIGN.md target is at most 3x). Each stage runs `--repeat` times and
+// the fastest run counts (the machine is shared; the fastest run is the one least disturbed).
+// Times are the process's CPU time (see CpuSeconds); wall times are in the JSON too.
+//
+// Usage: bench_throughput [--events N] [--repeat R] [--json PATH] [--dir DIR] [--keep]
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/merger.h"
+#include "core/order_book.h"
+#include "nlohmann/json.hpp"
+#include "replay/tape.h"
+#include "strategies/dip_buyer.h"
+#include "strategies/sma_crossover.h"
+
+namespace tapedeck {
+namespace {
+
+constexpr int kSmaFast = 20;
+constexpr int kSmaSlow = 60;
+constexpr int64_t kStart = 1'700'000'000'000'000'000;
+
+Instrument BenchInstrument() {
+  Instrument in;
+  in.symbol = "BTCUSDT";
+  in.base = "BTC";
+  in.quote = "USDT";
+  in.price_scale = 2;
+  in.qty_scale = 3;
+  return in;
+}
+
+struct Rng {
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  uint64_t Next() {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  }
+};
+
+absl::Status Fail(const std::string& what, const absl::Status& s) {
+  return absl::Status(s.code(), what + ": " + std::string(s.message()));
+}
+
+// n trades, 100 us apart, a random walk in cents; local_ts = exchange_ts (historical trade files
+// carry one time stamp).
+absl::Status WriteTradesTape(const std::string& path, uint64_t n) {
+  auto w = replay::TapeWriter::Create(path, {BenchInstrument()});
+  if (!w.ok()) return Fail(path, w.status());
+  std::vector<Event> buf;
+  buf.reserve(1 << 16);
+  Rng rng;
+  int64_t price = 6'000'000;
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint64_t r = rng.Next();
+    price += static_cast<int64_t>(r % 21) - 10;
+    const Timestamp ts(kStart + static_cast<int64_t>(i) * 100'000);
+    Event e = MakeEvent(EventKind::kTrade, InstrumentId(0), ts, ts);
+    e.trade.price = Price(price);
+    e.trade.qty = Qty(1 + static_cast<int64_t>((r >> 8) % 500));
+    e.trade.trade_id = i + 1;
+    e.trade.aggressor = (r & 0x100000) != 0 ? Side::kBuy : Side::kSell;
+    buf.push_back(e);
+    if (buf.size() == buf.capacity()) {
+      if (auto s = (*w)->Append(buf); !s.ok()) return s;
+      buf.clear();
+    }
+  }
+  if (auto s = (*w)->Append(buf); !s.ok()) return s;
+  return (*w)->Finish();
+}
+
+// n events of one instrument in messages 100 us apart: a 20-level-a-side snapshot first, then
+// per message 1..4 level updates near the touch (the last flagged end-of-message), a quote when
+// the top moved, and a trade every other message. Feed latency 5 ms (local_ts = exchange_ts +
+// 5 ms), as captured data has. About 70% book levels, 15% quotes, 15% trades.
+absl::Status WriteMixedTape(const std::string& path, uint64_t n) {
+  auto w = replay::TapeWriter::Create(path, {BenchInstrument()});
+  if (!w.ok()) return Fail(path, w.status());
+  std::vector<Event> buf;
+  buf.reserve(1 << 16);
+  Rng rng;
+  OrderBook book(Price(1));
+  int64_t mid = 6'000'000;  // cents; bid = mid - 1, ask = mid + 1 at the start
+  uint64_t written = 0;
+  uint64_t update_id = 0;
+  int64_t msg = 0;
+  BookTop last_top{};
+  auto push = [&](const Event& e) -> absl::Status {
+    buf.push_back(e);
+    ++written;
+    if (buf.size() == buf.capacity()) {
+      if (auto s = (*w)->Append(buf); !s.ok()) return s;
+      buf.clear();
+    }
+    return absl::OkStatus();
+  };
+  auto level = [&](Timestamp ts, Side side, int64_t price, int64_t qty, uint8_t flags) {
+    Event e = MakeEvent(EventKind::kBookLevel, InstrumentId(0), ts, ts + Duration::Millis(5));
+    e.level.price = Price(price);
+    e.level.qty = Qty(qty);
+    e.level.side = side;
+    e.level.update_id = ++update_id;
+    e.level.flags = flags;
+    (void)book.Apply(e.level);
+    return e;
+  };
+  {
+    const Timestamp ts(kStart);
+    for (int i = 0; i < 20; ++i) {
+      const uint8_t f = i == 0 ? kBookSnapshotBegin : 0;
+      if (auto s = push(level(ts, Side::kBuy, mid - 1 - i, 1000 + i, f)); !s.ok()) return s;
+    }
+    for (int i = 0; i < 20; ++i) {
+      const uint8_t f = i == 19 ? kBookEndOfMessage : 0;
+      if (auto s = push(level(ts, Side::kSell, mid + 1 + i, 1000 + i, f)); !s.ok()) return s;
+    }
+  }
+  while (written < n) {
+    ++msg;
+    const Timestamp ts(kStart + msg * 100'000);
+    const uint64_t r = rng.Next();
+    // The mid wanders a cent now and then; levels are set around it, never crossing it.
+    // Invariant: bids <= mid - 1 < mid + 1 <= asks, so a move first empties the level that
+    // the new mid lands on (it belonged to the side the mid moved into).
+    if ((r & 15) == 0) {
+      const bool up = (r & 16) != 0;
+      mid += up ? 1 : -1;
+      if (auto s = push(level(ts, up ? Side::kSell : Side::kBuy, mid, 0, 0)); !s.ok()) return s;
+    }
+    const int updates = 1 + static_cast<int>((r >> 5) % 4);
+    for (int u = 0; u < updates && written < n; ++u) {
+      const uint64_t q = rng.Next();
+      const Side side = (q & 1) != 0 ? Side::kBuy : Side::kSell;
+      const int64_t depth = static_cast<int64_t>((q >> 1) % 20);
+      const int64_t price = side == Side::kBuy ? mid - 1 - depth : mid + 1 + depth;
+      // One update in eight empties the level (it is refilled by later updates).
+      const int64_t qty = ((q >> 8) & 7) == 0 ? 0 : 1 + static_cast<int64_t>((q >> 12) % 5000);
+      const uint8_t f = u + 1 == updates ? kBookEndOfMessage : 0;
+      if (auto s = push(level(ts, side, price, qty, f)); !s.ok()) return s;
+    }
+    const BookTop top = book.Top();
+    if (written < n && (top.bid.raw != last_top.bid.raw || top.ask.raw != last_top.ask.raw ||
+                        top.bid_qty.raw != last_top.bid_qty.raw ||
+                        top.ask_qty.raw != last_top.ask_qty.raw)) {
+      Event e = MakeEvent(EventKind::kQuote, InstrumentId(0), ts, ts + Duration::Millis(5));
+      e.quote.bid = top.bid;
+      e.quote.bid_qty = top.bid_qty;
+      e.quote.ask = top.ask;
+      e.quote.ask_qty = top.ask_qty;
+      e.quote.update_id = update_id;
+      if (auto s = push(e); !s.ok()) return s;
+      last_top = top;
+    }
+    if (written < n && (msg & 1) == 0 && top.has_bid && top.has_ask) {
+      Event e = MakeEvent(EventKind::kTrade, InstrumentId(0), ts, ts + Duration::Millis(5));
+      const bool buy = (r & 0x400) != 0;
+      e.trade.price = buy ? top.ask : top.bid;
+      e.trade.qty = Qty(1 + static_cast<int64_t>((r >> 12) % 200));
+      e.trade.trade_id = static_cast<uint64_t>(msg);
+      e.trade.aggressor = buy ? Side::kBuy : Side::kSell;
+      if (auto s = push(e); !s.ok()) return s;
+    }
+  }
+  if (auto s = (*w)->Append(buf); !s.ok()) return s;
+  return (*w)->Finish();
+}
+
+absl::StatusOr<std::unique_ptr<replay::TapeSource>> OpenTape(const std::string& path) {
+  auto tape = replay::Tape::Open(path, replay::TapeOpenOptions{.verify = false});
+  if (!tape.ok()) return tape.status();
+  return std::make_unique<replay::TapeSource>(std::move(*tape), std::vector<uint16_t>{});
+}
+
+// Stage results ---------------------------------------------------------------------------------
+
+struct Stage {
+  std::string name;
+  std::string what;
+  uint64_t events = 0;
+  double best_s = 0;              // CPU seconds of the fastest run
+  std::vector<double> runs_s;     // CPU seconds (user + system) of each run
+  std::vector<double> wall_s;     // wall-clock seconds of each run
+  uint64_t check = 0;  // a value derived from the work, printed so it cannot be optimised away
+  double rate() const { return best_s > 0 ? static_cast<double>(events) / best_s : 0; }
+};
+
+using Clock = std::chrono::steady_clock;
+
+// CPU time of the process (user + system: page faults on the mapping count), in seconds. Rates
+// use it rather than wall time because the machine is shared: a run that waits for a core does
+// not charge the wait to tapedeck. The harness is single-threaded, so the two agree on an idle
+// machine (both are in the JSON).
+double CpuSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Runs `body` `repeat` times; body returns (events, check) or an error.
+absl::StatusOr<Stage> Measure(const std::string& name, const std::string& what, int repeat,
+                              const std::function<absl::Status(uint64_t*, uint64_t*)>& body) {
+  Stage st;
+  st.name = name;
+  st.what = what;
+  for (int i = 0; i < repeat; ++i) {
+    uint64_t events = 0, check = 0;
+    const auto t0 = Clock::now();
+    const double c0 = CpuSeconds();
+    if (auto s = body(&events, &check); !s.ok()) return Fail(name, s);
+    st.runs_s.push_back(CpuSeconds() - c0);
+    st.wall_s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    st.events = events;
+    st.check = check;
+  }
+  st.best_s = *std::min_element(st.runs_s.begin(), st.runs_s.end());
+  std::fprintf(stderr, "  %-11s %12.1f M events/s  (%llu events, best of %d: %.3f s CPU)\n",
+               name.c_str(), st.rate() / 1e6, static_cast<unsigned long long>(st.events), repeat,
+               st.best_s);
+  return st;
+}
+
+// Replay only: every record of every batch is read (its time stamp and kind summed).
+absl::Status ReplayOnly(const std::string& path, uint64_t* events, uint64_t* check) {
+  auto src = OpenTape(path);
+  if (!src.ok()) return src.status();
+  uint64_t sum = 0, n = 0;
+  while (true) {
+    auto batch = (*src)->NextBatch();
+    if (!batch.ok()) return batch.status();
+    if (batch->empty()) break;
+    for (const Event& e : *batch) sum += static_cast<uint64_t>(e.exchange_ts) + static_cast<uint64_t>(e.kind);
+    n += batch->size();
+  }
+  *events = n;
+  *check = sum;
+  return absl::OkStatus();
+}
+
+// Replay + an L2 book fed every level.
+absl::Status ReplayBook(const std::string& path, uint64_t* events, uint64_t* check) {
+  auto src = OpenTape(path);
+  if (!src.ok()) return src.status();
+  OrderBook book(Price(1));
+  uint64_t n = 0, bad = 0, sum = 0;
+  while (true) {
+    auto batch = (*src)->NextBatch();
+    if (!batch.ok()) return batch.status();
+    if (batch->empty()) break;
+    for (const Event& e : *batch) {
+      if (e.kind == EventKind::kBookLevel) {
+        bad += book.Apply(e.level) != BookResult::kOk ? 1u : 0u;
+      } else {
+        sum += static_cast<uint64_t>(e.trade.price.raw);
+      }
+    }
+    n += batch->size();
+  }
+  if (bad != 0) return absl::InternalError("the generated book crossed or was rejected");
+  *events = n;
+  *check = sum + static_cast<uint64_t>(book.best_bid().raw);
+  return absl::OkStatus();
+}
+
+// dip_buyer with an L2 book kept from the book events it is shown (the Context keeps only the
+// touch from quotes).
+class BookedDipBuyer final : public Strategy {
+ public:
+  explicit BookedDipBuyer(const strategies::DipBuyerParams& p) : inner_(p) {}
+  void OnStart(Context& ctx) override { inner_.OnStart(ctx); }
+  void OnTrade(Context& ctx, const Event& e) override { inner_.OnTrade(ctx, e); }
+  void OnQuote(Context& ctx, const Event& e) override { inner_.OnQuote(ctx, e); }
+  void OnBookLevel(Context& ctx, const Event& e) override {
+    if (e.kind == EventKind::kBookLevel) bad_ += book_.Apply(e.level) != BookResult::kOk ? 1u : 0u;
+    inner_.OnBookLevel(ctx, e);
+  }
+  void OnBar(Context& ctx, const Event& e) override { inner_.OnBar(ctx, e); }
+  void OnReference(Context& ctx, const Event& e) override { inner_.OnReference(ctx, e); }
+  void OnOrderUpdate(Context& ctx, const Event& e) override { inner_.OnOrderUpdate(ctx, e); }
+  void OnTimer(Context& ctx, uint64_t id, uint64_t tag) override { inner_.OnTimer(ctx, id, tag); }
+  void OnStop(Context& ctx) override { inner_.OnStop(ctx); }
+  uint64_t bad() const { return bad_; }
+  int64_t best_bid() const { return book_.best_bid().raw; }
+
+ private:
+  strategies::DipBuyer inner_;
+  OrderBook book_{Price(1)};
+  uint64_t bad_ = 0;
+};
+
+absl::Status RunEngine(const std::string& path, Strategy& strategy, const InstrumentTable& table,
+                       uint64_t* events, uint64_t* check) {
+  auto src = OpenTape(path);
+  if (!src.ok()) return src.status();
+  std::vector<std::unique_ptr<EventSource>> sources;
+  sources.push_back(std::move(*src));
+  Merger merger(std::move(sources));
+  if (auto s = merger.Init(); !s.ok()) return s;
+  Engine engine(table, EngineConfig{});
+  if (auto s = engine.Run(merger, strategy); !s.ok()) return s;
+  *events = engine.stats().market_events;
+  *check = engine.stats().delivered + engine.context().orders_sent();
+  return absl::OkStatus();
+}
+
+std::string Flag(int argc, char** argv, const char* name, const std::string& dflt) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return dflt;
+}
+bool HasFlag(int argc, char** argv, const char* name) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return true;
+  }
+  return false;
+}
+
+int Main(int argc, char** argv) {
+  const uint64_t n = std::strtoull(Flag(argc, argv, "--events", "10000000").c_str(), nullptr, 10);
+  const int repeat = std::max(1, std::atoi(Flag(argc, argv, "--repeat", "3").c_str()));
+  const std::string json_path = Flag(argc, argv, "--json", "");
+  const bool keep = HasFlag(argc, argv, "--keep");
+  std::string dir = Flag(argc, argv, "--dir", "");
+  if (dir.empty()) {
+    char tmpl[] = "/tmp/tapedeck_throughput_XXXXXX";
+    if (::mkdtemp(tmpl) == nullptr) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    dir = tmpl;
+  }
+  const std::string trades = dir + "/trades.tape";
+  const std::string mixed = dir + "/mixed.tape";
+  auto cleanup = [&] {
+    if (keep) return;
+    std::error_code ec;
+    std::filesystem::remove(trades, ec);
+    std::filesystem::remove(mixed, ec);
+    if (Flag(argc, argv, "--dir", "").empty()) std::filesystem::remove(dir, ec);
+  };
+  auto die = [&](const absl::Status& s) {
+    std::fprintf(stderr, "bench_throughput: %s\n", s.ToString().c_str());
+    cleanup();
+    return 1;
+  };
+
+  std::fprintf(stderr, "bench_throughput: writing two tapes of %llu events into %s\n",
+               static_cast<unsigned long long>(n), dir.c_str());
+  if (!std::filesystem::exists(trades) || !keep) {
+    if (auto s = WriteTradesTape(trades, n); !s.ok()) return die(s);
+  }
+  if (!std::filesystem::exists(mixed) || !keep) {
+    if (auto s = WriteMixedTape(mixed, n); !s.ok()) return die(s);
+  }
+  InstrumentTable table;
+  if (auto s = table.Add(BenchInstrument()); !s.ok()) return die(s);
+
+  // The floor's input: the trade prices as a plain array, read once outside the timing.
+  std::vector<int64_t> prices;
+  {
+    auto src = OpenTape(trades);
+    if (!src.ok()) return die(src.status());
+    prices.reserve(n);
+    while (true) {
+      auto batch = (*src)->NextBatch();
+      if (!batch.ok()) return die(batch.status());
+      if (batch->empty()) break;
+      for (const Event& e : *batch) prices.push_back(e.trade.price.raw);
+    }
+  }
+
+  std::vector<Stage> stages;
+  auto add = [&](absl::StatusOr<Stage> st) -> bool {
+    if (!st.ok()) {
+      die(st.status());
+      return false;
+    }
+    stages.push_back(*st);
+    return true;
+  };
+  // The SMA crossing count: the same number from every SMA stage proves the same arithmetic.
+  auto sma_loop = [](auto&& for_each_price) {
+    strategies::SmaSignal signal(kSmaFast, kSmaSlow);
+    uint64_t crossings = 0;
+    int last = 0;
+    for_each_price([&](int64_t p) {
+      const int s = signal.Update(p);
+      if (s != 0 && s != last) {
+        ++crossings;
+        last = s;
+      }
+    });
+    return crossings;
+  };
+
+  std::fprintf(stderr, "bench_throughput: measuring (best of %d)\n", repeat);
+  if (!add(Measure("floor", "hand-written SMA loop over an in-memory array of trade prices",
+                   repeat, [&](uint64_t* events, uint64_t* check) {
+                     *check = sma_loop([&](auto&& f) {
+                       for (int64_t p : prices) f(p);
+                     });
+                     *events = prices.size();
+                     return absl::OkStatus();
+                   })))
+    return 1;
+  if (!add(Measure("tape_sma", "trades-only tape iterated by hand with the same SMA arithmetic",
+                   repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
+                     auto src = OpenTape(trades);
+                     if (!src.ok()) return src.status();
+                     absl::Status err;
+                     uint64_t count = 0;
+                     *check = sma_loop([&](auto&& f) {
+                       while (true) {
+                         auto batch = (*src)->NextBatch();
+                         if (!batch.ok()) {
+                           err = batch.status();
+                           return;
+                         }
+                         if (batch->empty()) return;
+                         for (const Event& e : *batch) f(e.trade.price.raw);
+                         count += batch->size();
+                       }
+                     });
+                     *events = count;
+                     return err;
+                   })))
+    return 1;
+  if (!add(Measure("engine_sma", "SMA example through core::Engine on the trades-only tape",
+                   repeat, [&](uint64_t* events, uint64_t* check) {
+                     strategies::SmaCrossoverParams p;
+                     p.fast = kSmaFast;
+                     p.slow = kSmaSlow;
+                     p.qty = Qty(10);
+                     strategies::SmaCrossover sma(p);
+                     return RunEngine(trades, sma, table, events, check);
+                   })))
+    return 1;
+  if (!add(Measure("replay", "mixed tape: iterate the mapping (no book, no strategy)", repeat,
+                   [&](uint64_t* events, uint64_t* check) {
+                     return ReplayOnly(mixed, events, check);
+                   })))
+    return 1;
+  if (!add(Measure("book", "mixed tape: replay + L2 OrderBook", repeat,
+                   [&](uint64_t* events, uint64_t* check) {
+                     return ReplayBook(mixed, events, check);
+                   })))
+    return 1;
+  if (!add(Measure("full", "mixed tape through core::Engine: SimVenue (latency model) + dip_buyer "
+                           "+ L2 book",
+                   repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
+                     strategies::DipBuyerParams p;
+                     p.instrument = InstrumentId(0);
+                     p.tranche_qty = Qty(1000);
+                     BookedDipBuyer s(p);
+                     if (auto st = RunEngine(mixed, s, table, events, check); !st.ok()) return st;
+                     if (s.bad() != 0) return absl::InternalError("book rejected a level");
+                     return absl::OkStatus();
+                   })))
+    return 1;
+
+  const Stage& floor = stages[0];
+  auto find = [&](const std::string& name) -> const Stage& {
+    for (const Stage& s : stages) {
+      if (s.name == name) return s;
+    }
+    return stages[0];
+  };
+  const double tax = floor.rate() / find("engine_sma").rate();
+  std::printf("%-11s %14s %10s  %s\n", "stage", "events/s", "floor/x", "what");
+  for (const Stage& s : stages) {
+    std::printf("%-11s %14.0f %9.2fx  %s\n", s.name.c_str(), s.rate(), floor.rate() / s.rate(),
+                s.what.c_str());
+  }
+  std::printf("framework tax (floor / engine_sma, trades-only SMA): %.2fx (target <= 3x)\n", tax);
+  std::printf("SMA crossings: floor %llu, tape_sma %llu (must agree)\n",
+              static_cast<unsigned long long>(floor.check),
+              static_cast<unsigned long long>(find("tape_sma").check));
+  if (floor.check != find("tape_sma").check) {
+    std::fprintf(stderr, "bench_throughput: the SMA stages disagree\n");
+    cleanup();
+    return 1;
+  }
+
+  if (!json_path.empty()) {
+    nlohmann::json j;
+    j["events_per_tape"] = n;
+    j["repeat"] = repeat;
+    j["framework_tax"] = tax;
+    j["framework_tax_target"] = 3.0;
+    nlohmann::json arr = nlohmann::json::array();
+    for (const Stage& s : stages) {
+      arr.push_back({{"name", s.name},
+                     {"what", s.what},
+                     {"events", s.events},
+                     {"best_seconds", s.best_s},
+                     {"runs_cpu_seconds", s.runs_s},
+                     {"runs_wall_seconds", s.wall_s},
+                     {"events_per_second", s.rate()},
+                     {"floor_ratio", floor.rate() / s.rate()}});
+    }
+    j["stages"] = arr;
+    const std::string tmp = json_path + ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << j.dump(2) << "\n";
+      if (!out) {
+        std::fprintf(stderr, "bench_throughput: cannot write %s\n", tmp.c_str());
+        cleanup();
+        return 1;
+      }
+    }
+    std::filesystem::rename(tmp, json_path);
+  }
+  cleanup();
+  return 0;
+}
+
+}  // namespace
+}  // namespace tapedeck
+
+int main(int argc, char** argv) { return tapedeck::Main(argc, argv); }

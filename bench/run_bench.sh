@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make bench`: runs the wall-clock Google Benchmark suites and the end-to-end throughput harness,
+# then rewrites bench/RESULTS.md (machine, compiler, flags, date, every DESIGN.md target figure).
+#
+# Usage: bench/run_bench.sh [BUILD_DIR]        (default: build; a Release build with benches)
+# Environment:
+#   THROUGHPUT_EVENTS   events per generated tape for bench_throughput (default 10000000)
+#   TAPE_MEMORY_EVENTS  events of bench_tape_memory's tape (default 50000000 = 3.2 GB; its own
+#                       default is 200 M); 0 skips it
+#   BENCH_OUT           where raw outputs go (default: a temp dir, kept and printed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build}
+bin="$build_dir/bench"
+out=${BENCH_OUT:-$(mktemp -d /tmp/tapedeck_bench_XXXXXX)}
+mkdir -p "$out"
+[[ -d "$bin" ]] || { echo "run_bench: $bin not found: build with -DTAPEDECK_BUILD_BENCH=ON" >&2; exit 2; }
+command -v python3 >/dev/null || scripts/install-deps.sh --test
+
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
+sanitize=$(sed -n 's/^TAPEDECK_SANITIZE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
+if [[ "$build_type" != "Release" || -n "$sanitize" ]]; then
+  echo "run_bench: $build_dir is '$build_type' (sanitizers '$sanitize'): figures need Release" >&2
+  exit 2
+fi
+
+echo "run_bench: raw outputs in $out" >&2
+# Wall-clock suites. Repetitions give a median per benchmark (the machine is shared).
+for suite in core replay adapters strategies apps; do
+  exe="$bin/${suite}_benchmarks"
+  [[ -x "$exe" ]] || continue
+  echo "== $suite benchmarks" >&2
+  "$exe" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+    --benchmark_out="$out/${suite}_benchmarks.json" --benchmark_out_format=json | tee "$out/${suite}_benchmarks.txt"
+done
+
+echo "== end-to-end throughput harness" >&2
+"$bin/bench_throughput" --events "${THROUGHPUT_EVENTS:-10000000}" --repeat 3 \
+  --json "$out/throughput.json" | tee "$out/throughput.txt"
+
+if [[ -x "$bin/bench_tape_memory" && "${TAPE_MEMORY_EVENTS:-50000000}" != 0 ]]; then
+  echo "== tape memory" >&2
+  "$bin/bench_tape_memory" --events "${TAPE_MEMORY_EVENTS:-50000000}" | tee "$out/tape_memory.txt"
+fi
+
+python3 bench/write_results.py --build "$build_dir" --out "$out" --results bench/RESULTS.md
+echo "run_bench: wrote bench/RESULTS.md (raw outputs in $out)" >&2

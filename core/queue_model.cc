@@ -90,9 +90,10 @@ int64_t QueueAheadAfterDepthChange(const QueueModelConfig& m, int64_t ahead, int
   const int64_t back = std::max<int64_t>(prev_qty - front, 0);
   const int64_t u = lot > 0 && m.kind == QueueModelKind::kLog ? lot : 1;
   const int64_t p = QueueProbBehindQ30(m, front / u, back / u);
-  // Shares of the decrease, rounded down (in favour of staying back in the queue).
-  const int64_t behind = static_cast<int64_t>((static_cast<Int128>(p) * chg) >> kQueueProbBits);
-  const int64_t in_front = chg - behind;
+  // The share ahead, (1 - p) x chg, rounded down: ties keep the order further back.
+  const int64_t in_front =
+      static_cast<int64_t>((static_cast<Int128>(kQueueProbOne - p) * chg) >> kQueueProbBits);
+  const int64_t behind = chg - in_front;
   int64_t est = front - in_front + std::min<int64_t>(back - behind, 0);
   est = std::max<int64_t>(est, 0);
   return std::min(est, new_qty);

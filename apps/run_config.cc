@@ -3,9 +3,76 @@
 #include "absl/strings/str_cat.h"
 #include "core/decimal.h"
 #include "core/instrument_config.h"
+#include "core/latency_model.h"
+#include "core/queue_model.h"
+#include "core/sim_venue.h"
 #include "core/status.h"
 
 namespace tapedeck::apps {
+
+namespace {
+
+// One latency model: {"model": "constant"|"lognormal", "base": "3ms", "sigma": "0.5",
+// "spike_probability": "0.01", "spike": "50ms", "feed_scale_pct": 50}.
+absl::Status ParseLatencySpec(ConfigObject& o, LatencySpec* out) {
+  std::string model = std::string(LatencyKindName(out->kind));
+  TAPEDECK_RETURN_IF_ERROR(o.String("model", &model));
+  absl::StatusOr<LatencyKind> kind = ParseLatencyKind(model);
+  if (!kind.ok()) return o.Error("model", std::string(kind.status().message()));
+  out->kind = *kind;
+  TAPEDECK_RETURN_IF_ERROR(o.DurationValue("base", &out->base, /*required=*/true));
+  TAPEDECK_RETURN_IF_ERROR(o.Decimal("sigma", 3, &out->sigma_milli));
+  TAPEDECK_RETURN_IF_ERROR(o.Decimal("spike_probability", 6, &out->spike_ppm));
+  TAPEDECK_RETURN_IF_ERROR(o.DurationValue("spike", &out->spike));
+  TAPEDECK_RETURN_IF_ERROR(o.Int("feed_scale_pct", &out->feed_scale_pct));
+  TAPEDECK_RETURN_IF_ERROR(o.Finish());
+  if (out->base.ns < 0) return o.Error("base", "must be >= 0");
+  if (out->sigma_milli < 0) return o.Error("sigma", "must be >= 0");
+  if (out->spike_ppm < 0 || out->spike_ppm > 1'000'000) {
+    return o.Error("spike_probability", "must be in [0, 1]");
+  }
+  if (out->spike.ns < 0) return o.Error("spike", "must be >= 0");
+  if (out->feed_scale_pct < 0) return o.Error("feed_scale_pct", "must be >= 0");
+  return absl::OkStatus();
+}
+
+// "queue_model", "queue_power" and "latency" of the venue section (see README, "Venue model").
+absl::Status ParseVenueModels(ConfigObject& venue, SimVenueConfig* v) {
+  std::string queue = std::string(QueueModelName(v->queue.kind));
+  TAPEDECK_RETURN_IF_ERROR(venue.String("queue_model", &queue));
+  absl::StatusOr<QueueModelKind> kind = ParseQueueModelKind(queue);
+  if (!kind.ok()) return venue.Error("queue_model", std::string(kind.status().message()));
+  v->queue.kind = *kind;
+  TAPEDECK_RETURN_IF_ERROR(venue.Int("queue_power", &v->queue.power));
+  if (v->queue.power < 1 || v->queue.power > 3) return venue.Error("queue_power", "must be 1, 2 or 3");
+  if (!venue.Has("latency")) {
+    (void)venue.Raw("latency");
+    return absl::OkStatus();
+  }
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject lat, venue.Object("latency"));
+  // "default" applies to every message type; a named type overrides it.
+  static constexpr const char* kNames[kVenueMessageCount] = {"submit", "cancel", "ack",
+                                                             "fill", "cancel_ack", "reject"};
+  if (lat.Has("default")) {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject d, lat.Object("default"));
+    LatencySpec spec;
+    TAPEDECK_RETURN_IF_ERROR(ParseLatencySpec(d, &spec));
+    for (LatencySpec& l : v->latency) l = spec;
+  } else {
+    (void)lat.Raw("default");
+  }
+  for (int i = 0; i < kVenueMessageCount; ++i) {
+    if (!lat.Has(kNames[i])) {
+      (void)lat.Raw(kNames[i]);
+      continue;
+    }
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject m, lat.Object(kNames[i]));
+    TAPEDECK_RETURN_IF_ERROR(ParseLatencySpec(m, &v->latency[i]));
+  }
+  return lat.Finish();
+}
+
+}  // namespace
 
 absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::string& origin,
                                          std::optional<uint64_t> seed_override) {
@@ -72,6 +139,8 @@ absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::s
   TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("entry_latency", &rc.engine.venue.entry_latency));
   TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("response_latency", &rc.engine.venue.response_latency));
   TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("local_shift", &rc.engine.local_shift));
+  TAPEDECK_RETURN_IF_ERROR(ParseVenueModels(venue, &rc.engine.venue));
+  rc.engine.venue.seed = rc.seed.value_or(0);
   TAPEDECK_RETURN_IF_ERROR(venue.Finish());
   if (rc.engine.venue.entry_latency.ns < 0) return venue.Error("entry_latency", "must be >= 0");
   if (rc.engine.venue.response_latency.ns < 0) return venue.Error("response_latency", "must be >= 0");

@@ -112,8 +112,11 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
 absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root) {
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject obj, ConfigObject::Of(&root, ""));
   FixSimConfig c;
+  c.venue.entry_latency = Duration();
+  c.venue.response_latency = Duration();
   int64_t seed = 0;
   TAPEDECK_RETURN_IF_ERROR(obj.Int("seed", &seed));
+  c.venue.seed = static_cast<uint64_t>(seed);
   TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> sources, obj.ObjectArray("sources", true));
   if (sources.empty()) return obj.Error("sources", "must list at least one source");
   for (size_t i = 0; i < sources.size(); ++i) {
@@ -258,14 +261,26 @@ void FixSim::Send(FIX::Message& msg, size_t session) {
   SessionState& s = *sessions_[session];
   if (s.session == nullptr) s.session = FIX::Session::lookupSession(s.id);
   if (s.session == nullptr) return;
-  try {
-    s.session->send(msg);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "fixsim: send failed: %s\n", e.what());
+  outbox_.push_back(Outgoing{s.session, msg});
+}
+
+void FixSim::FlushOutbox(std::unique_lock<std::mutex>& lock) {
+  std::vector<Outgoing> out;
+  out.swap(outbox_);
+  lock.unlock();
+  // Sent without mu_: QuickFIX takes the session's own lock in send(), and holds it while it
+  // calls fromApp, which takes mu_; sending under mu_ would invert that order.
+  for (Outgoing& o : out) {
+    try {
+      o.session->send(o.message);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "fixsim: send failed: %s\n", e.what());
+    }
   }
 }
 
 void FixSim::onLogon(const FIX::SessionID& id) {
+  std::lock_guard<std::mutex> lock(mu_);
   const size_t i = SessionIndex(id);
   if (i == sessions_.size()) return;
   sessions_[i]->logged_on = true;
@@ -274,6 +289,7 @@ void FixSim::onLogon(const FIX::SessionID& id) {
 }
 
 void FixSim::onLogout(const FIX::SessionID& id) {
+  std::lock_guard<std::mutex> lock(mu_);
   const size_t i = SessionIndex(id);
   if (i == sessions_.size()) return;
   SessionState& s = *sessions_[i];
@@ -306,20 +322,28 @@ void FixSim::fromApp(const FIX::Message& msg, const FIX::SessionID& id) {
   const size_t i = SessionIndex(id);
   if (i == sessions_.size()) return;
   const std::string& type = msg.getHeader().getField(tag::kMsgType);
-  if (type == "D") {
-    OnNewOrder(msg, i);
-  } else if (type == "F") {
-    OnCancel(msg, i, false);
-  } else if (type == "G") {
-    OnCancel(msg, i, true);
-  } else if (type == "H") {
-    OnStatusRequest(msg, i);
-  } else if (type == "V") {
-    OnMarketDataRequest(msg, i);
-  } else {
+  if (type != "D" && type != "F" && type != "G" && type != "H" && type != "V") {
     throw FIX::UnsupportedMessageType();
   }
+  std::unique_lock<std::mutex> lock(mu_);
+  try {
+    if (type == "D") {
+      OnNewOrder(msg, i);
+    } else if (type == "F") {
+      OnCancel(msg, i, false);
+    } else if (type == "G") {
+      OnCancel(msg, i, true);
+    } else if (type == "H") {
+      OnStatusRequest(msg, i);
+    } else {
+      OnMarketDataRequest(msg, i);
+    }
+  } catch (const FIX::FieldNotFound&) {
+    outbox_.clear();
+    throw;  // QuickFIX answers with a session-level Reject naming the missing tag
+  }
   DrainVenue();
+  FlushOutbox(lock);
 }
 
 void FixSim::OnMarketDataRequest(const FIX::Message& msg, size_t session) {
@@ -699,17 +723,6 @@ void FixSim::Publish(const Event& e) {
 absl::Status FixSim::Run(const std::atomic<bool>* interrupt,
                          const std::function<void(const std::string&)>& progress) {
   auto interrupted = [&] { return interrupt != nullptr && interrupt->load(); };
-  auto poll = [&](double seconds) -> absl::Status {
-    try {
-      acceptor_->poll(seconds);
-    } catch (const std::exception& e) {
-      return absl::UnavailableError(absl::StrCat("FIX acceptor: ", e.what()));
-    }
-    return absl::OkStatus();
-  };
-  TAPEDECK_RETURN_IF_ERROR(poll(0.0));  // binds the port
-  std::fprintf(stderr, "fixsim: listening on port %d (%zu session%s)\n", config_.fix.port,
-               sessions_.size(), sessions_.size() == 1 ? "" : "s");
   std::vector<std::unique_ptr<EventSource>> sources;
   for (const replay::SourceSpec& spec : config_.sources) {
     TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<EventSource> s, replay::OpenSource(spec, config_.instruments));
@@ -717,69 +730,92 @@ absl::Status FixSim::Run(const std::atomic<bool>* interrupt,
   }
   Merger merger(std::move(sources));
   TAPEDECK_RETURN_IF_ERROR(merger.Init());
-
+  try {
+    acceptor_->start();  // one QuickFIX thread serves every session
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("FIX acceptor on port ", config_.fix.port, ": ", e.what()));
+  }
+  std::fprintf(stderr, "fixsim: listening on port %d (%zu session%s)\n", config_.fix.port,
+               sessions_.size(), sessions_.size() == 1 ? "" : "s");
+  auto shutdown = [&] {
+    try {
+      acceptor_->stop(true);  // closes every connection; a Logout would cost whole seconds
+    } catch (const std::exception&) {
+    }
+  };
   auto subscribed = [&] {
+    std::lock_guard<std::mutex> lock(mu_);
     int n = 0;
     for (const auto& s : sessions_) n += s->logged_on && s->any_subscription ? 1 : 0;
     return n;
   };
   while (subscribed() < config_.wait_for_sessions) {
-    if (interrupted()) return absl::OkStatus();
-    TAPEDECK_RETURN_IF_ERROR(poll(0.01));
+    if (interrupted()) {
+      shutdown();
+      return absl::OkStatus();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   Event e;
   int64_t t0_wall = 0, t0_data = 0;
   uint64_t count = 0;
   int64_t next_progress = WallNanos() + 250'000'000;
   while (merger.Next(&e)) {
-    if (interrupted()) return absl::OkStatus();
+    if (interrupted()) {
+      shutdown();
+      return absl::OkStatus();
+    }
     if (count == 0) {
       t0_wall = WallNanos();
       t0_data = e.exchange_ts;
-      now_ns_ = e.exchange_ts;
     }
     if (config_.speed_milli > 0) {
       const Int128 offset = static_cast<Int128>(e.exchange_ts - t0_data) * 1000 / config_.speed_milli;
       const int64_t target = t0_wall + static_cast<int64_t>(offset);
-      for (int64_t now = WallNanos(); now < target; now = WallNanos()) {
-        if (interrupted()) return absl::OkStatus();
-        const double wait = static_cast<double>(std::min<int64_t>(target - now, 10'000'000)) / 1e9;
-        TAPEDECK_RETURN_IF_ERROR(poll(wait));
+      for (int64_t now = WallNanos(); now < target && !interrupted(); now = WallNanos()) {
+        std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(target - now, 1'000'000)));
       }
-    } else if ((count & 15) == 0) {
-      TAPEDECK_RETURN_IF_ERROR(poll(0.0));
     }
     ++count;
-    now_ns_ = e.exchange_ts;
-    venue_->OnMarketData(e);
-    Publish(e);
-    DrainVenue();
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      now_ns_ = e.exchange_ts;
+      venue_->OnMarketData(e);
+      Publish(e);
+      DrainVenue();
+      FlushOutbox(lock);
+    }
     stat_[kEvents].fetch_add(1, std::memory_order_relaxed);
     if (progress && (count & 1023) == 0 && WallNanos() >= next_progress) {
       next_progress = WallNanos() + 250'000'000;
-      const FixSimStats s = stats();
-      progress(absl::StrFormat("fixsim: %d events, %d orders, %d fills", s.events, s.orders, s.fills));
+      const FixSimStats st = stats();
+      progress(absl::StrFormat("fixsim: %d events, %d orders, %d fills", st.events, st.orders, st.fills));
     }
   }
-  TAPEDECK_RETURN_IF_ERROR(merger.status());
-  FlushLevels();
-  // End of data: TradingSessionStatus "closed" to every subscriber.
-  for (size_t i = 0; i < sessions_.size(); ++i) {
-    if (!sessions_[i]->logged_on) continue;
-    FIX::Message h;
-    h.getHeader().setField(tag::kMsgType, "h");
-    h.setField(tag::kTradingSessionID, "tapedeck");
-    h.setField(tag::kTradSesStatus, "3");
-    h.setField(tag::kText, "end of data");
-    Send(h, i);
+  if (!merger.status().ok()) {
+    shutdown();
+    return merger.status();
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    FlushLevels();
+    // End of data: TradingSessionStatus "closed" to every logged-on session.
+    for (size_t i = 0; i < sessions_.size(); ++i) {
+      if (!sessions_[i]->logged_on) continue;
+      FIX::Message h;
+      h.getHeader().setField(tag::kMsgType, "h");
+      h.setField(tag::kTradingSessionID, "tapedeck");
+      h.setField(tag::kTradSesStatus, "3");
+      h.setField(tag::kText, "end of data");
+      Send(h, i);
+    }
+    FlushOutbox(lock);
   }
   const int64_t linger_end = WallNanos() + config_.linger.ns;
-  while (WallNanos() < linger_end && !interrupted()) TAPEDECK_RETURN_IF_ERROR(poll(0.01));
-  try {
-    acceptor_->stop(true);
-  } catch (const std::exception&) {
+  while (WallNanos() < linger_end && !interrupted()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  acceptor_.reset();
+  shutdown();
   return absl::OkStatus();
 }
 

@@ -4,9 +4,11 @@
 // backtester's own core::SimVenue, answering with ExecutionReports (35=8) and
 // OrderCancelRejects (35=9). Wire conventions: adapters/fix_codec.h.
 //
-// One thread runs everything: it polls the acceptor between market-data events, so QuickFIX's
-// callbacks, the SimVenue and the replay clock never race. Venue time is the exchange_ts of the
-// last event published; an order arrives at that time.
+// Threads: QuickFIX's one acceptor thread runs the callbacks; the caller's thread replays. Both
+// take one mutex around the SimVenue and the session state, build their FIX messages into an
+// outbox under it, and send them after releasing it (QuickFIX holds a session's lock while it
+// calls fromApp, so sending under our lock would invert the order). Venue time is the
+// exchange_ts of the last event published; an order arrives at that time.
 //
 // Pace: "fast" (as fast as the sessions take it), "realtime", or a speed factor k ("10x").
 // Replay starts when `wait_for_sessions` sessions have subscribed; at the end of the data every
@@ -54,7 +56,7 @@ struct FixSimConfig {
   InstrumentTable instruments;
   std::vector<replay::SourceSpec> sources;
   FixSessionConfig fix;
-  SimVenueConfig venue{Duration(), Duration()};
+  SimVenueConfig venue;  // entry and response latency 0: the network is real
   int64_t speed_milli = 0;  // 0: as fast as possible; 1000: real time; k x 1000: k times
   int wait_for_sessions = 1;
   Duration linger = Duration::Seconds(1);
@@ -119,9 +121,18 @@ class FixSim final : private FIX::Application {
   void RejectOrder(size_t session, const FIX::Message& msg, int code, const std::string& text);
   void Refuse(std::string line);
   size_t SessionIndex(const FIX::SessionID& id) const;
+  // Queues `msg` for `session`; FlushOutbox sends the queue after releasing `lock` (on mu_).
   void Send(FIX::Message& msg, size_t session);
+  void FlushOutbox(std::unique_lock<std::mutex>& lock);
+
+  struct Outgoing {
+    FIX::Session* session;
+    FIX::Message message;
+  };
 
   FixSimConfig config_;
+  std::mutex mu_;  // guards everything below that the two threads share
+  std::vector<Outgoing> outbox_;
   FIX::SessionSettings settings_;
   std::unique_ptr<FIX::MessageStoreFactory> store_;
   std::unique_ptr<CaptureLogFactory> log_factory_;

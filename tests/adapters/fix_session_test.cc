@@ -186,7 +186,7 @@ TEST(FixSessionTest, FixsimKilledMidSessionReconnectsAndReconcilesWithoutDuplica
     if (n == 2) ctx.BuyLimit(InstrumentId(0), Price(100'000), Qty(20));
   };
   absl::StatusOr<std::unique_ptr<PaperRunner>> runner =
-      PaperRunner::Create(Paper(PaperConfigJson(*port, nlohmann::json::object())), std::move(strategy));
+      PaperRunner::Create(Paper(PaperConfigJson(*port, {{"instrument", "BTCUSDT"}})), std::move(strategy));
   ASSERT_THAT(runner, IsOk());
   std::atomic<bool> stop{false};
   absl::Status run_status;
@@ -399,7 +399,7 @@ TEST(FixSessionTest, FixVenueTradesWithAPlainExecutorAcceptor) {
   FIX::SocketAcceptor acceptor(app, store, settings);
   acceptor.start();
 
-  nlohmann::json pj = PaperConfigJson(*port, nlohmann::json::object());
+  nlohmann::json pj = PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
   pj["venue"]["target_comp_id"] = "EXEC";
   pj["venue"].erase("password");
   std::atomic<bool> stop{false};

@@ -89,7 +89,8 @@ class OrderBook {
       if (ticks * tick_ != price.raw) return BookResult::kOffTick;
     }
     // Keeps every difference of two tick counts inside int64.
-    if (static_cast<uint64_t>(ticks + kTickLimit) >= static_cast<uint64_t>(2 * kTickLimit)) {
+    if (static_cast<uint64_t>(ticks) + static_cast<uint64_t>(kTickLimit) >=
+        static_cast<uint64_t>(2 * kTickLimit)) {  // unsigned: wraps instead of overflowing
       return BookResult::kPriceOutOfRange;
     }
     SideBook& s = side == Side::kBuy ? bids_ : asks_;

@@ -106,7 +106,8 @@ int64_t BinanceWsReader::InferTs() {
   return max_seen_ts_;
 }
 
-void BinanceWsReader::Emit(Event e) {
+void BinanceWsReader::Emit(const Event& in) {
+  Event e = in;
   if (e.exchange_ts == INT64_MIN) {  // no exchange time seen yet: wait for the first
     untimed_.push_back(e);
     return;

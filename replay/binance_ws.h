@@ -145,7 +145,7 @@ class BinanceWsReader : public BatchSource {
   int64_t InferTs();                    // the exchange time of a record that carries none
 
   // Output window sorted by exchange_ts.
-  void Emit(Event e);
+  void Emit(const Event& e);
   void Release(std::vector<Event>* out, bool all);
 
   std::unique_ptr<LineReader> lines_;

@@ -13,6 +13,10 @@ const std::vector<Command>& Commands() {
        &GenMain},
       {"paper", "paper-trade a strategy through a FIX 4.4 venue, with a replayable journal",
        &PaperMain},
+      {"report", "rebuild a run's HTML report (charts, metrics, round trips) from its outputs",
+       &ReportMain},
+      {"compare", "put several runs side by side: metrics table and overlaid equity curves",
+       &CompareMain},
   };
   return kCommands;
 }

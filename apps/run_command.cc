@@ -1,6 +1,7 @@
 // `tapedeck run [CONFIG.json] [--out DIR] [--seed N] [--quiet] [--json]`
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "apps/commands.h"
 #include "apps/outputs.h"
+#include "apps/report.h"
 #include "apps/run_config.h"
 #include "apps/series.h"
 #include "core/decimal.h"
@@ -29,9 +31,12 @@ constexpr char kUsage[] =
     "usage: tapedeck run [CONFIG.json] [--out DIR] [--seed N] [--quiet] [--json]\n"
     "\n"
     "Backtests every strategy of the run config on its sources and writes, for each strategy,\n"
-    "DIR/<label>/{summary.json,orders.csv,fills.csv,equity.csv,digest.txt}, and DIR/summary.json\n"
-    "with all of them. Without CONFIG it runs the built-in default: the 2026-02-05 deleveraging\n"
-    "scenario with the basis_reentry and dip_buyer strategies.\n"
+    "DIR/<label>/{summary.json,orders.csv,fills.csv,equity.csv,prices.csv,round_trips.csv,\n"
+    "digest.txt,report.html}, and DIR/summary.json with all of them and DIR/report.html, an index\n"
+    "comparing them (docs/outputs.md describes every file and field). Without CONFIG it runs\n"
+    "the built-in default: the 2026-02-05 deleveraging scenario with the basis_reentry and\n"
+    "dip_buyer strategies. A progress line (events, %, events/s, ETA) goes to stderr when stderr\n"
+    "is a terminal and the run takes more than a second.\n"
     "\n"
     "  CONFIG        a run config (see configs/ and the README); default: the built-in one\n"
     "  --out DIR     output directory (default: the config's output.dir, else out/run)\n"
@@ -174,7 +179,10 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
   std::vector<std::pair<std::string, std::vector<std::string>>> rows = {
       {"strategy", {}}, {"events", {}},   {"orders", {}},  {"fills", {}},
       {"pnl", {}},      {"fees", {}},     {"final equity", {}}, {"wall time", {}},
-      {"events/s", {}}, {"digest", {}}};
+      {"events/s", {}}, {"digest", {}},
+      // Key metrics (summary.json "metrics"; docs/outputs.md).
+      {"return", {}}, {"max drawdown", {}}, {"sharpe", {}}, {"round trips", {}},
+      {"win rate", {}}};
   for (const StrategyResult& r : results) {
     const nlohmann::json& s = r.outputs.summary;
     auto money = [](const nlohmann::json& v) {
@@ -194,7 +202,15 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
     rows[8].second.push_back(absl::StrFormat(
         "%.2fM", r.wall_seconds > 0 ? static_cast<double>(r.events) / r.wall_seconds / 1e6 : 0.0));
     rows[9].second.push_back(r.outputs.digest);
+    const nlohmann::json& m = s["metrics"];
+    rows[10].second.push_back(FormatMetric(m["total_return"], "pct"));
+    rows[11].second.push_back(FormatMetric(m["max_drawdown"]["fraction"], "pct"));
+    rows[12].second.push_back(FormatMetric(m["sharpe"], "num"));
+    rows[13].second.push_back(FormatMetric(m["round_trips"], "int"));
+    rows[14].second.push_back(FormatMetric(m["win_rate"], "pct"));
   }
+  // Metrics first after the label, then the run's facts.
+  std::rotate(rows.begin() + 4, rows.begin() + 10, rows.end());
   size_t w0 = 0;
   for (const auto& row : rows) w0 = std::max(w0, row.first.size());
   std::vector<size_t> widths(results.size(), 0);
@@ -208,7 +224,7 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
     }
     std::printf("%s\n", line.c_str());
   }
-  std::printf("outputs in %s/\n", out_dir.c_str());
+  std::printf("outputs in %s/ (report: %s/report.html)\n", out_dir.c_str(), out_dir.c_str());
 }
 
 }  // namespace
@@ -266,6 +282,12 @@ int RunMain(int argc, char** argv) {
   combined["config"] = config->document;
   if (absl::Status s = WriteFileAtomically(out_dir + "/summary.json", combined.dump(2) + "\n");
       !s.ok()) {
+    std::fprintf(stderr, "tapedeck run: %s\n", std::string(s.message()).c_str());
+    return kExitFailure;
+  }
+  // The HTML reports, from the files just written (as `tapedeck report DIR` rebuilds them).
+  std::vector<std::string> reports;
+  if (absl::Status s = WriteReports(out_dir, &reports); !s.ok()) {
     std::fprintf(stderr, "tapedeck run: %s\n", std::string(s.message()).c_str());
     return kExitFailure;
   }

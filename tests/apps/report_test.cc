@@ -1,0 +1,259 @@
+// report.html: built from the run's files, self-contained, loads in headless Chromium with no
+// console errors and drawn charts; `tapedeck report` rebuilds it byte for byte; `compare` works.
+#include "apps/report.h"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+
+namespace tapedeck::apps {
+namespace {
+
+using ::tapedeck::testing::CliPath;
+using ::tapedeck::testing::IsOk;
+using ::tapedeck::testing::MakeTempDir;
+using ::tapedeck::testing::ReadFile;
+using ::tapedeck::testing::WriteFile;
+using ::testing::HasSubstr;
+
+// Runs a shell command; returns its exit status and its stdout (stderr merged when asked).
+int Shell(const std::string& cmd, std::string* out) {
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[4096];
+  size_t n = 0;
+  out->clear();
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out->append(buf, n);
+  const int st = ::pclose(p);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// The built-in default run (the 2026-02-05 deleveraging scenario, basis_reentry and dip_buyer),
+// made once for the suite.
+const std::string& ScenarioRun() {
+  static const std::string dir = [] {
+    const std::string d = MakeTempDir("report_scenario") + "/out";
+    std::string out;
+    const int rc = Shell(absl::StrCat(CliPath(), " run --quiet --out ", d, " 2>&1"), &out);
+    EXPECT_EQ(rc, 0) << out;
+    return d;
+  }();
+  return dir;
+}
+
+std::string ArtifactDir() {
+  const std::string d = std::string(TAPEDECK_BINARY_DIR) + "/test-artifacts";
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+std::string Chromium() {
+  for (const char* name : {"chromium", "chromium-browser"}) {
+    std::string out;
+    if (Shell(absl::StrCat("command -v ", name, " 2>/dev/null"), &out) == 0 && !out.empty()) {
+      return std::string(absl::StripTrailingAsciiWhitespace(out));
+    }
+  }
+  return "";
+}
+
+std::string ChromiumFlags(const std::string& profile) {
+  return absl::StrCat(
+      " --headless --no-sandbox --disable-gpu --disable-background-networking"
+      " --disable-component-update --disable-sync --no-first-run --user-data-dir=",
+      profile, " --enable-logging=stderr --v=0 --virtual-time-budget=2000");
+}
+
+// Whether `text` contains `part` (pages are large: failures print only `part`).
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The `d` attributes of every <path class="CLS"> in `html`.
+std::vector<std::string> PathsOf(const std::string& html, const std::string& cls) {
+  std::vector<std::string> out;
+  const std::regex re("<path class=\"" + cls + "\"[^>]* d=\"([^\"]*)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1].str());
+  }
+  return out;
+}
+
+TEST(ReportTest, RunWritesSelfContainedReportsWithChartsAndTables) {
+  const std::string& dir = ScenarioRun();
+  for (const char* label : {"basis_reentry", "dip_buyer"}) {
+    const std::string html = ReadFile(absl::StrCat(dir, "/", label, "/report.html"));
+    ASSERT_FALSE(html.empty()) << label;
+    // Nothing fetched from anywhere: the only URL is the SVG namespace.
+    const std::string stripped = std::regex_replace(html, std::regex("http://www\\.w3\\.org/2000/svg"), "");
+    EXPECT_FALSE(Has(stripped, "http://")) << label;
+    EXPECT_FALSE(Has(stripped, "https://")) << label;
+    EXPECT_FALSE(Has(html, "<script")) << label;
+    for (const char* id : {"id=\"equity\"", "id=\"drawdown\"", "id=\"position\"", "Round trips", "Config",
+                           "&quot;seed&quot;: 20260205"}) {
+      EXPECT_TRUE(Has(html, id)) << label << ": " << id;
+    }
+    EXPECT_GE(PathsOf(html, "line").size(), 4u) << label;  // equity, drawdown, price, position
+    EXPECT_FALSE(PathsOf(html, "buy").empty()) << label;
+    EXPECT_FALSE(Has(html, "nan")) << label;
+    EXPECT_FALSE(Has(html, "inf\"")) << label;
+  }
+  // The spread strategy gets its basis chart and the basis at entry and exit.
+  const std::string basis = ReadFile(dir + "/basis_reentry/report.html");
+  EXPECT_TRUE(Has(basis, "id=\"basis\""));
+  EXPECT_TRUE(Has(basis, "basis at entry and exit"));
+  // The index links both reports.
+  const std::string index = ReadFile(dir + "/report.html");
+  EXPECT_TRUE(Has(index, "href=\"basis_reentry/report.html\""));
+  EXPECT_TRUE(Has(index, "href=\"dip_buyer/report.html\""));
+}
+
+TEST(ReportTest, ReportCommandRebuildsTheSameBytesFromTheFiles) {
+  const std::string& dir = ScenarioRun();
+  const std::string copy = MakeTempDir("report_rebuild") + "/out";
+  std::filesystem::copy(dir, copy, std::filesystem::copy_options::recursive);
+  const std::string before = ReadFile(copy + "/basis_reentry/report.html");
+  std::filesystem::remove(copy + "/basis_reentry/report.html");
+  std::filesystem::remove(copy + "/report.html");
+  std::string out;
+  ASSERT_EQ(Shell(absl::StrCat(CliPath(), " report ", copy, " 2>&1"), &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("basis_reentry/report.html"));
+  EXPECT_EQ(ReadFile(copy + "/basis_reentry/report.html"), before);
+  EXPECT_FALSE(ReadFile(copy + "/report.html").empty());
+  // Errors name the file; a bad command line exits 2.
+  EXPECT_EQ(Shell(absl::StrCat(CliPath(), " report ", copy, "/nope 2>&1"), &out), 1);
+  EXPECT_THAT(out, HasSubstr("nope/summary.json"));
+  EXPECT_EQ(Shell(absl::StrCat(CliPath(), " report 2>&1"), &out), 2);
+  EXPECT_EQ(Shell(absl::StrCat(CliPath(), " report --help"), &out), 0);
+  EXPECT_THAT(out, HasSubstr("usage: tapedeck report"));
+}
+
+TEST(ReportTest, CompareWritesTheTableAndOverlaidCurves) {
+  const std::string& dir = ScenarioRun();
+  const std::string html = MakeTempDir("report_compare") + "/cmp.html";
+  std::string out;
+  ASSERT_EQ(Shell(absl::StrCat(CliPath(), " compare ", dir, " ", dir, "/dip_buyer --out ", html, " 2>&1"), &out), 0)
+      << out;
+  for (const char* row : {"return", "max drawdown", "sharpe", "round trips", "win rate", "basis_reentry"}) {
+    EXPECT_THAT(out, HasSubstr(row));
+  }
+  const std::string page = ReadFile(html);
+  // Three runs (dip_buyer twice, told apart by directory), three overlaid charts.
+  EXPECT_EQ(PathsOf(page, "line").size(), 9u);
+  EXPECT_TRUE(Has(page, "dip_buyer (out)"));
+  EXPECT_EQ(Shell(absl::StrCat(CliPath(), " compare --help"), &out), 0);
+  EXPECT_THAT(out, HasSubstr("--out FILE"));
+}
+
+TEST(ReportTest, LargeRunsAreDownsampledAndMarkersCapped) {
+  // 200,000 equity samples and 100,000 fills, written as a run's files.
+  const std::string dir = MakeTempDir("report_large");
+  std::string equity = "ts,ts_utc,equity,cash,realized_pnl,unrealized_pnl,fees\n";
+  std::string prices = "ts,ts_utc,symbol,last_price,mid_price,position\n";
+  const int64_t t0 = 1770249600LL * 1'000'000'000;  // 2026-02-05T00:00:00Z
+  for (int i = 0; i < 200'000; ++i) {
+    const int64_t ts = t0 + int64_t{i} * 1'000'000'000;
+    // A spike at i = 123,457 must survive downsampling.
+    const int v = i == 123'457 ? 200'000 : 100'000 + (i % 1000);
+    absl::StrAppend(&equity, ts, ",x,", v, ".00000000,0,0,0,0\n");
+    absl::StrAppend(&prices, ts, ",x,AAA,", 100 + i % 7, ".00,,", i % 3, "\n");
+  }
+  std::string fills = "local_ts,exchange_ts,ts_utc,order_id,symbol,side,price,qty,liquidity,fee\n";
+  for (int i = 0; i < 100'000; ++i) {
+    const int64_t ts = t0 + int64_t{i} * 2'000'000'000;
+    absl::StrAppend(&fills, ts, ",", ts, ",x,", i + 1, ",AAA,", i % 2 ? "sell" : "buy", ",100.00,1,taker,0.01\n");
+  }
+  WriteFile(dir + "/equity.csv", equity);
+  WriteFile(dir + "/prices.csv", prices);
+  WriteFile(dir + "/fills.csv", fills);
+  WriteFile(dir + "/summary.json",
+            R"({"schema":"tapedeck.summary/1","label":"big","strategy":"x","initial_cash":"100000.00000000",
+                "start":"2026-02-05T00:00:00Z","end":"2026-02-07T07:33:19Z","metrics":{},"config":{}})");
+  absl::StatusOr<RunData> run = LoadRun(dir);
+  ASSERT_THAT(run, IsOk());
+  const std::string html = RenderRunReport(*run);
+  EXPECT_LT(html.size(), 2'000'000u);
+  // Every 167th fill: ceil(100,000 / 167) = 599 markers.
+  EXPECT_EQ(PathsOf(html, "buy").size() + PathsOf(html, "sell").size(), 599u);
+  EXPECT_TRUE(Has(html, "every 167th of 100000 fills shown"));
+  for (const std::string& d : PathsOf(html, "line")) {
+    const size_t points = static_cast<size_t>(std::count(d.begin(), d.end(), 'L') +
+                                              std::count(d.begin(), d.end(), 'H') +
+                                              std::count(d.begin(), d.end(), 'M'));
+    EXPECT_LE(points, kMaxCurvePoints + 2);
+  }
+  // The spike survives: the equity path reaches the top of the plot (y in 34..50; the rest of
+  // the curve sits near the bottom, y ~ 258).
+  const std::string eq = PathsOf(html, "line")[0];
+  EXPECT_TRUE(std::regex_search(eq, std::regex("[ML][0-9.]+ (3[4-9]|4[0-9])\\.[0-9]")))
+      << "the 200,000 spike is missing from the downsampled equity curve";
+}
+
+TEST(ReportTest, LoadsInHeadlessChromiumWithoutConsoleErrorsAndDrawsPaths) {
+  const std::string chromium = Chromium();
+  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh --test)";
+  const std::string& dir = ScenarioRun();
+  const std::string work = MakeTempDir("report_chromium");
+  for (const std::string& page : {dir + "/basis_reentry/report.html", dir + "/dip_buyer/report.html",
+                                 dir + "/report.html"}) {
+    const std::string profile = work + "/profile-" + std::to_string(std::hash<std::string>()(page));
+    std::string dom;
+    const int rc = Shell(absl::StrCat("timeout 120 ", chromium, ChromiumFlags(profile), " --dump-dom file://",
+                                      page, " 2>", work, "/log.txt"),
+                         &dom);
+    const std::string log = ReadFile(work + "/log.txt");
+    ASSERT_EQ(rc, 0) << page << "\n" << log;
+    // Console messages are logged as "CONSOLE(line)"; a page without errors logs none.
+    for (const absl::string_view line : absl::StrSplit(log, '\n')) {
+      EXPECT_FALSE(Has(std::string(line), "CONSOLE")) << page << ": " << line;
+      EXPECT_FALSE(Has(std::string(line), "Uncaught")) << page << ": " << line;
+    }
+    // The DOM as Chromium parsed it: charts with drawn, non-empty paths.
+    EXPECT_TRUE(Has(dom, "<svg"));
+    const std::vector<std::string> lines = PathsOf(dom, "line");
+    EXPECT_GE(lines.size(), 3u) << page;
+    for (const std::string& d : lines) {
+      EXPECT_FALSE(d.empty());
+      EXPECT_EQ(d[0], 'M');
+    }
+  }
+  // The check can fail: a page with a script error is caught.
+  WriteFile(work + "/bad.html", "<html><body><script>undefinedFunction();</script></body></html>");
+  std::string ignored;
+  ASSERT_EQ(Shell(absl::StrCat("timeout 120 ", chromium, ChromiumFlags(work + "/profile-bad"), " --dump-dom file://",
+                               work, "/bad.html 2>", work, "/bad-log.txt"),
+                  &ignored),
+            0);
+  EXPECT_TRUE(Has(ReadFile(work + "/bad-log.txt"), "CONSOLE"));
+  EXPECT_TRUE(Has(ReadFile(work + "/bad-log.txt"), "Uncaught ReferenceError"));
+
+  // The screenshot of the scenario report, kept as a test artifact.
+  const std::string png = ArtifactDir() + "/scenario_basis_reentry_report.png";
+  std::filesystem::remove(png);
+  std::string out;
+  const int rc = Shell(absl::StrCat("timeout 120 ", chromium, ChromiumFlags(work + "/profile-shot"),
+                                    " --hide-scrollbars --window-size=1400,2000 --screenshot=", png, " file://",
+                                    dir, "/basis_reentry/report.html 2>&1"),
+                       &out);
+  ASSERT_EQ(rc, 0) << out;
+  const std::string bytes = ReadFile(png);
+  ASSERT_GT(bytes.size(), 10'000u);
+  EXPECT_EQ(bytes.substr(1, 3), "PNG");
+  const std::string png2 = ArtifactDir() + "/scenario_index_report.png";
+  ASSERT_EQ(Shell(absl::StrCat("timeout 120 ", chromium, ChromiumFlags(work + "/profile-shot2"),
+                               " --hide-scrollbars --window-size=1400,2000 --screenshot=", png2, " file://", dir,
+                               "/report.html 2>&1"),
+                  &out),
+            0)
+      << out;
+}
+
+}  // namespace
+}  // namespace tapedeck::apps

@@ -11,7 +11,7 @@
 // - A quote is a snapshot (35=W) with exactly one bid and one offer entry; a book snapshot (35=W
 //   with more entries) replaces the book; incrementals (35=X) carry level updates (size 0 or
 //   MDUpdateAction(279)=2 deletes), trades (269=2), index (269=3), settlement as mark (269=6) and
-//   open interest (269=C).
+//   open interest (269=C); a liquidation print is a trade with TradeCondition(277) "liquidation".
 // - End of data: TradingSessionStatus (35=h) with TradSesStatus(340)=3 (closed).
 // - Rejects: OrdRejReason(103) 1 unknown symbol, 13 incorrect quantity, 5 unknown order, else 99
 //   with Text(58) naming tapedeck's RejectReason.
@@ -40,7 +40,7 @@ inline constexpr int kAccount = 1, kAvgPx = 6, kClOrdID = 11, kCommission = 12, 
                      kMDReqID = 262, kSubscriptionRequestType = 263, kMarketDepth = 264,
                      kMDUpdateType = 265, kNoMDEntryTypes = 267, kNoMDEntries = 268,
                      kMDEntryType = 269, kMDEntryPx = 270, kMDEntrySize = 271, kMDEntryDate = 272,
-                     kMDEntryTime = 273, kTickDirection = 274, kMDEntryID = 278,
+                     kMDEntryTime = 273, kTickDirection = 274, kTradeCondition = 277, kMDEntryID = 278,
                      kMDUpdateAction = 279, kMDReqRejReason = 281, kTradingSessionID = 336,
                      kTradSesStatus = 340, kCxlRejResponseTo = 434, kUsername = 553,
                      kPassword = 554, kOrdStatusReqID = 790, kLastLiquidityInd = 851;

@@ -11,6 +11,7 @@
 #include "adapters/fix_dictionary.h"
 #include "core/status.h"
 #include "quickfix/FileStore.h"
+#include "quickfix/NullStore.h"
 #include "quickfix/SessionID.h"
 
 namespace tapedeck::adapters {
@@ -37,7 +38,7 @@ absl::StatusOr<FixSessionConfig> ParseFixSessionConfig(ConfigObject& obj, FixRol
   TAPEDECK_RETURN_IF_ERROR(obj.Int("heartbeat_s", &c.heartbeat_s));
   if (c.heartbeat_s < 1 || c.heartbeat_s > 3600) return obj.Error("heartbeat_s", "must be in 1..3600");
   TAPEDECK_RETURN_IF_ERROR(obj.String("store", &c.store));
-  if (c.store.empty()) return obj.Error("store", "must be \"memory\" or a directory");
+  if (c.store.empty()) return obj.Error("store", "must be \"memory\", \"null\" or a directory");
   TAPEDECK_RETURN_IF_ERROR(obj.Bool("reset_on_logon", &c.reset_on_logon));
   TAPEDECK_RETURN_IF_ERROR(obj.String("dictionary", &c.dictionary));
   TAPEDECK_RETURN_IF_ERROR(obj.Int("reconnect_interval_s", &c.reconnect_interval_s));
@@ -103,7 +104,7 @@ absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& c
     defaults.setBool(FIX::RESET_ON_LOGON, config.reset_on_logon);
     defaults.setBool(FIX::RESET_ON_LOGOUT, false);
     defaults.setBool(FIX::RESET_ON_DISCONNECT, false);
-    defaults.setBool(FIX::REFRESH_ON_LOGON, config.store != "memory");
+    defaults.setBool(FIX::REFRESH_ON_LOGON, config.store != "memory" && config.store != "null");
     // Clocks of two machines disagree; a stale SendingTime must not reject an order.
     defaults.setBool(FIX::CHECK_LATENCY, false);
     // Foreign venues add fields of their own; they are ignored, never rejected.
@@ -112,7 +113,7 @@ absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& c
     defaults.setBool(FIX::VALIDATE_FIELDS_OUT_OF_ORDER, false);
     defaults.setInt(FIX::LOGON_TIMEOUT, 5);
     defaults.setInt(FIX::LOGOUT_TIMEOUT, 1);
-    if (config.store != "memory") defaults.setString(FIX::FILE_STORE_PATH, config.store);
+    if (config.store != "memory" && config.store != "null") defaults.setString(FIX::FILE_STORE_PATH, config.store);
     if (!config.log.empty()) defaults.setString(FIX::FILE_LOG_PATH, config.log);
     if (role == FixRole::kInitiator) {
       defaults.setString(FIX::SOCKET_CONNECT_HOST, config.host);
@@ -148,6 +149,7 @@ absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& c
 std::unique_ptr<FIX::MessageStoreFactory> MakeStoreFactory(const FixSessionConfig& config,
                                                            const FIX::SessionSettings& settings) {
   if (config.store == "memory") return std::make_unique<FIX::MemoryStoreFactory>();
+  if (config.store == "null") return std::make_unique<FIX::NullStoreFactory>();
   return std::make_unique<FIX::FileStoreFactory>(settings);
 }
 

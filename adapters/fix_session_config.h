@@ -46,7 +46,9 @@ struct FixSessionConfig {
   std::string host = "127.0.0.1";
   int port = 0;
   int heartbeat_s = 30;
-  std::string store = "memory";  // "memory" or a directory for QuickFIX's FileStore
+  // "memory" (QuickFIX's MemoryStore: grows with every message sent), "null" (keeps nothing:
+  // no resends; for benchmarks) or a directory for QuickFIX's FileStore.
+  std::string store = "memory";
   bool reset_on_logon = true;
   std::string dictionary;        // empty: the embedded adapters/fix/FIX44.xml
   int reconnect_interval_s = 1;

@@ -690,6 +690,7 @@ void FixSim::Publish(const Event& e) {
       break;
     }
     case EventKind::kTrade:
+    case EventKind::kLiquidation:
     case EventKind::kIndexPrice:
     case EventKind::kMarkPrice:
     case EventKind::kOpenInterest: {
@@ -697,8 +698,10 @@ void FixSim::Publish(const Event& e) {
       FIX::Group g(tag::kNoMDEntries, tag::kMDUpdateAction);
       g.setField(tag::kMDUpdateAction, "0");
       g.setField(tag::kSymbol, in.symbol);
-      if (e.kind == EventKind::kTrade) {
+      if (e.kind == EventKind::kTrade || e.kind == EventKind::kLiquidation) {
         g.setField(tag::kMDEntryType, "2");
+        // A forced order printed by the venue: a trade with TradeCondition "liquidation".
+        if (e.kind == EventKind::kLiquidation) g.setField(tag::kTradeCondition, "liquidation");
         if (e.trade.trade_id != 0) g.setField(tag::kMDEntryID, std::to_string(e.trade.trade_id));
         g.setField(tag::kMDEntryPx, FormatDecimal(e.trade.price.raw, in.price_scale));
         g.setField(tag::kMDEntrySize, FormatDecimal(e.trade.qty.raw, in.qty_scale));
@@ -715,7 +718,7 @@ void FixSim::Publish(const Event& e) {
       break;
     }
     default:
-      return;  // funding, bars, liquidations and L3 orders feed the venue only
+      return;  // funding, bars and L3 orders feed the venue only
   }
   SendToSubscribers(msg, e.instrument);
 }

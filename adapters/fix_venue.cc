@@ -450,7 +450,10 @@ void FixVenue::OnMarketData(const FIX::Message& msg, bool snapshot, int64_t loca
       first_level = false;
       events.push_back(e);
     } else if (type == "2") {
-      Event e = MakeEvent(EventKind::kTrade, inst, Timestamp(ts), Timestamp(local_ns));
+      const bool liquidation = g.isSetField(tag::kTradeCondition) &&
+                               g.getField(tag::kTradeCondition) == "liquidation";
+      Event e = MakeEvent(liquidation ? EventKind::kLiquidation : EventKind::kTrade, inst,
+                          Timestamp(ts), Timestamp(local_ns));
       e.trade.price = Price(px);
       e.trade.qty = Qty(sz);
       int64_t id = 0;

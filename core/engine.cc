@@ -16,14 +16,8 @@ Engine::Engine(const InstrumentTable& instruments, EngineConfig config)
       context_(instruments, this, config.initial_cash) {}
 
 void Engine::PushStrategy(const Event& e) {
-  Pending p{StrategyKey(e, push_sequence_++), e};
-  if (strategy_queue_.empty() || !(p.key < strategy_queue_.back().key)) {
-    strategy_queue_.push_back(p);
-    return;
-  }
-  auto it = std::upper_bound(strategy_queue_.begin(), strategy_queue_.end(), p.key,
-                             [](const EventKey& k, const Pending& q) { return k < q.key; });
-  strategy_queue_.insert(it, p);
+  strategy_queue_.InsertSortedFromBack(Pending{StrategyKey(e, push_sequence_++), e},
+                                       [](const Pending& a, const Pending& b) { return a.key < b.key; });
 }
 
 void Engine::FlushResponses() {

@@ -11,7 +11,6 @@
 #define TAPEDECK_CORE_ENGINE_H_
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <vector>
 
@@ -19,6 +18,7 @@
 #include "core/event.h"
 #include "core/event_order.h"
 #include "core/merger.h"
+#include "core/ring_queue.h"
 #include "core/sim_venue.h"
 #include "core/strategy.h"
 
@@ -89,9 +89,9 @@ class Engine final : public ContextDriver {
   SimVenue venue_;
   Context context_;
   // Strategy-side events, sorted by key. Pushes arrive nearly sorted (constant feed latency),
-  // so inserting from the back is O(1) in the common case.
-  std::deque<Pending> strategy_queue_;
-  std::deque<Request> requests_;  // FIFO: arrival times never decrease
+  // so inserting from the back is O(1) in the common case; the ring allocates nothing once warm.
+  RingQueue<Pending> strategy_queue_;
+  RingQueue<Request> requests_;  // FIFO: arrival times never decrease
   uint64_t push_sequence_ = 0;
   Timestamp last_arrival_ = Timestamp::Min();
   EngineStats stats_;

@@ -28,7 +28,8 @@ class Strategy {
   // already updated when these run.
   virtual void OnTrade(Context&, const Event&) {}
   virtual void OnQuote(Context&, const Event&) {}
-  // A level (kBookLevel) or an order (kL3Order) of an instrument's book changed.
+  // A level or an order of an instrument's book changed: e.kind == kBookLevel carries e.level,
+  // e.kind == kL3Order carries e.l3.
   virtual void OnBookLevel(Context&, const Event&) {}
   virtual void OnBar(Context&, const Event&) {}
   // Funding rate, mark and index price, open interest and liquidation prints.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,7 +58,15 @@ bool ParsePositive(const std::string& s, uint64_t* out) {
   return true;
 }
 
+absl::Status MakeDirs(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::InternalError(absl::StrCat(dir, ": cannot create: ", ec.message()));
+  return absl::OkStatus();
+}
+
 absl::Status WriteTable(const std::string& dir, const nlohmann::json& table) {
+  TAPEDECK_RETURN_IF_ERROR(MakeDirs(dir));
   TAPEDECK_RETURN_IF_ERROR(WriteFileAtomically(dir + "/results.csv", SweepTableCsv(table)));
   return WriteFileAtomically(dir + "/results.json", table.dump(2) + "\n");
 }
@@ -255,6 +264,7 @@ int SweepMain(int argc, char** argv) {
                                                               errors[k].message())));
     }
   }
+  if (absl::Status s = MakeDirs(out_dir + "/configs"); !s.ok()) return Fail(s);
   for (size_t k = 0; k < mine.size(); ++k) {
     if (absl::Status s = WriteFileAtomically(
             absl::StrFormat("%s/configs/point-%06llu.json", out_dir,

@@ -17,6 +17,9 @@ const std::vector<Command>& Commands() {
        &ReportMain},
       {"compare", "put several runs side by side: metrics table and overlaid equity curves",
        &CompareMain},
+      {"sweep", "run a config over a grid of parameters (threads, shards), table by objective",
+       &SweepMain},
+      {"sweep-merge", "merge the results of sweep shards into one table", &SweepMergeMain},
   };
   return kCommands;
 }

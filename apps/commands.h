@@ -34,6 +34,8 @@ int GenMain(int argc, char** argv);      // gen_command.cc
 int RunJournalMain(const std::string& journal_path, const std::string& out_dir, bool quiet);
 int ReportMain(int argc, char** argv);   // report_command.cc
 int CompareMain(int argc, char** argv);  // compare_command.cc
+int SweepMain(int argc, char** argv);       // sweep_command.cc
+int SweepMergeMain(int argc, char** argv);  // sweep_command.cc
 
 }  // namespace tapedeck::apps
 

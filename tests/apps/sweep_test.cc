@@ -43,13 +43,20 @@ Output Sh(const std::string& cmd) {
 
 Output Cli(const std::string& args) { return Sh(CliPath() + " " + args); }
 
-// dip_buyer on a 10-hour slice of the scenario around the crash, with short windows so it trades.
+// dip_buyer on a thinned scenario (the crash day and the rebound), with short windows so it trades.
 std::string SmallConfig() {
   nlohmann::json c = nlohmann::json::parse(ReadFile(SourceDir() + "/configs/dip_buyer_feb5.json"));
   c["sources"][0]["path"] = SourceDir() + "/configs/scenarios/deleveraging.json";
-  c["sources"][0]["options"] = {{"start", "2026-02-05T10:00:00Z"},
-                                {"end", "2026-02-05T20:00:00Z"},
-                                {"book_depth", 1}};
+  // Thinned: 10 s steps, one book level, a tenth of the trade and book rates (~130k events).
+  c["sources"][0]["options"] = {
+      {"start", "2026-02-05T00:00:00Z"},
+      {"end", "2026-02-06T20:00:00Z"},
+      {"step", "10s"},
+      {"mark_interval", "10s"},
+      {"book_depth", 1},
+      {"book_rate", {{"far", 0.005}, {"near", 0.008}, {"perp", 0.02}, {"spot", 0.015}}},
+      {"trade_rate", {{"far", 0.006}, {"near", 0.012}, {"perp", 0.05}, {"spot", 0.03}}},
+      {"liquidation_rate", 0.012}};
   nlohmann::json& p = c["strategies"][0]["params"];
   p["high_window"] = "4h";
   p["volume_baseline"] = "4h";

@@ -2,10 +2,12 @@
 // file -> tape -> replay and must give the very events that reading the file directly gives.
 #include <sys/wait.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,10 @@ struct Case {
   std::string instruments_json;    // empty: the converter's defaults (Binance captures)
   std::string instrument;          // --instrument
 };
+
+void PrintTo(const Case& c, std::ostream* os) {
+  for (const std::string& f : c.files) *os << f << " ";
+}
 
 // The instruments of the sample files, at scales that hold every value exactly.
 constexpr char kKlineInstruments[] = R"([
@@ -178,7 +184,22 @@ INSTANTIATE_TEST_SUITE_P(
              ""},
         Case{{"tardis_samples/huobi-dm-swap_quotes_BTC-USD.csv"}, kTardisInstruments, ""},
         Case{{"lobster_aapl_20120621/AAPL_2012-06-21_34200000_57600000_message_10.csv"},
-             kLobsterInstruments, ""}));
+             kLobsterInstruments, ""}),
+    [](const ::testing::TestParamInfo<Case>& param_info) {
+      // "usdm_btcusdt_20240808_gz", "merged_3_files", ...: readable test names.
+      const Case& c = param_info.param;
+      std::string name = c.files.size() > 1 ? absl::StrCat("merged_", c.files.size(), "_files")
+                                            : c.files.front();
+      if (c.files.size() == 1) {
+        const size_t slash = name.rfind('/');
+        const size_t dir = name.rfind('/', slash - 1);
+        name = name.substr(dir == std::string::npos ? 0 : dir + 1);
+      }
+      for (char& ch : name) {
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+      }
+      return name;
+    });
 
 TEST(BinanceCaptureInstrumentsTest, ScalesComeFromTheData) {
   TAPEDECK_REQUIRE_SHARED_DATA();

@@ -30,6 +30,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: tapedeck run [CONFIG.json] [--out DIR] [--seed N] [--quiet] [--json]\n"
+    "       tapedeck run --journal FILE [--out DIR] [--quiet]\n"
     "\n"
     "Backtests every strategy of the run config on its sources and writes, for each strategy,\n"
     "DIR/<label>/{summary.json,orders.csv,fills.csv,equity.csv,prices.csv,round_trips.csv,\n"
@@ -44,6 +45,8 @@ constexpr char kUsage[] =
     "  --seed N      the run seed; overrides the config's \"seed\"\n"
     "  --quiet       print nothing but errors\n"
     "  --json        print DIR/summary.json to stdout instead of the table\n"
+    "  --journal F   replay a paper-trading journal (written by `tapedeck paper`) through the\n"
+    "                strategy it recorded; its orders.csv equals the paper session's byte for byte\n"
     "  -h, --help    this help\n"
     "\n"
     "Same config, data and seed give byte-identical outputs. Exit status: 0 on success,\n"
@@ -54,6 +57,7 @@ struct Options {
   std::string config_path;
   std::optional<std::string> out_dir;
   std::optional<uint64_t> seed;
+  std::string journal_path;
   bool quiet = false;
   bool json = false;
 };
@@ -89,6 +93,10 @@ int ParseArgs(int argc, char** argv, Options* o) {
       o->quiet = true;
     } else if (a == "--json") {
       o->json = true;
+    } else if (a == "--journal") {
+      const char* v = value("--journal");
+      if (v == nullptr) return kExitUsage;
+      o->journal_path = v;
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "tapedeck run: unknown option '%s'\n%s", a.c_str(), kUsage);
       return kExitUsage;
@@ -159,6 +167,14 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
 int RunMain(int argc, char** argv) {
   Options opt;
   if (int rc = ParseArgs(argc, argv, &opt); rc >= 0) return rc;
+  if (!opt.journal_path.empty()) {
+    if (!opt.config_path.empty()) {
+      std::fprintf(stderr, "tapedeck run: --journal replays the journal's own config; drop '%s'\n",
+                   opt.config_path.c_str());
+      return kExitUsage;
+    }
+    return RunJournalMain(opt.journal_path, opt.out_dir.value_or("out/journal"), opt.quiet);
+  }
 
   absl::StatusOr<RunConfig> config;
   if (opt.config_path.empty()) {

@@ -74,9 +74,19 @@ bool Merger::Prepare(uint16_t index) {
     if (!FetchBatch(index)) return false;
     if (c.source_done) break;
   }
-  std::stable_sort(c.staged.begin(), c.staged.end(), [](const Event& a, const Event& b) {
-    return KindRank(a.kind) < KindRank(b.kind);
-  });
+  // Stable insertion sort by kind rank: runs are short and nearly ordered (a trade line before
+  // the depth lines of the same instant). Not std::stable_sort: libstdc++'s temporary buffer
+  // ignores Event's 64-byte alignment (UBSan: misaligned store).
+  for (size_t i = 1; i < c.staged.size(); ++i) {
+    const Event e = c.staged[i];
+    const uint8_t rank = KindRank(e.kind);
+    size_t j = i;
+    while (j > 0 && KindRank(c.staged[j - 1].kind) > rank) {
+      c.staged[j] = c.staged[j - 1];
+      --j;
+    }
+    c.staged[j] = e;
+  }
   c.ready = std::span<const Event>(c.staged.data(), c.staged.size());
   return true;
 }

@@ -8,6 +8,9 @@ if(TAPEDECK_SANITIZE)
   endif()
   add_compile_options(-fsanitize=${_san} -fno-sanitize-recover=all -fno-omit-frame-pointer -g)
   add_link_options(-fsanitize=${_san})
+  # Tests that replay millions of events run a smaller workload under sanitizers (10-20x slower);
+  # the full workload runs in the Release pass of CI.
+  add_compile_definitions(TAPEDECK_SANITIZED=1)
   if(_san MATCHES "undefined")
     set(TAPEDECK_UBSAN ON)
   endif()

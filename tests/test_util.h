@@ -69,6 +69,10 @@ std::string MakeTempDir(const std::string& name);
 // Writes `content` to `path` (creating parent directories).
 void WriteFile(const std::string& path, const std::string& content);
 std::string ReadFile(const std::string& path);
+// Runs `command` through /bin/sh and returns its exit status (128 + signal when killed, -1 when
+// it could not start) with everything it wrote to stdout. Append " 2>&1" to capture stderr.
+int Shell(const std::string& command, std::string* output);
+
 // The project root (for configs/).
 std::string SourceDir();
 // The tapedeck command line binary, for tests that run it as a process.

@@ -23,16 +23,7 @@ using ::tapedeck::testing::SourceDir;
 using ::tapedeck::testing::WriteFile;
 using ::testing::HasSubstr;
 
-int Shell(const std::string& cmd, std::string* out) {
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return -1;
-  char buf[4096];
-  size_t n = 0;
-  out->clear();
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out->append(buf, n);
-  const int st = ::pclose(p);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+using ::tapedeck::testing::Shell;
 
 // check_outputs.py DIR SCHEMA: parses every *.csv under DIR with csv and validates every
 // summary.json against SCHEMA (type, required, properties, items, const, pattern, minimum,

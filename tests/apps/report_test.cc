@@ -25,17 +25,7 @@ using ::tapedeck::testing::ReadFile;
 using ::tapedeck::testing::WriteFile;
 using ::testing::HasSubstr;
 
-// Runs a shell command; returns its exit status and its stdout (stderr merged when asked).
-int Shell(const std::string& cmd, std::string* out) {
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return -1;
-  char buf[4096];
-  size_t n = 0;
-  out->clear();
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out->append(buf, n);
-  const int st = ::pclose(p);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+using ::tapedeck::testing::Shell;
 
 // The built-in default run (the 2026-02-05 deleveraging scenario, basis_reentry and dip_buyer),
 // made once for the suite.

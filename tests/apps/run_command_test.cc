@@ -26,15 +26,9 @@ struct Result {
 
 // Runs the CLI from `cwd` with `args`.
 Result Cli(const std::string& cwd, const std::string& args) {
-  const std::string cmd = "cd '" + cwd + "' && '" + CliPath() + "' " + args + " 2>&1";
   Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.exit_code = ::tapedeck::testing::Shell("cd '" + cwd + "' && '" + CliPath() + "' " + args + " 2>&1",
+                                           &r.output);
   return r;
 }
 
@@ -117,7 +111,7 @@ TEST(RunCommandTest, UnknownConfigKeyIsNamedWithItsPath) {
   const Result r = Cli(dir, "run run.json --out " + dir + "/out");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.output, HasSubstr("run.json: unknown key venue.entry_latancy"));
-  EXPECT_THAT(r.output, HasSubstr("allowed here: entry_latency, local_shift, response_latency"));
+  EXPECT_THAT(r.output, HasSubstr("allowed here: entry_latency, latency, local_shift, queue_model, queue_power, response_latency"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/out"));
 }
 

@@ -31,13 +31,7 @@ struct Output {
 
 Output Sh(const std::string& cmd) {
   Output r;
-  std::FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.exit_code = ::tapedeck::testing::Shell(cmd + " 2>&1", &r.out);
   return r;
 }
 

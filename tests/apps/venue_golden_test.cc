@@ -28,15 +28,11 @@ constexpr char kPowerDigest[] = "21ab7107f9c361b8";
 
 int RunCli(const std::string& args, std::string* output) {
   // From the source tree, as a user runs the shipped configs (their data paths are relative).
-  const std::string cmd =
-      "cd '" + ::tapedeck::testing::SourceDir() + "' && '" + CliPath() + "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return -1;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) output->append(buf, n);
-  const int status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::string out;
+  const int rc = ::tapedeck::testing::Shell(
+      "cd '" + ::tapedeck::testing::SourceDir() + "' && '" + CliPath() + "' " + args + " 2>&1", &out);
+  output->append(out);
+  return rc;
 }
 
 std::string Config(const std::string& queue) {

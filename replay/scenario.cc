@@ -8,6 +8,7 @@
 #include "core/check.h"
 #include "core/config.h"
 #include "core/decimal.h"
+#include "core/event_sort.h"
 #include "core/status.h"
 
 namespace tapedeck::replay {
@@ -662,7 +663,7 @@ struct ScenarioSource::Model {
     for (const Pending& a : actions) Execute(a);
     // Liquidation bursts spread a few milliseconds past their action's offset: restore the
     // exchange-time order inside the step (stable, so one book message keeps its level order).
-    std::stable_sort(batch.begin() + static_cast<std::ptrdiff_t>(step_first), batch.end(),
+    StableSortEvents(batch.data() + step_first, batch.data() + batch.size(),
                      [](const Event& x, const Event& y) { return x.exchange_ts < y.exchange_ts; });
     t = t + p.step;
   }

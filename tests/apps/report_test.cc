@@ -67,11 +67,18 @@ std::string ChromiumFlags(const std::string& profile) {
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The `d` attributes of every <path class="CLS"> in `html`.
+// A plain scan, not std::regex: libstdc++'s matcher recurses per character and overflows the
+// stack on the long `d` attributes of large runs (seen under ASan).
 std::vector<std::string> PathsOf(const std::string& html, const std::string& cls) {
   std::vector<std::string> out;
-  const std::regex re("<path class=\"" + cls + "\"[^>]* d=\"([^\"]*)\"");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator(); ++it) {
-    out.push_back((*it)[1].str());
+  const std::string open = "<path class=\"" + cls + "\"";
+  for (size_t pos = html.find(open); pos != std::string::npos; pos = html.find(open, pos + 1)) {
+    const size_t end = html.find('>', pos);
+    const size_t d = html.find(" d=\"", pos);
+    if (d == std::string::npos || d > end) continue;
+    const size_t close = html.find('"', d + 4);
+    if (close == std::string::npos) break;
+    out.push_back(html.substr(d + 4, close - d - 4));
   }
   return out;
 }

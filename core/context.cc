@@ -203,8 +203,11 @@ void Context::Deliver(Strategy& s, const Event& e) {
     case EventKind::kOrderFill:
     case EventKind::kOrderCancel:
     case EventKind::kOrderReject:
+    case EventKind::kOrderReplaced:
       UpdateOrder(e);
       s.OnOrderUpdate(*this, e);
+      break;
+    case EventKind::kAccount:
       break;
     case EventKind::kTimer:
       s.OnTimer(*this, e.timer.timer_id, e.timer.tag);

@@ -21,6 +21,17 @@ std::string_view EventKindName(EventKind k) {
     case EventKind::kOrderCancel: return "order_cancel";
     case EventKind::kOrderReject: return "order_reject";
     case EventKind::kL3Order: return "l3_order";
+    case EventKind::kOrderReplaced: return "order_replaced";
+    case EventKind::kAccount: return "account";
+  }
+  return "unknown";
+}
+
+std::string_view AccountActionName(AccountAction a) {
+  switch (a) {
+    case AccountAction::kFunding: return "funding";
+    case AccountAction::kSettlement: return "settlement";
+    case AccountAction::kLiquidation: return "liquidation";
   }
   return "unknown";
 }
@@ -42,7 +53,7 @@ bool IsMarketData(EventKind k) {
 
 bool IsOrderResponse(EventKind k) {
   return k == EventKind::kOrderAck || k == EventKind::kOrderFill || k == EventKind::kOrderCancel ||
-         k == EventKind::kOrderReject;
+         k == EventKind::kOrderReject || k == EventKind::kOrderReplaced;
 }
 
 std::string_view RejectReasonName(RejectReason r) {
@@ -55,6 +66,8 @@ std::string_view RejectReasonName(RejectReason r) {
     case RejectReason::kUnknownOrder: return "unknown_order";
     case RejectReason::kWouldCross: return "would_cross";
     case RejectReason::kVenue: return "venue";
+    case RejectReason::kInsufficientMargin: return "insufficient_margin";
+    case RejectReason::kInstrumentExpired: return "instrument_expired";
   }
   return "unknown";
 }

@@ -29,8 +29,10 @@ enum class EventKind : uint8_t {
   kOrderCancel = 12,  // payload: order (qty = quantity that was still open)
   kOrderReject = 13,  // payload: order (reason)
   kL3Order = 14,      // payload: l3 (one order of an order-level book added, reduced or removed)
+  kOrderReplaced = 15,  // payload: order (a modify took effect: price and qty are the new ones)
+  kAccount = 16,      // payload: account (funding, settlement, liquidation: see AccountAction)
 };
-inline constexpr int kEventKindCount = 15;
+inline constexpr int kEventKindCount = 17;
 
 std::string_view EventKindName(EventKind k);
 bool IsMarketData(EventKind k);
@@ -56,6 +58,8 @@ enum class RejectReason : uint8_t {
   kUnknownOrder = 5,      // a cancel for an order that is already filled, cancelled or unknown
   kWouldCross = 6,        // post-only order that would take liquidity
   kVenue = 7,             // rejected by a remote venue; see its text
+  kInsufficientMargin = 8,  // the order would take the account beyond its initial margin
+  kInstrumentExpired = 9,   // a dated future at or after its expiry
 };
 std::string_view RejectReasonName(RejectReason r);
 
@@ -137,6 +141,23 @@ struct OrderPayload {
   RejectReason reason;
 };
 
+// What a kAccount event tells the strategy: a cash flow or a position change that the venue
+// made on its own (not a fill of one of the strategy's orders).
+enum class AccountAction : uint8_t {
+  kFunding = 0,      // perpetual funding: `amount` received (negative: paid) on `qty` at `price`
+  kSettlement = 1,   // a dated future expired: `qty` closed at the settlement `price`
+  kLiquidation = 2,  // equity fell below maintenance: `qty` closed at `price`, `fee` charged
+};
+std::string_view AccountActionName(AccountAction a);
+
+struct AccountPayload {
+  Money amount;  // cash received by the account (negative: paid), fees excluded
+  Price price;   // mark price (funding), settlement price, or liquidation price
+  Qty qty;       // signed position the action applied to (> 0 long)
+  Money fee;     // liquidation fee (0 otherwise)
+  AccountAction action;
+};
+
 struct alignas(64) Event {
   int64_t exchange_ts;  // ns since epoch: when the venue produced it
   int64_t local_ts;     // ns since epoch: when the strategy may see it
@@ -156,6 +177,7 @@ struct alignas(64) Event {
     TimerPayload timer;
     OrderPayload order;
     L3OrderPayload l3;
+    AccountPayload account;
   };
 
   // Zeroed header; the payload is set by the maker of the event (see MakeEvent).
@@ -172,7 +194,8 @@ static_assert(sizeof(Event) == 64, "one event per cache line");
 static_assert(alignof(Event) == 64, "one event per cache line");
 static_assert(sizeof(TradePayload) <= 40 && sizeof(QuotePayload) <= 40 &&
                   sizeof(LevelPayload) <= 40 && sizeof(BarPayload) <= 40 &&
-                  sizeof(OrderPayload) <= 40 && sizeof(L3OrderPayload) <= 40,
+                  sizeof(OrderPayload) <= 40 && sizeof(L3OrderPayload) <= 40 &&
+                  sizeof(AccountPayload) <= 40,
               "payloads fit in the 40 bytes after the header");
 
 // Zero-filled event with the header set; padding and unused payload bytes are zero so that

@@ -35,10 +35,14 @@ constexpr uint8_t KindRank(EventKind k) {
     case EventKind::kLiquidation: return 7;
     case EventKind::kBar: return 8;
     case EventKind::kOrderAck: return 9;
-    case EventKind::kOrderFill: return 10;
-    case EventKind::kOrderCancel: return 11;
-    case EventKind::kOrderReject: return 12;
-    case EventKind::kTimer: return 13;
+    case EventKind::kOrderReplaced: return 10;
+    case EventKind::kOrderFill: return 11;
+    case EventKind::kOrderCancel: return 12;
+    case EventKind::kOrderReject: return 13;
+    // After the fills of the same instant: funding and liquidation apply to the position that
+    // the fills left.
+    case EventKind::kAccount: return 14;
+    case EventKind::kTimer: return 15;
   }
   return 255;
 }

@@ -48,8 +48,9 @@ TEST(EventOrderTest, KindRanksAreTheDocumentedOrder) {
       EventKind::kIndexPrice, EventKind::kMarkPrice,  EventKind::kFundingRate,
       EventKind::kOpenInterest, EventKind::kBookLevel, EventKind::kQuote,
       EventKind::kTrade,      EventKind::kLiquidation, EventKind::kBar,
-      EventKind::kOrderAck,   EventKind::kOrderFill,  EventKind::kOrderCancel,
-      EventKind::kOrderReject, EventKind::kTimer};
+      EventKind::kOrderAck,   EventKind::kOrderReplaced, EventKind::kOrderFill,
+      EventKind::kOrderCancel, EventKind::kOrderReject, EventKind::kAccount,
+      EventKind::kTimer};
   for (size_t i = 1; i < std::size(documented); ++i) {
     EXPECT_LT(KindRank(documented[i - 1]), KindRank(documented[i]))
         << EventKindName(documented[i - 1]) << " before " << EventKindName(documented[i]);

@@ -64,6 +64,12 @@ def fmt_rate(x):
     return "%.0f /s" % x
 
 
+def fmt_bytes(x):
+    if not x:
+        return "-"
+    return "%.1f MB/s" % (x / 1e6)
+
+
 def fmt_ns(x):
     if x is None:
         return "-"
@@ -167,6 +173,12 @@ def main():
         if stages.get("replay"):
             parts.append("harness replay stage %s" % fmt_rate(stages["replay"]["events_per_second"]))
         w("| tape scan: bound about 600 M records/s | %s | reference |" % "; ".join(parts))
+    conv = bench("BM_Tape_ConvertBinanceCapture")
+    if conv and not conv.get("error_occurred"):
+        w("| Binance capture -> tape conversion (issue 3): events/s and MB/s | %s, %s of gzip "
+          "input (USD-M BTCUSDT capture, %d events, read, merged and written as a tape) | "
+          "reference |" % (fmt_rate(conv.get("items_per_second")),
+                           fmt_bytes(conv.get("bytes_per_second")), int(conv.get("events", 0))))
     if mem_lines:
         rss = [l for l in mem_lines if "VmRSS" in l]
         w("| memory: replay resident memory does not grow with the tape | %s | see below |" %
@@ -210,19 +222,20 @@ def main():
     if runs:
         w("## Google Benchmark suites (median of 3)")
         w("")
-        w("| benchmark | time / iteration | per item | items/s |")
-        w("|---|---|---|---|")
+        w("| benchmark | time / iteration | per item | items/s | bytes/s |")
+        w("|---|---|---|---|---|")
         for name in sorted(runs, key=lambda n: (runs[n]["suite"], n)):
             b = pick(runs[name])
             if b is None:
                 continue
             if b.get("error_occurred"):
-                w("| %s | skipped: %s | | |" % (name, b.get("error_message", "")))
+                w("| %s | skipped: %s | | | |" % (name, b.get("error_message", "")))
                 continue
             unit = b.get("time_unit", "ns")
             scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[unit]
-            w("| %s | %s | %s | %s |" % (name, fmt_ns(b["real_time"] * scale),
-                                         fmt_ns(ns_per_item(b)), fmt_rate(b.get("items_per_second"))))
+            w("| %s | %s | %s | %s | %s |" % (
+                name, fmt_ns(b["real_time"] * scale), fmt_ns(ns_per_item(b)),
+                fmt_rate(b.get("items_per_second")), fmt_bytes(b.get("bytes_per_second"))))
         w("")
 
     if mem_lines:

@@ -7,8 +7,10 @@
 //
 // The tape is written to DIR (default /tmp) and deleted at the end unless --keep.
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -77,6 +79,23 @@ int main(int argc, char** argv) {
     }
   }
   const std::string path = dir + "/tape_memory_" + std::to_string(::getpid()) + ".tape";
+  // Refuse up front rather than fail after minutes of writing: the tape needs 64 bytes per event
+  // plus the header, and a full disk would also hurt whatever else runs on the machine.
+  if (struct statvfs fs; ::statvfs(dir.c_str(), &fs) == 0) {
+    const double need = static_cast<double>(n) * 64.0 + 1e6;
+    const double free_bytes = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
+    if (free_bytes < need * 1.05) {
+      std::fprintf(stderr,
+                   "bench_tape_memory: %s has %.1f GB free, the %" PRIu64
+                   "-event tape needs %.1f GB: pass --dir, or fewer --events\n",
+                   dir.c_str(), free_bytes / 1e9, n, need / 1e9);
+      return 1;
+    }
+  } else {
+    std::fprintf(stderr, "bench_tape_memory: cannot stat %s: %s\n", dir.c_str(),
+                 std::strerror(errno));
+    return 1;
+  }
   std::printf("tape %s: %" PRIu64 " events, %.2f GB\n", path.c_str(), n,
               static_cast<double>(n) * 64.0 / 1e9);
   Report("start", 0);

@@ -28,10 +28,12 @@
 #ifndef TAPEDECK_CORE_SIM_VENUE_H_
 #define TAPEDECK_CORE_SIM_VENUE_H_
 
+#include <memory>
 #include <vector>
 
 #include "core/event.h"
 #include "core/instrument.h"
+#include "core/l3_queue.h"
 #include "core/latency_model.h"
 #include "core/order.h"
 #include "core/order_book.h"
@@ -79,10 +81,15 @@ class SimVenue {
   const OrderBook& book(InstrumentId id) const { return state_[id.value].book; }
 
  private:
+  static constexpr int64_t kUnplaced = INT64_MIN;
   struct Resting {
     OrderRequest request;
     Qty remaining;
     int64_t ahead = 0;  // estimated market size ahead, raw qty
+    // L3 data only: the order's time priority among the real orders (core/l3_queue.h), taken
+    // at the first L3 event after its arrival; kUnplaced until then. An order that loses its
+    // priority (re-queued) must get kUnplaced again.
+    int64_t l3_priority = kUnplaced;
   };
   struct InstrumentState {
     OrderBook book;
@@ -97,6 +104,7 @@ class SimVenue {
     Price traded_price;
     int64_t traded_qty = 0;
     std::vector<Resting> resting;  // in arrival order
+    std::unique_ptr<L3Queue> l3;   // set by the instrument's first kL3Order event
   };
 
   void Respond(EventKind kind, const OrderRequest& r, Timestamp at, Price price, Qty qty,
@@ -112,6 +120,13 @@ class SimVenue {
   void MatchTouch(InstrumentState& s, Timestamp at);
   void MatchBar(InstrumentState& s, Timestamp at, const BarPayload& bar);
   void RefreshTouchFromBook(InstrumentState& s);
+  // L3 data (kL3Order, and trades of an instrument that has it): the FIFO queue.
+  void OnL3Data(InstrumentState& s, const Event& e);
+  // Fills own limit orders of `side` that an execution of `qty` at `price` of a real order of
+  // priority `priority` would have reached first: those at a better price, and those at `price`
+  // ahead of it; best price first, then arrival order. Returns the quantity filled.
+  int64_t FillAheadOfExecution(InstrumentState& s, Side side, Price price, int64_t priority,
+                               int64_t qty, Timestamp at);
 
   const InstrumentTable* instruments_;
   SimVenueConfig config_;

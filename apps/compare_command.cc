@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "apps/outputs.h"
 #include "apps/report.h"
@@ -34,30 +35,10 @@ int CompareMain(int argc, char** argv) {
   std::vector<std::string> dirs;
   std::string out = "compare.html";
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (a == "--out") {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "tapedeck compare: --out needs a value\n%s", kUsage);
-        return kExitUsage;
-      }
-      out = argv[++i];
-    } else if (a == "--quiet") {
-      quiet = true;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "tapedeck compare: unknown option '%s'\n%s", a.c_str(), kUsage);
-      return kExitUsage;
-    } else {
-      dirs.push_back(a);
-    }
-  }
-  if (dirs.empty()) {
-    std::fprintf(stderr, "tapedeck compare: at least one run directory is required\n%s", kUsage);
-    return kExitUsage;
-  }
+  CommandLine cli("compare", kUsage);
+  cli.Value("--out", &out).Flag("--quiet", &quiet).Positionals(&dirs);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (dirs.empty()) return cli.Fail("at least one run directory is required");
   std::vector<RunData> runs;
   for (const std::string& dir : dirs) {
     absl::StatusOr<std::vector<std::string>> sub = StrategyDirs(dir);

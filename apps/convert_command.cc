@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "apps/instruments_config.h"
 #include "core/merger.h"
@@ -55,11 +56,6 @@ void PrintFormats(std::FILE* out) {
   }
 }
 
-int Usage(const std::string& what) {
-  std::fprintf(stderr, "tapedeck convert: %s\n(see `tapedeck convert --help`)\n", what.c_str());
-  return kExitUsage;
-}
-
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "tapedeck convert: %s\n", std::string(s.message()).c_str());
   return kExitFailure;
@@ -91,43 +87,16 @@ int ConvertMain(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string out, format, instrument, instruments_file;
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kConvertHelp, stdout);
-      PrintFormats(stdout);
-      return kExitOk;
-    }
-    if (a == "--quiet") {
-      quiet = true;
-      continue;
-    }
-    std::string* target = nullptr;
-    std::string_view name = a;
-    std::string value;
-    bool has_value = false;
-    if (const size_t eq = a.find('='); a.starts_with("--") && eq != std::string_view::npos) {
-      name = a.substr(0, eq);
-      value = std::string(a.substr(eq + 1));
-      has_value = true;
-    }
-    if (name == "--out") target = &out;
-    if (name == "--format") target = &format;
-    if (name == "--instrument") target = &instrument;
-    if (name == "--instruments") target = &instruments_file;
-    if (target == nullptr) {
-      if (a.starts_with("-") && a != "-") return Usage(absl::StrCat("unknown option '", std::string(a), "'"));
-      inputs.emplace_back(a);
-      continue;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) return Usage(absl::StrCat(std::string(name), " needs a value"));
-      value = argv[++i];
-    }
-    *target = value;
-  }
-  if (inputs.empty()) return Usage("no input files");
-  if (out.empty()) return Usage("--out X.tape is required");
+  CommandLine cli("convert", kConvertHelp, [] { PrintFormats(stdout); });
+  cli.Value("--out", &out)
+      .Value("--format", &format)
+      .Value("--instrument", &instrument)
+      .Value("--instruments", &instruments_file)
+      .Flag("--quiet", &quiet)
+      .Positionals(&inputs);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (inputs.empty()) return cli.Fail("no input files");
+  if (out.empty()) return cli.Fail("--out X.tape is required");
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<replay::SourceSpec> specs;

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "core/decimal.h"
 #include "core/status.h"
@@ -37,11 +38,6 @@ constexpr const char* kGenHelp =
     "  --family N      write N jittered members instead, DIR/deleveraging-000.tape ..., each with\n"
     "                  its params.json; member i is derived from --seed and i only\n"
     "  --quiet         no progress on stderr\n";
-
-int Usage(const std::string& what) {
-  std::fprintf(stderr, "tapedeck gen: %s\n(see `tapedeck gen --help`)\n", what.c_str());
-  return kExitUsage;
-}
 
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "tapedeck gen: %s\n", std::string(s.message()).c_str());
@@ -109,69 +105,37 @@ absl::StatusOr<uint64_t> WriteScenario(const replay::ScenarioParams& p, uint64_t
 }  // namespace
 
 int GenMain(int argc, char** argv) {
-  std::string scenario, out, params_file, seed_text, family_text;
+  std::string out, params_file;
+  std::optional<uint64_t> seed, family;
+  std::vector<std::string> names;
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kGenHelp, stdout);
-      return kExitOk;
-    }
-    if (a == "--quiet") {
-      quiet = true;
-      continue;
-    }
-    std::string_view name = a;
-    std::string value;
-    bool has_value = false;
-    if (const size_t eq = a.find('='); a.starts_with("--") && eq != std::string_view::npos) {
-      name = a.substr(0, eq);
-      value = std::string(a.substr(eq + 1));
-      has_value = true;
-    }
-    std::string* target = nullptr;
-    if (name == "--out") target = &out;
-    if (name == "--params") target = &params_file;
-    if (name == "--seed") target = &seed_text;
-    if (name == "--family") target = &family_text;
-    if (target == nullptr) {
-      if (a.starts_with("-")) return Usage(absl::StrCat("unknown option '", std::string(a), "'"));
-      if (!scenario.empty()) return Usage(absl::StrCat("unexpected argument '", std::string(a), "'"));
-      scenario = std::string(a);
-      continue;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) return Usage(absl::StrCat(std::string(name), " needs a value"));
-      value = argv[++i];
-    }
-    *target = value;
+  CommandLine cli("gen", kGenHelp);
+  cli.Value("--out", &out)
+      .Value("--params", &params_file)
+      .Count("--seed", &seed)
+      .Count("--family", &family, 1, 100'000)
+      .Flag("--quiet", &quiet)
+      .Positionals(&names);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (names.empty()) return cli.Fail("name the scenario: deleveraging");
+  if (names.size() > 1) return cli.Fail(absl::StrCat("unexpected argument '", names[1], "'"));
+  if (names[0] != "deleveraging") {
+    return cli.Fail(absl::StrCat("unknown scenario '", names[0], "' (known: deleveraging)"));
   }
-  if (scenario.empty()) return Usage("name the scenario: deleveraging");
-  if (scenario != "deleveraging") {
-    return Usage(absl::StrCat("unknown scenario '", scenario, "' (known: deleveraging)"));
-  }
-  if (out.empty()) return Usage("--out DIR is required");
-  if (seed_text.empty()) return Usage("--seed N is required (generated data is always seeded)");
-  int64_t seed = 0;
-  if (!TryParseInt(seed_text, &seed) || seed < 0) {
-    return Usage(absl::StrCat("--seed: '", seed_text, "' is not a non-negative integer"));
-  }
-  int64_t family = 0;
-  if (!family_text.empty() && (!TryParseInt(family_text, &family) || family < 1 || family > 100'000)) {
-    return Usage(absl::StrCat("--family: '", family_text, "' is not an integer in [1, 100000]"));
-  }
+  if (out.empty()) return cli.Fail("--out DIR is required");
+  if (!seed.has_value()) return cli.Fail("--seed N is required (generated data is always seeded)");
 
   absl::StatusOr<replay::ScenarioParams> base =
       replay::LoadScenarioParams(params_file, nlohmann::json::object(), "--params");
   if (!base.ok()) return Fail(base.status());
   if (absl::Status s = MakeDirs(out); !s.ok()) return Fail(s);
-  const uint64_t useed = static_cast<uint64_t>(seed);
-  if (family == 0) {
+  const uint64_t useed = *seed;
+  if (!family.has_value()) {
     absl::StatusOr<uint64_t> n = WriteScenario(*base, useed, out + "/deleveraging", quiet);
     if (!n.ok()) return Fail(n.status());
     return kExitOk;
   }
-  for (int i = 0; i < family; ++i) {
+  for (int i = 0; i < static_cast<int>(*family); ++i) {
     const replay::ScenarioParams member = replay::FamilyMember(*base, useed, i);
     absl::StatusOr<uint64_t> n = WriteScenario(member, replay::FamilySeed(useed, i),
                                                absl::StrFormat("%s/deleveraging-%03d", out, i), quiet);

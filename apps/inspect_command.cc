@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "core/config.h"
 #include "core/decimal.h"
@@ -100,45 +101,21 @@ std::string Describe(const Event& e, const std::vector<Instrument>& instruments)
   return out;
 }
 
-int Usage(const std::string& what) {
-  std::fprintf(stderr, "tapedeck inspect: %s\n(see `tapedeck inspect --help`)\n", what.c_str());
-  return kExitUsage;
-}
-
 }  // namespace
 
 int InspectMain(int argc, char** argv) {
-  std::string path;
-  int64_t n_events = 5;
+  std::vector<std::string> paths;
+  std::optional<uint64_t> events;
+  bool no_verify = false;
+  CommandLine cli("inspect", kInspectHelp);
+  cli.Count("--events", &events).Flag("--no-verify", &no_verify).Positionals(&paths);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (paths.empty()) return cli.Fail("no tape given");
+  if (paths.size() > 1) return cli.Fail("one tape at a time");
+  const std::string& path = paths[0];
+  const int64_t n_events = static_cast<int64_t>(events.value_or(5));
   replay::TapeOpenOptions options;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kInspectHelp, stdout);
-      return kExitOk;
-    }
-    if (a == "--no-verify") {
-      options.verify = false;
-      continue;
-    }
-    if (a == "--events" || a.starts_with("--events=")) {
-      std::string value;
-      if (a == "--events") {
-        if (i + 1 >= argc) return Usage("--events needs a value");
-        value = argv[++i];
-      } else {
-        value = std::string(a.substr(9));
-      }
-      absl::StatusOr<int64_t> v = ParseInt(value);
-      if (!v.ok() || *v < 0) return Usage(absl::StrCat("--events: '", value, "' is not a count"));
-      n_events = *v;
-      continue;
-    }
-    if (a.starts_with("-")) return Usage(absl::StrCat("unknown option '", std::string(a), "'"));
-    if (!path.empty()) return Usage("one tape at a time");
-    path = std::string(a);
-  }
-  if (path.empty()) return Usage("no tape given");
+  options.verify = !no_verify;
 
   absl::StatusOr<std::unique_ptr<replay::Tape>> tape = replay::Tape::Open(path, options);
   if (!tape.ok()) {

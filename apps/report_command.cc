@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "apps/report.h"
 
@@ -29,24 +30,10 @@ constexpr char kUsage[] =
 int ReportMain(int argc, char** argv) {
   std::vector<std::string> dirs;
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (a == "--quiet") {
-      quiet = true;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "tapedeck report: unknown option '%s'\n%s", a.c_str(), kUsage);
-      return kExitUsage;
-    } else {
-      dirs.push_back(a);
-    }
-  }
-  if (dirs.empty()) {
-    std::fprintf(stderr, "tapedeck report: a run directory is required\n%s", kUsage);
-    return kExitUsage;
-  }
+  CommandLine cli("report", kUsage);
+  cli.Flag("--quiet", &quiet).Positionals(&dirs);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (dirs.empty()) return cli.Fail("a run directory is required");
   for (const std::string& dir : dirs) {
     std::vector<std::string> written;
     absl::Status s = WriteReports(dir, &written);

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "apps/outputs.h"
 #include "apps/report.h"
@@ -61,54 +62,6 @@ struct Options {
   bool quiet = false;
   bool json = false;
 };
-
-// Returns -1 to go on, else an exit code.
-int ParseArgs(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](const char* flag) -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "tapedeck run: %s needs a value\n%s", flag, kUsage);
-        return nullptr;
-      }
-      return argv[++i];
-    };
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (a == "--out") {
-      const char* v = value("--out");
-      if (v == nullptr) return kExitUsage;
-      o->out_dir = v;
-    } else if (a == "--seed") {
-      const char* v = value("--seed");
-      if (v == nullptr) return kExitUsage;
-      int64_t seed = 0;
-      if (!TryParseInt(v, &seed) || seed < 0) {
-        std::fprintf(stderr, "tapedeck run: --seed: '%s' is not a non-negative integer\n", v);
-        return kExitUsage;
-      }
-      o->seed = static_cast<uint64_t>(seed);
-    } else if (a == "--quiet") {
-      o->quiet = true;
-    } else if (a == "--json") {
-      o->json = true;
-    } else if (a == "--journal") {
-      const char* v = value("--journal");
-      if (v == nullptr) return kExitUsage;
-      o->journal_path = v;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "tapedeck run: unknown option '%s'\n%s", a.c_str(), kUsage);
-      return kExitUsage;
-    } else if (o->config_path.empty()) {
-      o->config_path = a;
-    } else {
-      std::fprintf(stderr, "tapedeck run: more than one config given ('%s')\n%s", a.c_str(), kUsage);
-      return kExitUsage;
-    }
-  }
-  return -1;
-}
 
 void PrintTable(const std::vector<StrategyResult>& results, const std::string& out_dir) {
   std::vector<std::pair<std::string, std::vector<std::string>>> rows = {
@@ -166,7 +119,17 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
 
 int RunMain(int argc, char** argv) {
   Options opt;
-  if (int rc = ParseArgs(argc, argv, &opt); rc >= 0) return rc;
+  std::vector<std::string> configs;
+  CommandLine cli("run", kUsage);
+  cli.Value("--out", &opt.out_dir)
+      .Count("--seed", &opt.seed)
+      .Flag("--quiet", &opt.quiet)
+      .Flag("--json", &opt.json)
+      .Value("--journal", &opt.journal_path)
+      .Positionals(&configs);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (configs.size() > 1) return cli.Fail("more than one config given ('" + configs[1] + "')");
+  if (!configs.empty()) opt.config_path = configs[0];
   if (!opt.journal_path.empty()) {
     if (!opt.config_path.empty()) {
       std::fprintf(stderr, "tapedeck run: --journal replays the journal's own config; drop '%s'\n",

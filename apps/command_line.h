@@ -1,0 +1,65 @@
+// The one command-line parser of every `tapedeck` command, so that all of them accept the same
+// shapes and fail the same way:
+//   --name VALUE  or  --name=VALUE   an option with a value
+//   --name                           a flag
+//   anything else not starting '-'   a positional argument ("-" alone is one too: stdin/stdout)
+//   -h, --help                       prints the command's usage to stdout, exit 0
+// A bad command line prints "tapedeck <command>: <what is wrong>" and a pointer to --help on
+// stderr, and the command exits with kExitUsage (2).
+#ifndef TAPEDECK_APPS_COMMAND_LINE_H_
+#define TAPEDECK_APPS_COMMAND_LINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tapedeck::apps {
+
+class CommandLine {
+ public:
+  // `usage` is printed by --help; `help_extra`, when set, runs after it (e.g. a format table).
+  CommandLine(std::string_view command, std::string_view usage,
+              std::function<void()> help_extra = {});
+
+  CommandLine& Flag(std::string_view name, bool* out);
+  CommandLine& Value(std::string_view name, std::string* out);
+  CommandLine& Value(std::string_view name, std::optional<std::string>* out);
+  // A whole number in [min, max], written as decimal digits.
+  CommandLine& Count(std::string_view name, std::optional<uint64_t>* out, uint64_t min = 0,
+                     uint64_t max = std::numeric_limits<uint64_t>::max());
+  // Positional arguments, in order. Without this call a positional is an error.
+  CommandLine& Positionals(std::vector<std::string>* out);
+
+  // Returns -1 when the command should go on, else the exit code to return now.
+  int Parse(int argc, char** argv);
+
+  // Reports a usage error found after Parse (a missing required option, two that exclude each
+  // other) the same way Parse reports its own; returns kExitUsage.
+  int Fail(std::string_view what) const;
+
+ private:
+  enum class Type { kFlag, kString, kOptionalString, kCount };
+  struct Spec {
+    std::string name;
+    Type type;
+    void* out;
+    uint64_t min = 0, max = 0;
+  };
+
+  const Spec* Find(std::string_view name) const;
+  bool Store(const Spec& spec, std::string_view value) const;
+
+  std::string command_;
+  std::string usage_;
+  std::function<void()> help_extra_;
+  std::vector<Spec> specs_;
+  std::vector<std::string>* positionals_ = nullptr;
+};
+
+}  // namespace tapedeck::apps
+
+#endif  // TAPEDECK_APPS_COMMAND_LINE_H_

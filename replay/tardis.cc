@@ -96,6 +96,9 @@ class TardisCsv : public CsvSource {
     int64_t local_ts = 0;
   };
 
+  // One row of the reader's kind, its common columns already read (and its symbol kept).
+  virtual absl::Status ParseKept(const Row& row, std::vector<Event>* out) = 0;
+
   // Reads the common columns of the current row into *row; *keep is false for a row of a
   // symbol that the spec filters out.
   absl::Status Begin(Row* row, bool* keep) {
@@ -142,6 +145,13 @@ class TardisCsv : public CsvSource {
   }
 
  private:
+  absl::Status ParseRow(std::vector<Event>* out) final {
+    Row row;
+    bool keep = false;
+    TAPEDECK_RETURN_IF_ERROR(Begin(&row, &keep));
+    return keep ? ParseKept(row, out) : absl::OkStatus();
+  }
+
   absl::Status AtEnd(std::vector<Event>* out) final {
     TAPEDECK_RETURN_IF_ERROR(Flush(out));
     if (!keep_symbol_.empty() && rows_ > 0 && kept_ == 0) {
@@ -170,11 +180,7 @@ class TardisTrades final : public TardisCsv {
   EventKind kind = EventKind::kTrade;  // or kLiquidation: the same columns
 
  private:
-  absl::Status ParseRow(std::vector<Event>* out) override {
-    Row row;
-    bool keep = false;
-    TAPEDECK_RETURN_IF_ERROR(Begin(&row, &keep));
-    if (!keep) return absl::OkStatus();
+  absl::Status ParseKept(const Row& row, std::vector<Event>* out) override {
     const std::string_view side = fields()[5];
     Side aggressor = Side::kBuy;
     if (side == "sell") {
@@ -205,11 +211,7 @@ class TardisIncrementalL2 final : public TardisCsv {
   using TardisCsv::TardisCsv;
 
  private:
-  absl::Status ParseRow(std::vector<Event>* out) override {
-    Row row;
-    bool keep = false;
-    TAPEDECK_RETURN_IF_ERROR(Begin(&row, &keep));
-    if (!keep) return absl::OkStatus();
+  absl::Status ParseKept(const Row& row, std::vector<Event>* out) override {
     bool snapshot = false;
     TAPEDECK_RETURN_IF_ERROR(Bool(4, &snapshot));
     Side side = Side::kBuy;
@@ -266,11 +268,7 @@ class TardisBookSnapshot final : public TardisCsv {
       : TardisCsv(std::move(reader), std::move(header), spec, instruments), depth_(depth) {}
 
  private:
-  absl::Status ParseRow(std::vector<Event>* out) override {
-    Row row;
-    bool keep = false;
-    TAPEDECK_RETURN_IF_ERROR(Begin(&row, &keep));
-    if (!keep) return absl::OkStatus();
+  absl::Status ParseKept(const Row& row, std::vector<Event>* out) override {
     const size_t first = out->size();
     Event quote = Make(EventKind::kQuote, row);
     // Bids, then asks; a side with fewer than N levels leaves the deeper fields empty.
@@ -317,11 +315,7 @@ class TardisQuotes final : public TardisCsv {
   using TardisCsv::TardisCsv;
 
  private:
-  absl::Status ParseRow(std::vector<Event>* out) override {
-    Row row;
-    bool keep = false;
-    TAPEDECK_RETURN_IF_ERROR(Begin(&row, &keep));
-    if (!keep) return absl::OkStatus();
+  absl::Status ParseKept(const Row& row, std::vector<Event>* out) override {
     int64_t ask_qty = 0, ask = 0, bid = 0, bid_qty = 0;
     // An absent side (empty price and amount) stays 0/0, which Quote readers take as no side.
     TAPEDECK_RETURN_IF_ERROR(Optional(4, row.scales.qty, &ask_qty));
@@ -349,11 +343,7 @@ class TardisDerivativeTicker final : public TardisCsv {
   bool round_funding_rate = false;
 
  private:
-  absl::Status ParseRow(std::vector<Event>* out) override {
-    Row row;
-    bool keep = false;
-    TAPEDECK_RETURN_IF_ERROR(Begin(&row, &keep));
-    if (!keep) return absl::OkStatus();
+  absl::Status ParseKept(const Row& row, std::vector<Event>* out) override {
     // In the order of KindRank at equal time: index, mark, funding, open interest.
     int64_t v = 0;
     if (!fields()[9].empty()) {

@@ -132,7 +132,7 @@ TEST(ScenarioSourceTest, DefaultScenarioHitsItsTargets) {
     ASSERT_GE(ev[i].local_ts, ev[i].exchange_ts);
   }
   EXPECT_GE(ev.front().exchange_ts, p.start.ns);
-  EXPECT_LT(ev.back().exchange_ts, p.end.ns);
+  EXPECT_LT(ev.back().exchange_time(), p.end);
 
   const Mids m = Extract(ev, p);
   // The deleveraging day: about -13% from its open to the low.
@@ -153,8 +153,8 @@ TEST(ScenarioSourceTest, DefaultScenarioHitsItsTargets) {
   EXPECT_NEAR(rebound, 0.10, 0.01);
   EXPECT_NEAR(static_cast<double>(low) / 100.0, 60'000, 1'000);
   // The cascade low is in the second leg, near low_time.
-  EXPECT_GT(low_ts, p.second_leg_start.ns);
-  EXPECT_LT(low_ts, p.day_close.ns);
+  EXPECT_GT(Timestamp(low_ts), p.second_leg_start);
+  EXPECT_LT(Timestamp(low_ts), p.day_close);
 
   // Near-month annualised basis: 3.3% calm, 9% at the blow-out, re-tightening on the rebound.
   EXPECT_NEAR(Mean(m.near_basis_bps, p.start, p.first_leg_start), 330, 40);

@@ -39,6 +39,12 @@ absl::StatusOr<PaperConfig> ParsePaperConfig(const nlohmann::json& root) {
   }
   TAPEDECK_RETURN_IF_ERROR(obj.DurationValue("journal_flush", &c.journal_flush));
   TAPEDECK_RETURN_IF_ERROR(obj.DurationValue("drain", &c.drain));
+  std::string clock = "wall";
+  TAPEDECK_RETURN_IF_ERROR(obj.String("clock", &clock));
+  if (clock != "wall" && clock != "venue") {
+    return obj.Error("clock", "must be \"wall\" or \"venue\"");
+  }
+  c.venue_clock = clock == "venue";
   TAPEDECK_RETURN_IF_ERROR(obj.Finish());
   // The strategy's parameters are checked now, not after the connection.
   TAPEDECK_RETURN_IF_ERROR(MakeStrategy(c.strategy_name, c.strategy_params, c.instruments).status());
@@ -118,7 +124,8 @@ void PaperRunner::Process(const Event& e, int64_t pop_steady_ns) {
     if (id <= responded_.size() && !responded_[id - 1]) {
       responded_[id - 1] = true;
       const int64_t sent = venue_->sent_at(e.order.order_id);
-      if (sent != 0) round_trip_ns_.push_back(e.local_ts - sent);
+      const int64_t received = wall_received_ns_ != 0 ? wall_received_ns_ : e.local_ts;
+      if (sent != 0) round_trip_ns_.push_back(received - sent);
     }
   }
   pop_steady_ns_ = IsMarketData(e.kind) ? pop_steady_ns : 0;
@@ -128,8 +135,7 @@ void PaperRunner::Process(const Event& e, int64_t pop_steady_ns) {
   ++processed_;
 }
 
-absl::Status PaperRunner::Run(const PaperOptions& options) {
-  const int64_t start = WallNanos();
+absl::Status PaperRunner::Begin(const PaperOptions& options, Timestamp at) {
   if (!options.journal_path.empty()) {
     nlohmann::json meta = {{"format", "tapedeck-journal"},
                            {"version", 1},
@@ -137,12 +143,55 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
                            {"strategy", {{"name", config_->strategy_name},
                                          {"params", config_->strategy_params}}},
                            {"initial_cash", FormatDecimal(config_->initial_cash.raw, Money::kScale)},
-                           {"start_ns", start}};
+                           {"clock", config_->venue_clock ? "venue" : "wall"},
+                           {"start_ns", at.ns}};
     TAPEDECK_ASSIGN_OR_RETURN(journal_, JournalWriter::Create(options.journal_path, meta,
                                                               config_->journal_flush.ns));
   }
+  context_.Start(*strategy_, at);
+  started_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status PaperRunner::ProcessOnVenueClock(const PaperOptions& options, Event e,
+                                              int64_t pop_steady_ns) {
+  wall_received_ns_ = e.local_ts;
+  if (IsMarketData(e.kind) && e.exchange_ts > venue_now_) venue_now_ = e.exchange_ts;
+  e.local_ts = venue_now_;
+  if (!started_) {
+    if (!IsMarketData(e.kind)) {
+      // The logon news and anything else before the data: no data time yet.
+      early_.push_back(e);
+      wall_received_ns_ = 0;
+      return absl::OkStatus();
+    }
+    TAPEDECK_RETURN_IF_ERROR(Begin(options, Timestamp(venue_now_)));
+    for (Event& early : early_) {
+      early.local_ts = venue_now_;
+      Process(early, 0);
+    }
+    early_.clear();
+  }
+  // Timers the data has passed: a timer at t runs before the first event later than t (at equal
+  // times timers rank last, event_order.h).
+  Event t;
+  while (venue_->PopDueTimer(venue_now_ - 1, &t)) {
+    t.local_ts = t.exchange_ts;  // its due time, not the event's
+    const int64_t received = wall_received_ns_;
+    wall_received_ns_ = 0;
+    Process(t, 0);
+    wall_received_ns_ = received;
+  }
+  Process(e, pop_steady_ns);
+  wall_received_ns_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status PaperRunner::Run(const PaperOptions& options) {
+  const int64_t start = WallNanos();
+  const bool venue_clock = config_->venue_clock;
+  if (!venue_clock) TAPEDECK_RETURN_IF_ERROR(Begin(options, Timestamp(start)));
   TAPEDECK_RETURN_IF_ERROR(venue_->Start());
-  context_.Start(*strategy_, Timestamp(start));
   const int64_t deadline = options.duration.ns > 0 ? start + options.duration.ns : 0;
   int64_t drain_deadline = 0;
   int64_t next_progress = start + 250'000'000;
@@ -152,11 +201,15 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
     venue_->ReconcileIfNeeded(context_);
     if (venue_->Poll(&e)) {
       idle = 0;
-      Process(e, SteadyNanos());
+      if (venue_clock) {
+        TAPEDECK_RETURN_IF_ERROR(ProcessOnVenueClock(options, e, SteadyNanos()));
+      } else {
+        Process(e, SteadyNanos());
+      }
       continue;
     }
     const int64_t now = WallNanos();
-    if (venue_->PopDueTimer(now, &e)) {
+    if (!venue_clock && venue_->PopDueTimer(now, &e)) {
       Process(e, 0);
       continue;
     }
@@ -189,7 +242,19 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
     }
   }
   const int64_t stop = WallNanos();
-  context_.Stop(*strategy_, Timestamp(stop > context_.now().ns ? stop : context_.now().ns));
+  if (!started_) {
+    // "venue" clock and no market data came: start at the data time we have (none: 0).
+    absl::Status st = Begin(options, Timestamp(venue_now_));
+    if (!st.ok()) {
+      venue_->Stop(false);
+      return st;
+    }
+    for (const Event& early : early_) Process(early, 0);
+    early_.clear();
+  }
+  const Timestamp stop_at =
+      venue_clock ? context_.now() : Timestamp(stop > context_.now().ns ? stop : context_.now().ns);
+  context_.Stop(*strategy_, stop_at);
   if (journal_ != nullptr) journal_->AppendStop(context_.now(), stop);
   venue_->Stop(false);
   if (journal_ != nullptr) {
@@ -207,6 +272,7 @@ nlohmann::json PaperRunner::Report() const {
       {"orders_sent", context_.orders_sent()},
       {"fills", context_.fill_log().size()},
       {"reached_end_of_data", reached_end_},
+      {"clock", config_->venue_clock ? "venue" : "wall"},
       {"latency", {{"decision", decision_latency().ToJson()},
                    {"send", send_latency().ToJson()},
                    {"round_trip", round_trip_latency().ToJson()}}},

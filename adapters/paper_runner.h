@@ -6,6 +6,17 @@
 //   decision  market-data event popped -> order request built by the Context
 //   send      market-data event popped -> the order handed to QuickFIX (encoded and written)
 //   round trip order handed to QuickFIX -> its first ExecutionReport decoded (wall clock)
+//
+// Clock ("clock" in the config). "wall" (the default, for a venue trading now): the strategy's
+// time is the wall clock; every event is stamped when QuickFIX decoded it and timers fire by
+// the wall clock. "venue" (for a simulator replaying recorded or generated data faster or
+// slower than real time, such as fixsim): the strategy's time is the data's time, the largest
+// exchange timestamp of the market data processed so far; every event is stamped with it,
+// timers fire when the data passes them (a timer at t before the first event later than t, as
+// in a backtest), and the strategy starts at the time of the first market-data event (events
+// before it wait for it). Without it a strategy whose rules are in data time (bars, windows,
+// "wait 2h") sees a three-day scenario replayed in seconds as a few seconds of market and never
+// trades. Latency figures always use the wall clock.
 #ifndef TAPEDECK_ADAPTERS_PAPER_RUNNER_H_
 #define TAPEDECK_ADAPTERS_PAPER_RUNNER_H_
 
@@ -28,7 +39,8 @@ namespace tapedeck::adapters {
 // A paper config:
 //   {"instruments": [...] (instrument_config.h), "strategy": {"name": "...", "params": {...}},
 //    "initial_cash": "100000", "venue": {...} (fix_venue.h), "journal_flush": "100ms",
-//    "drain": "500ms" (after the venue's end of data, how long to wait for open requests)}
+//    "drain": "500ms" (after the venue's end of data, how long to wait for open requests),
+//    "clock": "wall" | "venue" (see above)}
 struct PaperConfig {
   InstrumentTable instruments;
   nlohmann::json instruments_json;
@@ -38,6 +50,7 @@ struct PaperConfig {
   FixVenueConfig venue;
   Duration journal_flush = Duration::Millis(100);
   Duration drain = Duration::Millis(500);
+  bool venue_clock = false;  // "clock": "venue"
 };
 
 absl::StatusOr<PaperConfig> ParsePaperConfig(const nlohmann::json& root);
@@ -93,6 +106,11 @@ class PaperRunner final : private FixVenue::SendObserver {
               std::unique_ptr<FixVenue> venue);
   void OnOrderBuilt(OrderId id) override;
   void OnOrderHanded(OrderId id) override;
+  // Creates the journal (when asked for) and starts the strategy at `at`.
+  absl::Status Begin(const PaperOptions& options, Timestamp at);
+  // "venue" clock: restamps a polled event with the data's time, starts the strategy at the
+  // first market-data event, fires the timers the data has passed, then processes the event.
+  absl::Status ProcessOnVenueClock(const PaperOptions& options, Event e, int64_t pop_steady_ns);
 
   std::unique_ptr<PaperConfig> config_;  // owns the instrument table everything points at
   std::unique_ptr<Strategy> strategy_;
@@ -104,6 +122,10 @@ class PaperRunner final : private FixVenue::SendObserver {
   std::vector<bool> responded_;
   uint64_t processed_ = 0;
   bool reached_end_ = false;
+  bool started_ = false;
+  int64_t wall_received_ns_ = 0;  // wall time the event being processed was decoded (0: local_ts)
+  int64_t venue_now_ = 0;         // "venue" clock: largest market-data exchange_ts so far
+  std::vector<Event> early_;      // "venue" clock: events polled before the first market data
 };
 
 int64_t SteadyNanos();

@@ -9,15 +9,18 @@
 #include "core/merger.h"
 #include "core/sim_venue.h"
 #include "gtest/gtest.h"
+#include "tests/core/engine_test_util.h"
 #include "tests/test_util.h"
 
 namespace tapedeck {
 namespace {
 
 using ::tapedeck::testing::IsOk;
-using ::tapedeck::testing::VectorSource;
-
-constexpr int64_t kMs = 1'000'000;
+using ::tapedeck::testing::kMs;
+using ::tapedeck::testing::LevelAt;
+using ::tapedeck::testing::RunEngine;
+using ::tapedeck::testing::Scripted;
+using ::tapedeck::testing::TradeAt;
 const InstrumentId kBtc(0);
 
 InstrumentTable Table() {
@@ -36,53 +39,19 @@ InstrumentTable Table() {
 }
 
 Event Level(int64_t ms, Side side, int64_t price, int64_t qty, uint8_t flags = kBookEndOfMessage) {
-  Event e = MakeEvent(EventKind::kBookLevel, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
-  e.level.side = side;
-  e.level.price = Price(price);
-  e.level.qty = Qty(qty);
-  e.level.flags = flags;
-  return e;
+  return LevelAt(kBtc, ms, side, price, qty, flags);
 }
 
 Event Trade(int64_t ms, int64_t price, int64_t qty, Side aggressor) {
-  Event e = MakeEvent(EventKind::kTrade, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
-  e.trade.price = Price(price);
-  e.trade.qty = Qty(qty);
-  e.trade.aggressor = aggressor;
-  return e;
+  return TradeAt(kBtc, ms, price, qty, aggressor);
 }
 
-class Scripted final : public Strategy {
- public:
-  struct Step {
-    int64_t at_ms;
-    std::function<void(Context&)> act;
-  };
-  explicit Scripted(std::vector<Step> steps) : steps_(std::move(steps)) {}
-  void OnStart(Context& ctx) override {
-    for (size_t i = 0; i < steps_.size(); ++i) ctx.SetTimer(Timestamp(steps_[i].at_ms * kMs), i);
-  }
-  void OnTimer(Context& ctx, uint64_t, uint64_t tag) override { steps_[tag].act(ctx); }
-  void OnOrderUpdate(Context&, const Event& e) override { updates.push_back(e); }
-  std::vector<Event> updates;
-  std::vector<OrderId> ids;
-
- private:
-  std::vector<Step> steps_;
-};
-
 std::unique_ptr<Engine> RunTape(const InstrumentTable& t, std::vector<Event> tape, Strategy& s,
-                            SimVenueConfig venue = {}) {
-  std::vector<std::unique_ptr<EventSource>> sources;
-  sources.push_back(std::make_unique<VectorSource>(std::move(tape), 2));
-  Merger merger(std::move(sources));
-  EXPECT_THAT(merger.Init(), IsOk());
+                                SimVenueConfig venue = {}) {
   EngineConfig cfg;
   cfg.venue = venue;
   cfg.initial_cash = Money(10'000 * Money::kOne);
-  auto engine = std::make_unique<Engine>(t, cfg);
-  EXPECT_THAT(engine->Run(merger, s), IsOk());
-  return engine;
+  return RunEngine(t, std::move(tape), s, cfg);
 }
 
 // Book: bid 100.00 x 3.000, ask 100.10 x 2.000. We bid 1.000 at 100.00 (sent 0 ms, at the

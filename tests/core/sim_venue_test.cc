@@ -8,15 +8,19 @@
 #include "core/engine.h"
 #include "core/merger.h"
 #include "gtest/gtest.h"
+#include "tests/core/engine_test_util.h"
 #include "tests/test_util.h"
 
 namespace tapedeck {
 namespace {
 
 using ::tapedeck::testing::IsOk;
+using ::tapedeck::testing::kMs;
+using ::tapedeck::testing::QuoteAt;
+using ::tapedeck::testing::RunEngine;
+using ::tapedeck::testing::Scripted;
+using ::tapedeck::testing::TradeAt;
 using ::tapedeck::testing::VectorSource;
-
-constexpr int64_t kMs = 1'000'000;
 const InstrumentId kBtc(0);
 
 InstrumentTable Table() {
@@ -33,60 +37,19 @@ InstrumentTable Table() {
   return t;
 }
 
-Event Quote(int64_t ms, int64_t bid, int64_t ask) {
-  Event e = MakeEvent(EventKind::kQuote, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
-  e.quote.bid = Price(bid);
-  e.quote.bid_qty = Qty(5000);
-  e.quote.ask = Price(ask);
-  e.quote.ask_qty = Qty(5000);
-  return e;
-}
+Event Quote(int64_t ms, int64_t bid, int64_t ask) { return QuoteAt(kBtc, ms, bid, ask); }
 
 Event Trade(int64_t ms, int64_t price, int64_t local_delay_ms = 0) {
-  Event e = MakeEvent(EventKind::kTrade, kBtc, Timestamp(ms * kMs), Timestamp((ms + local_delay_ms) * kMs));
-  e.trade.price = Price(price);
-  e.trade.qty = Qty(100);
-  e.trade.aggressor = Side::kSell;
-  return e;
+  return TradeAt(kBtc, ms, price, 100, Side::kSell, local_delay_ms);
 }
-
-// Runs actions at given strategy-side times (through timers) and records every update.
-class Scripted final : public Strategy {
- public:
-  struct Step {
-    int64_t at_ms;
-    std::function<void(Context&)> act;
-  };
-  explicit Scripted(std::vector<Step> steps) : steps_(std::move(steps)) {}
-  void OnStart(Context& ctx) override {
-    for (size_t i = 0; i < steps_.size(); ++i) ctx.SetTimer(Timestamp(steps_[i].at_ms * kMs), i);
-  }
-  void OnTimer(Context& ctx, uint64_t, uint64_t tag) override { steps_[tag].act(ctx); }
-  void OnOrderUpdate(Context&, const Event& e) override { updates.push_back(e); }
-  std::vector<Event> updates;
-  std::vector<OrderId> ids;
-
- private:
-  std::vector<Step> steps_;
-};
-
-struct Result {
-  std::unique_ptr<Engine> engine;
-};
 
 std::unique_ptr<Engine> RunTape(const InstrumentTable& t, std::vector<Event> tape, Scripted& s,
                                 int64_t entry_ms = 1, int64_t response_ms = 1) {
-  std::vector<std::unique_ptr<EventSource>> sources;
-  sources.push_back(std::make_unique<VectorSource>(std::move(tape), 2));
-  Merger merger(std::move(sources));
-  EXPECT_THAT(merger.Init(), IsOk());
   EngineConfig cfg;
   cfg.venue.entry_latency = Duration(entry_ms * kMs);
   cfg.venue.response_latency = Duration(response_ms * kMs);
   cfg.initial_cash = Money(10'000 * Money::kOne);
-  auto engine = std::make_unique<Engine>(t, cfg);
-  EXPECT_THAT(engine->Run(merger, s), IsOk());
-  return engine;
+  return RunEngine(t, std::move(tape), s, cfg);
 }
 
 TEST(SimVenueTest, MarketOrderFillsAtTheTouchAfterEntryLatencyAndReportsAfterResponseLatency) {

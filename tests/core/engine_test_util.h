@@ -1,0 +1,91 @@
+// What the hand-worked venue and engine tests share: events stamped in milliseconds, a strategy
+// that acts at given times and records what the venue answers, and one call that runs a tape
+// through the Engine.
+#ifndef TAPEDECK_TESTS_CORE_ENGINE_TEST_UTIL_H_
+#define TAPEDECK_TESTS_CORE_ENGINE_TEST_UTIL_H_
+
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/event.h"
+#include "core/merger.h"
+#include "core/strategy.h"
+#include "tests/test_util.h"
+
+namespace tapedeck::testing {
+
+inline constexpr int64_t kMs = 1'000'000;
+
+// An event of `kind` at `ms` on both clocks (or seen `local_delay_ms` later by the strategy).
+inline Event At(EventKind kind, InstrumentId id, int64_t ms, int64_t local_delay_ms = 0) {
+  return MakeEvent(kind, id, Timestamp(ms * kMs), Timestamp((ms + local_delay_ms) * kMs));
+}
+
+inline Event QuoteAt(InstrumentId id, int64_t ms, int64_t bid, int64_t ask, int64_t size = 5000) {
+  Event e = At(EventKind::kQuote, id, ms);
+  e.quote.bid = Price(bid);
+  e.quote.bid_qty = Qty(size);
+  e.quote.ask = Price(ask);
+  e.quote.ask_qty = Qty(size);
+  return e;
+}
+
+inline Event TradeAt(InstrumentId id, int64_t ms, int64_t price, int64_t qty, Side aggressor,
+                     int64_t local_delay_ms = 0) {
+  Event e = At(EventKind::kTrade, id, ms, local_delay_ms);
+  e.trade.price = Price(price);
+  e.trade.qty = Qty(qty);
+  e.trade.aggressor = aggressor;
+  return e;
+}
+
+inline Event LevelAt(InstrumentId id, int64_t ms, Side side, int64_t price, int64_t qty,
+                     uint8_t flags = kBookEndOfMessage) {
+  Event e = At(EventKind::kBookLevel, id, ms);
+  e.level.side = side;
+  e.level.price = Price(price);
+  e.level.qty = Qty(qty);
+  e.level.flags = flags;
+  return e;
+}
+
+// Runs actions at given strategy-side times (through timers) and records every order update.
+// Tests that watch more derive from it and call Scripted::OnOrderUpdate from their override.
+class Scripted : public Strategy {
+ public:
+  struct Step {
+    int64_t at_ms;
+    std::function<void(Context&)> act;
+  };
+  explicit Scripted(std::vector<Step> steps) : steps_(std::move(steps)) {}
+  void OnStart(Context& ctx) override {
+    for (size_t i = 0; i < steps_.size(); ++i) ctx.SetTimer(Timestamp(steps_[i].at_ms * kMs), i);
+  }
+  void OnTimer(Context& ctx, uint64_t, uint64_t tag) override { steps_[tag].act(ctx); }
+  void OnOrderUpdate(Context&, const Event& e) override { updates.push_back(e); }
+
+  std::vector<Event> updates;
+  std::vector<OrderId> ids;  // for the steps to keep the ids of what they sent
+
+ private:
+  std::vector<Step> steps_;
+};
+
+// The tape through one Engine (the source hands out batches of two, to cross batch edges).
+inline std::unique_ptr<Engine> RunEngine(const InstrumentTable& table, std::vector<Event> tape,
+                                         Strategy& strategy, EngineConfig config = {}) {
+  std::vector<std::unique_ptr<EventSource>> sources;
+  sources.push_back(std::make_unique<VectorSource>(std::move(tape), 2));
+  Merger merger(std::move(sources));
+  EXPECT_THAT(merger.Init(), IsOk());
+  auto engine = std::make_unique<Engine>(table, config);
+  EXPECT_THAT(engine->Run(merger, strategy), IsOk());
+  return engine;
+}
+
+}  // namespace tapedeck::testing
+
+#endif  // TAPEDECK_TESTS_CORE_ENGINE_TEST_UTIL_H_

@@ -162,12 +162,12 @@ def main():
           "runs of the mean over the 445,521 updates of the USD-M BTC capture; std::map book %s) "
           "| %s |" % (fmt_ns(ns), fmt_ns(ns_per_item(base)) if base else "-",
                       "met" if ns is not None and ns < 50 else "**missed**"))
-    scan = bench("BM_Tape_Replay")
+    scan = bench("BM_Tape_Replay/2097152")
     mem_scan = bench("BM_Tape_ScanInMemoryBaseline")
     if scan or stages.get("replay"):
         parts = []
         if scan:
-            parts.append("BM_Tape_Replay %s" % fmt_rate(scan.get("items_per_second")))
+            parts.append("BM_Tape_Replay/2097152 %s" % fmt_rate(scan.get("items_per_second")))
         if mem_scan:
             parts.append("in-memory scan %s" % fmt_rate(mem_scan.get("items_per_second")))
         if stages.get("replay"):

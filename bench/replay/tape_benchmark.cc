@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,24 +48,29 @@ std::vector<Event> MakeTrades(uint64_t n) {
   return out;
 }
 
-// A tape of kReplayEvents trades, written once per process and removed at exit.
-class ReplayTape {
+// Tapes of n generated trades, each written once per process (outside every timed loop) and
+// removed at exit.
+class TradesTapes {
  public:
-  static const std::string& Path() {
-    static ReplayTape tape;
-    return tape.path_;
+  static const std::string& Path(uint64_t n = kReplayEvents) {
+    static TradesTapes tapes;
+    auto it = tapes.paths_.find(n);
+    if (it != tapes.paths_.end()) return it->second;
+    const std::string path = "/tmp/tapedeck_bench_" + std::to_string(::getpid()) + "_" +
+                             std::to_string(n) + ".tape";
+    auto w = TapeWriter::Create(path, {BtcUsdtPerp()});
+    if (!w.ok() || !(*w)->Append(MakeTrades(n)).ok() || !(*w)->Finish().ok()) {
+      std::fprintf(stderr, "cannot write %s\n", path.c_str());
+      std::abort();
+    }
+    return tapes.paths_.emplace(n, path).first->second;
   }
 
  private:
-  ReplayTape() : path_("/tmp/tapedeck_bench_" + std::to_string(::getpid()) + ".tape") {
-    auto w = TapeWriter::Create(path_, {BtcUsdtPerp()});
-    if (!w.ok() || !(*w)->Append(MakeTrades(kReplayEvents)).ok() || !(*w)->Finish().ok()) {
-      std::fprintf(stderr, "cannot write %s\n", path_.c_str());
-      std::abort();
-    }
+  ~TradesTapes() {
+    for (const auto& [n, path] : paths_) ::unlink(path.c_str());
   }
-  ~ReplayTape() { ::unlink(path_.c_str()); }
-  std::string path_;
+  std::map<uint64_t, std::string> paths_;
 };
 
 // Baseline: the same events in a vector, summed the same way.
@@ -79,9 +85,11 @@ void BM_Tape_ScanInMemoryBaseline(benchmark::State& state) {
 }
 BENCHMARK(BM_Tape_ScanInMemoryBaseline)->Unit(benchmark::kMillisecond);
 
-// Open (header checks, no checksum pass) and replay every batch of the mapping.
+// Open (header checks, no checksum pass) and replay every batch of the mapping, on tapes of
+// 64 Ki events (the instruction-count gate's fixed workload) and 2 Mi events.
 void BM_Tape_Replay(benchmark::State& state) {
-  const std::string& path = ReplayTape::Path();
+  const auto n = static_cast<uint64_t>(state.range(0));
+  const std::string& path = TradesTapes::Path(n);
   for (auto _ : state) {
     auto tape = Tape::Open(path, TapeOpenOptions{.verify = false});
     if (!tape.ok()) {
@@ -97,14 +105,17 @@ void BM_Tape_Replay(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kReplayEvents));
-  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(kReplayEvents * sizeof(Event)));
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(n * sizeof(Event)));
 }
-BENCHMARK(BM_Tape_Replay)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Tape_Replay)
+    ->Arg(1 << 16)
+    ->Arg(static_cast<int64_t>(kReplayEvents))
+    ->Unit(benchmark::kMillisecond);
 
 // The same through the Merger, event by event, as a run consumes it.
 void BM_Tape_ReplayMerged(benchmark::State& state) {
-  const std::string& path = ReplayTape::Path();
+  const std::string& path = TradesTapes::Path();
   for (auto _ : state) {
     SourceSpec spec;
     spec.path = path;
@@ -129,7 +140,7 @@ BENCHMARK(BM_Tape_ReplayMerged)->Unit(benchmark::kMillisecond);
 
 // Open with the checksum pass (the default for runs, `inspect` and `convert` of a tape).
 void BM_Tape_OpenVerified(benchmark::State& state) {
-  const std::string& path = ReplayTape::Path();
+  const std::string& path = TradesTapes::Path();
   for (auto _ : state) {
     auto tape = Tape::Open(path);
     if (!tape.ok()) state.SkipWithError("verify failed");

@@ -16,7 +16,17 @@ Engine::Engine(const InstrumentTable& instruments, EngineConfig config)
       context_(instruments, this, config.initial_cash) {}
 
 void Engine::PushStrategy(const Event& e) {
-  strategy_queue_.InsertSortedFromBack(Pending{StrategyKey(e, push_sequence_++), e},
+  const EventKey key = StrategyKey(e, push_sequence_++);
+  // Nearly always the new event belongs at the back (a constant feed latency keeps local_ts in
+  // exchange order): fill the slot in place instead of building and copying a Pending. Keys are
+  // unique (the sequence), so "back < key" is exactly "key goes last".
+  if (strategy_queue_.empty() || strategy_queue_.back().key < key) {
+    Pending& slot = strategy_queue_.push_back_slot();
+    slot.key = key;
+    slot.event = e;
+    return;
+  }
+  strategy_queue_.InsertSortedFromBack(Pending{key, e},
                                        [](const Pending& a, const Pending& b) { return a.key < b.key; });
 }
 
@@ -50,9 +60,12 @@ void Engine::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {
   PushStrategy(e);
 }
 
-void Engine::SampleEquity(Timestamp upto) {
+void Engine::SampleEquitySlow(Timestamp upto) {
   const int64_t step = config_.equity_interval.ns;
-  if (step <= 0) return;
+  if (step <= 0) {
+    next_sample_ = Timestamp::Max();  // no sampling: the inline check never passes again
+    return;
+  }
   if (next_sample_ == Timestamp::Min()) {
     next_sample_ = Timestamp((upto.ns / step) * step + step);
     return;
@@ -90,10 +103,14 @@ void Engine::ProcessPendingUntil(int64_t t, Strategy& strategy) {
       }
       FlushResponses();
     } else {
-      const Pending p = strategy_queue_.front();
+      // Copy the event (not the whole 128-byte entry) out before popping: delivering may push a
+      // timer, which may grow the ring or reuse the popped slot.
+      const Pending& front = strategy_queue_.front();
+      const int64_t ts = front.key.ts;
+      const Event e = front.event;
       strategy_queue_.pop_front();
-      SampleEquity(Timestamp(p.key.ts));
-      context_.Deliver(strategy, p.event);
+      SampleEquity(Timestamp(ts));
+      context_.Deliver(strategy, e);
       ++stats_.delivered;
     }
   }
@@ -109,6 +126,8 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
   context_.Start(strategy, Timestamp(start));
   stats_.first_ts = Timestamp(start);
   const int64_t shift = config_.local_shift.ns;
+  const bool report = static_cast<bool>(progress);  // tested once, not per event
+  Event stamped;
 
   while (!run.empty()) {
     for (const Event& in : run) {
@@ -119,18 +138,27 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
           (!strategy_queue_.empty() && strategy_queue_.front().key.ts < t)) {
         ProcessPendingUntil(t - 1, strategy);
       }
-      Event e = in;
-      e.source = source;
       // A strategy never sees an event before the venue produced it.
-      e.local_ts = std::max(e.local_ts + shift, t);
+      const int64_t local = std::max(in.local_ts + shift, t);
+      // The event is used in place (zero copy, straight from the source's batch) when it already
+      // carries this source index and time; otherwise a stamped copy. Either way the venue and
+      // the strategy see the same bytes.
+      const Event* ep = &in;
+      if (in.source != source || in.local_ts != local) {
+        stamped = in;
+        stamped.source = source;
+        stamped.local_ts = local;
+        ep = &stamped;
+      }
+      const Event& e = *ep;
       venue_.OnMarketData(e);
       if (!responses_.empty()) FlushResponses();
-      end_ts = std::max(end_ts, e.local_ts);
+      end_ts = std::max(end_ts, local);
       ++stats_.market_events;
       // Fast path: nothing can come between the venue seeing this event and the strategy seeing
       // it (no feed delay, nothing queued for the strategy, no order arriving at this instant),
       // so deliver it now instead of through the queue. The order is the same either way.
-      if (e.local_ts == t && strategy_queue_.empty() &&
+      if (local == t && strategy_queue_.empty() &&
           (requests_.empty() || requests_.front().arrival.ns > t)) {
         SampleEquity(Timestamp(t));
         context_.Deliver(strategy, e);
@@ -138,7 +166,7 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
       } else {
         PushStrategy(e);
       }
-      if (progress && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
+      if (report && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
     }
     run = merger.NextRun(&source);
   }

@@ -80,7 +80,11 @@ class Engine final : public ContextDriver {
   // Processes order arrivals and strategy-side events due at or before t.
   void ProcessPendingUntil(int64_t t, Strategy& strategy);
   void FlushResponses();
-  void SampleEquity(Timestamp upto);
+  // One compare on the hot path; the rest (first call, crossing a boundary) out of line.
+  void SampleEquity(Timestamp upto) {
+    if (upto.ns >= next_sample_.ns) SampleEquitySlow(upto);
+  }
+  void SampleEquitySlow(Timestamp upto);
   void AppendEquity(Timestamp ts);
 
   const InstrumentTable* instruments_;

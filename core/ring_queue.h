@@ -31,6 +31,12 @@ class RingQueue {
     buf_[tail_++ & mask_] = v;
   }
   void pop_front() { ++head_; }
+  // Appends a slot and returns it for the caller to fill in place (no temporary T to copy: the
+  // engine's 128-byte entries are written field by field). The slot holds a stale value.
+  T& push_back_slot() {
+    if (size() == buf_.size()) Grow();
+    return buf_[tail_++ & mask_];
+  }
 
   // Inserts `v` after every element not greater than it (stable), searching from the back: O(1)
   // when `v` belongs at the back, as it nearly always does.

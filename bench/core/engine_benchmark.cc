@@ -70,7 +70,10 @@ void RunEngine(benchmark::State& state, MakeStrategy make) {
     sources.push_back(std::make_unique<MemorySource>(&events));
     Merger merger(std::move(sources));
     (void)merger.Init();
-    Engine engine(t, EngineConfig{});
+    // A named config, not `EngineConfig{}` inside this template: g++ 12 hits an internal
+    // compiler error (check_noexcept_r) on the braced temporary now that it holds a vector.
+    const EngineConfig config;
+    Engine engine(t, config);
     auto strategy = make();
     benchmark::DoNotOptimize(engine.Run(merger, *strategy));
     benchmark::DoNotOptimize(engine.stats().delivered);

@@ -174,17 +174,22 @@ void Context::UpdateOrder(const Event& e) {
 void Context::Deliver(Strategy& s, const Event& e) {
   if (e.local_ts > now_.ns) now_ = Timestamp(e.local_ts);
   switch (e.kind) {
-    case EventKind::kTrade:
-      UpdateMarket(e);
+    case EventKind::kTrade: {
+      // UpdateMarket's trade case, inline: one switch per event on the hottest path.
+      MarketView& m = market_[e.instrument.value];
+      m.last_trade = e.trade.price;
+      m.has_trade = true;
+      portfolio_.Mark(e.instrument, e.trade.price);
       s.OnTrade(*this, e);
       break;
+    }
     case EventKind::kQuote:
       UpdateMarket(e);
       s.OnQuote(*this, e);
       break;
     case EventKind::kBookLevel:
     case EventKind::kL3Order:
-      UpdateMarket(e);
+      // The Context keeps no book (UpdateMarket has nothing to do for these).
       s.OnBookLevel(*this, e);
       break;
     case EventKind::kBar:

@@ -61,12 +61,6 @@ void Portfolio::ApplyFunding(InstrumentId id, Money amount) {
   positions_[id.value].funding += amount;
 }
 
-void Portfolio::Mark(InstrumentId id, Price price) {
-  Position& p = positions_[id.value];
-  p.mark = price;
-  p.has_mark = true;
-}
-
 Money Portfolio::Unrealized(InstrumentId id) const {
   const Position& p = positions_[id.value];
   if (!p.has_mark || p.qty.raw == 0) return Money(0);

@@ -33,7 +33,12 @@ class Portfolio {
   void ApplyFill(InstrumentId id, Side side, Price price, Qty qty, Money fee);
   // A funding or other cash transfer attributed to an instrument; positive is received.
   void ApplyFunding(InstrumentId id, Money amount);
-  void Mark(InstrumentId id, Price price);
+  // Inline: the Context marks on every trade, the hottest path of a backtest.
+  void Mark(InstrumentId id, Price price) {
+    Position& p = positions_[id.value];
+    p.mark = price;
+    p.has_mark = true;
+  }
 
   const Position& position(InstrumentId id) const { return positions_[id.value]; }
   Money cash() const { return cash_; }

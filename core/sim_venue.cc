@@ -305,6 +305,22 @@ void SimVenue::RefreshTouchFromBook(InstrumentState& s) {
 
 void SimVenue::OnLevel(InstrumentState& s, const Event& e) {
   const LevelPayload& l = e.level;
+  if (s.resting.empty()) {
+    // Fast path: no own order on this instrument, so no queue position to move (the level's
+    // size before and after is not needed) and nothing for MatchTouch; the book, the trade
+    // tally and the touch are kept exactly as below.
+    const bool had_book = s.has_book;
+    if (s.book.Apply(l) == BookResult::kNegativeQty) return;
+    s.has_book = true;
+    if (s.traded_qty > 0 && s.traded_side == l.side && s.traded_price == l.price) s.traded_qty = 0;
+    // A level strictly behind the touch on its side changes neither best level nor its size
+    // (and leaves the other side alone): the touch stays. A snapshot clears the book, and
+    // before the first level the touch came from quotes: refresh then too.
+    const bool behind = l.side == Side::kBuy ? (s.has_bid && l.price < s.bid)
+                                             : (s.has_ask && l.price > s.ask);
+    if (!behind || !had_book || (l.flags & kBookSnapshotBegin) != 0) RefreshTouchFromBook(s);
+    return;
+  }
   const int64_t prev = s.book.QtyAt(l.side, l.price).raw;
   if (s.book.Apply(l) == BookResult::kNegativeQty) return;  // readers reject these earlier
   s.has_book = true;
@@ -339,6 +355,24 @@ void SimVenue::OnMarketData(const Event& e) {
     OnL3Data(s, e);
     return;
   }
+  if (e.kind == EventKind::kTrade && s.resting.empty()) {
+    // Fast path, most events of a backtest: no own order to fill, so only OnTrade's tally of
+    // the quantity traded at one level (for the next depth decrease there) is kept.
+    const Side hit = e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
+    if (s.traded_side != hit || s.traded_price != e.trade.price) {
+      s.traded_side = hit;
+      s.traded_price = e.trade.price;
+      s.traded_qty = 0;
+    }
+    s.traded_qty += e.trade.qty.raw;
+    return;
+  }
+  Dispatch(s, e);
+}
+
+// OnMarketData's cases, out of line (a tail call there) so that its fast path pays for no
+// register saves.
+void SimVenue::Dispatch(InstrumentState& s, const Event& e) {
   const Timestamp at = e.exchange_time();
   switch (e.kind) {
     case EventKind::kTrade:

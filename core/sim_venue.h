@@ -117,6 +117,8 @@ class SimVenue {
   int64_t LevelQty(const InstrumentState& s, Side side, Price price) const;
   void OnTrade(InstrumentState& s, InstrumentId id, const Event& e);
   void OnLevel(InstrumentState& s, const Event& e);
+  // OnMarketData past its fast path (kept out of line).
+  [[gnu::noinline]] void Dispatch(InstrumentState& s, const Event& e);
   void MatchTouch(InstrumentState& s, Timestamp at);
   void MatchBar(InstrumentState& s, Timestamp at, const BarPayload& bar);
   void RefreshTouchFromBook(InstrumentState& s);

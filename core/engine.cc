@@ -37,14 +37,14 @@ void Engine::FlushResponses() {
 
 void Engine::SendOrder(const OrderRequest& request, Timestamp now) {
   const Timestamp arrival =
-      std::max(now + venue_.RequestLatency(VenueMessage::kSubmit), last_arrival_);
+      std::max(now + venue_.RequestLatency(VenueMessage::kSubmit, now), last_arrival_);
   last_arrival_ = arrival;
   requests_.push_back(Request{arrival, false, request});
 }
 
 void Engine::SendCancel(OrderId id, InstrumentId instrument, Timestamp now) {
   const Timestamp arrival =
-      std::max(now + venue_.RequestLatency(VenueMessage::kCancel), last_arrival_);
+      std::max(now + venue_.RequestLatency(VenueMessage::kCancel, now), last_arrival_);
   last_arrival_ = arrival;
   OrderRequest r;
   r.id = id;
@@ -125,11 +125,19 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
   const int64_t start = run.empty() ? 0 : run.front().exchange_ts;
   context_.Start(strategy, Timestamp(start));
   stats_.first_ts = Timestamp(start);
-  const int64_t shift = config_.local_shift.ns;
+  venue_.SetRunStart(Timestamp(start));
+  // Local shift per source index: the venue-wide shift plus the source's own. Read once per run
+  // (a run holds one source's events), so the per-event line below still adds one register: a
+  // per-source shift costs nothing per event (perf: keep `shift` a per-run constant).
+  std::vector<int64_t> shifts(merger.source_count(), config_.local_shift.ns);
+  for (size_t i = 0; i < shifts.size() && i < config_.source_shift.size(); ++i) {
+    shifts[i] += config_.source_shift[i].ns;
+  }
   const bool report = static_cast<bool>(progress);  // tested once, not per event
   Event stamped;
 
   while (!run.empty()) {
+    const int64_t shift = source < shifts.size() ? shifts[source] : config_.local_shift.ns;
     for (const Event& in : run) {
       const int64_t t = in.exchange_ts;
       // Requests and strategy-side events due strictly before this event come first; at equal

@@ -1,8 +1,8 @@
 // The backtest engine: one thread, one simulated clock, two sides of it.
 //
 // Market data reaches the venue at exchange_ts and the strategy at local_ts (plus a configurable
-// shift that emulates another location; a strategy never sees an event before the venue
-// produced it). Orders reach the venue after the entry latency and responses come back after the
+// shift, venue-wide and per source, that emulates another location; a strategy never sees an
+// event before the venue produced it). Orders reach the venue after the entry latency and responses come back after the
 // response latency; requests never overtake each other. At equal times the venue side goes first:
 // market data, then order arrivals, then strategy-side deliveries in the total order of
 // core/event_order.h. The run ends with the data: responses and timers due after the last
@@ -27,6 +27,9 @@ namespace tapedeck {
 struct EngineConfig {
   SimVenueConfig venue;
   Duration local_shift;                          // added to every local_ts
+  // Per source index (the merger's, = the run config's "sources" order), added on top of
+  // local_shift: a feed received at another location. Missing entries are 0.
+  std::vector<Duration> source_shift;
   Money initial_cash = Money(100'000 * Money::kOne);
   Duration equity_interval = Duration::Minutes(1);  // equity curve sampling, strategy time
 };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <climits>
 
+#include "core/decimal.h"  // Int128 (volatility tracker)
+
 namespace tapedeck {
 namespace {
 constexpr uint16_t kVenueSource = 0xFFFE;
@@ -30,8 +32,13 @@ SimVenue::SimVenue(const InstrumentTable& instruments, SimVenueConfig config,
     // One stream per message type, derived from the run seed.
     const uint64_t salt = uint64_t{0xD1B54A32D192ED03} * (static_cast<uint64_t>(i) + 1);
     SplitMix64 derive(config_.seed ^ salt);
-    latency_[i] = LatencyModel(config_.latency[i], fallback, derive.Next());
+    latency_[i] = LatencyModel(config_.latency[i], fallback, derive.Next(), IsEntry(m));
+    if (config_.latency[i].vol_k_milli != 0) track_vol_ = true;
   }
+}
+
+void SimVenue::SetRunStart(Timestamp start) {
+  for (LatencyModel& l : latency_) l.SetRunStart(start);
 }
 
 size_t SimVenue::resting_orders() const {
@@ -54,7 +61,7 @@ void SimVenue::Respond(EventKind kind, const OrderRequest& r, Timestamp at, Pric
   if (kind == EventKind::kOrderFill) m = VenueMessage::kFill;
   if (kind == EventKind::kOrderCancel) m = VenueMessage::kCancelAck;
   if (kind == EventKind::kOrderReject) m = VenueMessage::kReject;
-  const Duration lat = latency_[static_cast<int>(m)].Sample(feed_latency_);
+  const Duration lat = latency_[static_cast<int>(m)].Sample(at, feed_latency_, vol_mbp_);
   // One response channel: never overtake the previous response.
   const int64_t local = std::max((at + lat).ns, last_response_local_);
   last_response_local_ = local;
@@ -346,11 +353,45 @@ void SimVenue::OnLevel(InstrumentState& s, const Event& e) {
   MatchTouch(s, e.exchange_time());
 }
 
+void SimVenue::TrackVolatility(InstrumentState& s, const Event& e) {
+  int64_t* last = nullptr;
+  int64_t p = 0;
+  switch (e.kind) {
+    case EventKind::kTrade:
+      last = &s.vol_last_trade;
+      p = e.trade.price.raw;
+      break;
+    case EventKind::kBar:
+      last = &s.vol_last_trade;
+      p = e.bar.close.raw;
+      break;
+    case EventKind::kQuote:
+      if (e.quote.bid.raw <= 0 || e.quote.ask.raw <= 0) return;
+      last = &s.vol_last_mid2;
+      p = e.quote.bid.raw + e.quote.ask.raw;
+      break;
+    default:
+      return;  // book levels: the trades on the same data carry the moves
+  }
+  if (p <= 0) return;
+  const int64_t prev = *last;
+  *last = p;
+  if (prev <= 0) return;
+  // |p - prev| / prev in milli-basis-points (10^-7), truncated; 128 bits so that no price scale
+  // overflows.
+  const Int128 diff = p > prev ? p - prev : prev - p;
+  const Int128 change = diff * 10'000'000 / prev;
+  constexpr int64_t kMaxChange = int64_t{1'000'000'000'000};  // 10^9 bp: a bad print, capped
+  const int64_t x = change > kMaxChange ? kMaxChange : static_cast<int64_t>(change);
+  vol_mbp_ += (x - vol_mbp_) / 16;
+}
+
 void SimVenue::OnMarketData(const Event& e) {
   if (e.instrument.value >= state_.size()) return;
   // Feed latency: an exponential average (1/16) of local_ts - exchange_ts, ns.
   feed_latency_ += (e.local_ts - e.exchange_ts - feed_latency_) / 16;
   InstrumentState& s = state_[e.instrument.value];
+  if (track_vol_) TrackVolatility(s, e);  // off unless a latency model scales by volatility
   if (s.l3 != nullptr || e.kind == EventKind::kL3Order) {  // order-level data: the FIFO queue
     OnL3Data(s, e);
     return;

@@ -25,6 +25,9 @@
 //   their own LatencyModel (core/latency_model.h), seeded from the run seed and the message type.
 //   Responses form one channel: local_ts = max(venue time + latency, the last response's
 //   local_ts), so they never overtake each other; the engine does the same for requests.
+//   Models scaled by volatility read the venue's tracker: on every trade, quote and bar, the
+//   absolute change from the instrument's previous trade price (or bar close), or previous
+//   mid, in milli-bp = |p - p_prev| x 10^7 / p_prev, enters vol += (change - vol) / 16.
 #ifndef TAPEDECK_CORE_SIM_VENUE_H_
 #define TAPEDECK_CORE_SIM_VENUE_H_
 
@@ -71,7 +74,16 @@ class SimVenue {
   void OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at);
 
   // Latency of a request sent now (kSubmit or kCancel), from its model.
-  Duration RequestLatency(VenueMessage m) { return latency_[static_cast<int>(m)].Sample(feed_latency_); }
+  // `now` is the strategy-side time the request is sent (a recorded model looks it up).
+  Duration RequestLatency(VenueMessage m, Timestamp now) {
+    return latency_[static_cast<int>(m)].Sample(now, feed_latency_, vol_mbp_);
+  }
+  // The run's start (first market event's exchange_ts): the origin of recorded latency files
+  // aligned to the start. The engine calls it once before the first event.
+  void SetRunStart(Timestamp start);
+  // The moving average of absolute price changes that scales latency (milli-basis-points);
+  // tracked only when some latency model has vol_k_milli != 0, else 0.
+  int64_t volatility_mbp() const { return vol_mbp_; }
 
   size_t resting_orders() const;
   // The estimated size ahead of a resting order (raw qty), or -1 when it is not resting.
@@ -103,6 +115,10 @@ class SimVenue {
     Side traded_side = Side::kBuy;
     Price traded_price;
     int64_t traded_qty = 0;
+    // Last prices seen by the volatility tracker (0: none yet): trade (or bar close), and
+    // bid + ask (twice the mid, to stay in integers).
+    int64_t vol_last_trade = 0;
+    int64_t vol_last_mid2 = 0;
     std::vector<Resting> resting;  // in arrival order
     std::unique_ptr<L3Queue> l3;   // set by the instrument's first kL3Order event
   };
@@ -117,6 +133,7 @@ class SimVenue {
   int64_t LevelQty(const InstrumentState& s, Side side, Price price) const;
   void OnTrade(InstrumentState& s, InstrumentId id, const Event& e);
   void OnLevel(InstrumentState& s, const Event& e);
+  void TrackVolatility(InstrumentState& s, const Event& e);
   // OnMarketData past its fast path (kept out of line).
   [[gnu::noinline]] void Dispatch(InstrumentState& s, const Event& e);
   void MatchTouch(InstrumentState& s, Timestamp at);
@@ -136,6 +153,10 @@ class SimVenue {
   std::vector<InstrumentState> state_;
   LatencyModel latency_[kVenueMessageCount];
   int64_t feed_latency_ = 0;  // moving average of local_ts - exchange_ts, ns
+  // Volatility for latency scaling (core/latency_model.h): a 1/16 moving average of absolute
+  // price changes in milli-bp, venue-wide; updated only when track_vol_.
+  int64_t vol_mbp_ = 0;
+  bool track_vol_ = false;
   int64_t last_response_local_ = INT64_MIN;
 };
 

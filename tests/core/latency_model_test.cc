@@ -1,0 +1,364 @@
+// Latency models worked out by hand: a recorded file interpolated and clamped, volatility
+// scaling on a price drop, a per-source local shift, and determinism of the state-dependent
+// models.
+#include "core/latency_model.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/merger.h"
+#include "core/sim_venue.h"
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+
+namespace tapedeck {
+namespace {
+
+using ::tapedeck::testing::IsOk;
+using ::tapedeck::testing::VectorSource;
+
+constexpr int64_t kMs = 1'000'000;
+const InstrumentId kBtc(0);
+
+// Two orders: entry (exchange - request) 100 then 500 ns, response (response - exchange) 300
+// then 100 ns, keyed by their request times 1000 and 2000.
+constexpr char kTwoRows[] =
+    "# a comment, then the header\n"
+    "request_ns,exchange_ns,response_ns\n"
+    "1000,1100,1400\n"
+    "\n"
+    "2000,2500,2600\n";
+
+std::shared_ptr<const LatencyRecording> TwoRows() {
+  absl::StatusOr<std::shared_ptr<const LatencyRecording>> r =
+      ParseLatencyRecording(kTwoRows, "two.csv");
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *r : nullptr;
+}
+
+LatencySpec Recorded(LatencyAlign align) {
+  LatencySpec s;
+  s.kind = LatencyKind::kRecorded;
+  s.recording = TwoRows();
+  s.align = align;
+  return s;
+}
+
+TEST(RecordedLatencyTest, ParsesRowsIntoEntryAndResponseLatencies) {
+  std::shared_ptr<const LatencyRecording> r = TwoRows();
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->time, (std::vector<int64_t>{1000, 2000}));
+  EXPECT_EQ(r->entry, (std::vector<int64_t>{100, 500}));     // 1100-1000, 2500-2000
+  EXPECT_EQ(r->response, (std::vector<int64_t>{300, 100}));  // 1400-1100, 2600-2500
+}
+
+TEST(RecordedLatencyTest, InterpolatesBetweenTwoRowsAndClampsAtTheEnds) {
+  LatencyModel entry(Recorded(LatencyAlign::kAbsolute), Duration(), 0, /*entry=*/true);
+  LatencyModel response(Recorded(LatencyAlign::kAbsolute), Duration(), 0, /*entry=*/false);
+  auto at = [](LatencyModel& m, int64_t t) { return m.Sample(Timestamp(t), 0, 0).ns; };
+  // t = 1250, a quarter of the way from 1000 to 2000:
+  //   entry    = 100 + (500 - 100) x 250 / 1000 = 100 + 100 = 200
+  //   response = 300 + (100 - 300) x 250 / 1000 = 300 - 50  = 250
+  EXPECT_EQ(at(entry, 1250), 200);
+  EXPECT_EQ(at(response, 1250), 250);
+  // t = 1003: entry 100 + 400 x 3 / 1000 = 100 + 1.2 -> 101; response 300 - 200 x 3 / 1000 =
+  // 300 - 0.6 -> 300: the fraction is truncated toward the earlier row's value.
+  EXPECT_EQ(at(entry, 1003), 101);
+  EXPECT_EQ(at(response, 1003), 300);
+  // On a row: its own value.
+  EXPECT_EQ(at(entry, 1000), 100);
+  EXPECT_EQ(at(response, 2000), 100);
+  // Outside the file's span: clamped to the first and the last row.
+  EXPECT_EQ(at(entry, 0), 100);
+  EXPECT_EQ(at(response, 999), 300);
+  EXPECT_EQ(at(entry, 1'000'000), 500);
+  EXPECT_EQ(at(response, 2001), 100);
+  // Going back in time after the cursor moved forward still finds the right rows.
+  EXPECT_EQ(at(entry, 1750), 400);  // 100 + 400 x 750 / 1000
+  EXPECT_EQ(at(entry, 1250), 200);
+}
+
+TEST(RecordedLatencyTest, AlignedToTheStartTheFileReplaysFromTheRunsStart) {
+  LatencyModel entry(Recorded(LatencyAlign::kStart), Duration(), 0, /*entry=*/true);
+  // The run starts at 5 s; the file's first row is at 1000 ns. A message 250 ns into the run
+  // reads the file 250 ns after its first row: 1250 -> 200, as above.
+  entry.SetRunStart(Timestamp(5'000'000'000));
+  EXPECT_EQ(entry.Sample(Timestamp(5'000'000'250), 0, 0).ns, 200);
+  EXPECT_EQ(entry.Sample(Timestamp(5'000'000'000), 0, 0).ns, 100);  // the start: first row
+  EXPECT_EQ(entry.Sample(Timestamp(9'000'000'000), 0, 0).ns, 500);  // past the end: last row
+}
+
+TEST(RecordedLatencyTest, ManyRowsFindTheirSegment) {
+  // Rows every 10 ns with entry latency 10 x i: interpolation is the identity on the time
+  // offset, whichever order the times come in.
+  std::string text = "request_ns,exchange_ns,response_ns\n";
+  for (int i = 0; i <= 100; ++i) {
+    const int64_t t = 10 * i;
+    text += std::to_string(t) + "," + std::to_string(t + 10 * i) + "," + std::to_string(t + 10 * i) + "\n";
+  }
+  absl::StatusOr<std::shared_ptr<const LatencyRecording>> r = ParseLatencyRecording(text, "m.csv");
+  ASSERT_TRUE(r.ok()) << r.status();
+  size_t cursor = 0;
+  for (int64_t t : {5, 15, 995, 500, 501, 7, 999, 0, 1000}) {
+    EXPECT_EQ(InterpolateLatency((*r)->time, (*r)->entry, t, &cursor), t) << t;
+  }
+}
+
+struct BadFile {
+  const char* text;
+  const char* expected;  // a substring of the message
+};
+
+TEST(RecordedLatencyTest, BadFilesNameFileAndLine) {
+  const BadFile cases[] = {
+      {"", "bad.csv: empty"},
+      {"request,exchange,response\n1,2,3\n", "bad.csv:1: expected the header"},
+      {"request_ns,exchange_ns,response_ns\n", "bad.csv:1: no rows"},
+      {"request_ns,exchange_ns,response_ns\n1,2,3\n4,x5,6\n",
+       "bad.csv:3: exchange_ns 'x5' is not an integer"},
+      {"request_ns,exchange_ns,response_ns\n1,2\n", "bad.csv:2: expected 3 fields"},
+      {"request_ns,exchange_ns,response_ns\n1,2,3,4\n", "bad.csv:2: expected 3 fields"},
+      {"request_ns,exchange_ns,response_ns\n10,9,12\n", "bad.csv:2: exchange_ns 9 is before request_ns 10"},
+      {"request_ns,exchange_ns,response_ns\n10,12,11\n",
+       "bad.csv:2: response_ns 11 is before exchange_ns 12"},
+      {"# c\nrequest_ns,exchange_ns,response_ns\n10,12,13\n\n9,12,13\n",
+       "bad.csv:5: request_ns 9 is before the previous row's 10"},
+      {"request_ns,exchange_ns,response_ns\n-1,2,3\n", "bad.csv:2: request_ns must be >= 0"},
+      {"request_ns,exchange_ns,response_ns\n1.5,2,3\n", "bad.csv:2: request_ns '1.5'"},
+  };
+  for (const BadFile& c : cases) {
+    absl::StatusOr<std::shared_ptr<const LatencyRecording>> r = ParseLatencyRecording(c.text, "bad.csv");
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_NE(std::string(r.status().message()).find(c.expected), std::string::npos)
+        << r.status() << "\nexpected: " << c.expected;
+  }
+  absl::StatusOr<std::shared_ptr<const LatencyRecording>> missing =
+      LoadLatencyRecording("/nonexistent/latency.csv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(std::string(missing.status().message()).find("/nonexistent/latency.csv"),
+            std::string::npos);
+}
+
+TEST(RecordedLatencyTest, TheShippedExampleLoads) {
+  absl::StatusOr<std::shared_ptr<const LatencyRecording>> r = LoadLatencyRecording(
+      ::tapedeck::testing::SourceDir() + "/configs/latency/example_congestion.csv");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ((*r)->time.size(), 361u);
+  // Row 0 (see configs/latency/make_example.py): entry 1.8 ms, response 1.2 ms.
+  EXPECT_EQ((*r)->entry[0], 1'800'000);
+  EXPECT_EQ((*r)->response[0], 1'200'000);
+  // Row 135, the peak of the congestion: entry 1.8 ms + (135 x 104729 mod 600) us + 25 ms,
+  // 135 x 104729 = 14138415, mod 600 = 15 -> 26.815 ms.
+  EXPECT_EQ((*r)->entry[135], 26'815'000);
+}
+
+TEST(LatencyModelTest, ParsesKindAndAlignNamesAndListsTheAllowedOnes) {
+  EXPECT_EQ(*ParseLatencyKind("recorded"), LatencyKind::kRecorded);
+  EXPECT_EQ(LatencyKindName(LatencyKind::kRecorded), "recorded");
+  absl::StatusOr<LatencyKind> bad = ParseLatencyKind("gamma");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(std::string(bad.status().message()).find("constant, lognormal, recorded"),
+            std::string::npos);
+  EXPECT_EQ(*ParseLatencyAlign("absolute"), LatencyAlign::kAbsolute);
+  EXPECT_FALSE(ParseLatencyAlign("end").ok());
+}
+
+InstrumentTable Table() {
+  InstrumentTable t;
+  Instrument btc;
+  btc.symbol = "BTCUSDT";
+  btc.price_scale = 2;
+  btc.qty_scale = 3;
+  btc.tick_size = Price(1);
+  btc.lot_size = Qty(1);
+  EXPECT_THAT(t.Add(btc), IsOk());
+  return t;
+}
+
+Event Trade(int64_t ms, int64_t price) {
+  Event e = MakeEvent(EventKind::kTrade, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
+  e.trade.price = Price(price);
+  e.trade.qty = Qty(100);
+  e.trade.aggressor = Side::kSell;
+  return e;
+}
+
+Event Quote(int64_t ms, int64_t bid, int64_t ask) {
+  Event e = MakeEvent(EventKind::kQuote, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
+  e.quote.bid = Price(bid);
+  e.quote.bid_qty = Qty(5000);
+  e.quote.ask = Price(ask);
+  e.quote.ask_qty = Qty(5000);
+  return e;
+}
+
+TEST(VolatilityLatencyTest, APriceDropScalesLatency) {
+  const InstrumentTable t = Table();
+  std::vector<Event> out;
+  SimVenueConfig v;
+  for (LatencySpec& l : v.latency) {
+    l.kind = LatencyKind::kConstant;
+    l.base = Duration::Millis(2);
+    l.vol_k_milli = 1000;          // k = 1
+    l.vol_reference_mbp = 10'000;  // 10 bp: at vol = 10 bp latency doubles
+  }
+  SimVenue venue(t, v, &out);
+  venue.OnMarketData(Trade(0, 10000));  // the first price: nothing to compare with
+  EXPECT_EQ(venue.volatility_mbp(), 0);
+  EXPECT_EQ(venue.RequestLatency(VenueMessage::kSubmit, Timestamp(0)), Duration::Millis(2));
+  venue.OnMarketData(Trade(1, 10000));  // unchanged: vol += (0 - 0) / 16
+  EXPECT_EQ(venue.volatility_mbp(), 0);
+  // 100.00 -> 99.00: |-100| x 10^7 / 10000 = 100000 milli-bp (100 bp);
+  // vol = 0 + (100000 - 0) / 16 = 6250.
+  venue.OnMarketData(Trade(2, 9900));
+  EXPECT_EQ(venue.volatility_mbp(), 6250);
+  // 99.00 -> 98.01: 99 x 10^7 / 9900 = 100000; vol = 6250 + (100000 - 6250) / 16
+  // = 6250 + 5859 (93750 / 16 = 5859.375, truncated) = 12109.
+  venue.OnMarketData(Trade(3, 9801));
+  EXPECT_EQ(venue.volatility_mbp(), 12109);
+  // Latency = 2 ms x (1 + 1 x 12109 / 10000) = 2000000 + 2000000 x 1000 x 12109 / (1000 x 10000)
+  // = 2000000 + 2421800 = 4421800 ns.
+  EXPECT_EQ(venue.RequestLatency(VenueMessage::kSubmit, Timestamp(3 * kMs)), Duration(4'421'800));
+  // The responses of a market order arriving now carry the same scaled latency (no quotes or
+  // book: it waits for the next trade, so only its ack is sent now).
+  OrderRequest r{OrderId(1), kBtc, Side::kBuy, OrderType::kMarket, TimeInForce::kGtc, Price(),
+                 Qty(1), false, false};
+  venue.OnOrderArrival(r, Timestamp(3 * kMs));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, EventKind::kOrderAck);
+  EXPECT_EQ(out[0].local_ts - out[0].exchange_ts, 4'421'800);
+  // Quote mids count too, in their own series: mid 100.00 (bid + ask = 20000), then mid 99.00
+  // (19800): 200 x 10^7 / 20000 = 100000; vol = 12109 + (100000 - 12109) / 16 = 12109 + 5493
+  // (87891 / 16 = 5493.19) = 17602.
+  venue.OnMarketData(Quote(4, 9990, 10010));
+  EXPECT_EQ(venue.volatility_mbp(), 12109);  // the first mid: nothing to compare with
+  venue.OnMarketData(Quote(5, 9890, 9910));
+  EXPECT_EQ(venue.volatility_mbp(), 17602);
+}
+
+TEST(VolatilityLatencyTest, OffByDefaultTheTrackerDoesNothing) {
+  const InstrumentTable t = Table();
+  std::vector<Event> out;
+  SimVenue venue(t, SimVenueConfig{}, &out);
+  venue.OnMarketData(Trade(0, 10000));
+  venue.OnMarketData(Trade(1, 5000));
+  EXPECT_EQ(venue.volatility_mbp(), 0);
+  EXPECT_EQ(venue.RequestLatency(VenueMessage::kSubmit, Timestamp(kMs)), Duration::Millis(1));
+}
+
+// Records what the strategy sees: (source, local_ts, exchange_ts) of each trade.
+class Recorder final : public Strategy {
+ public:
+  void OnTrade(Context&, const Event& e) override {
+    seen.push_back({e.source, e.local_ts, e.exchange_ts});
+  }
+  struct Seen {
+    uint16_t source;
+    int64_t local, exchange;
+    bool operator==(const Seen&) const = default;
+  };
+  std::vector<Seen> seen;
+};
+
+std::vector<Recorder::Seen> RunTwoSources(Duration venue_shift, std::vector<Duration> shifts) {
+  const InstrumentTable t = Table();
+  std::vector<std::unique_ptr<EventSource>> sources;
+  sources.push_back(std::make_unique<VectorSource>(std::vector<Event>{Trade(10, 10000), Trade(20, 10000)}));
+  sources.push_back(std::make_unique<VectorSource>(std::vector<Event>{Trade(12, 10000), Trade(30, 10000)}));
+  Merger merger(std::move(sources));
+  EXPECT_THAT(merger.Init(), IsOk());
+  EngineConfig cfg;
+  cfg.local_shift = venue_shift;
+  cfg.source_shift = std::move(shifts);
+  Engine engine(t, cfg);
+  Recorder r;
+  EXPECT_THAT(engine.Run(merger, r), IsOk());
+  return r.seen;
+}
+
+TEST(SourceShiftTest, APerSourceShiftReordersTwoSourcesForTheStrategy) {
+  // No shift: the strategy sees the venue's order, 10 (source 0), 12 (1), 20 (0), 30 (1).
+  using S = Recorder::Seen;
+  EXPECT_EQ(RunTwoSources(Duration(), {}),
+            (std::vector<S>{{0, 10 * kMs, 10 * kMs}, {1, 12 * kMs, 12 * kMs},
+                            {0, 20 * kMs, 20 * kMs}, {1, 30 * kMs, 30 * kMs}}));
+  // Source 0 is 5 ms further away and the venue-wide shift adds 1 ms to both:
+  // source 0 at 10 + 5 + 1 = 16 and 20 + 6 = 26, source 1 at 12 + 1 = 13 and 30 + 1 = 31.
+  // The strategy now sees source 1's trade at 12 before source 0's trade at 10.
+  EXPECT_EQ(RunTwoSources(Duration::Millis(1), {Duration::Millis(5), Duration()}),
+            (std::vector<S>{{1, 13 * kMs, 12 * kMs}, {0, 16 * kMs, 10 * kMs},
+                            {0, 26 * kMs, 20 * kMs}, {1, 31 * kMs, 30 * kMs}}));
+  // A negative shift never shows an event before its exchange time: source 1 at -20 ms + 1 ms
+  // would be at 12 - 19 < 12, so it is seen at 12 (and 30).
+  EXPECT_EQ(RunTwoSources(Duration::Millis(1), {Duration::Millis(5), Duration::Millis(-20)}),
+            (std::vector<S>{{1, 12 * kMs, 12 * kMs}, {0, 16 * kMs, 10 * kMs},
+                            {0, 26 * kMs, 20 * kMs}, {1, 30 * kMs, 30 * kMs}}));
+}
+
+// Fills of a round-tripping script under a recorded, volatility-scaled model with a lognormal
+// response model: two runs with one seed must agree byte for byte.
+std::vector<int64_t> StateDependentFills(uint64_t seed) {
+  const InstrumentTable t = Table();
+  std::vector<Event> tape;
+  for (int ms = 0; ms < 400; ++ms) {
+    // A drop from 100.00 by 0.20 % a step between 150 and 200 ms, then a rebound.
+    int64_t px = 10000;
+    if (ms >= 150) px = 10000 - 20 * std::min(ms - 150, 50);
+    if (ms >= 250) px = 9000 + 10 * std::min(ms - 250, 100);
+    tape.push_back(Quote(ms, px - 5, px + 5));
+    tape.push_back(Trade(ms, px));
+  }
+  std::vector<std::unique_ptr<EventSource>> sources;
+  sources.push_back(std::make_unique<VectorSource>(std::move(tape), 64));
+  Merger merger(std::move(sources));
+  EXPECT_THAT(merger.Init(), IsOk());
+  EngineConfig cfg;
+  cfg.venue.seed = seed;
+  std::string text = "request_ns,exchange_ns,response_ns\n";
+  for (int i = 0; i <= 40; ++i) {
+    const int64_t rq = i * 10 * kMs;
+    text += std::to_string(rq) + "," + std::to_string(rq + (1 + i % 7) * kMs) + "," +
+            std::to_string(rq + (2 + i % 7) * kMs) + "\n";
+  }
+  std::shared_ptr<const LatencyRecording> rec = *ParseLatencyRecording(text, "gen.csv");
+  for (int i = 0; i < kVenueMessageCount; ++i) {
+    LatencySpec& l = cfg.venue.latency[i];
+    l.kind = LatencyKind::kRecorded;
+    l.recording = rec;
+    l.vol_k_milli = 500;
+    l.vol_reference_mbp = 5'000;
+  }
+  LatencySpec& fill = cfg.venue.latency[static_cast<int>(VenueMessage::kFill)];
+  fill.kind = LatencyKind::kLognormal;
+  fill.base = Duration::Millis(2);
+  fill.sigma_milli = 700;
+  class RoundTrips final : public Strategy {
+   public:
+    void OnTrade(Context& c, const Event& e) override {
+      if (e.exchange_ts % (7 * kMs) != 0) return;
+      if (buy_) c.BuyMarket(kBtc, Qty(10));
+      else c.SellMarket(kBtc, Qty(10));
+      buy_ = !buy_;
+    }
+    bool buy_ = true;
+  } s;
+  Engine engine(t, cfg);
+  EXPECT_THAT(engine.Run(merger, s), IsOk());
+  std::vector<int64_t> out;
+  for (const auto& f : engine.context().fill_log()) {
+    out.insert(out.end(), {f.local_ts.ns, f.exchange_ts.ns, f.price.raw, f.qty.raw});
+  }
+  return out;
+}
+
+TEST(StateDependentLatencyTest, SameSeedSameFillsOtherSeedOtherFills) {
+  const std::vector<int64_t> a = StateDependentFills(11);
+  ASSERT_GT(a.size(), 40u);
+  EXPECT_EQ(a, StateDependentFills(11));
+  EXPECT_NE(a, StateDependentFills(12));  // the lognormal fill stream differs
+}
+
+}  // namespace
+}  // namespace tapedeck

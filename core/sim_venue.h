@@ -20,6 +20,19 @@
 //   since its last update is taken out of the next decrease so a trade is not counted twice.
 //   A trade strictly through the limit, a bar's range beyond it, or the opposite touch strictly
 //   beyond it fills the remainder at the limit (maker).
+// - Order-level (L3) data: from an instrument's first kL3Order event on, OnL3Data handles all
+//   of its market data (one pointer check before the switch for every other instrument). Its
+//   book is the order-level one (core/l3_queue.h), mirrored level by level into the L2 book, so
+//   the touch and market or crossing orders walk it as above; its levels, quotes and bars are
+//   ignored. A resting limit order takes a place in a true FIFO queue among the real orders:
+//   ahead = the real orders resting at its price at arrival; cancels, deletes and executions of
+//   orders ahead reduce it, those of orders behind do not. The aggressor of an execution of a
+//   real order behind it in time (or at a worse price) would have met it first: it fills by
+//   min(executed qty, remaining) at its price (maker). Likewise for a hidden execution (a trade
+//   print that no kL3Order execute of that instant explains; hidden orders queue behind
+//   displayed ones) at or through its price, and for a real opposite add that crosses it.
+//   Own fills never change the data's book (no market impact), so the data stays as recorded;
+//   several own orders are reached best price first, then in arrival order.
 // - A cancel for an order that is no longer open is rejected (kUnknownOrder).
 // - Latency: requests (submit, cancel) and responses (ack, fill, cancel, reject) each draw from
 //   their own LatencyModel (core/latency_model.h), seeded from the run seed and the message type.

@@ -218,6 +218,17 @@ absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::s
   TAPEDECK_RETURN_IF_ERROR(output.Finish());
   if (rc.engine.equity_interval.ns <= 0) return output.Error("equity_interval", "must be > 0");
 
+  // "window": only the data in [start, end) of exchange time is replayed (apps/run_one.h).
+  if (root.Has("window")) {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject window, root.Object("window"));
+    RunWindow w;
+    TAPEDECK_RETURN_IF_ERROR(window.TimestampValue("start", &w.start));
+    TAPEDECK_RETURN_IF_ERROR(window.TimestampValue("end", &w.end));
+    TAPEDECK_RETURN_IF_ERROR(window.Finish());
+    if (w.end <= w.start) return window.Error("end", "must be after start");
+    rc.window = w;
+  }
+
   TAPEDECK_RETURN_IF_ERROR(root.Finish());
   return rc;
 }

@@ -8,8 +8,13 @@
 //     "venue": {"entry_latency": "1ms", "response_latency": "1ms", "local_shift": "0ns"},
 //     "account": {"initial_cash": "100000"},
 //     "strategies": [ {"name": "sma_crossover", "label": "sma", "params": {...}} ],
-//     "output": {"dir": "out/run", "equity_interval": "1m"}
+//     "output": {"dir": "out/run", "equity_interval": "1m"},
+//     "window": {"start": "2026-02-05T00:00:00Z", "end": "2026-02-06T00:00:00Z"}  // optional
 //   }
+//
+// "window" replays only the events whose exchange time is in [start, end) (either bound may be
+// left out). There is no warm-up: the strategy starts cold at the first event of the window, as
+// if the data began there (sweep walk-forward windows use this; apps/sweep.h).
 //
 // Instruments are read by core/instrument_config.h.
 #ifndef TAPEDECK_APPS_RUN_CONFIG_H_
@@ -36,6 +41,12 @@ struct StrategySpec {
   std::string where;  // config path, for messages
 };
 
+// A time window of the data, exchange time, [start, end).
+struct RunWindow {
+  Timestamp start = Timestamp::Min();
+  Timestamp end = Timestamp::Max();
+};
+
 struct RunConfig {
   std::optional<uint64_t> seed;
   InstrumentTable instruments;
@@ -43,6 +54,7 @@ struct RunConfig {
   EngineConfig engine;
   std::vector<StrategySpec> strategies;
   std::string out_dir = "out/run";
+  std::optional<RunWindow> window;  // "window": replay only this part of the data
   nlohmann::json document;  // the config as read, echoed into summary.json
   std::string origin;       // file path, or "<built-in default>"
 };

@@ -1,11 +1,13 @@
-// RunOne (apps/run_one.h): moved out of run_command.cc unchanged so `sweep` shares it.
+// RunOne (apps/run_one.h): shared by `run` and `sweep`.
 #include "apps/run_one.h"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "apps/series.h"
 #include "core/engine.h"
 #include "core/merger.h"
+#include "core/source.h"
 #include "core/status.h"
 #include "replay/source_factory.h"
 #include "strategies/registry.h"
@@ -58,6 +61,37 @@ class Progress {
   bool shown_ = false;
 };
 
+// The events of `inner` whose exchange time is in [start, end). Sources deliver in
+// non-decreasing exchange time, so the window is one contiguous slice of each batch (zero copy)
+// and the source is not read past `end`.
+class WindowSource final : public EventSource {
+ public:
+  WindowSource(std::unique_ptr<EventSource> inner, RunWindow window)
+      : inner_(std::move(inner)), window_(window) {}
+
+  absl::StatusOr<std::span<const Event>> NextBatch() override {
+    while (!done_) {
+      TAPEDECK_ASSIGN_OR_RETURN(std::span<const Event> batch, inner_->NextBatch());
+      if (batch.empty()) break;
+      auto before = [](const Event& e, int64_t t) { return e.exchange_ts < t; };
+      const Event* lo = std::lower_bound(batch.data(), batch.data() + batch.size(),
+                                         window_.start.ns, before);
+      const Event* hi =
+          std::lower_bound(lo, batch.data() + batch.size(), window_.end.ns, before);
+      if (hi != batch.data() + batch.size()) done_ = true;
+      if (lo != hi) return std::span<const Event>(lo, hi);
+    }
+    done_ = true;
+    return std::span<const Event>();
+  }
+  std::string Describe() const override { return inner_->Describe(); }
+
+ private:
+  std::unique_ptr<EventSource> inner_;
+  RunWindow window_;
+  bool done_ = false;
+};
+
 }  // namespace
 
 absl::StatusOr<StrategyResult> RunOne(const RunConfig& rc, const StrategySpec& spec, bool quiet) {
@@ -67,6 +101,7 @@ absl::StatusOr<StrategyResult> RunOne(const RunConfig& rc, const StrategySpec& s
   std::vector<std::unique_ptr<EventSource>> sources;
   for (const replay::SourceSpec& s : rc.sources) {
     TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<EventSource> src, replay::OpenSource(s, rc.instruments));
+    if (rc.window.has_value()) src = std::make_unique<WindowSource>(std::move(src), *rc.window);
     sources.push_back(std::move(src));
   }
   Merger merger(std::move(sources));
@@ -82,6 +117,7 @@ absl::StatusOr<StrategyResult> RunOne(const RunConfig& rc, const StrategySpec& s
   r.wall_seconds = Seconds(start);
   r.spec = spec;
   r.events = engine.stats().market_events;
+  r.equity = engine.equity_curve();
   RunFacts facts{spec.name, spec.label, rc.seed.value_or(0), engine.stats().market_events,
                  engine.stats().first_ts, engine.stats().last_ts};
   r.outputs = RenderOutputs(engine.context(), engine.equity_curve(), facts, *strategy, rc.document,

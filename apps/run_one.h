@@ -5,6 +5,7 @@
 #define TAPEDECK_APPS_RUN_ONE_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "apps/outputs.h"
@@ -17,11 +18,13 @@ struct StrategyResult {
   RunOutputs outputs;
   double wall_seconds = 0;  // wall time of the engine run, for the table only (never in outputs)
   uint64_t events = 0;
+  std::vector<EquityPoint> equity;  // the engine's equity curve (walk-forward stitches these)
 };
 
 // Runs `spec` on `rc`'s sources. Every call opens its own sources: a generated source (the
 // scenario) is regenerated from (params, seed); a tape is mmap'd again, so several calls on the
 // same path share the page cache rather than copying the data. Thread-safe for distinct calls.
+// With `rc.window`, each source is cut to the window's exchange-time range (no warm-up).
 // Unless `quiet`, a progress line goes to stderr when it is a terminal and the run takes > 1 s.
 absl::StatusOr<StrategyResult> RunOne(const RunConfig& rc, const StrategySpec& spec, bool quiet);
 

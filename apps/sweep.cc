@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/config.h"
+#include "core/decimal.h"
+#include "core/metrics.h"
 #include "core/status.h"
 
 namespace tapedeck::apps {
@@ -125,6 +128,19 @@ const std::vector<std::string>& RowMetrics() {
   static const std::vector<std::string> k = {"pnl", "total_return", "max_drawdown", "sharpe",
                                              "round_trips", "win_rate", "orders", "fills"};
   return k;
+}
+
+// The key metrics, the constraint metrics and the objective of a summary.json, by name.
+nlohmann::json RowMetricsJson(const SweepGrid& grid, const nlohmann::json& summary) {
+  nlohmann::json metrics = nlohmann::json::object();
+  std::vector<std::string> names = RowMetrics();
+  for (const SweepConstraint& c : grid.constraints) names.push_back(c.metric);
+  names.push_back(grid.objective);
+  for (const std::string& n : names) {
+    const std::optional<double> v = SweepMetric(summary, n);
+    metrics[n] = v.has_value() ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  }
+  return metrics;
 }
 
 std::string CsvField(const nlohmann::json& v) {
@@ -389,15 +405,7 @@ nlohmann::json SweepRow(const SweepGrid& grid, uint64_t index, const nlohmann::j
   row["feasible"] = feasible;
   const std::optional<double> obj = SweepMetric(summary, grid.objective);
   row["objective"] = obj.has_value() ? nlohmann::json(*obj) : nlohmann::json(nullptr);
-  nlohmann::json metrics = nlohmann::json::object();
-  std::vector<std::string> names = RowMetrics();
-  for (const SweepConstraint& c : grid.constraints) names.push_back(c.metric);
-  names.push_back(grid.objective);
-  for (const std::string& n : names) {
-    const std::optional<double> v = SweepMetric(summary, n);
-    metrics[n] = v.has_value() ? nlohmann::json(*v) : nlohmann::json(nullptr);
-  }
-  row["metrics"] = metrics;
+  row["metrics"] = RowMetricsJson(grid, summary);
   row["digest"] = digest;
   return row;
 }
@@ -459,6 +467,219 @@ std::string SweepTableCsv(const nlohmann::json& table) {
                     CsvField(row["objective"]));
     for (const std::string& n : metric_names) absl::StrAppend(&out, ",", CsvField(row["metrics"][n]));
     absl::StrAppend(&out, ",", row["digest"].get<std::string>(), "\n");
+  }
+  return out;
+}
+
+// ---- Walk-forward ----
+
+absl::StatusOr<std::vector<WalkWindow>> WalkForwardWindows(Timestamp start, Timestamp end,
+                                                           const WalkForwardSpec& spec) {
+  if (spec.train.ns <= 0) return absl::InvalidArgumentError("--train: must be positive");
+  if (spec.test.ns <= 0) return absl::InvalidArgumentError("--test: must be positive");
+  const Duration step = spec.step.ns == 0 ? spec.test : spec.step;
+  if (step.ns < spec.test.ns) {
+    return absl::InvalidArgumentError(
+        "--step: must be at least --test (test periods would overlap in the stitched curve)");
+  }
+  if (end <= start) return absl::InvalidArgumentError("walk-forward: the data span is empty");
+  std::vector<WalkWindow> out;
+  for (int64_t k = 0;; ++k) {
+    // In Int128 so a huge step cannot overflow before the end test.
+    const Int128 train_end = static_cast<Int128>(start.ns) + spec.train.ns +
+                               static_cast<Int128>(k) * step.ns;
+    if (train_end >= end.ns) break;
+    WalkWindow w;
+    w.train_end = Timestamp(static_cast<int64_t>(train_end));
+    w.train_start = spec.anchored ? start : Timestamp(w.train_end.ns - spec.train.ns);
+    w.test_start = w.train_end;
+    w.test_end = Timestamp(static_cast<int64_t>(
+        std::min<Int128>(train_end + spec.test.ns, static_cast<Int128>(end.ns))));
+    out.push_back(w);
+  }
+  if (out.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--train: the data span ", FormatTimestamp(start), " .. ", FormatTimestamp(end),
+        " is not longer than one train period: no test period is left"));
+  }
+  return out;
+}
+
+nlohmann::json WithWindow(const nlohmann::json& config, Timestamp start, Timestamp end) {
+  nlohmann::json doc = config;
+  doc["window"] = {{"start", FormatTimestamp(start)}, {"end", FormatTimestamp(end)}};
+  return doc;
+}
+
+std::vector<StitchedPoint> StitchEquity(const std::vector<WalkWindowResult>& windows,
+                                        Money initial_cash) {
+  std::vector<StitchedPoint> out;
+  Money carried = initial_cash;
+  for (size_t k = 0; k < windows.size(); ++k) {
+    const WalkWindowResult& w = windows[k];
+    // Stamped at the test start, or at the previous point when that one lies later (the last
+    // sample of a window is at strategy time, which may trail its exchange-time end).
+    Timestamp at = w.window.test_start;
+    if (!out.empty() && out.back().ts > at) at = out.back().ts;
+    out.push_back({at, k, carried});
+    const Money offset(carried.raw - initial_cash.raw);
+    for (const EquityPoint& p : w.test_equity) {
+      if (p.ts < at) continue;
+      out.push_back({p.ts, k, Money(p.equity.raw + offset.raw)});
+    }
+    if (w.test_equity.empty()) {
+      // Flat: a closing point at the test end keeps the curve's time axis whole.
+      out.push_back({std::max(at, w.window.test_end), k, carried});
+    }
+    carried = out.back().equity;
+  }
+  return out;
+}
+
+namespace {
+
+std::string MoneyString(Money m) { return FormatDecimal(m.raw, Money::kScale); }
+
+// "6h", "90m", "30s", "250ms", or nanoseconds: the largest unit that divides the duration.
+std::string DurationText(Duration d) {
+  static constexpr std::pair<int64_t, const char*> kUnits[] = {
+      {3'600'000'000'000LL, "h"}, {60'000'000'000LL, "m"}, {1'000'000'000LL, "s"},
+      {1'000'000LL, "ms"},        {1'000LL, "us"}};
+  for (const auto& [ns, unit] : kUnits) {
+    if (d.ns != 0 && d.ns % ns == 0) return absl::StrCat(d.ns / ns, unit);
+  }
+  return absl::StrCat(d.ns, "ns");
+}
+
+nlohmann::json Bounds(Timestamp a, Timestamp b) {
+  return {{"start", FormatTimestamp(a)}, {"end", FormatTimestamp(b)}};
+}
+
+nlohmann::json MeanOrNull(const std::vector<double>& v) {
+  if (v.empty()) return nullptr;
+  double sum = 0;
+  for (double x : v) sum += x;
+  return sum / static_cast<double>(v.size());
+}
+
+}  // namespace
+
+nlohmann::json WalkForwardJson(const SweepGrid& grid, const std::string& grid_digest,
+                               const WalkForwardSpec& spec, Timestamp span_start,
+                               Timestamp span_end, const std::vector<WalkWindowResult>& windows,
+                               Money initial_cash) {
+  nlohmann::json t = SweepTableJson(grid, grid_digest, 0, {}, "");
+  t.erase("rows");
+  t.erase("points");
+  t["schema"] = "tapedeck.walkforward/1";
+  t["points"] = SweepPointCount(grid);
+  t["mode"] = spec.anchored ? "anchored" : "rolling";
+  t["train"] = DurationText(spec.train);
+  t["test"] = DurationText(spec.test);
+  t["step"] = DurationText(spec.step.ns == 0 ? spec.test : spec.step);
+  t["span"] = Bounds(span_start, span_end);
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<double> is_obj, oos_obj;
+  uint64_t orders = 0, fills = 0, trips = 0, traded = 0;
+  for (size_t k = 0; k < windows.size(); ++k) {
+    const WalkWindowResult& w = windows[k];
+    nlohmann::json row = nlohmann::json::object();
+    row["window"] = k;
+    row["train"] = Bounds(w.window.train_start, w.window.train_end);
+    row["test"] = Bounds(w.window.test_start, w.window.test_end);
+    if (w.train_best.is_null()) {
+      row["index"] = nullptr;
+      row["params"] = nullptr;
+      row["in_sample"] = nullptr;
+      row["out_of_sample"] = nullptr;
+      rows.push_back(row);
+      continue;
+    }
+    ++traded;
+    row["index"] = w.train_best["index"];
+    row["params"] = w.train_best["params"];
+    row["in_sample"] = {{"feasible", w.train_best["feasible"]},
+                        {"objective", w.train_best["objective"]},
+                        {"metrics", w.train_best["metrics"]},
+                        {"digest", w.train_best["digest"]}};
+    if (w.train_best["objective"].is_number()) is_obj.push_back(w.train_best["objective"].get<double>());
+    const std::optional<double> o = SweepMetric(w.test_summary, grid.objective);
+    if (o.has_value()) oos_obj.push_back(*o);
+    row["out_of_sample"] = {{"objective", o.has_value() ? nlohmann::json(*o) : nlohmann::json()},
+                            {"metrics", RowMetricsJson(grid, w.test_summary)},
+                            {"digest", w.test_digest}};
+    orders += static_cast<uint64_t>(SweepMetric(w.test_summary, "orders").value_or(0));
+    fills += static_cast<uint64_t>(SweepMetric(w.test_summary, "fills").value_or(0));
+    trips += static_cast<uint64_t>(SweepMetric(w.test_summary, "round_trips").value_or(0));
+    rows.push_back(row);
+  }
+  t["windows"] = rows;
+  t["in_sample"] = {{"mean_objective", MeanOrNull(is_obj)}};
+  const std::vector<StitchedPoint> curve = StitchEquity(windows, initial_cash);
+  std::vector<std::pair<Timestamp, Money>> series;
+  for (const StitchedPoint& p : curve) series.emplace_back(p.ts, p.equity);
+  const Money final_equity = curve.empty() ? initial_cash : curve.back().equity;
+  const Money pnl(final_equity.raw - initial_cash.raw);
+  t["out_of_sample"] = {
+      {"mean_objective", MeanOrNull(oos_obj)},
+      {"initial_equity", MoneyString(initial_cash)},
+      {"final_equity", MoneyString(final_equity)},
+      {"pnl", MoneyString(pnl)},
+      {"total_return", initial_cash.raw > 0 ? static_cast<double>(pnl.raw) /
+                                                  static_cast<double>(initial_cash.raw)
+                                            : 0.0},
+      {"max_drawdown", ComputeDrawdown(series).fraction},
+      {"orders", orders},
+      {"fills", fills},
+      {"round_trips", trips},
+      {"windows_traded", traded}};
+  return t;
+}
+
+std::string WalkForwardCsv(const nlohmann::json& table) {
+  static const std::vector<std::string> kMetrics = {"pnl",         "total_return", "max_drawdown",
+                                                    "sharpe",      "round_trips",  "orders",
+                                                    "fills"};
+  std::string out = "window,train_start,train_end,test_start,test_end,index";
+  for (const auto& p : table["params"]) absl::StrAppend(&out, ",", CsvField(p));
+  absl::StrAppend(&out, ",is_feasible,is_objective");
+  for (const std::string& m : kMetrics) absl::StrAppend(&out, ",is_", m);
+  absl::StrAppend(&out, ",oos_objective");
+  for (const std::string& m : kMetrics) absl::StrAppend(&out, ",oos_", m);
+  absl::StrAppend(&out, ",is_digest,oos_digest\n");
+  for (const auto& row : table["windows"]) {
+    absl::StrAppend(&out, row["window"].get<uint64_t>(), ",",
+                    row["train"]["start"].get<std::string>(), ",",
+                    row["train"]["end"].get<std::string>(), ",",
+                    row["test"]["start"].get<std::string>(), ",",
+                    row["test"]["end"].get<std::string>(), ",", CsvField(row["index"]));
+    const bool chosen = !row["index"].is_null();
+    for (const auto& p : table["params"]) {
+      absl::StrAppend(&out, ",", chosen ? CsvField(row["params"][p.get<std::string>()]) : "");
+    }
+    const nlohmann::json none = nlohmann::json::object();
+    const nlohmann::json& is = chosen ? row["in_sample"] : none;
+    const nlohmann::json& oos = chosen ? row["out_of_sample"] : none;
+    absl::StrAppend(&out, ",", chosen ? (is["feasible"].get<bool>() ? "true" : "false") : "",
+                    ",", chosen ? CsvField(is["objective"]) : "");
+    for (const std::string& m : kMetrics) {
+      absl::StrAppend(&out, ",", chosen ? CsvField(is["metrics"].value(m, nlohmann::json())) : "");
+    }
+    absl::StrAppend(&out, ",", chosen ? CsvField(oos["objective"]) : "");
+    for (const std::string& m : kMetrics) {
+      absl::StrAppend(&out, ",", chosen ? CsvField(oos["metrics"].value(m, nlohmann::json())) : "");
+    }
+    absl::StrAppend(&out, ",", chosen ? CsvField(is["digest"]) : "", ",",
+                    chosen ? CsvField(oos["digest"]) : "", "\n");
+  }
+  return out;
+}
+
+std::string StitchedEquityCsv(const std::vector<StitchedPoint>& curve) {
+  std::string out = "ts,ts_utc,window,equity\n";
+  for (const StitchedPoint& p : curve) {
+    absl::StrAppend(&out, p.ts.ns, ",", FormatTimestamp(p.ts), ",", p.window, ",",
+                    MoneyString(p.equity), "\n");
   }
   return out;
 }

@@ -29,6 +29,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/engine.h"
+#include "core/types.h"
 #include "nlohmann/json.hpp"
 
 namespace tapedeck::apps {
@@ -82,6 +84,72 @@ void SortSweepRows(const SweepGrid& grid, std::vector<nlohmann::json>* rows);
 nlohmann::json SweepTableJson(const SweepGrid& grid, const std::string& grid_digest, uint64_t points,
                               const std::vector<nlohmann::json>& rows, const std::string& shard);
 std::string SweepTableCsv(const nlohmann::json& table);
+
+// ---- Walk-forward (`tapedeck sweep ... --walk-forward`) ----
+//
+// The data span [start, end) is cut into windows; window k (k = 0, 1, ...) trains on
+//   rolling:  [start + k*step, start + k*step + train)
+//   anchored: [start, start + k*step + train)
+// and tests on the test period that follows its train period: [train_end, train_end + test), the
+// last one cut at `end`; windows are made while train_end < end. step >= test (test periods
+// never overlap: the stitched curve would count a time twice), step defaults to test.
+// Each train period runs the whole grid with the config's "window" set to it (so its table is
+// the table of a plain sweep restricted to that window), the best row (rows sorted as above: the
+// first, if it is feasible) is run on the test period, and the test periods' equity curves are
+// stitched into one out-of-sample curve. A window starts cold (apps/run_config.h: no warm-up);
+// each test period starts flat with the initial cash, and its open position, if any, is marked
+// at its end, not closed.
+struct WalkForwardSpec {
+  Duration train;
+  Duration test;
+  Duration step;  // 0: equal to test
+  bool anchored = false;
+};
+
+struct WalkWindow {
+  Timestamp train_start, train_end, test_start, test_end;
+};
+
+// The windows of [start, end); errors name the flag (--train, --test, --step) at fault.
+absl::StatusOr<std::vector<WalkWindow>> WalkForwardWindows(Timestamp start, Timestamp end,
+                                                           const WalkForwardSpec& spec);
+
+// `config` with its "window" set to [start, end).
+nlohmann::json WithWindow(const nlohmann::json& config, Timestamp start, Timestamp end);
+
+struct WalkWindowResult {
+  WalkWindow window;
+  nlohmann::json train_best;    // the chosen row of the train table; null: no feasible point
+  nlohmann::json test_summary;  // summary.json of the test run; null when nothing was chosen
+  std::string test_digest;
+  std::vector<EquityPoint> test_equity;
+};
+
+// One point of the stitched out-of-sample curve.
+struct StitchedPoint {
+  Timestamp ts;
+  size_t window;
+  Money equity;
+};
+// Window k's equity shifted by the stitched equity at the end of window k-1 minus the initial
+// cash, behind a point at the window's start carrying that end value over, so the curve is
+// continuous. A window with no chosen point stays flat.
+std::vector<StitchedPoint> StitchEquity(const std::vector<WalkWindowResult>& windows,
+                                        Money initial_cash);
+
+// walkforward.json: {"schema": "tapedeck.walkforward/1", "grid_digest", "objective", "goal",
+// "constraints", "params", "mode", "train", "test", "step", "span", "windows": [{"window",
+// "train": {start, end}, "test": {start, end}, "index", "params", "in_sample": {"feasible",
+// "objective", "metrics", "digest"}, "out_of_sample": {"objective", "metrics", "digest"}}],
+// "in_sample": {"mean_objective"}, "out_of_sample": {"mean_objective", "initial_equity",
+// "final_equity", "pnl", "total_return", "max_drawdown", "orders", "fills", "round_trips",
+// "windows_traded"}}; walkforward.csv one line per window; oos_equity.csv the stitched curve.
+nlohmann::json WalkForwardJson(const SweepGrid& grid, const std::string& grid_digest,
+                               const WalkForwardSpec& spec, Timestamp span_start,
+                               Timestamp span_end, const std::vector<WalkWindowResult>& windows,
+                               Money initial_cash);
+std::string WalkForwardCsv(const nlohmann::json& table);
+std::string StitchedEquityCsv(const std::vector<StitchedPoint>& curve);
 
 }  // namespace tapedeck::apps
 

@@ -1,0 +1,257 @@
+// fixsim against a stock QuickFIX initiator: a plain FIX::Application written here with standard
+// FIX 4.4 fields only (no tapedeck code on the client side; the upstream FIX44.xml dictionary
+// when ../shared is present), and fixsim's FileStore across a restart. Real sessions on
+// 127.0.0.1 with free ports; waits are bounded only so that a broken build cannot hang.
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "adapters/fix_dictionary.h"
+#include "adapters/fix_session_config.h"
+#include "adapters/fix_sim.h"
+#include "quickfix/Application.h"
+#include "quickfix/FileStore.h"
+#include "quickfix/Group.h"
+#include "quickfix/Session.h"
+#include "quickfix/SocketInitiator.h"
+#include "tests/adapters/fix_test_util.h"
+#include "tests/test_util.h"
+
+namespace tapedeck::adapters {
+namespace {
+
+using ::tapedeck::testing::FixsimConfigJson;
+using ::tapedeck::testing::IsOk;
+using ::tapedeck::testing::MakeTempDir;
+using ::tapedeck::testing::SimThread;
+using ::tapedeck::testing::WriteSawtoothTrades;
+
+bool WaitFor(const std::function<bool()>& done, int max_ms = 10000) {
+  for (int i = 0; i < max_ms / 5; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
+
+std::unique_ptr<SimThread> StartSim(const nlohmann::json& j) {
+  absl::StatusOr<FixSimConfig> c = ParseFixSimConfig(j);
+  EXPECT_THAT(c, IsOk());
+  if (!c.ok()) return nullptr;
+  absl::StatusOr<std::unique_ptr<FixSim>> sim = FixSim::Create(*c);
+  EXPECT_THAT(sim, IsOk());
+  if (!sim.ok()) return nullptr;
+  return std::make_unique<SimThread>(std::move(*sim));
+}
+
+// The client: logs on with Password (554), records every message it receives.
+class StockClient final : public FIX::Application {
+ public:
+  std::atomic<bool> logged_on{false};
+  std::mutex mu;
+  std::vector<FIX::Message> app;    // application messages received
+  std::vector<FIX::Message> admin;  // session messages received
+
+  void onCreate(const FIX::SessionID&) override {}
+  void onLogon(const FIX::SessionID&) override { logged_on = true; }
+  void onLogout(const FIX::SessionID&) override { logged_on = false; }
+  void toAdmin(FIX::Message& m, const FIX::SessionID&) override {
+    if (m.getHeader().getField(35) == "A") m.setField(554, "s3cret");
+  }
+  void toApp(FIX::Message&, const FIX::SessionID&) override {}
+  void fromAdmin(const FIX::Message& m, const FIX::SessionID&) override {
+    std::lock_guard<std::mutex> lock(mu);
+    admin.push_back(m);
+  }
+  void fromApp(const FIX::Message& m, const FIX::SessionID&) override {
+    std::lock_guard<std::mutex> lock(mu);
+    app.push_back(m);
+  }
+  // Execution reports received with ExecType (150) `exec_type`.
+  std::vector<FIX::Message> Reports(const std::string& exec_type) {
+    std::lock_guard<std::mutex> lock(mu);
+    std::vector<FIX::Message> out;
+    for (const FIX::Message& m : app) {
+      if (m.getHeader().getField(35) == "8" && m.getField(150) == exec_type) out.push_back(m);
+    }
+    return out;
+  }
+};
+
+std::string Dictionary() {
+  const std::string upstream = std::string(TAPEDECK_SHARED_DIR) + "/fix/FIX44.xml";
+  if (std::filesystem::exists(upstream)) return upstream;
+  absl::StatusOr<std::string> own = EmbeddedFix44DictionaryPath();
+  return own.ok() ? *own : "";
+}
+
+// A stock initiator's settings file, as a QuickFIX user writes it.
+FIX::SessionSettings ClientSettings(const std::string& dir, int port, bool file_store) {
+  std::string cfg = absl::StrCat(
+      "[DEFAULT]\nConnectionType=initiator\nSocketConnectHost=127.0.0.1\nSocketConnectPort=", port,
+      "\nStartTime=00:00:00\nEndTime=00:00:00\nHeartBtInt=30\nReconnectInterval=1\n"
+      "SocketNodelay=Y\nUseDataDictionary=Y\nDataDictionary=", Dictionary(),
+      "\nResetOnLogon=", file_store ? "N" : "Y", "\n");
+  if (file_store) absl::StrAppend(&cfg, "FileStorePath=", dir, "/client-store\n");
+  absl::StrAppend(&cfg, "[SESSION]\nBeginString=FIX.4.4\nSenderCompID=PAPER\nTargetCompID=FIXSIM\n");
+  ::tapedeck::testing::WriteFile(dir + "/client.cfg", cfg);
+  return FIX::SessionSettings(dir + "/client.cfg");
+}
+
+const FIX::SessionID kClient("FIX.4.4", "PAPER", "FIXSIM");
+
+FIX::Message NewOrderSingle(const std::string& clordid, const std::string& price) {
+  FIX::Message m;
+  m.getHeader().setField(35, "D");
+  m.setField(11, clordid);
+  m.setField(55, "BTCUSDT");
+  m.setField(54, "1");                      // buy
+  m.setField(60, "20260205-00:00:00.000");  // TransactTime
+  m.setField(38, "0.010");
+  m.setField(40, "2");  // limit
+  m.setField(44, price);
+  m.setField(59, "0");  // day
+  return m;
+}
+
+TEST(FixInteropTest, StockQuickFixInitiatorTradesWithFixsim) {
+  const std::string dir = MakeTempDir("stock_initiator");
+  const std::string trades = WriteSawtoothTrades(dir, 200);  // 69000.00 .. 69010.00
+  absl::StatusOr<int> port = PickFreePort();
+  ASSERT_THAT(port, IsOk());
+  auto sim = StartSim(FixsimConfigJson(trades, *port, "memory"));
+  ASSERT_NE(sim, nullptr);
+
+  StockClient client;
+  FIX::SessionSettings settings = ClientSettings(dir, *port, false);
+  FIX::MemoryStoreFactory store;
+  FIX::SocketInitiator initiator(client, store, settings);
+  initiator.start();
+  ASSERT_TRUE(WaitFor([&] { return client.logged_on.load(); }));
+
+  // A buy limit over every price of the tape rests first (no market yet): ExecType 0, New.
+  FIX::Message nos = NewOrderSingle("C1", "69100.00");
+  ASSERT_TRUE(FIX::Session::sendToTarget(nos, kClient));
+  ASSERT_TRUE(WaitFor([&] { return client.Reports("0").size() == 1; }));
+  // Then market data is requested (standard 35=V with one NoRelatedSym entry): the replay
+  // starts, the first trade prints under the limit and fills the order: ExecType F, Filled.
+  FIX::Message req;
+  req.getHeader().setField(35, "V");
+  req.setField(262, "MD1");
+  req.setField(263, "1");  // snapshot + updates
+  req.setField(264, "1");
+  FIX::Group types(267, 269);
+  types.setField(269, "2");  // trades
+  req.addGroup(types);
+  FIX::Group sym(146, 55);
+  sym.setField(55, "BTCUSDT");
+  req.addGroup(sym);
+  ASSERT_TRUE(FIX::Session::sendToTarget(req, kClient));
+  ASSERT_TRUE(WaitFor([&] { return !client.Reports("F").empty() &&
+                                   client.Reports("F").back().getField(39) == "2"; }));
+  const FIX::Message ack = client.Reports("0")[0];
+  EXPECT_EQ(ack.getField(11), "C1");
+  EXPECT_EQ(ack.getField(39), "0");
+  EXPECT_EQ(ack.getField(151), "0.010");  // LeavesQty
+  const FIX::Message fill = client.Reports("F").back();
+  EXPECT_EQ(fill.getField(11), "C1");
+  EXPECT_EQ(fill.getField(14), "0.010");  // CumQty
+  EXPECT_EQ(fill.getField(151), "0.000");
+  EXPECT_FALSE(fill.getField(6).empty());  // AvgPx
+  // An order for a symbol fixsim does not list is rejected with a standard report (ExecType 8).
+  FIX::Message bad = NewOrderSingle("C2", "69000.00");
+  bad.setField(55, "NOPE");
+  ASSERT_TRUE(FIX::Session::sendToTarget(bad, kClient));
+  ASSERT_TRUE(WaitFor([&] { return client.Reports("8").size() == 1; }));
+  EXPECT_EQ(client.Reports("8")[0].getField(11), "C2");
+  initiator.stop(true);
+  sim->Stop();
+  EXPECT_EQ(sim->sim().stats().logons, 1u);
+  EXPECT_EQ(sim->sim().stats().fills, client.Reports("F").size());
+}
+
+// Sequence numbers of the stock client's session: next to send, next expected.
+std::pair<int, int> SeqNums() {
+  FIX::Session* s = FIX::Session::lookupSession(kClient);
+  if (s == nullptr) return {0, 0};
+  return {s->getExpectedSenderNum(), s->getExpectedTargetNum()};
+}
+
+TEST(FixInteropTest, FixsimRestartedOnItsFileStoreResumesSequenceNumbers) {
+  const std::string dir = MakeTempDir("filestore");
+  const std::string trades = WriteSawtoothTrades(dir, 10);
+  absl::StatusOr<int> port = PickFreePort();
+  ASSERT_THAT(port, IsOk());
+  nlohmann::json sj = FixsimConfigJson(trades, *port, dir + "/sim-store");
+  sj["fix"]["reset_on_logon"] = false;
+  std::pair<int, int> before;
+  {
+    // First life: logon, three orders acknowledged, stop both sides without a Logout.
+    auto sim = StartSim(sj);
+    ASSERT_NE(sim, nullptr);
+    StockClient client;
+    FIX::SessionSettings settings = ClientSettings(dir, *port, true);
+    FIX::FileStoreFactory store(settings);
+    FIX::SocketInitiator initiator(client, store, settings);
+    initiator.start();
+    ASSERT_TRUE(WaitFor([&] { return client.logged_on.load(); }));
+    for (int i = 1; i <= 3; ++i) {
+      FIX::Message nos = NewOrderSingle(absl::StrCat("A", i), "60000.00");
+      ASSERT_TRUE(FIX::Session::sendToTarget(nos, kClient));
+    }
+    ASSERT_TRUE(WaitFor([&] { return client.Reports("0").size() == 3; }));
+    before = SeqNums();
+    initiator.stop(true);
+    sim->Stop();
+  }
+  // Logon 1 + 3 orders sent: next to send 5; logon + 3 acks received: next expected 5.
+  EXPECT_EQ(before.first, 5);
+  EXPECT_EQ(before.second, 5);
+  {
+    // Second life on the same stores: the Logons carry on from the stored numbers, with no
+    // reset. (Stopping may have left one admin message, fixsim's Logout, unread by the client:
+    // the client then asks for it again and fixsim answers with a gap fill, as FIX says.)
+    auto sim = StartSim(sj);
+    ASSERT_NE(sim, nullptr);
+    StockClient client;
+    FIX::SessionSettings settings = ClientSettings(dir, *port, true);
+    FIX::FileStoreFactory store(settings);
+    FIX::SocketInitiator initiator(client, store, settings);
+    initiator.start();
+    ASSERT_TRUE(WaitFor([&] { return client.logged_on.load(); }));
+    FIX::Message nos = NewOrderSingle("B1", "60000.00");
+    ASSERT_TRUE(FIX::Session::sendToTarget(nos, kClient));
+    ASSERT_TRUE(WaitFor([&] { return client.Reports("0").size() == 1; }));
+    {
+      std::lock_guard<std::mutex> lock(client.mu);
+      ASSERT_FALSE(client.admin.empty());
+      const FIX::Message& logon = client.admin.front();
+      EXPECT_EQ(logon.getHeader().getField(35), "A");
+      // fixsim's Logon continues from its store (5, or 6 after an unread Logout), not from 1.
+      EXPECT_GE(std::stoi(logon.getHeader().getField(34)), before.second);
+      EXPECT_FALSE(logon.isSetField(141) && logon.getField(141) == "Y") << "ResetSeqNumFlag";
+      for (const FIX::Message& m : client.admin) {
+        if (m.getHeader().getField(35) != "4") continue;
+        // Only a gap fill over admin messages, never a reset of the numbers.
+        EXPECT_TRUE(m.isSetField(123) && m.getField(123) == "Y") << "a SequenceReset-Reset";
+        EXPECT_GE(std::stoi(m.getHeader().getField(34)), before.second);
+      }
+      EXPECT_GT(std::stoi(client.app.back().getHeader().getField(34)),
+                std::stoi(logon.getHeader().getField(34)));  // the ack of B1
+    }
+    // Our side continued too: Logon and B1 went out at 5 and later.
+    EXPECT_GE(SeqNums().first, before.first + 2);
+    EXPECT_GT(SeqNums().second, before.second);
+    initiator.stop(true);
+    sim->Stop();
+  }
+}
+
+}  // namespace
+}  // namespace tapedeck::adapters

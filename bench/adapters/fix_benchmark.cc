@@ -1,12 +1,20 @@
 // The FIX path of paper trading: encoding and decoding, the SPSC bridge against a mutex-guarded
 // deque, and tick-to-order in process (a market-data event delivered to the strategy -> the
-// NewOrderSingle handed to a logged-on QuickFIX session over loopback).
+// NewOrderSingle handed to a logged-on QuickFIX session over loopback), and the loopback round
+// trip of an order through fixsim (FixVenue -> NewOrderSingle -> fixsim's SimVenue -> the
+// ExecutionReport decoded and popped on the strategy thread), to set beside the plain QuickFIX
+// figures of ../shared/QUICKFIX.md.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
 #include "adapters/fix_codec.h"
 #include "adapters/fix_dictionary.h"
+#include "adapters/fix_sim.h"
 #include "adapters/fix_session_config.h"
 #include "adapters/paper_runner.h"
 #include "adapters/spsc_bridge.h"
@@ -231,6 +239,113 @@ void BM_Paper_TickToOrder(benchmark::State& state) {
   acceptor.stop(true);
 }
 BENCHMARK(BM_Paper_TickToOrder)->Iterations(100000)->UseRealTime();
+
+// One order in flight: SendOrder (a buy limit far under the market, so it rests) until the
+// strategy thread pops its acknowledgement. FixVenue and fixsim in one process, MemoryStore on
+// both sides, SocketNodelay=Y: the setup of QUICKFIX.md's "in-process" row, plus tapedeck's
+// encoding, SPSC hand-off, fixsim's matching and decoding on both ends.
+void BM_Fix_LoopbackRoundTrip(benchmark::State& state) {
+  absl::StatusOr<int> port = PickFreePort();
+  if (!port.ok()) {
+    state.SkipWithError("no port");
+    return;
+  }
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("tapedeck_bench_rt_" + std::to_string(*port))).string();
+  std::filesystem::create_directories(dir);
+  {
+    std::FILE* f = std::fopen((dir + "/trades.csv").c_str(), "w");
+    if (f == nullptr) {
+      state.SkipWithError("cannot write the trades file");
+      return;
+    }
+    std::fputs("ts,price,qty,side\n1770249600000000000,69000.00,0.010,buy\n", f);
+    std::fclose(f);
+  }
+  const nlohmann::json sim_json = {
+      {"instruments", nlohmann::json::array({{{"symbol", "BTCUSDT"}, {"kind", "spot"},
+                                              {"base", "BTC"}, {"quote", "USDT"},
+                                              {"price_scale", 2}, {"qty_scale", 3},
+                                              {"tick_size", "0.01"}, {"lot_size", "0.001"}}})},
+      {"sources", nlohmann::json::array({{{"path", dir + "/trades.csv"}, {"format", "trades_csv"},
+                                          {"instrument", "BTCUSDT"}}})},
+      {"fix", {{"port", *port}, {"store", "memory"},
+               {"sessions", nlohmann::json::array({{{"sender_comp_id", "FIXSIM"},
+                                                    {"target_comp_id", "PAPER"}}})}}},
+      {"wait_for_sessions", 0},
+      {"linger", "1h"}};
+  absl::StatusOr<FixSimConfig> sim_config = ParseFixSimConfig(sim_json);
+  if (!sim_config.ok()) {
+    state.SkipWithError(std::string(sim_config.status().message()).c_str());
+    return;
+  }
+  absl::StatusOr<std::unique_ptr<FixSim>> sim = FixSim::Create(*sim_config);
+  if (!sim.ok()) {
+    state.SkipWithError("fixsim did not start");
+    return;
+  }
+  std::atomic<bool> stop{false};
+  std::thread sim_thread([&] { (void)(*sim)->Run(&stop); });
+
+  FixVenueConfig vc;
+  vc.session.port = *port;
+  vc.session.store = "memory";
+  vc.session.sessions.push_back(FixSessionIdentity{"PAPER", "FIXSIM", "", ""});
+  InstrumentTable instruments;
+  Instrument in = Btc();
+  (void)instruments.Add(in);
+  absl::StatusOr<std::unique_ptr<FixVenue>> venue = FixVenue::Create(vc, instruments);
+  if (!venue.ok() || !(*venue)->Start().ok()) {
+    state.SkipWithError("FixVenue did not start");
+    stop.store(true);
+    sim_thread.join();
+    return;
+  }
+  for (int i = 0; i < 5000 && !(*venue)->logged_on(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!(*venue)->logged_on()) {
+    state.SkipWithError("no logon");
+    (*venue)->Stop(false);
+    stop.store(true);
+    sim_thread.join();
+    return;
+  }
+  std::vector<int64_t> rt;
+  rt.reserve(static_cast<size_t>(state.max_iterations));
+  uint64_t id = 0;
+  Event e;
+  for (auto _ : state) {
+    OrderRequest r;
+    r.id = OrderId(++id);
+    r.instrument = InstrumentId(0);
+    r.side = Side::kBuy;
+    r.type = OrderType::kLimit;
+    r.price = Price(100);  // 1.00: rests
+    r.qty = Qty(1);
+    const int64_t t0 = SteadyNanos();
+    (*venue)->SendOrder(r, Timestamp(1));
+    bool acked = false;
+    while (!acked) {
+      while ((*venue)->Poll(&e)) {
+        if (e.order.order_id.value == id && IsOrderResponse(e.kind)) acked = true;
+      }
+    }
+    rt.push_back(SteadyNanos() - t0);
+  }
+  state.SetItemsProcessed(state.iterations());
+  const LatencySummary s = Summarize(rt);
+  state.counters["min_ns"] = static_cast<double>(*std::min_element(rt.begin(), rt.end()));
+  state.counters["p50_ns"] = static_cast<double>(s.p50);
+  state.counters["p99_ns"] = static_cast<double>(s.p99);
+  state.counters["p99_9_ns"] = static_cast<double>(s.p999);
+  (*venue)->Stop(false);
+  stop.store(true);
+  sim_thread.join();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+BENCHMARK(BM_Fix_LoopbackRoundTrip)->Iterations(10000)->UseRealTime();
 
 }  // namespace
 }  // namespace tapedeck::adapters

@@ -79,6 +79,49 @@ def fmt_ns(x):
         return "%.2f us" % (x / 1e3)
     return "%.1f ns" % x
 
+def fix_section(runs):
+    """FIX figures (bench/adapters/fix_benchmark.cc) beside ../shared/QUICKFIX.md's own."""
+    names = ["BM_Fix_EncodeNewOrderSingle", "BM_Fix_DecodeExecutionReport",
+             "BM_Paper_TickToOrder/iterations:100000/real_time",
+             "BM_Fix_LoopbackRoundTrip/iterations:10000/real_time"]
+    have = [n for n in names if n in runs and pick(runs[n]) is not None]
+    if not have:
+        return []
+    out = ["## FIX: encoding, tick-to-order, loopback round trip (adapters_benchmarks)", ""]
+    out.append("| benchmark | mean / op | distribution (ns) |")
+    out.append("|---|---|---|")
+    for n in have:
+        b = pick(runs[n])
+        if b.get("error_occurred"):
+            out.append("| %s | skipped: %s | |" % (n, b.get("error_message", "")))
+            continue
+        dist = ", ".join("%s=%.0f" % (k, b[k]) for k in (
+            "decision_p50_ns", "decision_p99_ns", "send_p50_ns", "send_p99_ns",
+            "min_ns", "p50_ns", "p99_ns", "p99_9_ns") if k in b)
+        out.append("| %s | %s | %s |" % (n, fmt_ns(ns_per_item(b)), dist or "-"))
+    out.append("")
+    out.append("BM_Paper_TickToOrder: decision = market-data event popped -> order request built; "
+               "send = -> NewOrderSingle encoded and handed to a logged-on QuickFIX session. "
+               "BM_Fix_LoopbackRoundTrip: one order in flight, FixVenue -> fixsim (in process, "
+               "MemoryStore, SocketNodelay=Y) -> ExecutionReport popped on the strategy thread.")
+    qf = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared",
+                      "QUICKFIX.md")
+    rows = []
+    if os.path.exists(qf):
+        with open(qf) as f:
+            rows = [l.rstrip("\n") for l in f if l.startswith("| ") and "store" in l.lower()
+                    or l.startswith("| two processes") or l.startswith("| raw TCP")]
+    out.append("")
+    out.append("Beside it, plain QuickFIX 1.15.1 on a 2-vCPU VM (../shared/QUICKFIX.md, 10,000 "
+               "orders one in flight; not re-measured here):")
+    out.append("")
+    out.append("| setup | min | p50 | p99 |")
+    out.append("|---|---|---|---|")
+    out.extend(rows or ["| in-process, SocketInitiator/SocketAcceptor, MemoryStore | 31-35 us | "
+                        "51-65 us | 75-95 us |"])
+    out.append("")
+    return out
+
 
 def sweep_section(out):
     """The "Sweep" section (issue 9) from bench/sweep_bench.py's sweep.json; [] when absent."""
@@ -242,7 +285,8 @@ def main():
         for n in sorted(paper + fix):
             b = pick(runs[n])
             extra = ""
-            for k in ("p50_ns", "p99_ns", "p50", "p99"):
+            for k in ("p50_ns", "p99_ns", "p50", "p99", "decision_p50_ns", "decision_p99_ns",
+                      "send_p50_ns", "send_p99_ns"):
                 if k in b:
                     extra += " %s=%s" % (k, b[k])
             cells.append("%s %s/op%s" % (n, fmt_ns(ns_per_item(b)), extra))
@@ -295,6 +339,7 @@ def main():
         w("```")
         w("")
 
+    lines.extend(fix_section(runs))
     lines.extend(sweep_section(args.out))
 
     w("## Notes")

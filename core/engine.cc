@@ -17,15 +17,17 @@ Engine::Engine(const InstrumentTable& instruments, EngineConfig config)
 
 void Engine::PushStrategy(const Event& e) {
   const EventKey key = StrategyKey(e, push_sequence_++);
-  // Nearly always the new event belongs at the back (a constant feed latency keeps local_ts in
-  // exchange order): fill the slot in place instead of building and copying a Pending. Keys are
-  // unique (the sequence), so "back < key" is exactly "key goes last".
+  // Keys are unique (the sequence), so "back < key" is exactly "key goes last".
   if (strategy_queue_.empty() || strategy_queue_.back().key < key) {
     Pending& slot = strategy_queue_.push_back_slot();
     slot.key = key;
     slot.event = e;
     return;
   }
+  InsertStrategy(key, e);
+}
+
+void Engine::InsertStrategy(const EventKey& key, const Event& e) {
   strategy_queue_.InsertSortedFromBack(Pending{key, e},
                                        [](const Pending& a, const Pending& b) { return a.key < b.key; });
 }

@@ -79,7 +79,11 @@ class Engine final : public ContextDriver {
     OrderRequest order;
   };
 
+  // The new event nearly always belongs at the back (a constant feed latency keeps local_ts in
+  // exchange order) and is written in place; anything else goes through InsertStrategy, out of
+  // line so that the common path needs no 64-byte-aligned temporary (no stack realignment).
   void PushStrategy(const Event& e);
+  [[gnu::noinline]] void InsertStrategy(const EventKey& key, const Event& e);
   // Processes order arrivals and strategy-side events due at or before t.
   void ProcessPendingUntil(int64_t t, Strategy& strategy);
   void FlushResponses();

@@ -53,7 +53,7 @@ class RingQueue {
   }
 
  private:
-  void Grow() {
+  [[gnu::noinline]] void Grow() {
     std::vector<T> bigger(buf_.size() * 2);
     const size_t n = size();
     for (size_t i = 0; i < n; ++i) bigger[i] = std::move(buf_[(head_ + i) & mask_]);

@@ -219,6 +219,35 @@ TEST_F(L3VenueTest, CancelOfAnOwnOrderInTheQueue) {
   EXPECT_EQ(out_[0].order.reason, RejectReason::kUnknownOrder);
 }
 
+// Partial cancels ahead and orders inferred from the book file:
+//   real A 300 (id 1) at 100.00; we bid 100 at 2 ms: ahead 300
+//   3 ms  A cancels 120 of its 300 (ahead of us)        ahead 300 - 120 = 180
+//   4 ms  an inferred order of 50 (kBookInferred: size the messages never showed, older than
+//         every message) is queued at the front of 100.00: ahead 180 + 50 = 230
+//   5 ms  real B 70 (id 2) joins behind us; 6 ms the inferred order is executed 50 (ahead of
+//         us): ahead 230 - 50 = 180, no fill
+//   7 ms  B executed 70 (behind us): fill min(70, 100) = 70
+TEST_F(L3VenueTest, PartialCancelAheadAndInferredOrdersInFront) {
+  Feed(Add(1, 1, Side::kBuy, 10000, 300));
+  const OrderId us = Limit(2, 1001, Side::kBuy, 10000, 100);
+  EXPECT_EQ(Ahead(us), 300);
+  Feed(L3(3, L3Action::kCancel, 1, Side::kBuy, 10000, 120));
+  EXPECT_EQ(Ahead(us), 180);
+  Event inferred = Add(4, uint64_t{1} << 62, Side::kBuy, 10000, 50);
+  inferred.l3.flags |= kBookInferred;
+  Feed(inferred);
+  EXPECT_EQ(Ahead(us), 230);
+  Feed(Add(5, 2, Side::kBuy, 10000, 70));
+  Execute(6, uint64_t{1} << 62, Side::kBuy, 10000, 50);
+  EXPECT_EQ(Ahead(us), 180);
+  EXPECT_TRUE(TakeFills().empty());
+  Execute(7, 2, Side::kBuy, 10000, 70);
+  std::vector<Event> fills = TakeFills();
+  ASSERT_EQ(fills.size(), 1u);
+  ExpectFill(fills[0], 1001, 10000, 70, Liquidity::kMaker, 7);
+  EXPECT_EQ(Ahead(us), 180);  // the data still shows A's 180 ahead; own fills change nothing
+}
+
 // Orders through the real book. Bids: A 100.00 x 100 (id 1); asks: S 100.05 x 100 (id 50).
 // We bid 50 at 100.01, better than every real bid: ahead = 0 (no real order at 100.01).
 //   3 ms  a real sell of 20 is added at 100.01: it would have traded with our bid (the data's

@@ -105,11 +105,43 @@ RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equ
                     M(e.cash), ",", M(e.realized), ",", M(e.unrealized), ",", M(e.fees), "\n");
   }
 
+  // Account events: funding, settlements and liquidations the venue made on its own.
+  out.account_csv = "local_ts,exchange_ts,ts_utc,symbol,action,qty,price,amount,fee\n";
+  int64_t funding_events = 0, settlements = 0, liquidations = 0;
+  Money settlement_pnl, liquidation_pnl, liquidation_fees;
+  for (const AccountLogEntry& a : ctx.account_log()) {
+    absl::StrAppend(&out.account_csv, a.local_ts.ns, ",", a.exchange_ts.ns, ",",
+                    FormatTimestamp(a.local_ts), ",", t.at(a.instrument).symbol, ",",
+                    std::string(AccountActionName(a.action)), ",", Q(t, a.instrument, a.qty), ",",
+                    Px(t, a.instrument, a.price), ",", M(a.amount), ",", M(a.fee), "\n");
+    switch (a.action) {
+      case AccountAction::kFunding:
+        ++funding_events;
+        break;
+      case AccountAction::kSettlement:
+        ++settlements;
+        settlement_pnl += a.amount;
+        break;
+      case AccountAction::kLiquidation:
+        ++liquidations;
+        liquidation_pnl += a.amount;
+        liquidation_fees += a.fee;
+        break;
+    }
+  }
+  const bool has_account = !ctx.account_log().empty();
+
   const uint64_t orders_digest = Fnv1a64(out.orders_csv);
   const uint64_t fills_digest = Fnv1a64(out.fills_csv);
-  const uint64_t run_digest = Fnv1a64(out.fills_csv, Fnv1a64(out.orders_csv));
+  uint64_t run_digest = Fnv1a64(out.fills_csv, Fnv1a64(out.orders_csv));
+  // Account events join the run digest only when there are any, so that runs without them
+  // (every run before they existed) keep their digests.
+  const uint64_t account_digest = Fnv1a64(out.account_csv);
+  if (has_account) run_digest = Fnv1a64(out.account_csv, run_digest);
   out.digest = Hex64(run_digest);
   out.digest_txt = absl::StrCat("orders ", Hex64(orders_digest), "\nfills ", Hex64(fills_digest),
+                                has_account ? absl::StrCat("\naccount ", Hex64(account_digest))
+                                            : std::string(),
                                 "\nrun ", out.digest, "\n");
 
   const Portfolio& p = ctx.portfolio();
@@ -140,9 +172,20 @@ RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equ
   for (const Instrument& in : t.all()) {
     const Position& pos = p.position(in.id);
     mi.final_marks.push_back(pos.has_mark ? std::optional<Price>(pos.mark) : std::nullopt);
-    // Funding is known per instrument as a net total only, so each instrument's total counts as
-    // one flow (paid or received).
-    if (pos.funding.raw != 0) mi.funding.push_back(FundingFlow{facts.last_ts, in.id, pos.funding});
+  }
+  // Each funding payment is a flow at the time the strategy learnt of it. A settlement or a
+  // liquidation closes the position like a fill by the venue (order id 0, at its price, the
+  // liquidation fee as its fee), so that round trips close and per-instrument PnL is right.
+  for (const AccountLogEntry& a : ctx.account_log()) {
+    if (a.action == AccountAction::kFunding) {
+      mi.funding.push_back(FundingFlow{a.local_ts, a.instrument, a.amount});
+      continue;
+    }
+    if (a.qty.raw == 0) continue;
+    mi.fills.push_back(FillLogEntry{a.local_ts, a.exchange_ts, OrderId(), a.instrument,
+                                    a.qty.raw > 0 ? Side::kSell : Side::kBuy, a.price,
+                                    Qty(a.qty.raw > 0 ? a.qty.raw : -a.qty.raw), a.fee,
+                                    Liquidity::kNone});
   }
   const Metrics metrics = ComputeMetrics(mi);
   out.round_trips_csv = RenderRoundTripsCsv(t, metrics.trips);
@@ -170,12 +213,20 @@ RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equ
       {"unrealized_pnl", M(unrealized)},
       {"fees", M(p.TotalFees())},
       {"funding", M(p.TotalFunding())},
+      {"account", {{"events", ctx.account_log().size()},
+                   {"funding_payments", funding_events},
+                   {"settlements", settlements},
+                   {"settlement_pnl", M(settlement_pnl)},
+                   {"liquidations", liquidations},
+                   {"liquidation_pnl", M(liquidation_pnl)},
+                   {"liquidation_fees", M(liquidation_fees)}}},
       {"instruments", instruments},
       {"metrics", metrics_json},
       {"strategy_report", strategy.Report()},
       {"digest", {{"orders", Hex64(orders_digest)}, {"fills", Hex64(fills_digest)}, {"run", out.digest}}},
       {"config", config},
   };
+  if (has_account) out.summary["digest"]["account"] = Hex64(account_digest);
   return out;
 }
 
@@ -188,6 +239,7 @@ absl::Status WriteOutputs(const std::string& dir, const RunOutputs& out) {
       {"fills.csv", &out.fills_csv},
       {"equity.csv", &out.equity_csv},
       {"round_trips.csv", &out.round_trips_csv},
+      {"account.csv", &out.account_csv},
       {"digest.txt", &out.digest_txt},
   };
   for (const auto& [name, content] : files) {

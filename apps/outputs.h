@@ -6,7 +6,9 @@
 //   prices.csv    last price, quote mid and position of every instrument at the equity.csv
 //                 timestamps (when the run recorded them: apps/series.h)
 //   round_trips.csv  flat-to-flat position cycles per instrument (core/metrics.h)
-//   digest.txt    FNV-1a 64-bit digests of orders.csv and fills.csv, and of both together
+//   account.csv   funding payments, settlements and liquidations made by the venue, in order
+//   digest.txt    FNV-1a 64-bit digests of orders.csv and fills.csv (and account.csv when it has
+//                 rows), and of them together
 // Every file is written to a temporary name and renamed, so a crash never leaves a half-written
 // result. Nothing here depends on the wall clock: same inputs, same bytes.
 #ifndef TAPEDECK_APPS_OUTPUTS_H_
@@ -38,6 +40,7 @@ struct RunOutputs {
   std::string equity_csv;
   std::string prices_csv;  // empty when no series was recorded: the file is not written
   std::string round_trips_csv;
+  std::string account_csv;
   nlohmann::json summary;
   std::string digest;  // hex of the combined digest
   std::string digest_txt;

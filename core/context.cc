@@ -171,6 +171,23 @@ void Context::UpdateOrder(const Event& e) {
   }
 }
 
+void Context::UpdateAccount(const Event& e) {
+  const AccountPayload& a = e.account;
+  switch (a.action) {
+    case AccountAction::kFunding:
+      portfolio_.ApplyFunding(e.instrument, a.amount);
+      break;
+    case AccountAction::kSettlement:
+    case AccountAction::kLiquidation:
+      // Responses never overtake each other, so the position here is the venue's when it acted:
+      // closing `qty` makes it flat.
+      portfolio_.ClosePosition(e.instrument, a.qty, a.price, a.fee);
+      break;
+  }
+  account_log_.push_back(AccountLogEntry{e.local_time(), e.exchange_time(), e.instrument,
+                                         a.action, a.qty, a.price, a.amount, a.fee});
+}
+
 void Context::Deliver(Strategy& s, const Event& e) {
   if (e.local_ts > now_.ns) now_ = Timestamp(e.local_ts);
   switch (e.kind) {
@@ -213,6 +230,8 @@ void Context::Deliver(Strategy& s, const Event& e) {
       s.OnOrderUpdate(*this, e);
       break;
     case EventKind::kAccount:
+      UpdateAccount(e);
+      s.OnAccount(*this, e);
       break;
     case EventKind::kTimer:
       s.OnTimer(*this, e.timer.timer_id, e.timer.tag);

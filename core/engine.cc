@@ -7,12 +7,18 @@ namespace tapedeck {
 namespace {
 constexpr uint16_t kTimerSource = 0xFFFF;
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+// The venue's account starts with the run's cash (margin is checked against it).
+SimVenueConfig VenueConfigWithCash(const EngineConfig& c) {
+  SimVenueConfig v = c.venue;
+  v.initial_cash = c.initial_cash;
+  return v;
+}
 }  // namespace
 
 Engine::Engine(const InstrumentTable& instruments, EngineConfig config)
     : instruments_(&instruments),
       config_(config),
-      venue_(instruments, config.venue, &responses_),
+      venue_(instruments, VenueConfigWithCash(config), &responses_),
       context_(instruments, this, config.initial_cash) {}
 
 void Engine::PushStrategy(const Event& e) {

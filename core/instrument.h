@@ -30,6 +30,11 @@ struct Instrument {
   Rate maker_fee;  // negative means a rebate
   Rate taker_fee;
   Timestamp expiry;  // dated futures only; 0 otherwise
+  // Margin, as rates of the position's notional at mark (core/sim_venue.h, "Account"). 0 = off:
+  // no initial-margin check, no maintenance check, no fee on liquidation.
+  Rate initial_margin;      // required to open: (position + open orders) x mark x rate
+  Rate maintenance_margin;  // equity below position x mark x rate liquidates
+  Rate liquidation_fee;     // charged on the notional closed by a liquidation
 
   // price x qty x multiplier in quote money, rounded half away from zero to 10^-8.
   Money Notional(Price p, Qty q) const;

@@ -1,5 +1,7 @@
 #include "core/instrument_config.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "core/decimal.h"
 #include "core/status.h"
@@ -26,10 +28,24 @@ absl::StatusOr<Instrument> ParseInstrument(ConfigObject& o) {
   TAPEDECK_RETURN_IF_ERROR(o.Decimal("maker_fee", Rate::kScale, &in.maker_fee.raw));
   TAPEDECK_RETURN_IF_ERROR(o.Decimal("taker_fee", Rate::kScale, &in.taker_fee.raw));
   TAPEDECK_RETURN_IF_ERROR(o.TimestampValue("expiry", &in.expiry));
+  TAPEDECK_RETURN_IF_ERROR(o.Decimal("initial_margin", Rate::kScale, &in.initial_margin.raw));
+  TAPEDECK_RETURN_IF_ERROR(
+      o.Decimal("maintenance_margin", Rate::kScale, &in.maintenance_margin.raw));
+  TAPEDECK_RETURN_IF_ERROR(o.Decimal("liquidation_fee", Rate::kScale, &in.liquidation_fee.raw));
   TAPEDECK_RETURN_IF_ERROR(o.Finish());
   if (in.tick_size.raw <= 0) return o.Error("tick_size", "must be > 0");
   if (in.lot_size.raw <= 0) return o.Error("lot_size", "must be > 0");
   if (in.contract_multiplier_e8 <= 0) return o.Error("contract_multiplier", "must be > 0");
+  constexpr int64_t kOneRate = 100'000'000;  // 1.0 at Rate::kScale
+  const std::pair<const char*, Rate> margin_keys[] = {{"initial_margin", in.initial_margin},
+                                                     {"maintenance_margin", in.maintenance_margin},
+                                                     {"liquidation_fee", in.liquidation_fee}};
+  for (const auto& [key, rate] : margin_keys) {
+    if (rate.raw < 0 || rate.raw > kOneRate) return o.Error(key, "must be within 0..1");
+  }
+  if (in.initial_margin.raw > 0 && in.maintenance_margin > in.initial_margin) {
+    return o.Error("maintenance_margin", "must not exceed initial_margin");
+  }
   if (in.kind == InstrumentKind::kDatedFuture && in.expiry.ns == 0) {
     return o.Error("expiry", "a future needs an expiry");
   }
@@ -60,6 +76,17 @@ nlohmann::json InstrumentToJson(const Instrument& in) {
                       {"maker_fee", FormatDecimal(in.maker_fee.raw, Rate::kScale)},
                       {"taker_fee", FormatDecimal(in.taker_fee.raw, Rate::kScale)}};
   if (in.expiry.ns != 0) j["expiry"] = FormatTimestamp(in.expiry);
+  // Margin keys only when set, so that configs, tape headers and journals without margin are
+  // written as before.
+  if (in.initial_margin.raw != 0) {
+    j["initial_margin"] = FormatDecimal(in.initial_margin.raw, Rate::kScale);
+  }
+  if (in.maintenance_margin.raw != 0) {
+    j["maintenance_margin"] = FormatDecimal(in.maintenance_margin.raw, Rate::kScale);
+  }
+  if (in.liquidation_fee.raw != 0) {
+    j["liquidation_fee"] = FormatDecimal(in.liquidation_fee.raw, Rate::kScale);
+  }
   return j;
 }
 

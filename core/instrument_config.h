@@ -4,9 +4,11 @@
 //   {"symbol": "LTCUSDT", "kind": "spot|perpetual|future", "base": "LTC", "quote": "USDT",
 //    "price_scale": 2, "qty_scale": 3, "tick_size": "0.01", "lot_size": "0.001",
 //    "contract_multiplier": "1", "maker_fee": "0.0002", "taker_fee": "0.0005",
-//    "expiry": "2026-03-27T08:00:00Z"}
+//    "expiry": "2026-03-27T08:00:00Z", "initial_margin": "0.1", "maintenance_margin": "0.05",
+//    "liquidation_fee": "0.01"}
 // Required: symbol, price_scale, qty_scale (and expiry for a future). Defaults: kind spot,
-// tick and lot one unit of the last decimal, multiplier 1, fees 0.
+// tick and lot one unit of the last decimal, multiplier 1, fees 0, margin rates 0 (off; each
+// within 0..1, maintenance at most initial when initial is set).
 #ifndef TAPEDECK_CORE_INSTRUMENT_CONFIG_H_
 #define TAPEDECK_CORE_INSTRUMENT_CONFIG_H_
 

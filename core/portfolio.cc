@@ -25,6 +25,22 @@ Portfolio::Portfolio(const InstrumentTable& instruments, Money initial_cash)
       positions_(instruments.size()) {}
 
 void Portfolio::ApplyFill(InstrumentId id, Side side, Price price, Qty qty, Money fee) {
+  Apply(id, side, price, qty, fee, /*traded=*/true);
+}
+
+Money Portfolio::ClosePosition(InstrumentId id, Qty qty, Price price, Money fee) {
+  if (qty.raw == 0) {
+    cash_ -= fee;
+    positions_[id.value].fees += fee;
+    return Money(0);
+  }
+  const Money before = positions_[id.value].realized_pnl;
+  Apply(id, qty.raw > 0 ? Side::kSell : Side::kBuy, price, Qty(std::llabs(qty.raw)), fee,
+        /*traded=*/false);
+  return positions_[id.value].realized_pnl - before;
+}
+
+void Portfolio::Apply(InstrumentId id, Side side, Price price, Qty qty, Money fee, bool traded) {
   const Instrument& in = instruments_->at(id);
   Position& p = positions_[id.value];
   const int64_t sign = SideSign(side);
@@ -32,7 +48,7 @@ void Portfolio::ApplyFill(InstrumentId id, Side side, Price price, Qty qty, Mone
   cash_ -= Money(sign * notional.raw);
   cash_ -= fee;
   p.fees += fee;
-  p.traded = p.traded + qty;
+  if (traded) p.traded = p.traded + qty;
   p.mark = price;
   p.has_mark = true;
 

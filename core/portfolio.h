@@ -39,6 +39,10 @@ class Portfolio {
     p.mark = price;
     p.has_mark = true;
   }
+  // The venue closed `qty` (signed: the position it applied to, > 0 long) at `price` on its
+  // own (a dated future's settlement, a liquidation): like an opposite fill, with `fee` counted
+  // in fees, but not counted as traded quantity. Returns the PnL realised (before the fee).
+  Money ClosePosition(InstrumentId id, Qty qty, Price price, Money fee);
 
   const Position& position(InstrumentId id) const { return positions_[id.value]; }
   Money cash() const { return cash_; }
@@ -53,6 +57,8 @@ class Portfolio {
   std::string AveragePrice(InstrumentId id) const;
 
  private:
+  void Apply(InstrumentId id, Side side, Price price, Qty qty, Money fee, bool traded);
+
   const InstrumentTable* instruments_;
   Money initial_cash_;
   Money cash_;

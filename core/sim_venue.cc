@@ -19,7 +19,8 @@ bool Through(Side side, Price limit, Price opposite) {
 
 SimVenue::SimVenue(const InstrumentTable& instruments, SimVenueConfig config,
                    std::vector<Event>* out)
-    : instruments_(&instruments), config_(config), out_(out) {
+    : instruments_(&instruments), config_(config), out_(out),
+      account_(instruments, config.initial_cash) {
   state_.reserve(instruments.size());
   for (const Instrument& in : instruments.all()) {
     InstrumentState s;
@@ -35,6 +36,7 @@ SimVenue::SimVenue(const InstrumentTable& instruments, SimVenueConfig config,
     latency_[i] = LatencyModel(config_.latency[i], fallback, derive.Next(), IsEntry(m));
     if (config_.latency[i].vol_k_milli != 0) track_vol_ = true;
   }
+  InitAccount();
 }
 
 void SimVenue::SetRunStart(Timestamp start) {
@@ -81,7 +83,11 @@ void SimVenue::Fill(const OrderRequest& r, Timestamp at, Price price, Qty qty, L
   const Instrument& in = instruments_->at(r.instrument);
   const Money fee = Instrument::Fee(in.Notional(price, qty),
                                     liq == Liquidity::kMaker ? in.maker_fee : in.taker_fee);
-  state_[r.instrument.value].position += r.side == Side::kBuy ? qty.raw : -qty.raw;
+  InstrumentState& s = state_[r.instrument.value];
+  UpdatePosition(s, r.side == Side::kBuy ? qty.raw : -qty.raw);
+  account_.ApplyFill(r.instrument, r.side, price, qty, fee);
+  s.last_price = price;
+  s.has_last_price = true;
   Respond(EventKind::kOrderFill, r, at, price, qty, fee, liq, RejectReason::kNone);
 }
 
@@ -136,6 +142,13 @@ void SimVenue::OnOrderArrival(const OrderRequest& req, Timestamp at) {
   }
   const Instrument& in = instruments_->at(r.instrument);
   InstrumentState& s = state_[r.instrument.value];
+  if (at.ns >= account_due_ns_) AccountDue(at);  // funding and expiries due by now
+  if (s.expired || (in.kind == InstrumentKind::kDatedFuture && in.expiry.ns != 0 &&
+                    at >= in.expiry)) {
+    Respond(EventKind::kOrderReject, r, at, r.price, r.qty, Money(), Liquidity::kNone,
+            RejectReason::kInstrumentExpired);
+    return;
+  }
   if (r.qty.raw <= 0 || r.qty.raw % in.lot_size.raw != 0) {
     Respond(EventKind::kOrderReject, r, at, r.price, r.qty, Money(), Liquidity::kNone,
             RejectReason::kInvalidQty);
@@ -164,6 +177,11 @@ void SimVenue::OnOrderArrival(const OrderRequest& req, Timestamp at) {
   if (r.post_only && crosses) {
     Respond(EventKind::kOrderReject, r, at, r.price, r.qty, Money(), Liquidity::kNone,
             RejectReason::kWouldCross);
+    return;
+  }
+  if (initial_margin_on_ && !MarginAllows(r)) {
+    Respond(EventKind::kOrderReject, r, at, r.price, r.qty, Money(), Liquidity::kNone,
+            RejectReason::kInsufficientMargin);
     return;
   }
   Respond(EventKind::kOrderAck, r, at, r.price, r.qty, Money(), Liquidity::kNone,
@@ -391,6 +409,12 @@ void SimVenue::OnMarketData(const Event& e) {
   // Feed latency: an exponential average (1/16) of local_ts - exchange_ts, ns.
   feed_latency_ += (e.local_ts - e.exchange_ts - feed_latency_) / 16;
   InstrumentState& s = state_[e.instrument.value];
+  // Account: funding, mark and index prices (rare), a funding time or expiry due, or marks to
+  // follow (a position is open, or initial margin is on). Nothing else pays for it.
+  if (account_watch_ || e.exchange_ts >= account_due_ns_ ||
+      static_cast<uint8_t>(static_cast<uint8_t>(e.kind) - 3) < 3) {  // kFundingRate..kIndexPrice
+    OnAccountData(s, e);
+  }
   if (track_vol_) TrackVolatility(s, e);  // off unless a latency model scales by volatility
   if (s.l3 != nullptr || e.kind == EventKind::kL3Order) {  // order-level data: the FIFO queue
     OnL3Data(s, e);

@@ -41,6 +41,32 @@
 //   Models scaled by volatility read the venue's tracker: on every trade, quote and bar, the
 //   absolute change from the instrument's previous trade price (or bar close), or previous
 //   mid, in milli-bp = |p - p_prev| x 10^7 / p_prev, enters vol += (change - vol) / 16.
+// - Account (core/sim_venue_account.cc): the venue keeps its own books of the account in a
+//   Portfolio (cash from EngineConfig::initial_cash, positions from its fills) at venue time, and
+//   tells the strategy of what it does on its own with kAccount responses (same channel and
+//   latency model as acks, their own seeded stream; FIFO with every other response):
+//   * Marks: the instrument's last kMarkPrice, else its last traded price (trade, bar close or
+//     own fill).
+//   * Funding (perpetuals; any instrument whose data carries kFundingRate): an event announces
+//     `rate` for the funding time funding_ts. The last rate announced for a funding time before
+//     venue time reaches it is paid at the first venue-side event (market data or order
+//     arrival) at or after funding_ts, on the venue position at the mark:
+//     amount = -sign(position) x rate x |position| x mark (a long pays a positive rate). A rate
+//     whose funding_ts is not after its own exchange_ts (a realised rate, as in Binance's
+//     fundingRate CSVs) is paid at once; funding_ts = 0 (unknown), a funding time already
+//     paid, or a later one while an earlier is pending are ignored. No event when flat.
+//   * Expiry (kDatedFuture): at the first venue-side event at or after `expiry`, resting orders
+//     are cancelled (kOrderCancel), the position is settled at the last kIndexPrice, else the
+//     mark (kSettlement, amount = PnL realised); orders arriving later are rejected
+//     (kInstrumentExpired).
+//   * Margin (instrument keys initial_margin, maintenance_margin, liquidation_fee; 0 = off),
+//     cross margin over the account: equity = cash + positions at mark. An order is rejected
+//     (kInsufficientMargin) when sum over instruments of initial_margin x mark x
+//     max(|position + open buys|, |position - open sells|), with the order counted, exceeds
+//     the equity and is larger than without the order. When a mark moves with a position open
+//     and the equity falls below sum of maintenance_margin x mark x |position|, every resting
+//     order is cancelled and every position closed at its mark (kLiquidation), with
+//     liquidation_fee x notional charged as a fee.
 #ifndef TAPEDECK_CORE_SIM_VENUE_H_
 #define TAPEDECK_CORE_SIM_VENUE_H_
 
@@ -53,6 +79,7 @@
 #include "core/latency_model.h"
 #include "core/order.h"
 #include "core/order_book.h"
+#include "core/portfolio.h"
 #include "core/queue_model.h"
 #include "core/types.h"
 
@@ -72,6 +99,8 @@ struct SimVenueConfig {
   LatencySpec latency[kVenueMessageCount];
   QueueModelConfig queue;  // default: risk-averse
   uint64_t seed = 0;       // the run seed; each latency stream derives its own from it
+  // The account's starting cash, for margin (the Engine sets it from EngineConfig).
+  Money initial_cash;
 };
 
 class SimVenue {
@@ -104,6 +133,9 @@ class SimVenue {
   // Net position from the venue's own fills (for reduce-only).
   Qty venue_position(InstrumentId id) const { return Qty(state_[id.value].position); }
   const OrderBook& book(InstrumentId id) const { return state_[id.value].book; }
+  // The venue's books of the account (cash, positions, funding, fees), marked at the prices of
+  // the last margin check (see "Account" above).
+  const Portfolio& account() const { return account_; }
 
  private:
   static constexpr int64_t kUnplaced = INT64_MIN;
@@ -134,6 +166,15 @@ class SimVenue {
     int64_t vol_last_mid2 = 0;
     std::vector<Resting> resting;  // in arrival order
     std::unique_ptr<L3Queue> l3;   // set by the instrument's first kL3Order event
+    // Account (core/sim_venue_account.cc): reference prices, last traded price (trade, bar
+    // close or own fill; followed while a position is open or initial margin is on), the
+    // pending funding.
+    Price mark_price, index_price, last_price;
+    bool has_mark_price = false, has_index_price = false, has_last_price = false;
+    bool expired = false;
+    Rate funding_rate;
+    int64_t funding_ts = 0;               // funding time of the pending announcement, 0: none
+    int64_t funding_paid_ts = INT64_MIN;  // the last funding time paid
   };
 
   void Respond(EventKind kind, const OrderRequest& r, Timestamp at, Price price, Qty qty,
@@ -160,6 +201,25 @@ class SimVenue {
   int64_t FillAheadOfExecution(InstrumentState& s, Side side, Price price, int64_t priority,
                                int64_t qty, Timestamp at);
 
+  // Account (core/sim_venue_account.cc).
+  void InitAccount();
+  void OnAccountData(InstrumentState& s, const Event& e);
+  void AccountDue(Timestamp at);  // funding and expiries due at or before `at`
+  void RecomputeAccountDue();
+  void PayFunding(InstrumentId id, InstrumentState& s, Timestamp at);
+  void Expire(InstrumentId id, InstrumentState& s, Timestamp at);
+  void CancelAllResting(InstrumentState& s, Timestamp at);
+  void CloseAccountPosition(InstrumentId id, InstrumentState& s, Timestamp at, AccountAction a,
+                            Price price, Money fee);
+  void RespondAccount(AccountAction a, InstrumentId id, Timestamp at, Money amount, Price price,
+                      Qty qty, Money fee);
+  // Marks every open position of account_ at MarkOf and returns the equity.
+  Money MarkedEquity();
+  static Price MarkOf(const InstrumentState& s);
+  bool MarginAllows(const OrderRequest& r);
+  void CheckMaintenance(Timestamp at);
+  void UpdatePosition(InstrumentState& s, int64_t delta);
+
   const InstrumentTable* instruments_;
   SimVenueConfig config_;
   std::vector<Event>* out_;
@@ -171,6 +231,16 @@ class SimVenue {
   int64_t vol_mbp_ = 0;
   bool track_vol_ = false;
   int64_t last_response_local_ = INT64_MIN;
+  // Account.
+  Portfolio account_;
+  LatencyModel account_latency_;
+  int64_t account_due_ns_ = INT64_MAX;  // next funding time or expiry to act on
+  int open_positions_ = 0;              // instruments with a venue position != 0
+  // Follow every trade's price: a position is open, or initial margin is on (orders are valued
+  // at the last price).
+  bool account_watch_ = false;
+  bool initial_margin_on_ = false;      // some instrument has initial_margin > 0
+  bool maintenance_on_ = false;         // some instrument has maintenance_margin > 0
 };
 
 }  // namespace tapedeck

@@ -37,6 +37,9 @@ class Strategy {
   // Acks, fills, cancels and rejects of the strategy's own orders; the order's state in the
   // Context is already updated.
   virtual void OnOrderUpdate(Context&, const Event&) {}
+  // What the venue did to the account on its own (e.account: funding paid or received, a dated
+  // future settled at expiry, a liquidation); the Context's portfolio is already updated.
+  virtual void OnAccount(Context&, const Event&) {}
   virtual void OnTimer(Context&, uint64_t /*timer_id*/, uint64_t /*tag*/) {}
   // After the last event; orders sent here are not executed.
   virtual void OnStop(Context&) {}
@@ -90,6 +93,18 @@ struct FillLogEntry {
   Liquidity liquidity;
 };
 
+// One account event (funding, settlement, liquidation) as the strategy learnt of it.
+struct AccountLogEntry {
+  Timestamp local_ts;
+  Timestamp exchange_ts;
+  InstrumentId instrument;
+  AccountAction action;
+  Qty qty;       // signed position the action applied to
+  Price price;   // mark (funding), settlement or liquidation price
+  Money amount;  // funding received (< 0 paid); PnL realised by a settlement or liquidation
+  Money fee;     // liquidation fee
+};
+
 class Context {
  public:
   Context(const InstrumentTable& instruments, ContextDriver* driver, Money initial_cash);
@@ -127,12 +142,14 @@ class Context {
   void Stop(Strategy& s, Timestamp at);
   const std::vector<OrderLogEntry>& order_log() const { return order_log_; }
   const std::vector<FillLogEntry>& fill_log() const { return fill_log_; }
+  const std::vector<AccountLogEntry>& account_log() const { return account_log_; }
   uint64_t orders_sent() const { return next_order_id_ - 1; }
   Portfolio& mutable_portfolio() { return portfolio_; }
 
  private:
   void UpdateMarket(const Event& e);
   void UpdateOrder(const Event& e);
+  void UpdateAccount(const Event& e);
 
   const InstrumentTable* instruments_;
   ContextDriver* driver_;
@@ -145,6 +162,7 @@ class Context {
   uint64_t next_timer_id_ = 1;
   std::vector<OrderLogEntry> order_log_;
   std::vector<FillLogEntry> fill_log_;
+  std::vector<AccountLogEntry> account_log_;
 };
 
 }  // namespace tapedeck

@@ -113,7 +113,8 @@ for dirpath, dirnames, filenames in sorted(os.walk(root)):
                         except ValueError:
                             errors.append("%s:%d: %s: %r is not an integer" % (path, i, col, val))
                     elif col in ("equity", "cash", "price", "qty", "fee", "fees", "pnl", "last_price",
-                                 "mid_price", "position", "entry_price", "exit_price") and val != "":
+                                 "mid_price", "position", "entry_price", "exit_price",
+                                 "amount") and val != "":
                         try:
                             float(val)
                         except ValueError:
@@ -159,8 +160,9 @@ TEST_F(OutputsPythonTest, EveryCsvParsesAndEverySummaryValidates) {
   int rc = 0;
   const std::string out = Check(*dir_, &rc);
   EXPECT_EQ(rc, 0) << out;
-  // 2 strategies x 5 CSV files (orders, fills, equity, prices, round_trips); 3 summaries.
-  EXPECT_THAT(out, HasSubstr("OK 10 3"));
+  // 2 strategies x 6 CSV files (orders, fills, equity, prices, round_trips, account); 3
+  // summaries.
+  EXPECT_THAT(out, HasSubstr("OK 12 3"));
 }
 
 TEST_F(OutputsPythonTest, TheCheckRejectsASummaryThatBreaksTheSchema) {

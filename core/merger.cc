@@ -51,6 +51,9 @@ bool Merger::Prepare(uint16_t index) {
     if (rest[i].exchange_ts != rest[i - 1].exchange_ts) {
       safe_end = i;
       run_start = i;
+      // Time goes back: end the span before this event, so that every ready span is in time
+      // order and NextRun checks only a span's first event (the error is reported there).
+      if (rest[i].exchange_ts < rest[i - 1].exchange_ts) break;
     } else if (KindRank(rest[i].kind) < KindRank(rest[i - 1].kind)) {
       inverted = true;
       break;
@@ -175,21 +178,20 @@ std::span<const Event> Merger::NextRun(uint16_t* source) {
       ++seq;
     }
   }
-  // Time order within the run: a source going backwards is an error at the first bad event.
-  size_t good = c.ready_pos;
-  while (good < end && c.ready[good].exchange_ts >= c.last_ts) {
-    c.last_ts = c.ready[good].exchange_ts;
-    ++good;
-  }
-  if (good < end) {
-    if (good == c.ready_pos) {
+  // Time order: a source going backwards is an error at the first bad event. Prepare ends
+  // every ready span before such an event (a staged run shares one timestamp), so within a
+  // span time never goes back and only the run's first event needs comparing with the last
+  // one delivered: the good prefix went out in earlier runs, and this call reports the error.
+  if (end > c.ready_pos) {
+    if (c.ready[c.ready_pos].exchange_ts < c.last_ts) {
       status_ = absl::InvalidArgumentError(absl::StrCat(
           sources_[index]->Describe(), ": event ", c.sequence + 1,
-          " goes back in time (exchange_ts ", c.ready[good].exchange_ts, " after ", c.last_ts, ")"));
+          " goes back in time (exchange_ts ", c.ready[c.ready_pos].exchange_ts, " after ",
+          c.last_ts, ")"));
       heap_.clear();
       return {};
     }
-    end = good;  // deliver the good prefix; the next call reports the error
+    c.last_ts = c.ready[end - 1].exchange_ts;
   }
   const std::span<const Event> run = c.ready.subspan(c.ready_pos, end - c.ready_pos);
   c.sequence += run.size();

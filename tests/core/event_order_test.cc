@@ -121,5 +121,29 @@ TEST(EventOrderTest, MergerRejectsASourceGoingBackInTime) {
                                         HasSubstr("ticks.csv: event 2 goes back in time")));
 }
 
+// NextRun serves whole spans: an event going back in the middle of a batch ends the span
+// before it, the events before it are delivered, and the next call reports it.
+TEST(EventOrderTest, MergerNextRunDeliversTheGoodPrefixThenRejects) {
+  for (size_t batch : {size_t{2}, size_t{3}, size_t{64}}) {
+    std::vector<std::unique_ptr<EventSource>> sources;
+    sources.push_back(std::make_unique<VectorSource>(
+        std::vector<Event>{Tagged(EventKind::kTrade, 10, 1), Tagged(EventKind::kTrade, 11, 2),
+                           Tagged(EventKind::kTrade, 12, 3), Tagged(EventKind::kTrade, 11, 4),
+                           Tagged(EventKind::kTrade, 13, 5)},
+        batch, "ticks.csv"));
+    Merger merger(std::move(sources));
+    ASSERT_THAT(merger.Init(), IsOk());
+    std::vector<int64_t> tags;
+    uint16_t source = 0;
+    for (auto run = merger.NextRun(&source); !run.empty(); run = merger.NextRun(&source)) {
+      for (const Event& e : run) tags.push_back(e.trade.qty.raw);
+    }
+    EXPECT_EQ(tags, (std::vector<int64_t>{1, 2, 3})) << "batch " << batch;
+    EXPECT_THAT(merger.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("ticks.csv: event 4 goes back in time")))
+        << "batch " << batch;
+  }
+}
+
 }  // namespace
 }  // namespace tapedeck

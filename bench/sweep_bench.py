@@ -65,6 +65,7 @@ def main():
     ap.add_argument("--config", default="configs/dip_buyer_feb5.json")
     ap.add_argument("--shard", default="1/4", help="the slice of the grid to run (K/N)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per worker count; the fastest counts")
+    ap.add_argument("--keep-tape", action="store_true", help="keep OUT/sweep_bench/tape afterwards")
     args = ap.parse_args()
 
     work = os.path.join(args.out, "sweep_bench")
@@ -106,15 +107,24 @@ def main():
         result["jobs%d" % jobs] = {"wall_seconds": wall, "points": points,
                                    "points_per_second": points / wall,
                                    "events_per_second": points * events / wall,
-                                   "cpu_seconds_per_point": cpu / points, "peak_kb": peak}
+                                   "cpu_seconds_per_point": cpu / points,
+                                   "cores_used": cpu / wall, "peak_kb": peak}
     with open(os.path.join(work, "sweep-j1", "results.json")) as a, \
             open(os.path.join(work, "sweep-j2", "results.json")) as b:
         result["tables_identical"] = a.read() == b.read()
     result["speedup"] = result["jobs2"]["points_per_second"] / result["jobs1"]["points_per_second"]
+    # With autogroup scheduling on, a busy machine shares the CPU between sessions, not threads:
+    # a 2-thread sweep then gets no more CPU than a 1-thread one (see cores_used).
+    try:
+        result["sched_autogroup"] = int(open("/proc/sys/kernel/sched_autogroup_enabled").read())
+    except (OSError, ValueError):
+        result["sched_autogroup"] = None
     result["loadavg_before"] = load_before
     result["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
     with open(os.path.join(args.out, "sweep.json"), "w") as f:
         json.dump(result, f, indent=2)
+    if not args.keep_tape:
+        os.remove(tape)  # 133 MB; regenerated next time (same seed, same bytes)
 
     def mb(kb):
         return "%.0f MB" % (kb / 1024)
@@ -122,8 +132,10 @@ def main():
           (result["jobs1"]["points"], args.grid, args.shard, result["tape_bytes"] / 1e6, events))
     for jobs in (1, 2):
         r = result["jobs%d" % jobs]
-        print("  --jobs %d: %.2f s, %.2f points/s, %.3f CPU s/point, peak RSS %s (anon %s, file %s)" %
+        print("  --jobs %d: %.2f s, %.2f points/s, %.3f CPU s/point, %.2f cores used, "
+              "peak RSS %s (anon %s, file %s)" %
               (jobs, r["wall_seconds"], r["points_per_second"], r["cpu_seconds_per_point"],
+               r["cores_used"],
                mb(r["peak_kb"]["VmHWM"]),
                mb(r["peak_kb"]["RssAnon"]), mb(r["peak_kb"]["RssFile"])))
     r = result["run"]

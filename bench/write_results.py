@@ -161,9 +161,13 @@ def sweep_section(out):
                  "two tables are %s." % (sp, "met" if sp >= 1.8 else "**missed**",
                                          "identical" if s["tables_identical"] else "**different**"))
     lines.append("- CPU seconds per point, 2 workers / 1: %.2f (1.00: the second worker adds no work "
-                 "of its own; a wall-clock speedup under 2x with this near 1 comes from the other "
-                 "load on the machine, not from the sweep)." %
-                 (j2["cpu_seconds_per_point"] / j1["cpu_seconds_per_point"]))
+                 "of its own); cores the sweep got: %.2f with 1 worker, %.2f with 2%s. A wall-clock "
+                 "speedup under 2x with the CPU per point unchanged and the cores used not "
+                 "doubling comes from the machine's other load, not from the sweep." %
+                 (j2["cpu_seconds_per_point"] / j1["cpu_seconds_per_point"],
+                  j1.get("cores_used", 0), j2.get("cores_used", 0),
+                  " (kernel autogroup scheduling on: a busy machine shares CPU between sessions, "
+                  "not threads)" if s.get("sched_autogroup") else ""))
     lines.append("- Memory: the 2-worker sweep's own (anonymous) memory is %.2fx one run's; the "
                  "tape is not copied per worker, it stays in the page cache and is mapped (file "
                  "RSS counts a page once per mapping)." %

@@ -64,7 +64,8 @@ absl::Status ParseLatencySpec(ConfigObject& o, LatencySpec* out) {
     out->recording = *std::move(rec);
   }
   if (out->kind == LatencyKind::kRecorded && out->recording == nullptr) {
-    return o.Error("file", "required for model 'recorded' (a CSV request_ns,exchange_ns,response_ns)");
+    return o.Error("file",
+                   "required for model 'recorded' (a CSV request_ns,exchange_ns,response_ns)");
   }
   return absl::OkStatus();
 }

@@ -43,7 +43,9 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
   return s;
 }
 
@@ -114,7 +116,8 @@ absl::StatusOr<std::shared_ptr<const LatencyRecording>> ParseLatencyRecording(
         absl::StrCat(path, ": empty; expected the header request_ns,exchange_ns,response_ns"));
   }
   if (rec->time.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": no rows after the header"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", line_no, ": no rows after the header"));
   }
   return std::shared_ptr<const LatencyRecording>(std::move(rec));
 }

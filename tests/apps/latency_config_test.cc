@@ -39,10 +39,12 @@ std::string Message(const absl::StatusOr<RunConfig>& rc) {
 
 TEST(LatencyConfigTest, RecordedModelReadsItsFileOnceAndKeepsDefaultsOff) {
   const std::string dir = MakeTempDir("recorded_ok");
-  WriteFile(dir + "/lat.csv", "request_ns,exchange_ns,response_ns\n1000,1100,1400\n2000,2500,2600\n");
+  WriteFile(dir + "/lat.csv",
+            "request_ns,exchange_ns,response_ns\n1000,1100,1400\n2000,2500,2600\n");
   absl::StatusOr<RunConfig> rc = Parse(R"({"latency": {
       "default": {"model": "recorded", "file": ")" + dir + R"(/lat.csv"},
-      "fill": {"model": "constant", "base": "3ms", "vol_scale": "2", "vol_reference_bp": "1.5"}}})");
+      "fill": {"model": "constant", "base": "3ms",
+               "vol_scale": "2", "vol_reference_bp": "1.5"}}})");
   ASSERT_TRUE(rc.ok()) << rc.status();
   const SimVenueConfig& v = rc->engine.venue;
   const LatencySpec& submit = v.latency[static_cast<int>(VenueMessage::kSubmit)];
@@ -94,7 +96,8 @@ TEST(LatencyConfigTest, ErrorsNameTheKeyAndForFilesTheFileAndLine) {
               HasSubstr("venue.latency.fill.vol_reference_bp: must be > 0"));
   EXPECT_THAT(Message(Parse(R"({"latency": {"fill": {"model": "recorded", "align": "end",
                                "file": ")" + dir + R"(/bad.csv"}}})")),
-              HasSubstr("venue.latency.fill.align: unknown align 'end' (allowed: start, absolute)"));
+              HasSubstr("venue.latency.fill.align: unknown align 'end' "
+                        "(allowed: start, absolute)"));
 }
 
 TEST(LatencyConfigTest, PerSourceLocalShiftIsIndexedBySourceOrder) {
@@ -104,7 +107,8 @@ TEST(LatencyConfigTest, PerSourceLocalShiftIsIndexedBySourceOrder) {
   // One entry per source: the first has its own shift, the second none.
   EXPECT_EQ(rc->engine.source_shift,
             (std::vector<Duration>{Duration::Micros(250), Duration()}));
-  EXPECT_THAT(Message(Parse("{}", R"(, "local_shift": "soon")")), HasSubstr("sources[0].local_shift"));
+  EXPECT_THAT(Message(Parse("{}", R"(, "local_shift": "soon")")),
+              HasSubstr("sources[0].local_shift"));
 }
 
 // Runs the CLI from `cwd`; the exit code, and stdout and stderr in *output.
@@ -155,11 +159,13 @@ TEST(RecordedLatencyRunTest, ABadRecordedFileStopsTheRunWithFileAndLine) {
   "instruments": [{"symbol": "BTCUSDT", "price_scale": 2, "qty_scale": 3}],
   "sources": [{"path": "ticks.csv", "format": "trades_csv", "instrument": "BTCUSDT"}],
   "venue": {"latency": {"default": {"model": "recorded", "file": "lat.csv"}}},
-  "strategies": [{"name": "sma_crossover", "params": {"instrument": "BTCUSDT", "fast": 2, "slow": 3, "qty": "1"}}]
+  "strategies": [{"name": "sma_crossover",
+                  "params": {"instrument": "BTCUSDT", "fast": 2, "slow": 3, "qty": "1"}}]
 })");
   std::string output;
   EXPECT_EQ(Cli(dir, "run run.json --out " + dir + "/out", &output), 1) << output;
-  EXPECT_THAT(output, HasSubstr("run.json: venue.latency.default.file: lat.csv:3: exchange_ns 'x'"));
+  EXPECT_THAT(output,
+              HasSubstr("run.json: venue.latency.default.file: lat.csv:3: exchange_ns 'x'"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/out"));
 }
 

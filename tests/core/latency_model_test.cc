@@ -96,7 +96,8 @@ TEST(RecordedLatencyTest, ManyRowsFindTheirSegment) {
   std::string text = "request_ns,exchange_ns,response_ns\n";
   for (int i = 0; i <= 100; ++i) {
     const int64_t t = 10 * i;
-    text += std::to_string(t) + "," + std::to_string(t + 10 * i) + "," + std::to_string(t + 10 * i) + "\n";
+    const std::string ex = std::to_string(t + 10 * i);
+    text += std::to_string(t) + "," + ex + "," + ex + "\n";
   }
   absl::StatusOr<std::shared_ptr<const LatencyRecording>> r = ParseLatencyRecording(text, "m.csv");
   ASSERT_TRUE(r.ok()) << r.status();
@@ -120,7 +121,8 @@ TEST(RecordedLatencyTest, BadFilesNameFileAndLine) {
        "bad.csv:3: exchange_ns 'x5' is not an integer"},
       {"request_ns,exchange_ns,response_ns\n1,2\n", "bad.csv:2: expected 3 fields"},
       {"request_ns,exchange_ns,response_ns\n1,2,3,4\n", "bad.csv:2: expected 3 fields"},
-      {"request_ns,exchange_ns,response_ns\n10,9,12\n", "bad.csv:2: exchange_ns 9 is before request_ns 10"},
+      {"request_ns,exchange_ns,response_ns\n10,9,12\n",
+       "bad.csv:2: exchange_ns 9 is before request_ns 10"},
       {"request_ns,exchange_ns,response_ns\n10,12,11\n",
        "bad.csv:2: response_ns 11 is before exchange_ns 12"},
       {"# c\nrequest_ns,exchange_ns,response_ns\n10,12,13\n\n9,12,13\n",
@@ -129,7 +131,8 @@ TEST(RecordedLatencyTest, BadFilesNameFileAndLine) {
       {"request_ns,exchange_ns,response_ns\n1.5,2,3\n", "bad.csv:2: request_ns '1.5'"},
   };
   for (const BadFile& c : cases) {
-    absl::StatusOr<std::shared_ptr<const LatencyRecording>> r = ParseLatencyRecording(c.text, "bad.csv");
+    absl::StatusOr<std::shared_ptr<const LatencyRecording>> r =
+        ParseLatencyRecording(c.text, "bad.csv");
     ASSERT_FALSE(r.ok()) << c.text;
     EXPECT_NE(std::string(r.status().message()).find(c.expected), std::string::npos)
         << r.status() << "\nexpected: " << c.expected;
@@ -265,8 +268,10 @@ class Recorder final : public Strategy {
 std::vector<Recorder::Seen> RunTwoSources(Duration venue_shift, std::vector<Duration> shifts) {
   const InstrumentTable t = Table();
   std::vector<std::unique_ptr<EventSource>> sources;
-  sources.push_back(std::make_unique<VectorSource>(std::vector<Event>{Trade(10, 10000), Trade(20, 10000)}));
-  sources.push_back(std::make_unique<VectorSource>(std::vector<Event>{Trade(12, 10000), Trade(30, 10000)}));
+  sources.push_back(
+      std::make_unique<VectorSource>(std::vector<Event>{Trade(10, 10000), Trade(20, 10000)}));
+  sources.push_back(
+      std::make_unique<VectorSource>(std::vector<Event>{Trade(12, 10000), Trade(30, 10000)}));
   Merger merger(std::move(sources));
   EXPECT_THAT(merger.Init(), IsOk());
   EngineConfig cfg;

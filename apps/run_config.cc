@@ -103,6 +103,9 @@ absl::Status ParseVenueModels(ConfigObject& venue, SimVenueConfig* v) {
     TAPEDECK_ASSIGN_OR_RETURN(ConfigObject m, lat.Object(kNames[i]));
     TAPEDECK_RETURN_IF_ERROR(ParseLatencySpec(m, &v->latency[i]));
   }
+  // The half-life of the volatility that models with "vol_scale" read (core/sim_venue.h).
+  TAPEDECK_RETURN_IF_ERROR(lat.DurationValue("vol_halflife", &v->vol_halflife));
+  if (v->vol_halflife.ns <= 0) return lat.Error("vol_halflife", "must be > 0");
   return lat.Finish();
 }
 

@@ -23,10 +23,10 @@
 // - `feed_scale_pct` adds that percentage of the current feed latency (an average of
 //   local_ts - exchange_ts over recent events), so order latency spikes when the feed lags.
 // - `vol_k_milli` multiplies the latency (after the feed term) by 1 + k x vol / reference, where
-//   vol is the venue's moving average of absolute price changes in milli-basis-points
-//   (SimVenue: trade-to-trade, quote mid-to-mid and bar close-to-close changes, weight 1/16) and
-//   reference is `vol_reference_mbp`. A crash, with large moves from one print to the next,
-//   therefore slows every message down.
+//   vol is the venue's recent absolute price movement in milli-basis-points (SimVenue: the sum
+//   of trade-to-trade, quote mid-to-mid and bar close-to-close changes, each decayed by
+//   2^(-age / vol_halflife)) and reference is `vol_reference_mbp`. A crash, with large moves
+//   in quick succession, therefore slows every message down.
 // `inherit` (base < 0) means "use the venue's entry_latency or response_latency constant".
 #ifndef TAPEDECK_CORE_LATENCY_MODEL_H_
 #define TAPEDECK_CORE_LATENCY_MODEL_H_

@@ -394,14 +394,33 @@ void SimVenue::TrackVolatility(InstrumentState& s, const Event& e) {
   if (p <= 0) return;
   const int64_t prev = *last;
   *last = p;
-  if (prev <= 0) return;
-  // |p - prev| / prev in milli-basis-points (10^-7), truncated; 128 bits so that no price scale
-  // overflows.
-  const Int128 diff = p > prev ? p - prev : prev - p;
-  const Int128 change = diff * 10'000'000 / prev;
-  constexpr int64_t kMaxChange = int64_t{1'000'000'000'000};  // 10^9 bp: a bad print, capped
-  const int64_t x = change > kMaxChange ? kMaxChange : static_cast<int64_t>(change);
-  vol_mbp_ += (x - vol_mbp_) / 16;
+  int64_t x = 0;
+  if (prev > 0) {
+    // |p - prev| / prev in milli-basis-points (10^-7), truncated; 128 bits so that no price
+    // scale overflows.
+    const Int128 diff = p > prev ? p - prev : prev - p;
+    const Int128 change = diff * 10'000'000 / prev;
+    constexpr int64_t kMaxChange = int64_t{1'000'000'000'000};  // 10^9 bp: a bad print, capped
+    x = change > kMaxChange ? kMaxChange : static_cast<int64_t>(change);
+  }
+  // Decay to this event's time, then add the change: vol is the sum of past absolute changes,
+  // each weighted 2^(-age / half-life). Whole half-lives are a shift; the rest f of one is
+  // 1 - f/2 (the chord of 2^-f, exact at 0 and 1). Integers only, so every build agrees.
+  const int64_t t = e.exchange_ts;
+  if (vol_mbp_ > 0 && t > vol_last_ts_) {
+    const int64_t h = std::max<int64_t>(config_.vol_halflife.ns, 1);
+    const int64_t dt = t - vol_last_ts_;
+    const int64_t halves = dt / h;
+    if (halves >= 62) {
+      vol_mbp_ = 0;
+    } else {
+      vol_mbp_ >>= halves;
+      vol_mbp_ -= static_cast<int64_t>(static_cast<Int128>(vol_mbp_) * (dt % h) / (2 * h));
+    }
+  }
+  if (t > vol_last_ts_) vol_last_ts_ = t;
+  constexpr int64_t kMaxVol = int64_t{1'000'000'000'000'000};  // keeps the scaling in 128 bits
+  vol_mbp_ = std::min(vol_mbp_ + x, kMaxVol);
 }
 
 void SimVenue::OnMarketData(const Event& e) {

@@ -40,7 +40,10 @@
 //   local_ts), so they never overtake each other; the engine does the same for requests.
 //   Models scaled by volatility read the venue's tracker: on every trade, quote and bar, the
 //   absolute change from the instrument's previous trade price (or bar close), or previous
-//   mid, in milli-bp = |p - p_prev| x 10^7 / p_prev, enters vol += (change - vol) / 16.
+//   mid, in milli-bp = |p - p_prev| x 10^7 / p_prev, is added to vol after vol decays by
+//   2^(-elapsed / vol_halflife) (integer: a shift per whole half-life, linear within one). So
+//   vol is the recent absolute movement, venue-wide: it grows with the size of the moves and
+//   with their rate, as in a crash, and fades in calm.
 // - Account (core/sim_venue_account.cc): the venue keeps its own books of the account in a
 //   Portfolio (cash from EngineConfig::initial_cash, positions from its fills) at venue time, and
 //   tells the strategy of what it does on its own with kAccount responses (same channel and
@@ -99,6 +102,8 @@ struct SimVenueConfig {
   LatencySpec latency[kVenueMessageCount];
   QueueModelConfig queue;  // default: risk-averse
   uint64_t seed = 0;       // the run seed; each latency stream derives its own from it
+  // Half-life of the volatility tracker that scales latency (see the header comment).
+  Duration vol_halflife = Duration::Seconds(1);
   // The account's starting cash, for margin (the Engine sets it from EngineConfig).
   Money initial_cash;
 };
@@ -123,8 +128,8 @@ class SimVenue {
   // The run's start (first market event's exchange_ts): the origin of recorded latency files
   // aligned to the start. The engine calls it once before the first event.
   void SetRunStart(Timestamp start);
-  // The moving average of absolute price changes that scales latency (milli-basis-points);
-  // tracked only when some latency model has vol_k_milli != 0, else 0.
+  // The recent absolute price movement that scales latency (milli-basis-points, as of the last
+  // price event); tracked only when some latency model has vol_k_milli != 0, else 0.
   int64_t volatility_mbp() const { return vol_mbp_; }
 
   size_t resting_orders() const;
@@ -226,9 +231,10 @@ class SimVenue {
   std::vector<InstrumentState> state_;
   LatencyModel latency_[kVenueMessageCount];
   int64_t feed_latency_ = 0;  // moving average of local_ts - exchange_ts, ns
-  // Volatility for latency scaling (core/latency_model.h): a 1/16 moving average of absolute
-  // price changes in milli-bp, venue-wide; updated only when track_vol_.
+  // Volatility for latency scaling (core/latency_model.h): decayed sum of absolute price
+  // changes in milli-bp, venue-wide, as of vol_last_ts_; updated only when track_vol_.
   int64_t vol_mbp_ = 0;
+  int64_t vol_last_ts_ = INT64_MIN;
   bool track_vol_ = false;
   int64_t last_response_local_ = INT64_MIN;
   // Account.

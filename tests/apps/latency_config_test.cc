@@ -43,6 +43,7 @@ TEST(LatencyConfigTest, RecordedModelReadsItsFileOnceAndKeepsDefaultsOff) {
             "request_ns,exchange_ns,response_ns\n1000,1100,1400\n2000,2500,2600\n");
   absl::StatusOr<RunConfig> rc = Parse(R"({"latency": {
       "default": {"model": "recorded", "file": ")" + dir + R"(/lat.csv"},
+      "vol_halflife": "250ms",
       "fill": {"model": "constant", "base": "3ms",
                "vol_scale": "2", "vol_reference_bp": "1.5"}}})");
   ASSERT_TRUE(rc.ok()) << rc.status();
@@ -60,6 +61,8 @@ TEST(LatencyConfigTest, RecordedModelReadsItsFileOnceAndKeepsDefaultsOff) {
   EXPECT_EQ(fill.base, Duration::Millis(3));
   EXPECT_EQ(fill.vol_k_milli, 2000);
   EXPECT_EQ(fill.vol_reference_mbp, 1500);
+  EXPECT_EQ(v.vol_halflife, Duration::Millis(250));
+  EXPECT_EQ(Parse("{}")->engine.venue.vol_halflife, Duration::Seconds(1));  // the default
 }
 
 TEST(LatencyConfigTest, AbsoluteAlignIsRead) {
@@ -94,6 +97,8 @@ TEST(LatencyConfigTest, ErrorsNameTheKeyAndForFilesTheFileAndLine) {
               HasSubstr("venue.latency.fill.vol_scale: must be in [0, 1000]"));
   EXPECT_THAT(Message(Parse(R"({"latency": {"fill": {"base": "1ms", "vol_reference_bp": "0"}}})")),
               HasSubstr("venue.latency.fill.vol_reference_bp: must be > 0"));
+  EXPECT_THAT(Message(Parse(R"({"latency": {"vol_halflife": "0s"}})")),
+              HasSubstr("venue.latency.vol_halflife: must be > 0"));
   EXPECT_THAT(Message(Parse(R"({"latency": {"fill": {"model": "recorded", "align": "end",
                                "file": ")" + dir + R"(/bad.csv"}}})")),
               HasSubstr("venue.latency.fill.align: unknown align 'end' "

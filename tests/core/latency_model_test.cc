@@ -197,33 +197,33 @@ Event Quote(int64_t ms, int64_t bid, int64_t ask) {
   return e;
 }
 
-TEST(VolatilityLatencyTest, APriceDropScalesLatency) {
+TEST(VolatilityLatencyTest, APriceDropScalesLatencyAndCalmDecaysIt) {
   const InstrumentTable t = Table();
   std::vector<Event> out;
-  SimVenueConfig v;
+  SimVenueConfig v;  // vol_halflife 1 s (the default)
   for (LatencySpec& l : v.latency) {
     l.kind = LatencyKind::kConstant;
     l.base = Duration::Millis(2);
-    l.vol_k_milli = 1000;          // k = 1
-    l.vol_reference_mbp = 10'000;  // 10 bp: at vol = 10 bp latency doubles
+    l.vol_k_milli = 1000;           // k = 1
+    l.vol_reference_mbp = 100'000;  // 100 bp: after 100 bp of recent movement latency doubles
   }
   SimVenue venue(t, v, &out);
   venue.OnMarketData(Trade(0, 10000));  // the first price: nothing to compare with
   EXPECT_EQ(venue.volatility_mbp(), 0);
   EXPECT_EQ(venue.RequestLatency(VenueMessage::kSubmit, Timestamp(0)), Duration::Millis(2));
-  venue.OnMarketData(Trade(1, 10000));  // unchanged: vol += (0 - 0) / 16
+  venue.OnMarketData(Trade(1, 10000));  // unchanged: adds 0
   EXPECT_EQ(venue.volatility_mbp(), 0);
-  // 100.00 -> 99.00: |-100| x 10^7 / 10000 = 100000 milli-bp (100 bp);
-  // vol = 0 + (100000 - 0) / 16 = 6250.
+  // 100.00 -> 99.00 at 2 ms: |-100| x 10^7 / 10000 = 100000 milli-bp (100 bp); vol = 100000.
   venue.OnMarketData(Trade(2, 9900));
-  EXPECT_EQ(venue.volatility_mbp(), 6250);
-  // 99.00 -> 98.01: 99 x 10^7 / 9900 = 100000; vol = 6250 + (100000 - 6250) / 16
-  // = 6250 + 5859 (93750 / 16 = 5859.375, truncated) = 12109.
+  EXPECT_EQ(venue.volatility_mbp(), 100'000);
+  // 99.00 -> 98.01 at 3 ms: 99 x 10^7 / 9900 = 100000. First 1 ms of decay (no whole
+  // half-life; 1 - f/2 with f = 1 ms / 1 s): 100000 - 100000 x 10^6 / (2 x 10^9) = 100000 - 50
+  // = 99950; then + 100000 = 199950.
   venue.OnMarketData(Trade(3, 9801));
-  EXPECT_EQ(venue.volatility_mbp(), 12109);
-  // Latency = 2 ms x (1 + 1 x 12109 / 10000) = 2000000 + 2000000 x 1000 x 12109 / (1000 x 10000)
-  // = 2000000 + 2421800 = 4421800 ns.
-  EXPECT_EQ(venue.RequestLatency(VenueMessage::kSubmit, Timestamp(3 * kMs)), Duration(4'421'800));
+  EXPECT_EQ(venue.volatility_mbp(), 199'950);
+  // Latency = 2 ms x (1 + 1 x 199950 / 100000)
+  //         = 2000000 + 2000000 x 1000 x 199950 / (1000 x 100000) = 2000000 + 3999000 = 5999000.
+  EXPECT_EQ(venue.RequestLatency(VenueMessage::kSubmit, Timestamp(3 * kMs)), Duration(5'999'000));
   // The responses of a market order arriving now carry the same scaled latency (no quotes or
   // book: it waits for the next trade, so only its ack is sent now).
   OrderRequest r{OrderId(1), kBtc, Side::kBuy, OrderType::kMarket, TimeInForce::kGtc, Price(),
@@ -231,14 +231,30 @@ TEST(VolatilityLatencyTest, APriceDropScalesLatency) {
   venue.OnOrderArrival(r, Timestamp(3 * kMs));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].kind, EventKind::kOrderAck);
-  EXPECT_EQ(out[0].local_ts - out[0].exchange_ts, 4'421'800);
-  // Quote mids count too, in their own series: mid 100.00 (bid + ask = 20000), then mid 99.00
-  // (19800): 200 x 10^7 / 20000 = 100000; vol = 12109 + (100000 - 12109) / 16 = 12109 + 5493
-  // (87891 / 16 = 5493.19) = 17602.
-  venue.OnMarketData(Quote(4, 9990, 10010));
-  EXPECT_EQ(venue.volatility_mbp(), 12109);  // the first mid: nothing to compare with
+  EXPECT_EQ(out[0].local_ts - out[0].exchange_ts, 5'999'000);
+  // Calm: the next trade, unchanged, 2.5 s later. Two whole half-lives: 199950 >> 2 = 49987;
+  // the remaining half of one: 49987 - 49987 x 0.5 / 2 = 49987 - 12496 (12496.75 truncated)
+  // = 37491. Latency = 2000000 + 2000000 x 37491 / 100000 = 2000000 + 749820 = 2749820.
+  venue.OnMarketData(Trade(2503, 9801));
+  EXPECT_EQ(venue.volatility_mbp(), 37'491);
+  EXPECT_EQ(venue.RequestLatency(VenueMessage::kSubmit, Timestamp(2503 * kMs)),
+            Duration(2'749'820));
+}
+
+TEST(VolatilityLatencyTest, QuoteMidsCountInTheirOwnSeries) {
+  const InstrumentTable t = Table();
+  std::vector<Event> out;
+  SimVenueConfig v;
+  v.latency[0].base = Duration::Millis(1);
+  v.latency[0].vol_k_milli = 1;  // any k turns the tracker on
+  SimVenue venue(t, v, &out);
+  venue.OnMarketData(Trade(5, 10000));  // trade series: first price
+  // Mid 100.00 (bid + ask = 20000) then 99.00 (19800) at the same time (no decay):
+  // 200 x 10^7 / 20000 = 100000 milli-bp. The trade at 100.00 is not compared with a mid.
+  venue.OnMarketData(Quote(5, 9990, 10010));
+  EXPECT_EQ(venue.volatility_mbp(), 0);
   venue.OnMarketData(Quote(5, 9890, 9910));
-  EXPECT_EQ(venue.volatility_mbp(), 17602);
+  EXPECT_EQ(venue.volatility_mbp(), 100'000);
 }
 
 TEST(VolatilityLatencyTest, OffByDefaultTheTrackerDoesNothing) {

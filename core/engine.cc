@@ -150,9 +150,10 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
       const int64_t t = in.exchange_ts;
       // Requests and strategy-side events due strictly before this event come first; at equal
       // time the venue side of market data goes first.
-      if ((!requests_.empty() && requests_.front().arrival.ns < t) ||
-          (!strategy_queue_.empty() && strategy_queue_.front().key.ts < t)) {
+      int64_t due = NextDue();
+      if (due < t) {
         ProcessPendingUntil(t - 1, strategy);
+        due = NextDue();
       }
       // A strategy never sees an event before the venue produced it.
       const int64_t local = std::max(in.local_ts + shift, t);
@@ -168,14 +169,17 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
       }
       const Event& e = *ep;
       venue_.OnMarketData(e);
-      if (!responses_.empty()) FlushResponses();
+      if (!responses_.empty()) {
+        FlushResponses();
+        due = NextDue();
+      }
       end_ts = std::max(end_ts, local);
       ++stats_.market_events;
       // Fast path: nothing can come between the venue seeing this event and the strategy seeing
-      // it (no feed delay, nothing queued for the strategy, no order arriving at this instant),
-      // so deliver it now instead of through the queue. The order is the same either way.
-      if (local == t && strategy_queue_.empty() &&
-          (requests_.empty() || requests_.front().arrival.ns > t)) {
+      // it (no feed delay, and nothing queued is due at or before t: no order arriving at this
+      // instant, and every queued strategy-side event is later, so after this one in the total
+      // order), so deliver it now instead of through the queue. The order is the same either way.
+      if (local == t && due > t) {
         SampleEquity(Timestamp(t));
         context_.Deliver(strategy, e);
         ++stats_.delivered;

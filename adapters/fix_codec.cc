@@ -101,10 +101,23 @@ std::string CancelClOrdIdOf(std::string_view prefix, OrderId id) {
   return absl::StrCat(std::string(prefix), id.value, ".c");
 }
 
+std::string ModifyClOrdIdOf(std::string_view prefix, OrderId id, uint32_t n) {
+  return absl::StrCat(std::string(prefix), id.value, ".m", n);
+}
+
 OrderId ParseClOrdId(std::string_view prefix, std::string_view text) {
   if (text.substr(0, prefix.size()) != prefix) return OrderId();
   text.remove_prefix(prefix.size());
-  if (text.size() > 2 && text.substr(text.size() - 2) == ".c") text.remove_suffix(2);
+  if (text.size() > 2 && text.substr(text.size() - 2) == ".c") {
+    text.remove_suffix(2);
+  } else if (const size_t m = text.rfind(".m"); m != std::string_view::npos) {
+    const std::string_view n = text.substr(m + 2);
+    if (n.empty() || n.size() > 9 || n[0] == '0' ||
+        n.find_first_not_of("0123456789") != std::string_view::npos) {
+      return OrderId();
+    }
+    text = text.substr(0, m);
+  }
   if (text.empty() || text.size() > 19 || text[0] == '0') return OrderId();
   uint64_t v = 0;
   for (char c : text) {
@@ -156,6 +169,14 @@ void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string
   msg->setField(tag::kSide, std::string(1, FixSide(r.side)));
   msg->setField(tag::kTransactTime, FormatFixTimestamp(now_ns));
   msg->setField(tag::kOrderQty, FormatDecimal(r.qty.raw, in.qty_scale));
+}
+
+void BuildReplaceRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
+                         std::string_view clordid, int64_t now_ns, FIX::Message* msg) {
+  // The same fields as a NewOrderSingle (new price and quantity), plus OrigClOrdID.
+  BuildNewOrderSingle(r, in, clordid, now_ns, msg);
+  msg->getHeader().setField(tag::kMsgType, "G");
+  msg->setField(tag::kOrigClOrdID, std::string(orig_clordid));
 }
 
 void BuildStatusRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,

@@ -4,7 +4,9 @@
 // instrument's scale; a value with more decimals than the scale is an error, never rounded.
 //
 // Wire conventions (all standard FIX 4.4 tags, so a foreign engine can ignore what it does not use):
-// - ClOrdID(11) = prefix + the Context's OrderId in decimal; a cancel's own ClOrdID adds ".c".
+// - ClOrdID(11) = prefix + the Context's OrderId in decimal; a cancel's own ClOrdID adds ".c",
+//   the n-th modify's (OrderCancelReplaceRequest 35=G) adds ".m<n>" and names the previous
+//   ClOrdID sent for the order in OrigClOrdID(41).
 // - Market data carries the exchange time of each entry in MDEntryDate(272) "YYYYMMDD" and
 //   MDEntryTime(273) "HH:MM:SS.nnnnnnnnn"; the trade aggressor in TickDirection(274):
 //   0 (plus tick) = buyer took, 2 (minus tick) = seller took.
@@ -53,10 +55,11 @@ std::string FormatFixTime(int64_t ns);
 std::string FormatFixTimestamp(int64_t ns);
 bool ParseFixDateTime(std::string_view date, std::string_view time, int64_t* ns);
 
-// "<prefix><id>" and "<prefix><id>.c"; ParseClOrdId accepts both and returns the OrderId
-// (invalid when the text is not one of ours).
+// "<prefix><id>", "<prefix><id>.c" and "<prefix><id>.m<n>" (n >= 1); ParseClOrdId accepts all
+// three and returns the OrderId (invalid when the text is not one of ours).
 std::string ClOrdIdOf(std::string_view prefix, OrderId id);
 std::string CancelClOrdIdOf(std::string_view prefix, OrderId id);
+std::string ModifyClOrdIdOf(std::string_view prefix, OrderId id, uint32_t n);
 OrderId ParseClOrdId(std::string_view prefix, std::string_view text);
 
 // FIX Side(54) / OrdType(40) / TimeInForce(59) characters.
@@ -69,6 +72,10 @@ void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::strin
 // 35=F for order `id` of `r`.
 void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,
                         int64_t now_ns, FIX::Message* msg);
+// 35=G: `r` is the order with its new price and total quantity (OrderQty); the other fields
+// repeat the order's.
+void BuildReplaceRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
+                         std::string_view clordid, int64_t now_ns, FIX::Message* msg);
 // 35=H for order `r`.
 void BuildStatusRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,
                         FIX::Message* msg);

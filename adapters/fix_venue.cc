@@ -220,6 +220,41 @@ void FixVenue::SendCancel(OrderId id, InstrumentId, Timestamp now) {
   }
 }
 
+void FixVenue::SendModify(OrderId id, InstrumentId, Price new_price, Qty new_qty, Timestamp now) {
+  if (!id.valid() || id.value > requests_.size()) return;
+  OrderRequest r = requests_[id.value - 1];
+  r.price = new_price;
+  r.qty = new_qty;
+  const int64_t wall = WallNanos();
+  bool sent = false;
+  if (logged_on() && session_ != nullptr) {
+    // OrigClOrdID: the last ClOrdID sent for the order (the venue knows the chain).
+    uint32_t& n = modifies_sent_[id.value];
+    const std::string orig = n == 0 ? ClOrdIdOf(config_.clordid_prefix, id)
+                                    : ModifyClOrdIdOf(config_.clordid_prefix, id, n);
+    FIX::Message msg;
+    BuildReplaceRequest(r, instruments_->at(r.instrument), orig,
+                        ModifyClOrdIdOf(config_.clordid_prefix, id, n + 1), wall, &msg);
+    try {
+      sent = session_->send(msg);
+    } catch (const std::exception&) {
+      sent = false;
+    }
+    if (sent) ++n;
+  }
+  if (!sent) {
+    // Like a cancel that did not go out: rejected as for an unknown order, the order unchanged.
+    const Timestamp at(wall > now.ns ? wall : now.ns);
+    Event e = MakeEvent(EventKind::kOrderReject, r.instrument, at, at);
+    e.order.order_id = id;
+    e.order.price = new_price;
+    e.order.qty = new_qty;
+    e.order.side = r.side;
+    e.order.reason = RejectReason::kUnknownOrder;
+    local_.push_back(e);
+  }
+}
+
 void FixVenue::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {
   timers_.push(Timer{at.ns, timer_id, tag});
 }
@@ -559,6 +594,24 @@ void FixVenue::OnExecutionReport(const FIX::Message& msg, int64_t local_ns) {
     case 'C':
       finish(EventKind::kOrderCancel, RejectReason::kNone);
       break;
+    case '5': {
+      // Replaced (answer to our 35=G): the order's new price and total quantity.
+      if (t.terminal) break;
+      const Instrument& in = instruments_->at(r.instrument);
+      int64_t px = 0, qty = 0;
+      if (!msg.isSetField(tag::kOrderQty) ||
+          !GetDecimalField(msg, tag::kOrderQty, in.qty_scale, &qty, &error) ||
+          !GetDecimalField(msg, tag::kPrice, in.price_scale, &px, &error)) {
+        Note(absl::StrCat("replaced report without a readable OrderQty/Price: ", error));
+        break;
+      }
+      t.acked = true;
+      Event e = make(EventKind::kOrderReplaced);
+      e.order.price = Price(px);
+      e.order.qty = Qty(qty);
+      Push(e);
+      break;
+    }
     case '8':
       finish(EventKind::kOrderReject, r.reason);
       break;
@@ -612,6 +665,21 @@ void FixVenue::OnCancelReject(const FIX::Message& msg, int64_t local_ns) {
   Event e = MakeEvent(EventKind::kOrderReject, inst, Timestamp(local_ns), Timestamp(local_ns));
   e.order.order_id = id;
   e.order.reason = RejectReason::kUnknownOrder;
+  // A rejected modify (CxlRejResponseTo 2) that was not too late (CxlRejReason 0) nor for an
+  // unknown order (1): the reason named in Text, else kVenue. Either way the Context keeps the
+  // order as it was.
+  if (msg.isSetField(tag::kCxlRejResponseTo) && msg.getField(tag::kCxlRejResponseTo) == "2") {
+    const std::string code = msg.isSetField(tag::kCxlRejReason) ? msg.getField(tag::kCxlRejReason) : "";
+    if (code != "0" && code != "1") {
+      const std::string text = msg.isSetField(tag::kText) ? msg.getField(tag::kText) : "";
+      e.order.reason = RejectReason::kVenue;
+      for (RejectReason r : {RejectReason::kInvalidQty, RejectReason::kInvalidPrice,
+                             RejectReason::kWouldCross, RejectReason::kInsufficientMargin,
+                             RejectReason::kInstrumentExpired, RejectReason::kUnknownOrder}) {
+        if (text == RejectReasonName(r)) e.order.reason = r;
+      }
+    }
+  }
   Push(e);
 }
 

@@ -101,6 +101,10 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   // ContextDriver (strategy thread)
   void SendOrder(const OrderRequest& request, Timestamp now) override;
   void SendCancel(OrderId id, InstrumentId instrument, Timestamp now) override;
+  // OrderCancelReplaceRequest (35=G); answered by ExecutionReport ExecType=5 (kOrderReplaced)
+  // or OrderCancelReject with CxlRejResponseTo=2 (kOrderReject).
+  void SendModify(OrderId id, InstrumentId instrument, Price new_price, Qty new_qty,
+                  Timestamp now) override;
   void ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) override;
 
   // Latency hooks for PaperRunner: called on the strategy thread around each send.
@@ -164,6 +168,7 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   std::deque<Event> local_;
   std::vector<OrderRequest> requests_;  // requests_[id - 1]
   std::vector<int64_t> sent_at_;        // wall ns when handed to QuickFIX
+  absl::flat_hash_map<uint64_t, uint32_t> modifies_sent_;  // order id -> 35=G sent for it
   struct Timer {
     int64_t at;
     uint64_t id;

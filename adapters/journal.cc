@@ -217,7 +217,7 @@ std::string OrderLogText(const std::vector<OrderLogEntry>& log) {
   std::string out;
   for (const OrderLogEntry& o : log) {
     const OrderRequest& r = o.request;
-    absl::StrAppend(&out, o.ts.ns, ",", o.cancel ? "cancel" : "order", ",", r.id.value, ",",
+    absl::StrAppend(&out, o.ts.ns, ",", o.cancel ? "cancel" : o.modify ? "modify" : "order", ",", r.id.value, ",",
                     r.instrument.value, ",", std::string(SideName(r.side)), ",",
                     std::string(OrderTypeName(r.type)), ",", std::string(TimeInForceName(r.tif)),
                     ",", r.price.raw, ",", r.qty.raw, ",", r.post_only ? 1 : 0, ",",

@@ -88,6 +88,7 @@ class JournalReplay final : public ContextDriver {
 
   void SendOrder(const OrderRequest&, Timestamp) override {}
   void SendCancel(OrderId, InstrumentId, Timestamp) override {}
+  void SendModify(OrderId, InstrumentId, Price, Qty, Timestamp) override {}
   void ScheduleTimer(uint64_t, Timestamp, uint64_t) override {}
 
  private:
@@ -95,7 +96,7 @@ class JournalReplay final : public ContextDriver {
 };
 
 // The order log as canonical text, one request per line, for byte-for-byte comparison:
-// "ts,order|cancel,id,instrument,side,type,tif,price,qty,post_only,reduce_only".
+// "ts,order|cancel|modify,id,instrument,side,type,tif,price,qty,post_only,reduce_only".
 std::string OrderLogText(const std::vector<OrderLogEntry>& log);
 
 }  // namespace tapedeck::adapters

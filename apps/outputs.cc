@@ -82,7 +82,9 @@ RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equ
                       ",", in.symbol, ",,,,,,,\n");
       continue;
     }
-    absl::StrAppend(&out.orders_csv, o.ts.ns, ",", FormatTimestamp(o.ts), ",new,", r.id.value, ",",
+    // A modify row repeats the order's fields with the new price and total quantity.
+    absl::StrAppend(&out.orders_csv, o.ts.ns, ",", FormatTimestamp(o.ts),
+                    o.modify ? ",modify," : ",new,", r.id.value, ",",
                     in.symbol, ",", SideName(r.side), ",", std::string(OrderTypeName(r.type)), ",",
                     std::string(TimeInForceName(r.tif)), ",",
                     r.type == OrderType::kLimit ? Px(t, r.instrument, r.price) : "", ",",

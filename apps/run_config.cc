@@ -85,8 +85,8 @@ absl::Status ParseVenueModels(ConfigObject& venue, SimVenueConfig* v) {
   }
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject lat, venue.Object("latency"));
   // "default" applies to every message type; a named type overrides it.
-  static constexpr const char* kNames[kVenueMessageCount] = {"submit", "cancel", "ack",
-                                                             "fill", "cancel_ack", "reject"};
+  static constexpr const char* kNames[kVenueMessageCount] = {
+      "submit", "cancel", "ack", "fill", "cancel_ack", "reject", "modify"};
   if (lat.Has("default")) {
     TAPEDECK_ASSIGN_OR_RETURN(ConfigObject d, lat.Object("default"));
     LatencySpec spec;

@@ -53,6 +53,19 @@ bool Context::Cancel(OrderId id) {
   return true;
 }
 
+bool Context::Modify(OrderId id, Price new_price, Qty new_qty) {
+  if (stopped_ || !id.valid() || id.value > orders_.size()) return false;
+  OrderState& s = orders_[id.value - 1];
+  if (IsTerminal(s.status) || s.cancel_requested) return false;
+  ++s.modifies_pending;
+  OrderRequest r = s.request;
+  r.price = new_price;
+  r.qty = new_qty;
+  order_log_.push_back(OrderLogEntry{now_, false, r, true});
+  driver_->SendModify(id, r.instrument, new_price, new_qty, now_);
+  return true;
+}
+
 const OrderState* Context::order(OrderId id) const {
   if (!id.valid() || id.value > orders_.size()) return nullptr;
   return &orders_[id.value - 1];
@@ -158,10 +171,25 @@ void Context::UpdateOrder(const Event& e) {
     case EventKind::kOrderCancel:
       if (!IsTerminal(s.status)) s.status = OrderStatus::kCancelled;
       break;
+    case EventKind::kOrderReplaced:
+      // A modify took effect: the venue's new price and total quantity.
+      s.request.price = e.order.price;
+      s.request.qty = e.order.qty;
+      if (s.modifies_pending > 0) --s.modifies_pending;
+      if (s.status == OrderStatus::kPendingNew) s.status = OrderStatus::kOpen;
+      break;
     case EventKind::kOrderReject:
-      // A rejected cancel leaves the order as it is; a rejected order is finished.
+      // A rejected cancel or modify leaves the order as it is; a rejected order is finished.
+      // Responses never overtake each other, so a reject that arrives after the order was
+      // acknowledged (or filled) while a modify is pending answers the modify.
       if (e.order.reason == RejectReason::kUnknownOrder) {
-        s.cancel_requested = false;
+        if (s.cancel_requested) {
+          s.cancel_requested = false;
+        } else if (s.modifies_pending > 0) {
+          --s.modifies_pending;
+        }
+      } else if (s.modifies_pending > 0 && s.status != OrderStatus::kPendingNew) {
+        --s.modifies_pending;
       } else if (!IsTerminal(s.status)) {
         s.status = OrderStatus::kRejected;
       }

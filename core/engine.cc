@@ -47,7 +47,7 @@ void Engine::SendOrder(const OrderRequest& request, Timestamp now) {
   const Timestamp arrival =
       std::max(now + venue_.RequestLatency(VenueMessage::kSubmit, now), last_arrival_);
   last_arrival_ = arrival;
-  requests_.push_back(Request{arrival, false, request});
+  requests_.push_back(Request{arrival, RequestKind::kSubmit, request});
 }
 
 void Engine::SendCancel(OrderId id, InstrumentId instrument, Timestamp now) {
@@ -57,7 +57,21 @@ void Engine::SendCancel(OrderId id, InstrumentId instrument, Timestamp now) {
   OrderRequest r;
   r.id = id;
   r.instrument = instrument;
-  requests_.push_back(Request{arrival, true, r});
+  requests_.push_back(Request{arrival, RequestKind::kCancel, r});
+}
+
+void Engine::SendModify(OrderId id, InstrumentId instrument, Price new_price, Qty new_qty,
+                        Timestamp now) {
+  // The same FIFO channel as submits and cancels, with the modify's own entry latency.
+  const Timestamp arrival =
+      std::max(now + venue_.RequestLatency(VenueMessage::kModify, now), last_arrival_);
+  last_arrival_ = arrival;
+  OrderRequest r;
+  r.id = id;
+  r.instrument = instrument;
+  r.price = new_price;
+  r.qty = new_qty;
+  requests_.push_back(Request{arrival, RequestKind::kModify, r});
 }
 
 void Engine::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {
@@ -104,10 +118,17 @@ void Engine::ProcessPendingUntil(int64_t t, Strategy& strategy) {
     if (t_req <= t_strat) {
       const Request r = requests_.front();
       requests_.pop_front();
-      if (r.cancel) {
-        venue_.OnCancelArrival(r.order.id, r.order.instrument, r.arrival);
-      } else {
-        venue_.OnOrderArrival(r.order, r.arrival);
+      switch (r.kind) {
+        case RequestKind::kSubmit:
+          venue_.OnOrderArrival(r.order, r.arrival);
+          break;
+        case RequestKind::kCancel:
+          venue_.OnCancelArrival(r.order.id, r.order.instrument, r.arrival);
+          break;
+        case RequestKind::kModify:
+          venue_.OnModifyArrival(r.order.id, r.order.instrument, r.order.price, r.order.qty,
+                                 r.arrival);
+          break;
       }
       FlushResponses();
     } else {

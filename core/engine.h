@@ -2,8 +2,9 @@
 //
 // Market data reaches the venue at exchange_ts and the strategy at local_ts (plus a configurable
 // shift, venue-wide and per source, that emulates another location; a strategy never sees an
-// event before the venue produced it). Orders reach the venue after the entry latency and responses come back after the
-// response latency; requests never overtake each other. At equal times the venue side goes first:
+// event before the venue produced it). Orders, cancels and modifies reach the venue after their
+// entry latency and responses come back after the response latency; requests never overtake
+// each other. At equal times the venue side goes first:
 // market data, then order arrivals, then strategy-side deliveries in the total order of
 // core/event_order.h. The run ends with the data: responses and timers due after the last
 // market-data event's strategy-side time are not delivered.
@@ -66,6 +67,8 @@ class Engine final : public ContextDriver {
   // ContextDriver
   void SendOrder(const OrderRequest& request, Timestamp now) override;
   void SendCancel(OrderId id, InstrumentId instrument, Timestamp now) override;
+  void SendModify(OrderId id, InstrumentId instrument, Price new_price, Qty new_qty,
+                  Timestamp now) override;
   void ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) override;
 
  private:
@@ -73,10 +76,11 @@ class Engine final : public ContextDriver {
     EventKey key;
     Event event;
   };
+  enum class RequestKind : uint8_t { kSubmit, kCancel, kModify };
   struct Request {
     Timestamp arrival;
-    bool cancel;
-    OrderRequest order;
+    RequestKind kind;
+    OrderRequest order;  // cancel: id and instrument; modify: also the new price and qty
   };
 
   // The new event nearly always belongs at the back (a constant feed latency keeps local_ts in

@@ -48,6 +48,7 @@ struct OrderState {
   Money fees;
   Timestamp sent_at;
   bool cancel_requested = false;
+  uint32_t modifies_pending = 0;  // modifies sent and not yet answered
 
   Qty remaining() const { return request.qty - filled; }
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstddef>
+#include <cstdint>
 
 #include "core/decimal.h"  // Int128 (volatility tracker)
 
@@ -9,7 +11,9 @@ namespace tapedeck {
 namespace {
 constexpr uint16_t kVenueSource = 0xFFFE;
 
-bool IsEntry(VenueMessage m) { return m == VenueMessage::kSubmit || m == VenueMessage::kCancel; }
+bool IsEntry(VenueMessage m) {
+  return m == VenueMessage::kSubmit || m == VenueMessage::kCancel || m == VenueMessage::kModify;
+}
 
 // A resting order of `side` at `limit` is beaten by an opposite price strictly beyond it.
 bool Through(Side side, Price limit, Price opposite) {
@@ -224,6 +228,83 @@ void SimVenue::OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at
   unknown.instrument = instrument;
   Respond(EventKind::kOrderReject, unknown, at, Price(), Qty(), Money(), Liquidity::kNone,
           RejectReason::kUnknownOrder);
+}
+
+void SimVenue::OnModifyArrival(OrderId id, InstrumentId instrument, Price new_price, Qty new_qty,
+                               Timestamp at) {
+  size_t index = SIZE_MAX;
+  if (instrument.value < state_.size()) {
+    const auto& v = state_[instrument.value].resting;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i].request.id == id) {
+        index = i;
+        break;
+      }
+    }
+  }
+  if (index == SIZE_MAX) {
+    // Filled, cancelled or never known: like a late cancel.
+    OrderRequest unknown;
+    unknown.id = id;
+    unknown.instrument = instrument;
+    Respond(EventKind::kOrderReject, unknown, at, new_price, new_qty, Money(), Liquidity::kNone,
+            RejectReason::kUnknownOrder);
+    return;
+  }
+  InstrumentState& s = state_[instrument.value];
+  const Instrument& in = instruments_->at(instrument);
+  const OrderRequest old = s.resting[index].request;
+  const Qty old_remaining = s.resting[index].remaining;
+  const bool limit = old.type == OrderType::kLimit;
+  auto reject = [&](RejectReason reason) {
+    Respond(EventKind::kOrderReject, old, at, new_price, new_qty, Money(), Liquidity::kNone,
+            reason);
+  };
+  if (new_qty.raw <= 0 || new_qty.raw % in.lot_size.raw != 0) return reject(RejectReason::kInvalidQty);
+  if (limit && (new_price.raw <= 0 || new_price.raw % in.tick_size.raw != 0)) {
+    return reject(RejectReason::kInvalidPrice);
+  }
+  const bool buy = old.side == Side::kBuy;
+  const int64_t filled = old.qty.raw - old_remaining.raw;
+  int64_t left = new_qty.raw - filled;
+  if (old.reduce_only) left = std::min(left, std::max<int64_t>(buy ? -s.position : s.position, 0));
+  if (left <= 0) {
+    s.resting.erase(s.resting.begin() + static_cast<ptrdiff_t>(index));
+    Respond(EventKind::kOrderCancel, old, at, old.price, old_remaining, Money(), Liquidity::kNone,
+            RejectReason::kNone);
+    return;
+  }
+  const Price price = limit ? new_price : old.price;  // a market order has no price to change
+  const bool price_changed = price != old.price;
+  const bool has_opposite = buy ? s.has_ask : s.has_bid;
+  const Price opposite = buy ? s.ask : s.bid;
+  const bool crosses = limit && price_changed && has_opposite &&
+                       (buy ? price >= opposite : price <= opposite);
+  if (old.post_only && crosses) return reject(RejectReason::kWouldCross);
+
+  OrderRequest now = old;
+  now.price = price;
+  now.qty = Qty(filled + left);
+  Respond(EventKind::kOrderReplaced, now, at, now.price, now.qty, Money(), Liquidity::kNone,
+          RejectReason::kNone);
+  if (!price_changed && now.qty <= old.qty) {
+    // Same price, smaller (or equal) size: the order keeps its place in the queue.
+    s.resting[index].request = now;
+    s.resting[index].remaining = Qty(left);
+    return;
+  }
+  // Priority lost: out of the queue, then like a new order at the new price.
+  Resting moved = s.resting[index];
+  s.resting.erase(s.resting.begin() + static_cast<ptrdiff_t>(index));
+  moved.request = now;
+  if (crosses) {
+    left -= Take(s, now, at, left);
+    if (left == 0) return;
+  }
+  moved.remaining = Qty(left);
+  moved.ahead = limit ? LevelQty(s, now.side, now.price) : 0;
+  moved.l3_priority = kUnplaced;  // L3 data: placed behind every real order at the next event
+  s.resting.push_back(moved);
 }
 
 void SimVenue::OnTrade(InstrumentState& s, InstrumentId id, const Event& e) {

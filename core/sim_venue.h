@@ -34,7 +34,24 @@
 //   Own fills never change the data's book (no market impact), so the data stays as recorded;
 //   several own orders are reached best price first, then in arrival order.
 // - A cancel for an order that is no longer open is rejected (kUnknownOrder).
-// - Latency: requests (submit, cancel) and responses (ack, fill, cancel, reject) each draw from
+// - Modify (OnModifyArrival: new limit price, new total quantity, filled quantity included):
+//   * an order that is no longer open (filled, cancelled, unknown) is rejected (kUnknownOrder),
+//     like a late cancel: the strategy has already been told of the fill, then hears of the
+//     reject, and the order is not rejected by it;
+//   * a bad quantity or price is rejected (kInvalidQty, kInvalidPrice) and the order stays as it
+//     was; a post-only order whose new price would cross is rejected (kWouldCross) and also
+//     stays as it was, at its old price and place in the queue;
+//   * new qty at or below the filled quantity: the rest is cancelled (kOrderCancel, qty = what
+//     was still open);
+//   * otherwise kOrderReplaced (price and qty = the new ones). A price change or a size increase
+//     loses queue priority: the order goes to the back of its (new) level, ahead = the level's
+//     size now, behind the other own orders at that price. A pure size decrease keeps its
+//     place (ahead unchanged). A new price that crosses takes liquidity like a new limit order
+//     (taker fills right after kOrderReplaced); the rest rests at the back of the new level.
+//   * reduce-only orders are cut again to the venue position; a market order still waiting
+//     for liquidity changes its quantity only.
+// - Latency: requests (submit, cancel, modify) and responses (ack, fill, cancel, reject; a
+//   kOrderReplaced uses the ack's model) each draw from
 //   their own LatencyModel (core/latency_model.h), seeded from the run seed and the message type.
 //   Responses form one channel: local_ts = max(venue time + latency, the last response's
 //   local_ts), so they never overtake each other; the engine does the same for requests.
@@ -89,10 +106,11 @@
 namespace tapedeck {
 
 // Which latency model a message uses.
+// kModify comes last so that the other streams keep their seeds (derived from the index).
 enum class VenueMessage : uint8_t {
-  kSubmit = 0, kCancel = 1, kAck = 2, kFill = 3, kCancelAck = 4, kReject = 5,
+  kSubmit = 0, kCancel = 1, kAck = 2, kFill = 3, kCancelAck = 4, kReject = 5, kModify = 6,
 };
-inline constexpr int kVenueMessageCount = 6;
+inline constexpr int kVenueMessageCount = 7;
 
 struct SimVenueConfig {
   // Defaults of every request (entry) and response model that inherits (LatencySpec::base < 0).
@@ -119,8 +137,11 @@ class SimVenue {
   void OnMarketData(const Event& e);
   void OnOrderArrival(const OrderRequest& r, Timestamp at);
   void OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at);
+  // A modify of order `id` (see the rules above): new limit price and new total quantity.
+  void OnModifyArrival(OrderId id, InstrumentId instrument, Price new_price, Qty new_qty,
+                       Timestamp at);
 
-  // Latency of a request sent now (kSubmit or kCancel), from its model.
+  // Latency of a request sent now (kSubmit, kCancel or kModify), from its model.
   // `now` is the strategy-side time the request is sent (a recorded model looks it up).
   Duration RequestLatency(VenueMessage m, Timestamp now) {
     return latency_[static_cast<int>(m)].Sample(now, feed_latency_, vol_mbp_);

@@ -34,8 +34,8 @@ class Strategy {
   virtual void OnBar(Context&, const Event&) {}
   // Funding rate, mark and index price, open interest and liquidation prints.
   virtual void OnReference(Context&, const Event&) {}
-  // Acks, fills, cancels and rejects of the strategy's own orders; the order's state in the
-  // Context is already updated.
+  // Acks, fills, cancels, rejects and replacements (modifies) of the strategy's own orders; the
+  // order's state in the Context is already updated.
   virtual void OnOrderUpdate(Context&, const Event&) {}
   // What the venue did to the account on its own (e.account: funding paid or received, a dated
   // future settled at expiry, a liquidation); the Context's portfolio is already updated.
@@ -54,6 +54,11 @@ class ContextDriver {
   virtual ~ContextDriver() = default;
   virtual void SendOrder(const OrderRequest& request, Timestamp now) = 0;
   virtual void SendCancel(OrderId id, InstrumentId instrument, Timestamp now) = 0;
+  // Asks the venue to change a live order: `new_price` (ignored for market orders) and
+  // `new_qty`, the new total quantity (filled quantity included). The venue answers with
+  // kOrderReplaced, kOrderCancel (new_qty at or below the filled quantity) or kOrderReject.
+  virtual void SendModify(OrderId id, InstrumentId instrument, Price new_price, Qty new_qty,
+                          Timestamp now) = 0;
   virtual void ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) = 0;
 };
 
@@ -73,11 +78,14 @@ struct MarketView {
   bool has_bar = false;
 };
 
-// One request as the strategy sent it: the order/cancel list whose digest pins a run.
+// One request as the strategy sent it: the order/cancel/modify list whose digest pins a run.
+// A new order has cancel = modify = false; a modify carries the order's request with the new
+// price and total quantity.
 struct OrderLogEntry {
   Timestamp ts;
   bool cancel = false;
   OrderRequest request;
+  bool modify = false;
 };
 
 // One fill as the strategy learnt of it.
@@ -120,6 +128,12 @@ class Context {
   OrderId SellLimit(InstrumentId id, Price price, Qty qty);
   // Asks the venue to cancel; false when the order is unknown or already finished (no request).
   bool Cancel(OrderId id);
+  // Asks the venue to change a live order's limit price (ignored for market orders) and total
+  // quantity (filled quantity included; at or below it, the rest is cancelled). False when the
+  // order is unknown, finished or being cancelled (no request). The order's request changes
+  // when kOrderReplaced comes back; a rejected modify leaves the order as it was (see
+  // core/sim_venue.h for the venue's rules: a price change or a size increase loses priority).
+  bool Modify(OrderId id, Price new_price, Qty new_qty);
   // nullptr for an unknown id.
   const OrderState* order(OrderId id) const;
   // Orders not yet filled, cancelled or rejected, in id order.

@@ -17,6 +17,7 @@ class LastRequestDriver final : public ContextDriver {
  public:
   void SendOrder(const OrderRequest& request, Timestamp) override { last = request; }
   void SendCancel(OrderId, InstrumentId, Timestamp) override {}
+  void SendModify(OrderId, InstrumentId, Price, Qty, Timestamp) override {}
   void ScheduleTimer(uint64_t, Timestamp, uint64_t) override {}
   OrderRequest last;
 };

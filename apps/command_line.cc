@@ -116,8 +116,10 @@ int CommandLine::Parse(int argc, char** argv) {
     }
     if (!Store(*spec, value)) {
       std::string what = spec->name + ": '" + std::string(value) + "' is not a whole number";
-      if (spec->min != 0 || spec->max != std::numeric_limits<uint64_t>::max()) {
+      if (spec->max != std::numeric_limits<uint64_t>::max()) {
         what += " in [" + std::to_string(spec->min) + ", " + std::to_string(spec->max) + "]";
+      } else if (spec->min != 0) {
+        what += " of at least " + std::to_string(spec->min);
       }
       return Fail(what);
     }

@@ -15,11 +15,13 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "apps/outputs.h"
 #include "apps/run_config.h"
@@ -380,89 +382,61 @@ int WalkForward(const std::string& config_path, const nlohmann::json& base,
 }  // namespace
 
 int SweepMain(int argc, char** argv) {
-  std::string config_path, grid_path, out_dir = "out/sweep";
-  uint64_t jobs = 1, shard_k = 1, shard_n = 1, list_jobs = 0;
+  std::vector<std::string> config_paths;
+  std::string grid_path, out_dir = "out/sweep";
+  std::optional<std::string> shard, train, test, step;
+  std::optional<uint64_t> jobs_arg, list_jobs_arg;
   bool quiet = false, walk_forward = false;
   WalkForwardSpec wf;
-  bool has_train = false, has_test = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::optional<std::string> {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "tapedeck sweep: %s needs a value\n%s", a.c_str(), kUsage);
-        return std::nullopt;
-      }
-      return std::string(argv[++i]);
-    };
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (a == "--quiet") {
-      quiet = true;
-    } else if (a == "--walk-forward") {
-      walk_forward = true;
-    } else if (a == "--anchored") {
-      wf.anchored = true;
-    } else if (a == "--train" || a == "--test" || a == "--step") {
-      std::optional<std::string> v = value();
-      if (!v) return kExitUsage;
-      absl::StatusOr<Duration> d = ParseDuration(*v);
-      if (!d.ok() || d->ns <= 0) {
-        std::fprintf(stderr, "tapedeck sweep: %s: '%s' is not a positive duration\n%s", a.c_str(),
-                     v->c_str(), kUsage);
-        return kExitUsage;
-      }
-      (a == "--train" ? wf.train : a == "--test" ? wf.test : wf.step) = *d;
-      has_train = has_train || a == "--train";
-      has_test = has_test || a == "--test";
-    } else if (a == "--grid" || a == "--out" || a == "--jobs" || a == "--shard" ||
-               a == "--list-jobs") {
-      std::optional<std::string> v = value();
-      if (!v) return kExitUsage;
-      bool ok = true;
-      if (a == "--grid") {
-        grid_path = *v;
-      } else if (a == "--out") {
-        out_dir = *v;
-      } else if (a == "--jobs") {
-        ok = ParsePositive(*v, &jobs);
-      } else if (a == "--list-jobs") {
-        ok = ParsePositive(*v, &list_jobs);
-      } else {
-        const size_t slash = v->find('/');
-        ok = slash != std::string::npos && ParsePositive(v->substr(0, slash), &shard_k) &&
-             ParsePositive(v->substr(slash + 1), &shard_n) && shard_k <= shard_n;
-      }
-      if (!ok) {
-        std::fprintf(stderr, "tapedeck sweep: %s: bad value '%s'\n%s", a.c_str(), v->c_str(), kUsage);
-        return kExitUsage;
-      }
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "tapedeck sweep: unknown option '%s'\n%s", a.c_str(), kUsage);
-      return kExitUsage;
-    } else if (config_path.empty()) {
-      config_path = a;
-    } else {
-      std::fprintf(stderr, "tapedeck sweep: more than one config given ('%s')\n%s", a.c_str(), kUsage);
-      return kExitUsage;
+  CommandLine cli("sweep", kUsage);
+  cli.Value("--grid", &grid_path)
+      .Value("--out", &out_dir)
+      .Count("--jobs", &jobs_arg, 1)
+      .Value("--shard", &shard)
+      .Count("--list-jobs", &list_jobs_arg, 1)
+      .Flag("--quiet", &quiet)
+      .Flag("--walk-forward", &walk_forward)
+      .Value("--train", &train)
+      .Value("--test", &test)
+      .Value("--step", &step)
+      .Flag("--anchored", &wf.anchored)
+      .Positionals(&config_paths);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (config_paths.size() > 1) {
+    return cli.Fail("more than one config given ('" + config_paths[1] + "')");
+  }
+  if (config_paths.empty() || grid_path.empty()) {
+    return cli.Fail("needs CONFIG and --grid GRID.json");
+  }
+  const std::string& config_path = config_paths[0];
+  const uint64_t jobs = jobs_arg.value_or(1);
+  const uint64_t list_jobs = list_jobs_arg.value_or(0);
+  uint64_t shard_k = 1, shard_n = 1;
+  if (shard.has_value()) {
+    const size_t slash = shard->find('/');
+    if (slash == std::string::npos || !ParsePositive(shard->substr(0, slash), &shard_k) ||
+        !ParsePositive(shard->substr(slash + 1), &shard_n) || shard_k > shard_n) {
+      return cli.Fail("--shard: '" + *shard + "' is not K/N with 1 <= K <= N");
     }
   }
-  if (config_path.empty() || grid_path.empty()) {
-    std::fprintf(stderr, "tapedeck sweep: needs CONFIG and --grid GRID.json\n%s", kUsage);
-    return kExitUsage;
+  for (auto [name, text, out] : {std::tuple{"--train", &train, &wf.train},
+                                 std::tuple{"--test", &test, &wf.test},
+                                 std::tuple{"--step", &step, &wf.step}}) {
+    if (!text->has_value()) continue;
+    absl::StatusOr<Duration> d = ParseDuration(**text);
+    if (!d.ok() || d->ns <= 0) {
+      return cli.Fail(absl::StrCat(name, ": '", **text, "' is not a positive duration"));
+    }
+    *out = *d;
   }
-  if (walk_forward != (has_train || has_test || wf.step.ns != 0 || wf.anchored) ||
+  const bool has_train = train.has_value(), has_test = test.has_value();
+  if (walk_forward != (has_train || has_test || step.has_value() || wf.anchored) ||
       (walk_forward && (!has_train || !has_test))) {
-    std::fprintf(stderr,
-                 "tapedeck sweep: --walk-forward needs --train and --test; --train, --test, "
-                 "--step and --anchored need --walk-forward\n%s",
-                 kUsage);
-    return kExitUsage;
+    return cli.Fail("--walk-forward needs --train and --test; --train, --test, --step and "
+                    "--anchored need --walk-forward");
   }
   if (walk_forward && (shard_n > 1 || list_jobs > 0)) {
-    std::fprintf(stderr, "tapedeck sweep: --walk-forward runs on one machine: no --shard or "
-                         "--list-jobs\n%s", kUsage);
-    return kExitUsage;
+    return cli.Fail("--walk-forward runs on one machine: no --shard or --list-jobs");
   }
 
   nlohmann::json base, grid_doc;
@@ -532,28 +506,10 @@ int SweepMain(int argc, char** argv) {
 int SweepMergeMain(int argc, char** argv) {
   std::string out_dir = "out/sweep";
   std::vector<std::string> dirs;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (a == "--out") {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "tapedeck sweep-merge: --out needs a value\n%s", kUsage);
-        return kExitUsage;
-      }
-      out_dir = argv[++i];
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "tapedeck sweep-merge: unknown option '%s'\n%s", a.c_str(), kUsage);
-      return kExitUsage;
-    } else {
-      dirs.push_back(a);
-    }
-  }
-  if (dirs.empty()) {
-    std::fprintf(stderr, "tapedeck sweep-merge: no shard directories given\n%s", kUsage);
-    return kExitUsage;
-  }
+  CommandLine cli("sweep-merge", kUsage);
+  cli.Value("--out", &out_dir).Positionals(&dirs);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (dirs.empty()) return cli.Fail("no shard directories given");
   auto fail = [](const std::string& msg) {
     std::fprintf(stderr, "tapedeck sweep-merge: %s\n", msg.c_str());
     return kExitFailure;

@@ -9,15 +9,17 @@
 #include "core/merger.h"
 #include "core/sim_venue.h"
 #include "gtest/gtest.h"
+#include "tests/core/engine_test_util.h"
 #include "tests/test_util.h"
 
 namespace tapedeck {
 namespace {
 
 using ::tapedeck::testing::IsOk;
-using ::tapedeck::testing::VectorSource;
-
-constexpr int64_t kMs = 1'000'000;
+using ::tapedeck::testing::kMs;
+using ::tapedeck::testing::QuoteAt;
+using ::tapedeck::testing::RunEngine;
+using ::tapedeck::testing::TradeAt;
 const InstrumentId kId(0);
 
 Money Usd(int64_t units, int64_t cents = 0) {
@@ -41,18 +43,9 @@ InstrumentTable Table(const Instrument& in) {
   return t;
 }
 
-Event At(EventKind k, int64_t ms) {
-  return MakeEvent(k, kId, Timestamp(ms * kMs), Timestamp(ms * kMs));
-}
+Event At(EventKind k, int64_t ms) { return ::tapedeck::testing::At(k, kId, ms); }
 
-Event Quote(int64_t ms, int64_t bid, int64_t ask) {
-  Event e = At(EventKind::kQuote, ms);
-  e.quote.bid = Price(bid);
-  e.quote.bid_qty = Qty(50'000);
-  e.quote.ask = Price(ask);
-  e.quote.ask_qty = Qty(50'000);
-  return e;
-}
+Event Quote(int64_t ms, int64_t bid, int64_t ask) { return QuoteAt(kId, ms, bid, ask, 50'000); }
 
 Event Mark(int64_t ms, int64_t price) {
   Event e = At(EventKind::kMarkPrice, ms);
@@ -73,54 +66,28 @@ Event Funding(int64_t ms, int64_t rate, int64_t funding_ms) {
   return e;
 }
 
-Event Trade(int64_t ms, int64_t price) {
-  Event e = At(EventKind::kTrade, ms);
-  e.trade.price = Price(price);
-  e.trade.qty = Qty(1);
-  e.trade.aggressor = Side::kBuy;
-  return e;
-}
+Event Trade(int64_t ms, int64_t price) { return TradeAt(kId, ms, price, 1, Side::kBuy); }
 
-// Runs actions at given strategy-side times (through timers); records order and account news.
-class Scripted final : public Strategy {
+// The scripted strategy, also recording account news and the position when each arrived.
+class Scripted final : public ::tapedeck::testing::Scripted {
  public:
-  struct Step {
-    int64_t at_ms;
-    std::function<void(Context&)> act;
-  };
-  explicit Scripted(std::vector<Step> steps) : steps_(std::move(steps)) {}
-  void OnStart(Context& ctx) override {
-    for (size_t i = 0; i < steps_.size(); ++i) ctx.SetTimer(Timestamp(steps_[i].at_ms * kMs), i);
-  }
-  void OnTimer(Context& ctx, uint64_t, uint64_t tag) override { steps_[tag].act(ctx); }
-  void OnOrderUpdate(Context&, const Event& e) override { updates.push_back(e); }
+  using ::tapedeck::testing::Scripted::Scripted;
   void OnAccount(Context& ctx, const Event& e) override {
     account.push_back(e);
     position_when_told.push_back(ctx.position(e.instrument));
   }
-  std::vector<Event> updates;
   std::vector<Event> account;
   std::vector<Qty> position_when_told;
-  std::vector<OrderId> ids;
-
- private:
-  std::vector<Step> steps_;
 };
 
 // Entry and response latency 1 ms each.
 std::unique_ptr<Engine> RunTape(const InstrumentTable& t, std::vector<Event> tape, Scripted& s,
-                            Money cash = Usd(100'000)) {
-  std::vector<std::unique_ptr<EventSource>> sources;
-  sources.push_back(std::make_unique<VectorSource>(std::move(tape), 2));
-  Merger merger(std::move(sources));
-  EXPECT_THAT(merger.Init(), IsOk());
+                                Money cash = Usd(100'000)) {
   EngineConfig cfg;
   cfg.venue.entry_latency = Duration(kMs);
   cfg.venue.response_latency = Duration(kMs);
   cfg.initial_cash = cash;
-  auto engine = std::make_unique<Engine>(t, cfg);
-  EXPECT_THAT(engine->Run(merger, s), IsOk());
-  return engine;
+  return RunEngine(t, std::move(tape), s, cfg);
 }
 
 std::vector<RejectReason> Rejects(const Scripted& s) {

@@ -11,15 +11,17 @@
 #include "core/merger.h"
 #include "core/sim_venue.h"
 #include "gtest/gtest.h"
+#include "tests/core/engine_test_util.h"
 #include "tests/test_util.h"
 
 namespace tapedeck {
 namespace {
 
 using ::tapedeck::testing::IsOk;
+using ::tapedeck::testing::kMs;
+using ::tapedeck::testing::QuoteAt;
+using ::tapedeck::testing::TradeAt;
 using ::tapedeck::testing::VectorSource;
-
-constexpr int64_t kMs = 1'000'000;
 const InstrumentId kBtc(0);
 
 // Two orders: entry (exchange - request) 100 then 500 ns, response (response - exchange) 300
@@ -180,22 +182,9 @@ InstrumentTable Table() {
   return t;
 }
 
-Event Trade(int64_t ms, int64_t price) {
-  Event e = MakeEvent(EventKind::kTrade, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
-  e.trade.price = Price(price);
-  e.trade.qty = Qty(100);
-  e.trade.aggressor = Side::kSell;
-  return e;
-}
+Event Trade(int64_t ms, int64_t price) { return TradeAt(kBtc, ms, price, 100, Side::kSell); }
 
-Event Quote(int64_t ms, int64_t bid, int64_t ask) {
-  Event e = MakeEvent(EventKind::kQuote, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
-  e.quote.bid = Price(bid);
-  e.quote.bid_qty = Qty(5000);
-  e.quote.ask = Price(ask);
-  e.quote.ask_qty = Qty(5000);
-  return e;
-}
+Event Quote(int64_t ms, int64_t bid, int64_t ask) { return QuoteAt(kBtc, ms, bid, ask); }
 
 TEST(VolatilityLatencyTest, APriceDropScalesLatencyAndCalmDecaysIt) {
   const InstrumentTable t = Table();

@@ -1,6 +1,13 @@
 #include "adapters/fix_sim.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <thread>
@@ -98,6 +105,7 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
         sim_->Refuse(absl::StrCat("unknown session: ", shown));
       } else if (absl::StartsWith(text, "Accepted")) {
         std::fprintf(stderr, "fixsim: %s\n", text.c_str());
+        sim_->DropConnectionsNotToHost();
       }
     }
 
@@ -108,6 +116,48 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
   FixSim* sim_;
   std::unique_ptr<FIX::FileLogFactory> files_;
 };
+
+// QuickFIX 1.15.1's acceptor binds every interface. What binding to `host` would refuse, a
+// connection made to another local address, is dropped here instead: the log event "Accepted
+// connection" comes from inside SocketAcceptor::onConnect, right after accept() and before
+// anything is read, so every connected socket of this process whose local port is fixsim's and
+// whose local address is not `host` is refused now. Its descriptor is pointed (dup2) at a fresh
+// unconnected socket: the real connection closes at once with whatever it sent unread (the
+// Logon included), and QuickFIX's next read of the descriptor fails, so it drops the connection
+// through its own path and closes the descriptor.
+void FixSim::DropConnectionsNotToHost() {
+  if (!restrict_host_) return;
+  DIR* d = ::opendir("/proc/self/fd");
+  if (d == nullptr) return;
+  std::vector<int> fds;
+  while (dirent* ent = ::readdir(d)) {
+    char* end = nullptr;
+    const long fd = std::strtol(ent->d_name, &end, 10);
+    if (end != ent->d_name && *end == '\0' && fd != ::dirfd(d)) fds.push_back(static_cast<int>(fd));
+  }
+  ::closedir(d);
+  for (int fd : fds) {
+    sockaddr_in local{}, peer{};
+    socklen_t len = sizeof(local);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 ||
+        len != sizeof(local) || local.sin_family != AF_INET ||
+        ntohs(local.sin_port) != config_.fix.port) {
+      continue;
+    }
+    len = sizeof(peer);
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;  // listening
+    if (local.sin_addr.s_addr == host_addr_) continue;
+    char to[INET_ADDRSTRLEN] = "?", from[INET_ADDRSTRLEN] = "?";
+    ::inet_ntop(AF_INET, &local.sin_addr, to, sizeof(to));
+    ::inet_ntop(AF_INET, &peer.sin_addr, from, sizeof(from));
+    const int dead = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (dead < 0) continue;
+    ::dup2(dead, fd);
+    ::close(dead);
+    Refuse(absl::StrCat("connection from ", from, " to ", to, ": fixsim admits only connections to ",
+                        config_.fix.host));
+  }
+}
 
 absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root) {
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject obj, ConfigObject::Of(&root, ""));
@@ -148,6 +198,11 @@ absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root) {
   {
     TAPEDECK_ASSIGN_OR_RETURN(ConfigObject fix, obj.Object("fix", true));
     TAPEDECK_ASSIGN_OR_RETURN(c.fix, ParseFixSessionConfig(fix, FixRole::kAcceptor));
+    in_addr a{};
+    if (c.fix.host != "localhost" && ::inet_pton(AF_INET, c.fix.host.c_str(), &a) != 1) {
+      return obj.Error("fix.host", "must be an IPv4 address (connections to it are admitted), "
+                                   "\"localhost\", or \"0.0.0.0\" for every interface");
+    }
   }
   {
     TAPEDECK_ASSIGN_OR_RETURN(ConfigObject v, obj.Object("venue"));
@@ -179,7 +234,15 @@ absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root) {
   return c;
 }
 
-FixSim::FixSim(const FixSimConfig& config) : config_(config) {}
+FixSim::FixSim(const FixSimConfig& config) : config_(config) {
+  // "host": the local address connections must be made to; "0.0.0.0" admits every interface.
+  in_addr a{};
+  const std::string host = config_.fix.host == "localhost" ? "127.0.0.1" : config_.fix.host;
+  if (host != "0.0.0.0" && ::inet_pton(AF_INET, host.c_str(), &a) == 1) {
+    restrict_host_ = true;
+    host_addr_ = a.s_addr;
+  }
+}
 
 FixSim::~FixSim() {
   if (acceptor_ != nullptr) {

@@ -18,7 +18,10 @@
 // Admission: only configured sessions (SenderCompID/TargetCompID) are accepted; a Logon
 // without the configured Username (553) / Password (554) is refused. Refusals are logged
 // (stderr and refusals()). QuickFIX 1.15.1's acceptor binds every interface (it has no
-// SocketAcceptHost setting); fixsim logs the address of every accepted connection.
+// SocketAcceptHost setting), so "fix.host" (default 127.0.0.1) is enforced after accept():
+// a connection made to another local address is closed before anything it sent is read, and
+// logged as a refusal ("0.0.0.0" admits every interface). The port stays open on every
+// interface (a port scan sees it). fixsim logs the address of every accepted connection.
 // The FileStore keeps sequence numbers across restarts. Order state lives in memory only: after a
 // restart, status requests for earlier orders are answered "unknown order".
 //
@@ -120,6 +123,8 @@ class FixSim final : private FIX::Application {
                            const std::string& text);
   void RejectOrder(size_t session, const FIX::Message& msg, int code, const std::string& text);
   void Refuse(std::string line);
+  // Closes connections made to a local address other than "fix.host" (see the top comment).
+  void DropConnectionsNotToHost();
   size_t SessionIndex(const FIX::SessionID& id) const;
   // Queues `msg` for `session`; FlushOutbox sends the queue after releasing `lock` (on mu_).
   void Send(FIX::Message& msg, size_t session);
@@ -148,6 +153,8 @@ class FixSim final : private FIX::Application {
   mutable std::mutex refusals_mu_;
   std::vector<std::string> refusals_;
   std::atomic<uint64_t> stat_[9] = {};
+  bool restrict_host_ = false;
+  uint32_t host_addr_ = 0;  // network order
 };
 
 }  // namespace tapedeck::adapters

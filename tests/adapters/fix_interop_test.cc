@@ -298,5 +298,52 @@ TEST(FixInteropTest, TlsWithPeerVerificationLogsOnWithTheVenuesCa) {
   sim->Stop();
 }
 
+// fixsim's "host": QuickFIX 1.15.1 cannot bind its acceptor to one address, so fixsim closes
+// connections made to any other local address right after accept(), before the Logon is read,
+// and logs them. Linux routes all of 127.0.0.0/8 to the loopback interface, so fixsim set to
+// 127.0.0.2 sees a connection to 127.0.0.1 as one made to another address.
+TEST(FixInteropTest, FixsimAdmitsOnlyConnectionsToItsHostAddress) {
+  const std::string dir = MakeTempDir("host");
+  const std::string trades = WriteSawtoothTrades(dir, 10);
+  absl::StatusOr<int> port = PickFreePort();
+  ASSERT_THAT(port, IsOk());
+  nlohmann::json sj = FixsimConfigJson(trades, *port, "memory");
+  sj["fix"]["host"] = "127.0.0.2";
+  auto sim = StartSim(sj);
+  ASSERT_NE(sim, nullptr);
+  auto venue_to = [&](const std::string& host) {
+    nlohmann::json pj = ::tapedeck::testing::PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
+    pj["venue"]["host"] = host;
+    absl::StatusOr<PaperConfig> pc = ParsePaperConfig(pj);
+    EXPECT_THAT(pc, IsOk());
+    auto config = std::make_unique<PaperConfig>(*pc);
+    absl::StatusOr<std::unique_ptr<FixVenue>> venue =
+        FixVenue::Create(config->venue, config->instruments);
+    EXPECT_THAT(venue, IsOk());
+    return std::make_pair(std::move(config), std::move(*venue));
+  };
+  {
+    auto [config, venue] = venue_to("127.0.0.1");
+    ASSERT_THAT(venue->Start(), IsOk());
+    ASSERT_TRUE(WaitFor([&] { return !sim->sim().refusals().empty(); }));
+    EXPECT_FALSE(venue->logged_on());
+    venue->Stop(false);
+    EXPECT_THAT(sim->sim().refusals()[0],
+                ::testing::HasSubstr("to 127.0.0.1: fixsim admits only connections to 127.0.0.2"));
+    EXPECT_EQ(sim->sim().stats().logons, 0u);
+  }
+  {
+    auto [config, venue] = venue_to("127.0.0.2");
+    ASSERT_THAT(venue->Start(), IsOk());
+    EXPECT_TRUE(WaitFor([&] { return venue->logged_on(); }));
+    venue->Stop(false);
+    EXPECT_EQ(sim->sim().stats().logons, 1u);
+  }
+  sim->Stop();
+  // The host must be an address.
+  sj["fix"]["host"] = "fixsim.example";
+  EXPECT_FALSE(ParseFixSimConfig(sj).ok());
+}
+
 }  // namespace
 }  // namespace tapedeck::adapters

@@ -509,10 +509,17 @@ void SimVenue::OnMarketData(const Event& e) {
   // Feed latency: an exponential average (1/16) of local_ts - exchange_ts, ns.
   feed_latency_ += (e.local_ts - e.exchange_ts - feed_latency_) / 16;
   InstrumentState& s = state_[e.instrument.value];
-  // Account: funding, mark and index prices (rare), a funding time or expiry due, or marks to
-  // follow (a position is open, or initial margin is on). Nothing else pays for it.
+  if (e.kind == EventKind::kTrade) {
+    // The last traded price: the venue's mark where the data has no mark price (funding,
+    // settlement and margin value positions and orders at it). Two stores, cheaper than a test.
+    s.last_price = e.trade.price;
+    s.has_last_price = true;
+  }
+  // Account: funding, mark and index prices and bars (rare), a funding time or expiry due, or
+  // every price while maintenance margin watches an open position. Nothing else pays for it.
   if (account_watch_ || e.exchange_ts >= account_due_ns_ ||
-      static_cast<uint8_t>(static_cast<uint8_t>(e.kind) - 3) < 3) {  // kFundingRate..kIndexPrice
+      static_cast<uint8_t>(static_cast<uint8_t>(e.kind) - 3) < 3 ||  // kFundingRate..kIndexPrice
+      e.kind == EventKind::kBar) {
     OnAccountData(s, e);
   }
   if (track_vol_) TrackVolatility(s, e);  // off unless a latency model scales by volatility

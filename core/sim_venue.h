@@ -263,8 +263,8 @@ class SimVenue {
   LatencyModel account_latency_;
   int64_t account_due_ns_ = INT64_MAX;  // next funding time or expiry to act on
   int open_positions_ = 0;              // instruments with a venue position != 0
-  // Follow every trade's price: a position is open, or initial margin is on (orders are valued
-  // at the last price).
+  // Follow every price for the maintenance check: maintenance margin is on and a position is
+  // open. (The last traded price itself is kept for every trade in OnMarketData.)
   bool account_watch_ = false;
   bool initial_margin_on_ = false;      // some instrument has initial_margin > 0
   bool maintenance_on_ = false;         // some instrument has maintenance_margin > 0

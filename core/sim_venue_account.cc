@@ -27,7 +27,7 @@ void SimVenue::InitAccount() {
     if (in.initial_margin.raw > 0) initial_margin_on_ = true;
     if (in.maintenance_margin.raw > 0) maintenance_on_ = true;
   }
-  account_watch_ = initial_margin_on_;
+  account_watch_ = false;  // no position yet
   RecomputeAccountDue();
 }
 
@@ -50,7 +50,7 @@ void SimVenue::UpdatePosition(InstrumentState& s, int64_t delta) {
   const bool open = s.position != 0;
   if (open && !was_open) ++open_positions_;
   if (!open && was_open) --open_positions_;
-  account_watch_ = open_positions_ != 0 || initial_margin_on_;
+  account_watch_ = maintenance_on_ && open_positions_ != 0;
 }
 
 Price SimVenue::MarkOf(const InstrumentState& s) {

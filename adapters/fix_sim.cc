@@ -61,6 +61,8 @@ struct FixSim::OrderInfo {
   size_t session = 0;
   std::string clordid;
   std::string cancel_clordid;  // the pending cancel's ClOrdID, if any
+  std::string replace_clordid;  // the 35=G being applied (answered before the next message)
+  std::string previous_clordid;  // the ClOrdID before the last replacement
   OrderRequest request;        // request.id is the venue's id
   Qty cum;
   Int128 notional = 0;         // sum of price raw x qty raw, for AvgPx
@@ -547,12 +549,43 @@ void FixSim::OnCancel(const FIX::Message& msg, size_t session, bool replace) {
   }
   OrderInfo& o = orders_[it->second - 1];
   if (replace) {
-    // SimVenue has no amend; a strategy's Context has none either.
-    reject("replace is not supported: cancel and send a new order", std::string(1, o.status));
+    OnReplace(msg, session, o, reject);
     return;
   }
   o.cancel_clordid = msg.getField(tag::kClOrdID);
   venue_->OnCancelArrival(o.request.id, o.request.instrument, Timestamp(now_ns_));
+}
+
+template <typename Reject>
+void FixSim::OnReplace(const FIX::Message& msg, size_t session, OrderInfo& o, const Reject& reject) {
+  // The modify goes through SimVenue::OnModifyArrival (same rules as in a backtest); DrainVenue
+  // answers ExecType=5 (replaced), 4 (new quantity at or below the filled one) or 35=9.
+  SessionState& s = *sessions_[session];
+  const Instrument& in = config_.instruments.at(o.request.instrument);
+  const std::string& clordid = msg.getField(tag::kClOrdID);
+  if (s.clordids.count(clordid) != 0) {
+    reject("duplicate ClOrdID", std::string(1, o.status == 'A' ? '0' : o.status));
+    return;
+  }
+  std::string error;
+  int64_t qty = o.request.qty.raw;  // OrderQty is optional in 35=G: unchanged when absent
+  if (!GetDecimalField(msg, tag::kOrderQty, in.qty_scale, &qty, &error)) {
+    reject(std::string(RejectReasonName(RejectReason::kInvalidQty)),
+           std::string(1, o.status == 'A' ? '0' : o.status));
+    return;
+  }
+  int64_t price = o.request.price.raw;
+  if (!GetDecimalField(msg, tag::kPrice, in.price_scale, &price, &error)) {
+    reject(std::string(RejectReasonName(RejectReason::kInvalidPrice)),
+           std::string(1, o.status == 'A' ? '0' : o.status));
+    return;
+  }
+  // The new ClOrdID names the order from now on; the older ones still find it (a client may
+  // send the next request before it hears of this one).
+  s.clordids[clordid] = o.request.id.value;
+  o.replace_clordid = clordid;
+  venue_->OnModifyArrival(o.request.id, o.request.instrument, Price(price), Qty(qty),
+                          Timestamp(now_ns_));
 }
 
 void FixSim::OnStatusRequest(const FIX::Message& msg, size_t session) {
@@ -589,6 +622,9 @@ void FixSim::SendExecutionReport(OrderInfo& o, char exec_type, const Event* resp
   if (exec_type == '4' && !o.cancel_clordid.empty()) {
     er.setField(tag::kClOrdID, o.cancel_clordid);
     er.setField(tag::kOrigClOrdID, o.clordid);
+  } else if (exec_type == '5') {
+    er.setField(tag::kClOrdID, o.clordid);
+    er.setField(tag::kOrigClOrdID, o.previous_clordid);
   } else {
     er.setField(tag::kClOrdID, o.clordid);
   }
@@ -639,6 +675,15 @@ void FixSim::DrainVenue() {
         if (o.status == 'A') o.status = '0';
         SendExecutionReport(o, '0', &r, RejectReason::kNone, "");
         break;
+      case EventKind::kOrderReplaced:
+        o.request.price = r.order.price;
+        o.request.qty = r.order.qty;
+        o.previous_clordid = o.clordid;
+        o.clordid = o.replace_clordid;
+        o.replace_clordid.clear();
+        if (o.status == 'A') o.status = '0';
+        SendExecutionReport(o, '5', &r, RejectReason::kNone, "");
+        break;
       case EventKind::kOrderFill:
         o.cum = o.cum + r.order.qty;
         o.notional += static_cast<Int128>(r.order.price.raw) * r.order.qty.raw;
@@ -648,12 +693,29 @@ void FixSim::DrainVenue() {
         SendExecutionReport(o, 'F', &r, RejectReason::kNone, "");
         break;
       case EventKind::kOrderCancel:
+        // A modify to at or below the filled quantity cancels the rest: answered for the 35=G.
+        if (!o.replace_clordid.empty()) o.cancel_clordid = std::move(o.replace_clordid);
+        o.replace_clordid.clear();
         o.status = '4';
         stat_[kCancels].fetch_add(1);
         SendExecutionReport(o, '4', &r, RejectReason::kNone, "");
         break;
       case EventKind::kOrderReject:
-        if (r.order.reason == RejectReason::kUnknownOrder && !o.cancel_clordid.empty()) {
+        if (!o.replace_clordid.empty()) {
+          // A rejected modify: the order stays as it was (filled, cancelled, or unchanged).
+          FIX::Message rej;
+          rej.getHeader().setField(tag::kMsgType, "9");
+          rej.setField(tag::kOrderID, std::to_string(id));
+          rej.setField(tag::kClOrdID, o.replace_clordid);
+          rej.setField(tag::kOrigClOrdID, o.clordid);
+          rej.setField(tag::kOrdStatus, std::string(1, o.status == 'A' ? '0' : o.status));
+          rej.setField(tag::kCxlRejResponseTo, "2");
+          // 0: too late (the order is over); 99: other, named in Text.
+          rej.setField(tag::kCxlRejReason, r.order.reason == RejectReason::kUnknownOrder ? "0" : "99");
+          rej.setField(tag::kText, std::string(RejectReasonName(r.order.reason)));
+          Send(rej, o.session);
+          o.replace_clordid.clear();
+        } else if (r.order.reason == RejectReason::kUnknownOrder && !o.cancel_clordid.empty()) {
           FIX::Message rej;
           rej.getHeader().setField(tag::kMsgType, "9");
           rej.setField(tag::kOrderID, std::to_string(id));

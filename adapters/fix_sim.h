@@ -2,7 +2,11 @@
 // replays market data from any input replay::OpenSource opens (files, tapes, the scenario) to
 // the sessions that subscribed with MarketDataRequest (35=V), and matches their orders with the
 // backtester's own core::SimVenue, answering with ExecutionReports (35=8) and
-// OrderCancelRejects (35=9). Wire conventions: adapters/fix_codec.h.
+// OrderCancelRejects (35=9). Wire conventions: adapters/fix_codec.h. OrderCancelReplaceRequest
+// (35=G) goes through SimVenue::OnModifyArrival (the backtester's modify rules): ExecType=5
+// (replaced; the new ClOrdID names the order from then on, the older ones still find it),
+// ExecType=4 (new quantity at or below the filled one), or 35=9 with CxlRejResponseTo=2
+// (CxlRejReason 0 when the order is already over, else 99 with the reason in Text).
 //
 // Threads: QuickFIX's one acceptor thread runs the callbacks; the caller's thread replays. Both
 // take one mutex around the SimVenue and the session state, build their FIX messages into an
@@ -113,6 +117,9 @@ class FixSim final : private FIX::Application {
 
   void OnNewOrder(const FIX::Message& msg, size_t session);
   void OnCancel(const FIX::Message& msg, size_t session, bool replace);
+  // 35=G for order `o`: applied through SimVenue::OnModifyArrival; `reject` answers 35=9.
+  template <typename Reject>
+  void OnReplace(const FIX::Message& msg, size_t session, OrderInfo& o, const Reject& reject);
   void OnStatusRequest(const FIX::Message& msg, size_t session);
   void OnMarketDataRequest(const FIX::Message& msg, size_t session);
   void Publish(const Event& e);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/fix_codec.h"
 #include "adapters/fix_sim.h"
 #include "adapters/fix_venue.h"
 #include "adapters/journal.h"
@@ -152,6 +153,39 @@ TEST(FixModifyTest, ModifyIsReplacedOverFixAndAModifyOfAFilledOrderIsRejected) {
   replay.Run(*j, again);
   EXPECT_EQ(OrderLogText(replay.context().order_log()), OrderLogText(ctx.order_log()));
   EXPECT_NE(OrderLogText(ctx.order_log()).find(",modify,1,"), std::string::npos);
+}
+
+TEST(FixModifyTest, ReplaceClOrdIdsParseBackToTheOrderAndTheRequestCarriesTheNewValues) {
+  EXPECT_EQ(ModifyClOrdIdOf("td-", OrderId(12), 3), "td-12.m3");
+  EXPECT_EQ(ParseClOrdId("td-", "td-12.m3"), OrderId(12));
+  EXPECT_EQ(ParseClOrdId("td-", "td-12.c"), OrderId(12));
+  EXPECT_EQ(ParseClOrdId("td-", "td-12"), OrderId(12));
+  EXPECT_FALSE(ParseClOrdId("td-", "td-12.m0").valid());
+  EXPECT_FALSE(ParseClOrdId("td-", "td-12.m").valid());
+  EXPECT_FALSE(ParseClOrdId("td-", "td-12.mx").valid());
+  Instrument in;
+  in.symbol = "BTCUSDT";
+  in.price_scale = 2;
+  in.qty_scale = 3;
+  OrderRequest r;
+  r.id = OrderId(12);
+  r.side = Side::kSell;
+  r.type = OrderType::kLimit;
+  r.price = Price(8'100'000);
+  r.qty = Qty(20);
+  r.post_only = true;
+  FIX::Message msg;
+  BuildReplaceRequest(r, in, "td-12.m2", "td-12.m3", 1'770'249'600'000'000'000, &msg);
+  EXPECT_EQ(msg.getHeader().getField(tag::kMsgType), "G");
+  EXPECT_EQ(msg.getField(tag::kOrigClOrdID), "td-12.m2");
+  EXPECT_EQ(msg.getField(tag::kClOrdID), "td-12.m3");
+  EXPECT_EQ(msg.getField(tag::kPrice), "81000.00");
+  EXPECT_EQ(msg.getField(tag::kOrderQty), "0.020");
+  EXPECT_EQ(msg.getField(tag::kSide), "2");
+  EXPECT_EQ(msg.getField(tag::kOrdType), "2");
+  EXPECT_EQ(msg.getField(tag::kSymbol), "BTCUSDT");
+  EXPECT_EQ(msg.getField(tag::kExecInst), "6");
+  EXPECT_TRUE(msg.isSetField(tag::kTransactTime));
 }
 
 }  // namespace

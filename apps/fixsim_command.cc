@@ -4,6 +4,7 @@
 #include <string>
 
 #include "adapters/fix_sim.h"
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "core/config.h"
 
@@ -31,28 +32,17 @@ void OnSignal(int) { g_interrupt.store(true); }
 int FixsimMain(int argc, char** argv) {
   std::string config_path;
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (a == "--config" && i + 1 < argc) {
-      config_path = argv[++i];
-    } else if (a == "--quiet") {
-      quiet = true;
-    } else {
-      std::fprintf(stderr, "tapedeck fixsim: bad argument '%s'\n%s", a.c_str(), kUsage);
-      return kExitUsage;
-    }
-  }
-  if (config_path.empty()) {
-    std::fprintf(stderr, "tapedeck fixsim: --config is required\n%s", kUsage);
-    return kExitUsage;
-  }
+  CommandLine cli("fixsim", kUsage);
+  cli.Value("--config", &config_path).Flag("--quiet", &quiet);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (config_path.empty()) return cli.Fail("--config is required");
   nlohmann::json doc;
-  absl::Status st = LoadJsonFile(config_path, &doc);
-  absl::StatusOr<adapters::FixSimConfig> config =
-      st.ok() ? adapters::ParseFixSimConfig(doc) : absl::StatusOr<adapters::FixSimConfig>(st);
+  // LoadJsonFile's errors name the file (and line); the parser's name the key only.
+  if (absl::Status st = LoadJsonFile(config_path, &doc); !st.ok()) {
+    std::fprintf(stderr, "tapedeck fixsim: %s\n", std::string(st.message()).c_str());
+    return kExitFailure;
+  }
+  absl::StatusOr<adapters::FixSimConfig> config = adapters::ParseFixSimConfig(doc);
   if (!config.ok()) {
     std::fprintf(stderr, "tapedeck fixsim: %s: %s\n", config_path.c_str(),
                  std::string(config.status().message()).c_str());
@@ -67,7 +57,7 @@ int FixsimMain(int argc, char** argv) {
   std::signal(SIGTERM, OnSignal);
   std::function<void(const std::string&)> progress;
   if (!quiet) progress = [](const std::string& line) { std::fprintf(stderr, "\r%s   ", line.c_str()); };
-  st = (*sim)->Run(&g_interrupt, progress);
+  const absl::Status st = (*sim)->Run(&g_interrupt, progress);
   if (!quiet) std::fputc('\n', stderr);
   if (!st.ok()) {
     std::fprintf(stderr, "tapedeck fixsim: %s\n", std::string(st.message()).c_str());

@@ -6,19 +6,21 @@
 // its events exactly as the paper session did, so orders.csv comes out byte for byte the same.
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/instrument_config.h"
 #include "adapters/journal.h"
 #include "adapters/paper_runner.h"
+#include "apps/command_line.h"
 #include "apps/commands.h"
 #include "apps/outputs.h"
 #include "core/config.h"
 #include "core/decimal.h"
+#include "core/instrument_config.h"
 #include "core/status.h"
-#include <filesystem>
 
 namespace tapedeck::apps {
 namespace {
@@ -50,47 +52,30 @@ void PrintLatency(const char* name, const adapters::LatencySummary& s) {
 
 int PaperMain(int argc, char** argv) {
   std::string config_path, out_dir = "out/paper";
-  Duration duration;
+  std::optional<std::string> duration_text;
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    } else if (a == "--config" || a == "--out" || a == "--duration") {
-      const char* v = value();
-      if (v == nullptr) {
-        std::fprintf(stderr, "tapedeck paper: %s needs a value\n%s", a.c_str(), kUsage);
-        return kExitUsage;
-      }
-      if (a == "--config") {
-        config_path = v;
-      } else if (a == "--out") {
-        out_dir = v;
-      } else {
-        absl::StatusOr<Duration> d = ParseDuration(v);
-        if (!d.ok() || d->ns <= 0) {
-          std::fprintf(stderr, "tapedeck paper: --duration: '%s' is not a positive duration\n", v);
-          return kExitUsage;
-        }
-        duration = *d;
-      }
-    } else if (a == "--quiet") {
-      quiet = true;
-    } else {
-      std::fprintf(stderr, "tapedeck paper: unknown argument '%s'\n%s", a.c_str(), kUsage);
-      return kExitUsage;
+  CommandLine cli("paper", kUsage);
+  cli.Value("--config", &config_path)
+      .Value("--out", &out_dir)
+      .Value("--duration", &duration_text)
+      .Flag("--quiet", &quiet);
+  if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (config_path.empty()) return cli.Fail("--config is required");
+  Duration duration;
+  if (duration_text.has_value()) {
+    absl::StatusOr<Duration> d = ParseDuration(*duration_text);
+    if (!d.ok() || d->ns <= 0) {
+      return cli.Fail("--duration: '" + *duration_text + "' is not a positive duration");
     }
-  }
-  if (config_path.empty()) {
-    std::fprintf(stderr, "tapedeck paper: --config is required\n%s", kUsage);
-    return kExitUsage;
+    duration = *d;
   }
   nlohmann::json doc;
-  absl::Status st = LoadJsonFile(config_path, &doc);
-  absl::StatusOr<adapters::PaperConfig> config =
-      st.ok() ? adapters::ParsePaperConfig(doc) : absl::StatusOr<adapters::PaperConfig>(st);
+  // LoadJsonFile's errors name the file (and line); the parser's name the key only.
+  if (absl::Status st = LoadJsonFile(config_path, &doc); !st.ok()) {
+    std::fprintf(stderr, "tapedeck paper: %s\n", std::string(st.message()).c_str());
+    return kExitFailure;
+  }
+  absl::StatusOr<adapters::PaperConfig> config = adapters::ParsePaperConfig(doc);
   if (!config.ok()) {
     std::fprintf(stderr, "tapedeck paper: %s: %s\n", config_path.c_str(),
                  std::string(config.status().message()).c_str());
@@ -112,7 +97,7 @@ int PaperMain(int argc, char** argv) {
   if (!quiet) {
     options.progress = [](const std::string& line) { std::fprintf(stderr, "\r%s   ", line.c_str()); };
   }
-  st = (*runner)->Run(options);
+  absl::Status st = (*runner)->Run(options);
   if (!quiet) std::fputc('\n', stderr);
   if (!st.ok()) {
     std::fprintf(stderr, "tapedeck paper: %s\n", std::string(st.message()).c_str());

@@ -211,6 +211,7 @@ void SimVenue::OnOrderArrival(const OrderRequest& req, Timestamp at) {
 }
 
 void SimVenue::OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at) {
+  if (at.ns >= account_due_ns_) AccountDue(at);  // an expiry due by now cancels first
   if (instrument.value < state_.size()) {
     auto& v = state_[instrument.value].resting;
     for (auto it = v.begin(); it != v.end(); ++it) {
@@ -232,6 +233,7 @@ void SimVenue::OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at
 
 void SimVenue::OnModifyArrival(OrderId id, InstrumentId instrument, Price new_price, Qty new_qty,
                                Timestamp at) {
+  if (at.ns >= account_due_ns_) AccountDue(at);  // funding and expiries due by now come first
   size_t index = SIZE_MAX;
   if (instrument.value < state_.size()) {
     const auto& v = state_[instrument.value].resting;
@@ -281,6 +283,14 @@ void SimVenue::OnModifyArrival(OrderId id, InstrumentId instrument, Price new_pr
   const bool crosses = limit && price_changed && has_opposite &&
                        (buy ? price >= opposite : price <= opposite);
   if (old.post_only && crosses) return reject(RejectReason::kWouldCross);
+  if (initial_margin_on_ && left > old_remaining.raw) {
+    // A size increase must fit the initial margin as a new order of the difference would:
+    // the requirement with the old order resting plus the increase is the one with the new.
+    OrderRequest increase = old;
+    increase.price = price;
+    increase.qty = Qty(left - old_remaining.raw);
+    if (!MarginAllows(increase)) return reject(RejectReason::kInsufficientMargin);
+  }
 
   OrderRequest now = old;
   now.price = price;

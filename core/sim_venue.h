@@ -40,7 +40,9 @@
 //     reject, and the order is not rejected by it;
 //   * a bad quantity or price is rejected (kInvalidQty, kInvalidPrice) and the order stays as it
 //     was; a post-only order whose new price would cross is rejected (kWouldCross) and also
-//     stays as it was, at its old price and place in the queue;
+//     stays as it was, at its old price and place in the queue; with initial margin on, a size
+//     increase that a new order of the difference could not get is rejected
+//     (kInsufficientMargin) and the order stays as it was;
 //   * new qty at or below the filled quantity: the rest is cancelled (kOrderCancel, qty = what
 //     was still open);
 //   * otherwise kOrderReplaced (price and qty = the new ones). A price change or a size increase

@@ -245,6 +245,31 @@ TEST(MarginTest, OrdersBeyondTheInitialMarginAreRejected) {
   EXPECT_TRUE(s.account.empty());
 }
 
+TEST(MarginTest, AModifyThatGrowsAnOrderBeyondTheInitialMarginIsRejected) {
+  const InstrumentTable t = Table(Margined());
+  Scripted s({{10, [&](Context& c) { s.ids.push_back(c.BuyLimit(kId, Price(9500), Qty(5000))); }},
+              {20, [&](Context& c) { c.Modify(s.ids[0], Price(9500), Qty(11'000)); }},
+              {30, [&](Context& c) { c.Modify(s.ids[0], Price(9600), Qty(10'000)); }},
+              {40, [&](Context& c) { c.Modify(s.ids[0], Price(9600), Qty(4000)); }}});
+  // Cash 100.00, flat, mark 100.00, initial margin 0.1 of the worst case at mark.
+  // 11 ms: bid 5.000 at 95.00: 5.000 x 100.00 x 0.1 = 50.00 <= 100.00: rests.
+  // 21 ms: to 11.000: as a new bid of the 6.000 more, |0 + 11| = 11.000 -> 110.00 > 100.00:
+  //   rejected, the order stays 5.000 at 95.00.
+  // 31 ms: to 10.000 at 96.00: 10.000 -> 100.00 <= 100.00: replaced (priority lost).
+  // 41 ms: down to 4.000: a decrease is never checked: replaced.
+  auto engine = RunTape(t, {Quote(0, 9900, 10000), Mark(0, 10000), Trade(100, 10000)}, s, Usd(100));
+  EXPECT_EQ(Rejects(s), (std::vector<RejectReason>{RejectReason::kInsufficientMargin}));
+  std::vector<Qty> replaced;
+  for (const Event& e : s.updates) {
+    if (e.kind == EventKind::kOrderReplaced) replaced.push_back(e.order.qty);
+  }
+  EXPECT_EQ(replaced, (std::vector<Qty>{Qty(10'000), Qty(4000)}));
+  const OrderState* o = engine->context().order(s.ids[0]);
+  EXPECT_EQ(o->status, OrderStatus::kOpen);
+  EXPECT_EQ(o->request.price, Price(9600));
+  EXPECT_EQ(o->request.qty, Qty(4000));
+}
+
 TEST(MarginTest, EquityBelowMaintenanceLiquidatesAtMarkWithAFee) {
   const InstrumentTable t = Table(Margined());
   Scripted s({{10, [&](Context& c) { s.ids.push_back(c.BuyMarket(kId, Qty(8000))); }},

@@ -9,15 +9,17 @@
 #include "core/merger.h"
 #include "core/sim_venue.h"
 #include "gtest/gtest.h"
+#include "tests/core/engine_test_util.h"
 #include "tests/test_util.h"
 
 namespace tapedeck {
 namespace {
 
 using ::tapedeck::testing::IsOk;
-using ::tapedeck::testing::VectorSource;
-
-constexpr int64_t kMs = 1'000'000;
+using ::tapedeck::testing::kMs;
+using ::tapedeck::testing::LevelAt;
+using ::tapedeck::testing::RunEngine;
+using ::tapedeck::testing::TradeAt;
 const InstrumentId kBtc(0);
 
 InstrumentTable Table() {
@@ -35,20 +37,11 @@ InstrumentTable Table() {
 }
 
 Event Level(int64_t ms, Side side, int64_t price, int64_t qty) {
-  Event e = MakeEvent(EventKind::kBookLevel, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
-  e.level.side = side;
-  e.level.price = Price(price);
-  e.level.qty = Qty(qty);
-  e.level.flags = kBookEndOfMessage;
-  return e;
+  return LevelAt(kBtc, ms, side, price, qty);
 }
 
 Event SellTrade(int64_t ms, int64_t price, int64_t qty) {
-  Event e = MakeEvent(EventKind::kTrade, kBtc, Timestamp(ms * kMs), Timestamp(ms * kMs));
-  e.trade.price = Price(price);
-  e.trade.qty = Qty(qty);
-  e.trade.aggressor = Side::kSell;
-  return e;
+  return TradeAt(kBtc, ms, price, qty, Side::kSell);
 }
 
 OrderRequest Limit(uint64_t id, Side side, int64_t price, int64_t qty, bool post_only = false) {
@@ -261,39 +254,23 @@ TEST(ModifyTest, BadQuantityOrPriceIsRejectedAndUnknownOrdersAreUnknown) {
 // --- through the Engine and the Context ---
 
 // Runs actions at given strategy-side times (through timers) and records every order update.
-class Scripted final : public Strategy {
+// The scripted strategy, also keeping the order's state as the strategy saw it after each
+// update.
+class Scripted final : public ::tapedeck::testing::Scripted {
  public:
-  struct Step {
-    int64_t at_ms;
-    std::function<void(Context&)> act;
-  };
-  explicit Scripted(std::vector<Step> steps) : steps_(std::move(steps)) {}
-  void OnStart(Context& ctx) override {
-    for (size_t i = 0; i < steps_.size(); ++i) ctx.SetTimer(Timestamp(steps_[i].at_ms * kMs), i);
-  }
-  void OnTimer(Context& ctx, uint64_t, uint64_t tag) override { steps_[tag].act(ctx); }
+  using ::tapedeck::testing::Scripted::Scripted;
   void OnOrderUpdate(Context& ctx, const Event& e) override {
-    updates.push_back(e);
+    ::tapedeck::testing::Scripted::OnOrderUpdate(ctx, e);
     states.push_back(*ctx.order(e.order.order_id));
   }
-  std::vector<Event> updates;
-  std::vector<OrderState> states;  // the order's state as the strategy saw it after each update
+  std::vector<OrderState> states;
   OrderId id;
   bool modify_sent = false;
-
- private:
-  std::vector<Step> steps_;
 };
 
 std::unique_ptr<Engine> RunTape(const InstrumentTable& t, std::vector<Event> tape, Scripted& s,
                                 EngineConfig cfg = {}) {
-  std::vector<std::unique_ptr<EventSource>> sources;
-  sources.push_back(std::make_unique<VectorSource>(std::move(tape), 2));
-  Merger merger(std::move(sources));
-  EXPECT_THAT(merger.Init(), IsOk());
-  auto engine = std::make_unique<Engine>(t, cfg);
-  EXPECT_THAT(engine->Run(merger, s), IsOk());
-  return engine;
+  return RunEngine(t, std::move(tape), s, std::move(cfg));
 }
 
 std::vector<Event> Book(int64_t ms) {

@@ -160,11 +160,11 @@ void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::strin
   if (!inst.empty()) msg->setField(tag::kExecInst, inst);
 }
 
-void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,
-                        int64_t now_ns, FIX::Message* msg) {
+void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
+                        std::string_view clordid, int64_t now_ns, FIX::Message* msg) {
   msg->getHeader().setField(tag::kMsgType, "F");
-  msg->setField(tag::kOrigClOrdID, ClOrdIdOf(prefix, r.id));
-  msg->setField(tag::kClOrdID, CancelClOrdIdOf(prefix, r.id));
+  msg->setField(tag::kOrigClOrdID, std::string(orig_clordid));
+  msg->setField(tag::kClOrdID, std::string(clordid));
   msg->setField(tag::kSymbol, in.symbol);
   msg->setField(tag::kSide, std::string(1, FixSide(r.side)));
   msg->setField(tag::kTransactTime, FormatFixTimestamp(now_ns));
@@ -179,10 +179,10 @@ void BuildReplaceRequest(const OrderRequest& r, const Instrument& in, std::strin
   msg->setField(tag::kOrigClOrdID, std::string(orig_clordid));
 }
 
-void BuildStatusRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,
+void BuildStatusRequest(const OrderRequest& r, const Instrument& in, std::string_view clordid,
                         FIX::Message* msg) {
   msg->getHeader().setField(tag::kMsgType, "H");
-  msg->setField(tag::kClOrdID, ClOrdIdOf(prefix, r.id));
+  msg->setField(tag::kClOrdID, std::string(clordid));
   msg->setField(tag::kSymbol, in.symbol);
   msg->setField(tag::kSide, std::string(1, FixSide(r.side)));
 }

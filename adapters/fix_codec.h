@@ -69,15 +69,16 @@ bool ParseFixSide(std::string_view v, Side* out);
 // 35=D for `r` on `in`, stamped at `now_ns`.
 void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::string_view clordid,
                          int64_t now_ns, FIX::Message* msg);
-// 35=F for order `id` of `r`.
-void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,
-                        int64_t now_ns, FIX::Message* msg);
+// 35=F for the order `r`, known to the venue as `orig_clordid` (its latest ClOrdID: the
+// original, or that of its last replace), asking under ClOrdID `clordid`.
+void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
+                        std::string_view clordid, int64_t now_ns, FIX::Message* msg);
 // 35=G: `r` is the order with its new price and total quantity (OrderQty); the other fields
 // repeat the order's.
 void BuildReplaceRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
                          std::string_view clordid, int64_t now_ns, FIX::Message* msg);
-// 35=H for order `r`.
-void BuildStatusRequest(const OrderRequest& r, const Instrument& in, std::string_view prefix,
+// 35=H for the order `r`, known to the venue as `clordid` (its latest ClOrdID).
+void BuildStatusRequest(const OrderRequest& r, const Instrument& in, std::string_view clordid,
                         FIX::Message* msg);
 
 // RejectReason <-> OrdRejReason(103) + Text(58).

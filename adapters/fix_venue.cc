@@ -202,7 +202,8 @@ void FixVenue::SendCancel(OrderId id, InstrumentId, Timestamp now) {
   bool sent = false;
   if (logged_on() && session_ != nullptr) {
     FIX::Message msg;
-    BuildCancelRequest(r, instruments_->at(r.instrument), config_.clordid_prefix, wall, &msg);
+    BuildCancelRequest(r, instruments_->at(r.instrument), LiveClOrdId(id),
+                       CancelClOrdIdOf(config_.clordid_prefix, id), wall, &msg);
     try {
       sent = session_->send(msg);
     } catch (const std::exception&) {
@@ -229,9 +230,8 @@ void FixVenue::SendModify(OrderId id, InstrumentId, Price new_price, Qty new_qty
   bool sent = false;
   if (logged_on() && session_ != nullptr) {
     // OrigClOrdID: the last ClOrdID sent for the order (the venue knows the chain).
+    const std::string orig = LiveClOrdId(id);
     uint32_t& n = modifies_sent_[id.value];
-    const std::string orig = n == 0 ? ClOrdIdOf(config_.clordid_prefix, id)
-                                    : ModifyClOrdIdOf(config_.clordid_prefix, id, n);
     FIX::Message msg;
     BuildReplaceRequest(r, instruments_->at(r.instrument), orig,
                         ModifyClOrdIdOf(config_.clordid_prefix, id, n + 1), wall, &msg);
@@ -255,6 +255,13 @@ void FixVenue::SendModify(OrderId id, InstrumentId, Price new_price, Qty new_qty
   }
 }
 
+std::string FixVenue::LiveClOrdId(OrderId id) const {
+  const auto it = modifies_sent_.find(id.value);
+  return it == modifies_sent_.end() || it->second == 0
+             ? ClOrdIdOf(config_.clordid_prefix, id)
+             : ModifyClOrdIdOf(config_.clordid_prefix, id, it->second);
+}
+
 void FixVenue::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {
   timers_.push(Timer{at.ns, timer_id, tag});
 }
@@ -266,7 +273,7 @@ void FixVenue::ReconcileIfNeeded(const Context& ctx) {
   for (const Instrument& in : instruments_->all()) {
     for (OrderId id : ctx.OpenOrders(in.id)) {
       FIX::Message msg;
-      BuildStatusRequest(ctx.order(id)->request, in, config_.clordid_prefix, &msg);
+      BuildStatusRequest(ctx.order(id)->request, in, LiveClOrdId(id), &msg);
       try {
         if (session_->send(msg)) stat_[kStatusRequests].fetch_add(1, std::memory_order_relaxed);
       } catch (const std::exception&) {

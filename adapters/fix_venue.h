@@ -135,6 +135,9 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   bool LookupSymbol(const std::string& symbol, InstrumentId* out) const;
   void Note(std::string line);  // QuickFIX thread: a decoding problem, kept for the log
   void RejectLocally(const OrderRequest& r, int64_t now_ns);
+  // Strategy thread: the ClOrdID the venue knows order `id` by now (the original, or its last
+  // replace's). Cancels, replaces and status requests name the order by it.
+  std::string LiveClOrdId(OrderId id) const;
 
   FixVenueConfig config_;
   const InstrumentTable* instruments_;

@@ -186,6 +186,16 @@ TEST(FixModifyTest, ReplaceClOrdIdsParseBackToTheOrderAndTheRequestCarriesTheNew
   EXPECT_EQ(msg.getField(tag::kSymbol), "BTCUSDT");
   EXPECT_EQ(msg.getField(tag::kExecInst), "6");
   EXPECT_TRUE(msg.isSetField(tag::kTransactTime));
+  // After that replace, a cancel and a status request name the order by its latest ClOrdID.
+  FIX::Message cancel;
+  BuildCancelRequest(r, in, "td-12.m3", CancelClOrdIdOf("td-", r.id), 1'770'249'600'000'000'000,
+                     &cancel);
+  EXPECT_EQ(cancel.getHeader().getField(tag::kMsgType), "F");
+  EXPECT_EQ(cancel.getField(tag::kOrigClOrdID), "td-12.m3");
+  EXPECT_EQ(cancel.getField(tag::kClOrdID), "td-12.c");
+  FIX::Message status;
+  BuildStatusRequest(r, in, "td-12.m3", &status);
+  EXPECT_EQ(status.getField(tag::kClOrdID), "td-12.m3");
 }
 
 }  // namespace

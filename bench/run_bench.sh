@@ -8,7 +8,8 @@
 #   TAPE_MEMORY_EVENTS  events of bench_tape_memory's tape (default 200000000: a 12.8 GB tape in
 #                       /tmp, deleted afterwards, as issue 3 asks); 0 skips it
 #   SWEEP_BENCH_SHARD   slice of configs/dip_buyer_grid.json bench/sweep_bench.py sweeps
-#                       (default 1/4: 16 points; 1/1 for all); 0 skips it
+#                       (default 1/1: all 64 points, ~25 s; a small slice is dominated by
+#                       each run's start-up and understates the speedup); 0 skips it
 #   BENCH_OUT           where raw outputs go (default: a temp dir, kept and printed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,10 +47,10 @@ if [[ -x "$bin/bench_tape_memory" && "$memory_events" != 0 ]]; then
   "$bin/bench_tape_memory" --events "$memory_events" | tee "$out/tape_memory.txt"
 fi
 
-if [[ -x "$build_dir/apps/tapedeck" && "${SWEEP_BENCH_SHARD:-1/4}" != 0 ]]; then
+if [[ -x "$build_dir/apps/tapedeck" && "${SWEEP_BENCH_SHARD:-1/1}" != 0 ]]; then
   echo "== sweep throughput, 1 and 2 workers" >&2
   python3 bench/sweep_bench.py --tapedeck "$build_dir/apps/tapedeck" --out "$out" \
-    --shard "${SWEEP_BENCH_SHARD:-1/4}" | tee "$out/sweep.txt"
+    --shard "${SWEEP_BENCH_SHARD:-1/1}" | tee "$out/sweep.txt"
 fi
 
 python3 bench/write_results.py --build "$build_dir" --out "$out" --results bench/RESULTS.md

@@ -12,7 +12,7 @@ concurrent runs may show it twice although the page cache holds it once; RssAnon
 that would grow if data were copied per worker.
 
 Writes OUT/sweep.json and prints a short text summary. Usage:
-  bench/sweep_bench.py --tapedeck BUILD/apps/tapedeck --out DIR [--shard 1/4] [--repeat 1]
+  bench/sweep_bench.py --tapedeck BUILD/apps/tapedeck --out DIR [--shard 1/1] [--repeat 1]
 """
 import argparse
 import json
@@ -63,7 +63,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--grid", default="configs/dip_buyer_grid.json")
     ap.add_argument("--config", default="configs/dip_buyer_feb5.json")
-    ap.add_argument("--shard", default="1/4", help="the slice of the grid to run (K/N)")
+    ap.add_argument("--shard", default="1/1", help="the slice of the grid to run (K/N)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per worker count; the fastest counts")
     ap.add_argument("--keep-tape", action="store_true", help="keep OUT/sweep_bench/tape afterwards")
     args = ap.parse_args()

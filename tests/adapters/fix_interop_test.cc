@@ -33,25 +33,9 @@ using ::tapedeck::testing::FixsimConfigJson;
 using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::MakeTempDir;
 using ::tapedeck::testing::SimThread;
+using ::tapedeck::testing::StartSim;
+using ::tapedeck::testing::WaitFor;
 using ::tapedeck::testing::WriteSawtoothTrades;
-
-bool WaitFor(const std::function<bool()>& done, int max_ms = 10000) {
-  for (int i = 0; i < max_ms / 5; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
-}
-
-std::unique_ptr<SimThread> StartSim(const nlohmann::json& j) {
-  absl::StatusOr<FixSimConfig> c = ParseFixSimConfig(j);
-  EXPECT_THAT(c, IsOk());
-  if (!c.ok()) return nullptr;
-  absl::StatusOr<std::unique_ptr<FixSim>> sim = FixSim::Create(*c);
-  EXPECT_THAT(sim, IsOk());
-  if (!sim.ok()) return nullptr;
-  return std::make_unique<SimThread>(std::move(*sim));
-}
 
 // The client: logs on with Password (554), records every message it receives.
 class StockClient final : public FIX::Application {

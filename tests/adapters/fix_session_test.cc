@@ -35,26 +35,9 @@ using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::MakeTempDir;
 using ::tapedeck::testing::PaperConfigJson;
 using ::tapedeck::testing::SimThread;
+using ::tapedeck::testing::StartSim;
+using ::tapedeck::testing::WaitFor;
 using ::tapedeck::testing::WriteSawtoothTrades;
-
-// Waits (sleeping) until `done` or a generous bound; the bound only stops a hang.
-bool WaitFor(const std::function<bool()>& done, int max_ms = 8000) {
-  for (int i = 0; i < max_ms / 5; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
-}
-
-std::unique_ptr<SimThread> StartSim(const nlohmann::json& j) {
-  absl::StatusOr<FixSimConfig> c = ParseFixSimConfig(j);
-  EXPECT_THAT(c, IsOk());
-  if (!c.ok()) return nullptr;
-  absl::StatusOr<std::unique_ptr<FixSim>> sim = FixSim::Create(*c);
-  EXPECT_THAT(sim, IsOk());
-  if (!sim.ok()) return nullptr;
-  return std::make_unique<SimThread>(std::move(*sim));
-}
 
 PaperConfig Paper(const nlohmann::json& j) {
   absl::StatusOr<PaperConfig> c = ParsePaperConfig(j);

@@ -4,6 +4,8 @@
 #define TAPEDECK_TESTS_ADAPTERS_FIX_TEST_UTIL_H_
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -89,6 +91,28 @@ class SimThread {
   absl::Status status_;
   std::thread thread_;
 };
+
+// fixsim from its JSON config, started on a thread; nullptr (and a test failure) when the
+// config or the venue is refused.
+inline std::unique_ptr<SimThread> StartSim(const nlohmann::json& j) {
+  absl::StatusOr<adapters::FixSimConfig> c = adapters::ParseFixSimConfig(j);
+  EXPECT_THAT(c, IsOk());
+  if (!c.ok()) return nullptr;
+  absl::StatusOr<std::unique_ptr<adapters::FixSim>> sim = adapters::FixSim::Create(*c);
+  EXPECT_THAT(sim, IsOk());
+  if (!sim.ok()) return nullptr;
+  return std::make_unique<SimThread>(std::move(*sim));
+}
+
+// Waits (sleeping) until `done` or a generous bound; the bound only stops a hang, it is not
+// what a test asserts on.
+inline bool WaitFor(const std::function<bool()>& done, int max_ms = 10000) {
+  for (int i = 0; i < max_ms / 5; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
 
 }  // namespace tapedeck::testing
 

@@ -6,11 +6,13 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "core/engine.h"
 #include "core/event.h"
+#include "core/instrument.h"
 #include "core/merger.h"
 #include "core/strategy.h"
 #include "tests/test_util.h"
@@ -18,6 +20,30 @@
 namespace tapedeck::testing {
 
 inline constexpr int64_t kMs = 1'000'000;
+
+// An instrument priced in cents (price_scale 2, tick 0.01) and traded in thousandths
+// (qty_scale 3, lot 0.001): Price(10000) is 100.00, Qty(5000) is 5.000.
+inline Instrument CentsInstrument(std::string symbol = "BTCUSDT",
+                                  InstrumentKind kind = InstrumentKind::kSpot,
+                                  Rate maker_fee = Rate(), Rate taker_fee = Rate()) {
+  Instrument in;
+  in.symbol = std::move(symbol);
+  in.kind = kind;
+  in.price_scale = 2;
+  in.qty_scale = 3;
+  in.tick_size = Price(1);
+  in.lot_size = Qty(1);
+  in.maker_fee = maker_fee;
+  in.taker_fee = taker_fee;
+  return in;
+}
+
+// A table of the one instrument (its id is 0).
+inline InstrumentTable TableOf(Instrument in) {
+  InstrumentTable t;
+  EXPECT_THAT(t.Add(std::move(in)), IsOk());
+  return t;
+}
 
 // An event of `kind` at `ms` on both clocks (or seen `local_delay_ms` later by the strategy).
 inline Event At(EventKind kind, InstrumentId id, int64_t ms, int64_t local_delay_ms = 0) {

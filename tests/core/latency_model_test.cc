@@ -17,9 +17,11 @@
 namespace tapedeck {
 namespace {
 
+using ::tapedeck::testing::CentsInstrument;
 using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::kMs;
 using ::tapedeck::testing::QuoteAt;
+using ::tapedeck::testing::TableOf;
 using ::tapedeck::testing::TradeAt;
 using ::tapedeck::testing::VectorSource;
 const InstrumentId kBtc(0);
@@ -170,17 +172,7 @@ TEST(LatencyModelTest, ParsesKindAndAlignNamesAndListsTheAllowedOnes) {
   EXPECT_FALSE(ParseLatencyAlign("end").ok());
 }
 
-InstrumentTable Table() {
-  InstrumentTable t;
-  Instrument btc;
-  btc.symbol = "BTCUSDT";
-  btc.price_scale = 2;
-  btc.qty_scale = 3;
-  btc.tick_size = Price(1);
-  btc.lot_size = Qty(1);
-  EXPECT_THAT(t.Add(btc), IsOk());
-  return t;
-}
+InstrumentTable Table() { return TableOf(CentsInstrument()); }
 
 Event Trade(int64_t ms, int64_t price) { return TradeAt(kBtc, ms, price, 100, Side::kSell); }
 

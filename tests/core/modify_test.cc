@@ -15,25 +15,18 @@
 namespace tapedeck {
 namespace {
 
+using ::tapedeck::testing::CentsInstrument;
 using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::kMs;
 using ::tapedeck::testing::LevelAt;
 using ::tapedeck::testing::RunEngine;
+using ::tapedeck::testing::TableOf;
 using ::tapedeck::testing::TradeAt;
 const InstrumentId kBtc(0);
 
 InstrumentTable Table() {
-  InstrumentTable t;
-  Instrument btc;
-  btc.symbol = "BTCUSDT";
-  btc.price_scale = 2;
-  btc.qty_scale = 3;
-  btc.tick_size = Price(1);
-  btc.lot_size = Qty(1);
-  btc.maker_fee = Rate(20'000);  // 0.0002
-  btc.taker_fee = Rate(50'000);  // 0.0005
-  EXPECT_THAT(t.Add(btc), IsOk());
-  return t;
+  // Fees: maker 0.0002, taker 0.0005.
+  return TableOf(CentsInstrument("BTCUSDT", InstrumentKind::kSpot, Rate(20'000), Rate(50'000)));
 }
 
 Event Level(int64_t ms, Side side, int64_t price, int64_t qty) {

@@ -15,10 +15,12 @@
 namespace tapedeck {
 namespace {
 
+using ::tapedeck::testing::CentsInstrument;
 using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::kMs;
 using ::tapedeck::testing::QuoteAt;
 using ::tapedeck::testing::RunEngine;
+using ::tapedeck::testing::TableOf;
 using ::tapedeck::testing::TradeAt;
 const InstrumentId kId(0);
 
@@ -26,22 +28,10 @@ Money Usd(int64_t units, int64_t cents = 0) {
   return Money(units * Money::kOne + (units < 0 ? -cents : cents) * 1'000'000);
 }
 
-Instrument Perp() {
-  Instrument in;
-  in.symbol = "BTC-PERP";
-  in.kind = InstrumentKind::kPerpetual;
-  in.price_scale = 2;
-  in.qty_scale = 3;
-  in.tick_size = Price(1);
-  in.lot_size = Qty(1);
-  return in;  // no fees: the arithmetic below is about the account only
-}
+// No fees: the arithmetic below is about the account only.
+Instrument Perp() { return CentsInstrument("BTC-PERP", InstrumentKind::kPerpetual); }
 
-InstrumentTable Table(const Instrument& in) {
-  InstrumentTable t;
-  EXPECT_THAT(t.Add(in), IsOk());
-  return t;
-}
+InstrumentTable Table(const Instrument& in) { return TableOf(in); }
 
 Event At(EventKind k, int64_t ms) { return ::tapedeck::testing::At(k, kId, ms); }
 

@@ -4,6 +4,7 @@
 #include <span>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/engine.h"
 #include "core/merger.h"
@@ -29,15 +30,7 @@ class MemorySource final : public EventSource {
   size_t pos_ = 0;
 };
 
-InstrumentTable Table() {
-  InstrumentTable t;
-  Instrument in;
-  in.symbol = "BTCUSDT";
-  in.price_scale = 2;
-  in.qty_scale = 3;
-  (void)t.Add(in);
-  return t;
-}
+InstrumentTable Table() { return bench::BtcTable(); }
 
 // A deterministic random walk of trades, 1 ms apart.
 std::vector<Event> Trades(size_t n) {

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/engine.h"
 #include "core/merger.h"
@@ -18,16 +19,7 @@ namespace {
 const InstrumentId kId(0);
 
 InstrumentTable Table() {
-  InstrumentTable t;
-  Instrument in;
-  in.symbol = "BTCUSDT";
-  in.kind = InstrumentKind::kPerpetual;
-  in.price_scale = 2;
-  in.qty_scale = 3;
-  in.maker_fee = Rate(20'000);
-  in.taker_fee = Rate(50'000);
-  (void)t.Add(in);
-  return t;
+  return bench::BtcTable(InstrumentKind::kPerpetual, Rate(20'000), Rate(50'000));
 }
 
 // A random-walk L2 market: each step moves the mid by -1, 0 or +1 tick, rewrites the two touch

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/strategy.h"
 
@@ -29,15 +30,7 @@ class QuoteBehindTouch final : public Strategy {
   }
 };
 
-InstrumentTable Table() {
-  InstrumentTable t;
-  Instrument in;
-  in.symbol = "BTCUSDT";
-  in.price_scale = 2;
-  in.qty_scale = 3;
-  (void)t.Add(in);
-  return t;
-}
+InstrumentTable Table() { return bench::BtcTable(); }
 
 std::vector<Event> Quotes(size_t n) {
   std::vector<Event> v;

@@ -23,6 +23,7 @@ Engine::Engine(const InstrumentTable& instruments, EngineConfig config)
 
 void Engine::PushStrategy(const Event& e) {
   const EventKey key = StrategyKey(e, push_sequence_++);
+  due_ = std::min(due_, key.ts);
   // Keys are unique (the sequence), so "back < key" is exactly "key goes last".
   if (strategy_queue_.empty() || strategy_queue_.back().key < key) {
     Pending& slot = strategy_queue_.push_back_slot();
@@ -47,6 +48,7 @@ void Engine::SendOrder(const OrderRequest& request, Timestamp now) {
   const Timestamp arrival =
       std::max(now + venue_.RequestLatency(VenueMessage::kSubmit, now), last_arrival_);
   last_arrival_ = arrival;
+  due_ = std::min(due_, arrival.ns);
   requests_.push_back(Request{arrival, RequestKind::kSubmit, request});
 }
 
@@ -57,6 +59,7 @@ void Engine::SendCancel(OrderId id, InstrumentId instrument, Timestamp now) {
   OrderRequest r;
   r.id = id;
   r.instrument = instrument;
+  due_ = std::min(due_, arrival.ns);
   requests_.push_back(Request{arrival, RequestKind::kCancel, r});
 }
 
@@ -71,6 +74,7 @@ void Engine::SendModify(OrderId id, InstrumentId instrument, Price new_price, Qt
   r.instrument = instrument;
   r.price = new_price;
   r.qty = new_qty;
+  due_ = std::min(due_, arrival.ns);
   requests_.push_back(Request{arrival, RequestKind::kModify, r});
 }
 
@@ -114,7 +118,10 @@ void Engine::ProcessPendingUntil(int64_t t, Strategy& strategy) {
   while (true) {
     const int64_t t_req = requests_.empty() ? kNever : requests_.front().arrival.ns;
     const int64_t t_strat = strategy_queue_.empty() ? kNever : strategy_queue_.front().key.ts;
-    if (std::min(t_req, t_strat) > t) return;
+    if (std::min(t_req, t_strat) > t) {
+      due_ = std::min(t_req, t_strat);
+      return;
+    }
     if (t_req <= t_strat) {
       const Request r = requests_.front();
       requests_.pop_front();
@@ -171,11 +178,7 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
       const int64_t t = in.exchange_ts;
       // Requests and strategy-side events due strictly before this event come first; at equal
       // time the venue side of market data goes first.
-      int64_t due = NextDue();
-      if (due < t) {
-        ProcessPendingUntil(t - 1, strategy);
-        due = NextDue();
-      }
+      if (due_ < t) ProcessPendingUntil(t - 1, strategy);
       // A strategy never sees an event before the venue produced it.
       const int64_t local = std::max(in.local_ts + shift, t);
       // The event is used in place (zero copy, straight from the source's batch) when it already
@@ -190,17 +193,14 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
       }
       const Event& e = *ep;
       venue_.OnMarketData(e);
-      if (!responses_.empty()) {
-        FlushResponses();
-        due = NextDue();
-      }
+      if (!responses_.empty()) FlushResponses();
       end_ts = std::max(end_ts, local);
       ++stats_.market_events;
       // Fast path: nothing can come between the venue seeing this event and the strategy seeing
       // it (no feed delay, and nothing queued is due at or before t: no order arriving at this
       // instant, and every queued strategy-side event is later, so after this one in the total
       // order), so deliver it now instead of through the queue. The order is the same either way.
-      if (local == t && due > t) {
+      if (local == t && due_ > t) {
         SampleEquity(Timestamp(t));
         context_.Deliver(strategy, e);
         ++stats_.delivered;

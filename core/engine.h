@@ -88,16 +88,6 @@ class Engine final : public ContextDriver {
   // line so that the common path needs no 64-byte-aligned temporary (no stack realignment).
   void PushStrategy(const Event& e);
   [[gnu::noinline]] void InsertStrategy(const EventKey& key, const Event& e);
-  // The earliest time anything queued is due: the first order arrival or the first
-  // strategy-side event (INT64_MAX when both queues are empty).
-  int64_t NextDue() const {
-    int64_t due = INT64_MAX;
-    if (!requests_.empty()) due = requests_.front().arrival.ns;
-    if (!strategy_queue_.empty() && strategy_queue_.front().key.ts < due) {
-      due = strategy_queue_.front().key.ts;
-    }
-    return due;
-  }
   // Processes order arrivals and strategy-side events due at or before t.
   void ProcessPendingUntil(int64_t t, Strategy& strategy);
   void FlushResponses();
@@ -118,6 +108,10 @@ class Engine final : public ContextDriver {
   RingQueue<Pending> strategy_queue_;
   RingQueue<Request> requests_;  // FIFO: arrival times never decrease
   uint64_t push_sequence_ = 0;
+  // The earliest time anything queued is due: the first order arrival or the first
+  // strategy-side event (INT64_MAX when both queues are empty). Every push keeps it (a push
+  // can only bring it earlier); ProcessPendingUntil, which pops, sets it on return.
+  int64_t due_ = INT64_MAX;
   Timestamp last_arrival_ = Timestamp::Min();
   EngineStats stats_;
   std::vector<EquityPoint> equity_;

@@ -13,14 +13,17 @@
 #ifndef TAPEDECK_CORE_EVENT_ORDER_H_
 #define TAPEDECK_CORE_EVENT_ORDER_H_
 
-#include <compare>
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "core/event.h"
 
 namespace tapedeck {
 
-constexpr uint8_t KindRank(EventKind k) {
+namespace event_order_internal {
+// The ranks, written as a switch; KindRank reads them from a table built from it.
+constexpr uint8_t RankOf(EventKind k) {
   switch (k) {
     case EventKind::kIndexPrice: return 0;
     case EventKind::kMarkPrice: return 1;
@@ -47,13 +50,54 @@ constexpr uint8_t KindRank(EventKind k) {
   return 255;
 }
 
-struct EventKey {
-  int64_t ts = 0;
-  uint8_t rank = 0;
-  uint16_t source = 0;
-  uint64_t sequence = 0;
+// One entry per value of EventKind's underlying byte, so that a lookup needs no bounds test:
+// the merger and the engine rank every event.
+inline constexpr std::array<uint8_t, 256> kRanks = [] {
+  std::array<uint8_t, 256> t{};
+  for (size_t i = 0; i < t.size(); ++i) t[i] = RankOf(static_cast<EventKind>(i));
+  return t;
+}();
+}  // namespace event_order_internal
 
-  friend constexpr auto operator<=>(const EventKey&, const EventKey&) = default;
+// Kinds outside the enum rank 255, after everything.
+constexpr uint8_t KindRank(EventKind k) {
+  return event_order_internal::kRanks[static_cast<uint8_t>(k)];
+}
+
+// A key packs everything after the time into one word, so that comparing two keys is two
+// integer compares: rank in bits 63..56, source in 55..40, the sequence's low 40 bits in 39..0.
+// Sequences are per source and per run; 2^40 (1.1e12) events is days of replay at the engine's
+// speed, and only a tie in (ts, rank, source) across that wrap would order differently.
+class EventKey {
+ public:
+  static constexpr int kSequenceBits = 40;
+  static constexpr uint64_t kSequenceMask = (uint64_t{1} << kSequenceBits) - 1;
+
+  constexpr EventKey() = default;
+  constexpr EventKey(int64_t time, uint8_t rank, uint16_t source, uint64_t sequence)
+      : ts(time),
+        tie_(uint64_t{rank} << 56 | uint64_t{source} << kSequenceBits | (sequence & kSequenceMask)) {}
+
+  constexpr uint8_t rank() const { return static_cast<uint8_t>(tie_ >> 56); }
+  constexpr uint16_t source() const { return static_cast<uint16_t>(tie_ >> kSequenceBits); }
+  constexpr uint64_t sequence() const { return tie_ & kSequenceMask; }
+
+  friend constexpr bool operator==(const EventKey&, const EventKey&) = default;
+  // One 128-bit compare, without branches: the engine compares keys of market data whose times
+  // are equal or not at random (events of one message share a time stamp), which a branch on
+  // the time would mispredict.
+  friend constexpr bool operator<(const EventKey& a, const EventKey& b) { return a.Wide() < b.Wide(); }
+
+  int64_t ts = 0;
+
+ private:
+  __extension__ typedef unsigned __int128 Wide128;
+  // The time with its sign bit flipped (so that unsigned order is signed order), above the tie.
+  constexpr Wide128 Wide() const {
+    return Wide128{static_cast<uint64_t>(ts) ^ (uint64_t{1} << 63)} << 64 | tie_;
+  }
+
+  uint64_t tie_ = 0;
 };
 
 inline EventKey VenueKey(const Event& e, uint64_t sequence) {

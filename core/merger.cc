@@ -44,27 +44,29 @@ bool Merger::Prepare(uint16_t index) {
   }
   // Serve in place every run that is in rank order and ends inside the batch.
   const std::span<const Event> rest = c.batch.subspan(c.batch_pos);
-  size_t run_start = 0;
+  // Without a branch on the data in the loop: whether two neighbours share a time stamp is
+  // random in market data (the events of one message do), and a branch on it mispredicts.
+  // The loop stops at the first event that goes back in time or ranks before its same-time
+  // predecessor; `safe_end` is the start of the last time-stamp run seen, which may continue
+  // in the next batch or is the inverted one.
   size_t safe_end = 0;  // events [0, safe_end) of `rest` can be served in place
-  bool inverted = false;
   for (size_t i = 1; i < rest.size(); ++i) {
-    if (rest[i].exchange_ts != rest[i - 1].exchange_ts) {
-      safe_end = i;
-      run_start = i;
-      // Time goes back: end the span before this event, so that every ready span is in time
-      // order and NextRun checks only a span's first event (the error is reported there).
-      if (rest[i].exchange_ts < rest[i - 1].exchange_ts) break;
-    } else if (KindRank(rest[i].kind) < KindRank(rest[i - 1].kind)) {
-      inverted = true;
-      break;
-    }
+    const int64_t prev_ts = rest[i - 1].exchange_ts;
+    const int64_t ts = rest[i].exchange_ts;
+    const bool new_time = ts != prev_ts;
+    safe_end = new_time ? i : safe_end;
+    // Time goes back: end the span before this event, so that every ready span is in time
+    // order and NextRun checks only a span's first event (the error is reported there).
+    const bool back = ts < prev_ts;
+    const bool inverted = !new_time & (KindRank(rest[i].kind) < KindRank(rest[i - 1].kind));
+    if (back | inverted) break;
   }
+  const size_t run_start = safe_end;
   if (safe_end > 0) {
     c.ready = rest.subspan(0, safe_end);
     c.batch_pos += safe_end;
     return true;
   }
-  (void)inverted;
   // The run at the front is out of rank order, or may continue in the next batch: copy the
   // whole run (across batches) and sort it by rank, stably.
   c.staged.clear();

@@ -39,6 +39,7 @@ SimVenue::SimVenue(const InstrumentTable& instruments, SimVenueConfig config,
     SplitMix64 derive(config_.seed ^ salt);
     latency_[i] = LatencyModel(config_.latency[i], fallback, derive.Next(), IsEntry(m));
     if (config_.latency[i].vol_k_milli != 0) track_vol_ = true;
+    if (config_.latency[i].feed_scale_pct != 0) track_feed_ = true;
   }
   InitAccount();
 }
@@ -428,13 +429,17 @@ void SimVenue::OnLevel(InstrumentState& s, const Event& e) {
     const bool had_book = s.has_book;
     if (s.book.Apply(l) == BookResult::kNegativeQty) return;
     s.has_book = true;
-    if (s.traded_qty > 0 && s.traded_side == l.side && s.traded_price == l.price) s.traded_qty = 0;
+    // Selects and bitwise operators rather than && and ?: on the level's side and price, which
+    // are random in a feed: branches on them would mispredict.
+    const bool at_tally = (s.traded_side == l.side) & (s.traded_price == l.price);
+    s.traded_qty = at_tally ? 0 : s.traded_qty;  // no-op unless > 0 there
     // A level strictly behind the touch on its side changes neither best level nor its size
     // (and leaves the other side alone): the touch stays. A snapshot clears the book, and
     // before the first level the touch came from quotes: refresh then too.
-    const bool behind = l.side == Side::kBuy ? (s.has_bid && l.price < s.bid)
-                                             : (s.has_ask && l.price > s.ask);
-    if (!behind || !had_book || (l.flags & kBookSnapshotBegin) != 0) RefreshTouchFromBook(s);
+    const bool behind_bid = s.has_bid & (l.price < s.bid);
+    const bool behind_ask = s.has_ask & (l.price > s.ask);
+    const bool behind = l.side == Side::kBuy ? behind_bid : behind_ask;
+    if (!behind | !had_book | ((l.flags & kBookSnapshotBegin) != 0)) RefreshTouchFromBook(s);
     return;
   }
   const int64_t prev = s.book.QtyAt(l.side, l.price).raw;
@@ -516,40 +521,58 @@ void SimVenue::TrackVolatility(InstrumentState& s, const Event& e) {
 
 void SimVenue::OnMarketData(const Event& e) {
   if (e.instrument.value >= state_.size()) return;
-  // Feed latency: an exponential average (1/16) of local_ts - exchange_ts, ns.
-  feed_latency_ += (e.local_ts - e.exchange_ts - feed_latency_) / 16;
   InstrumentState& s = state_[e.instrument.value];
+  // Everything but plain book, quote and trade data, in one test that is nearly always false
+  // (separate tests on the event's kind would each mispredict on a random mix of kinds): the
+  // feed-latency and volatility trackers, the account (funding, mark and index prices and bars,
+  // a funding time or expiry due, or every price while maintenance margin watches an open
+  // position) and order-level data.
+  constexpr uint32_t kWatchedKinds =
+      1u << static_cast<int>(EventKind::kFundingRate) | 1u << static_cast<int>(EventKind::kMarkPrice) |
+      1u << static_cast<int>(EventKind::kIndexPrice) | 1u << static_cast<int>(EventKind::kBar) |
+      1u << static_cast<int>(EventKind::kL3Order);
+  const bool watched = watch_every_event_ | (e.exchange_ts >= account_due_ns_) |
+                       (((kWatchedKinds >> (static_cast<unsigned>(e.kind) & 31u)) & 1u) != 0) | (s.l3 != nullptr);
+  if (watched && OnWatchedData(s, e)) [[unlikely]] return;
   if (e.kind == EventKind::kTrade) {
     // The last traded price: the venue's mark where the data has no mark price (funding,
-    // settlement and margin value positions and orders at it). Two stores, cheaper than a test.
+    // settlement and margin value positions and orders at it).
+    s.last_price = e.trade.price;
+    s.has_last_price = true;
+    if (s.resting.empty()) {
+      // Fast path, most trades of a backtest: no own order to fill, so only OnTrade's tally of
+      // the quantity traded at one level (for the next depth decrease there) is kept.
+      const Side hit = e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
+      if (s.traded_side != hit || s.traded_price != e.trade.price) {
+        s.traded_side = hit;
+        s.traded_price = e.trade.price;
+        s.traded_qty = 0;
+      }
+      s.traded_qty += e.trade.qty.raw;
+      return;
+    }
+  }
+  Dispatch(s, e);
+}
+
+bool SimVenue::OnWatchedData(InstrumentState& s, const Event& e) {
+  // Feed latency: an exponential average (1/16) of local_ts - exchange_ts, ns.
+  if (track_feed_) feed_latency_ += (e.local_ts - e.exchange_ts - feed_latency_) / 16;
+  if (e.kind == EventKind::kTrade) {
     s.last_price = e.trade.price;
     s.has_last_price = true;
   }
-  // Account: funding, mark and index prices and bars (rare), a funding time or expiry due, or
-  // every price while maintenance margin watches an open position. Nothing else pays for it.
   if (account_watch_ || e.exchange_ts >= account_due_ns_ ||
       static_cast<uint8_t>(static_cast<uint8_t>(e.kind) - 3) < 3 ||  // kFundingRate..kIndexPrice
       e.kind == EventKind::kBar) {
     OnAccountData(s, e);
   }
-  if (track_vol_) TrackVolatility(s, e);  // off unless a latency model scales by volatility
+  if (track_vol_) TrackVolatility(s, e);
   if (s.l3 != nullptr || e.kind == EventKind::kL3Order) {  // order-level data: the FIFO queue
     OnL3Data(s, e);
-    return;
+    return true;
   }
-  if (e.kind == EventKind::kTrade && s.resting.empty()) {
-    // Fast path, most events of a backtest: no own order to fill, so only OnTrade's tally of
-    // the quantity traded at one level (for the next depth decrease there) is kept.
-    const Side hit = e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
-    if (s.traded_side != hit || s.traded_price != e.trade.price) {
-      s.traded_side = hit;
-      s.traded_price = e.trade.price;
-      s.traded_qty = 0;
-    }
-    s.traded_qty += e.trade.qty.raw;
-    return;
-  }
-  Dispatch(s, e);
+  return false;
 }
 
 // OnMarketData's cases, out of line (a tail call there) so that its fast path pays for no

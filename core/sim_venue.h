@@ -216,6 +216,11 @@ class SimVenue {
   void OnTrade(InstrumentState& s, InstrumentId id, const Event& e);
   void OnLevel(InstrumentState& s, const Event& e);
   void TrackVolatility(InstrumentState& s, const Event& e);
+  // OnMarketData's rarer work: the trackers, the account, order-level data. True when the
+  // event was handled entirely (order-level data).
+  [[gnu::noinline]] bool OnWatchedData(InstrumentState& s, const Event& e);
+  // Every event must go through OnWatchedData while a tracker runs or a position is watched.
+  void UpdateWatch() { watch_every_event_ = track_feed_ || track_vol_ || account_watch_; }
   // OnMarketData past its fast path (kept out of line).
   [[gnu::noinline]] void Dispatch(InstrumentState& s, const Event& e);
   void MatchTouch(InstrumentState& s, Timestamp at);
@@ -259,6 +264,7 @@ class SimVenue {
   int64_t vol_mbp_ = 0;
   int64_t vol_last_ts_ = INT64_MIN;
   bool track_vol_ = false;
+  bool track_feed_ = false;  // feed_latency_ is kept: a latency model has feed_scale_pct
   int64_t last_response_local_ = INT64_MIN;
   // Account.
   Portfolio account_;
@@ -268,6 +274,7 @@ class SimVenue {
   // Follow every price for the maintenance check: maintenance margin is on and a position is
   // open. (The last traded price itself is kept for every trade in OnMarketData.)
   bool account_watch_ = false;
+  bool watch_every_event_ = false;  // see UpdateWatch
   bool initial_margin_on_ = false;      // some instrument has initial_margin > 0
   bool maintenance_on_ = false;         // some instrument has maintenance_margin > 0
 };

@@ -28,6 +28,7 @@ void SimVenue::InitAccount() {
     if (in.maintenance_margin.raw > 0) maintenance_on_ = true;
   }
   account_watch_ = false;  // no position yet
+  UpdateWatch();
   RecomputeAccountDue();
 }
 
@@ -51,6 +52,7 @@ void SimVenue::UpdatePosition(InstrumentState& s, int64_t delta) {
   if (open && !was_open) ++open_positions_;
   if (!open && was_open) --open_positions_;
   account_watch_ = maintenance_on_ && open_positions_ != 0;
+  UpdateWatch();
 }
 
 Price SimVenue::MarkOf(const InstrumentState& s) {

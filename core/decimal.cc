@@ -1,5 +1,6 @@
 #include "core/decimal.h"
 
+#include <array>
 #include <limits>
 
 #include "absl/status/status.h"
@@ -147,22 +148,52 @@ std::string FormatDecimal(int64_t raw, int scale) {
 
 int64_t Pow10(int n) { return kPow10[n]; }
 
+namespace {
+// 10^0 .. 10^38: every power of ten an Int128 holds.
+constexpr int kMaxPow10_128 = 38;
+constexpr std::array<Int128, kMaxPow10_128 + 1> kPow10_128 = [] {
+  std::array<Int128, kMaxPow10_128 + 1> t{};
+  t[0] = 1;
+  for (size_t i = 1; i < t.size(); ++i) t[i] = t[i - 1] * 10;
+  return t;
+}();
+
+bool FitsInt64(Int128 v) {
+  return v >= std::numeric_limits<int64_t>::min() && v <= std::numeric_limits<int64_t>::max();
+}
+}  // namespace
+
 bool Rescale(Int128 value, int from_scale, int to_scale, int64_t* out) {
   if (to_scale >= from_scale) {
-    Int128 m = 1;
-    for (int i = from_scale; i < to_scale; ++i) m *= 10;
-    value *= m;
+    const int n = to_scale - from_scale;
+    if (value == 0) {
+      *out = 0;
+      return true;
+    }
+    // |value| >= 1, so 10^n beyond int64 overflows; below, the product fits in an Int128.
+    if (n > 18 || !FitsInt64(value)) return false;
+    value *= kPow10_128[static_cast<size_t>(n)];
   } else {
-    Int128 d = 1;
-    for (int i = to_scale; i < from_scale; ++i) d *= 10;
-    const Int128 q = value / d;
-    const Int128 r = value % d;
+    const int n = from_scale - to_scale;
+    // |value| < 2^127 < 10^39 / 2: a divisor of 10^39 or more rounds every value to 0.
+    if (n > kMaxPow10_128) {
+      *out = 0;
+      return true;
+    }
+    const Int128 d = kPow10_128[static_cast<size_t>(n)];
+    Int128 q;
+    // Fees and notionals of one fill nearly always fit in 64 bits, and a 64-bit division is
+    // several times cheaper than the library's 128-bit one (this runs for every fill).
+    if (n <= 18 && FitsInt64(value)) {
+      q = static_cast<int64_t>(value) / static_cast<int64_t>(d);
+    } else {
+      q = value / d;
+    }
+    const Int128 r = value - q * d;
     value = q;
     if (2 * (r < 0 ? -r : r) >= d) value += (r < 0 ? -1 : 1);
   }
-  if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
-    return false;
-  }
+  if (!FitsInt64(value)) return false;
   *out = static_cast<int64_t>(value);
   return true;
 }

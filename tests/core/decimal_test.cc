@@ -89,5 +89,27 @@ TEST(DecimalTest, RescaleRoundsHalfAwayFromZero) {
   EXPECT_FALSE(Rescale(static_cast<Int128>(1) << 70, 0, 0, &out));
 }
 
+// Values beyond 64 bits take the 128-bit division; both paths round the same way.
+TEST(DecimalTest, RescaleOfWideValues) {
+  int64_t out = 0;
+  // 1.5e20 at scale 20 (1.5) to scale 0: rounds half away from zero to 2, -2.
+  const Int128 one_and_a_half = static_cast<Int128>(15) * 10'000'000'000 * 1'000'000'000;
+  ASSERT_TRUE(Rescale(one_and_a_half, 20, 0, &out));
+  EXPECT_EQ(out, 2);
+  ASSERT_TRUE(Rescale(-one_and_a_half, 20, 0, &out));
+  EXPECT_EQ(out, -2);
+  // 2^70 at scale 10 to scale 0: 1180591620717411303424 / 10^10 = 118059162071.74... -> ...72.
+  ASSERT_TRUE(Rescale(static_cast<Int128>(1) << 70, 10, 0, &out));
+  EXPECT_EQ(out, 118'059'162'072);
+  // A divisor beyond every Int128 rounds to 0; a multiplier beyond int64 overflows.
+  ASSERT_TRUE(Rescale(static_cast<Int128>(1) << 100, 50, 0, &out));
+  EXPECT_EQ(out, 0);
+  EXPECT_FALSE(Rescale(1, 0, 19, &out));
+  ASSERT_TRUE(Rescale(0, 0, 40, &out));
+  EXPECT_EQ(out, 0);
+  ASSERT_TRUE(Rescale(9, 0, 18, &out));
+  EXPECT_EQ(out, 9'000'000'000'000'000'000);
+}
+
 }  // namespace
 }  // namespace tapedeck

@@ -1,7 +1,5 @@
 #include "adapters/fix_codec.h"
 
-#include <cstdio>
-
 #include "absl/strings/str_cat.h"
 #include "core/decimal.h"
 
@@ -45,30 +43,66 @@ bool Digits(std::string_view s, size_t pos, size_t n, int64_t* out) {
 
 constexpr int64_t kNanosPerDay = 86'400'000'000'000;
 
-}  // namespace
+// Writes `v` (>= 0) as `width` zero-padded digits ending before `end`. The formatters below
+// build their text by hand: snprintf was most of the cost of a NewOrderSingle's TransactTime.
+void PutDigits(char* end, int width, int64_t v) {
+  for (int i = 0; i < width; ++i) {
+    *--end = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
 
-std::string FormatFixDate(int64_t ns) {
+// "YYYYMMDD" at out[0..8). Years of an int64 ns clock are 1677..2262: always four digits.
+void PutFixDate(int64_t ns, char* out) {
   int y;
   unsigned m, d;
   CivilFromDays(FloorDiv(ns, kNanosPerDay), &y, &m, &d);
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "%04d%02u%02u", y, m, d);
-  return buf;
+  PutDigits(out + 4, 4, y);
+  PutDigits(out + 6, 2, m);
+  PutDigits(out + 8, 2, d);
+}
+
+// "HH:MM:SS." then `frac_digits` digits of the second at out[0..9 + frac_digits).
+void PutFixTime(int64_t ns, int frac_digits, char* out) {
+  const int64_t t = ns - FloorDiv(ns, kNanosPerDay) * kNanosPerDay;
+  const int64_t secs = t / 1'000'000'000;
+  PutDigits(out + 2, 2, secs / 3600);
+  out[2] = ':';
+  PutDigits(out + 5, 2, secs / 60 % 60);
+  out[5] = ':';
+  PutDigits(out + 8, 2, secs % 60);
+  out[8] = '.';
+  PutDigits(out + 9 + frac_digits, frac_digits,
+            t % 1'000'000'000 / Pow10(9 - frac_digits));
+}
+
+// Sets `tag` unless it already holds `v`: QuickFIX re-encodes a field's "tag=value" text after
+// every set, and a reused message's side, symbol, types and often price stay the same.
+void SetIfChanged(FIX::FieldMap* m, int tag, std::string_view v) {
+  if (m->isSetField(tag) && m->getField(tag) == v) return;
+  m->setField(tag, std::string(v));
+}
+
+}  // namespace
+
+std::string FormatFixDate(int64_t ns) {
+  std::string s(8, '\0');
+  PutFixDate(ns, s.data());
+  return s;
 }
 
 std::string FormatFixTime(int64_t ns) {
-  const int64_t t = ns - FloorDiv(ns, kNanosPerDay) * kNanosPerDay;
-  const int64_t secs = t / 1'000'000'000;
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%09lld", static_cast<int>(secs / 3600),
-                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
-                static_cast<long long>(t % 1'000'000'000));
-  return buf;
+  std::string s(18, '\0');
+  PutFixTime(ns, 9, s.data());
+  return s;
 }
 
 std::string FormatFixTimestamp(int64_t ns) {
-  const std::string t = FormatFixTime(ns);
-  return absl::StrCat(FormatFixDate(ns), "-", t.substr(0, 12));
+  std::string s(21, '\0');
+  PutFixDate(ns, s.data());
+  s[8] = '-';
+  PutFixTime(ns, 3, s.data() + 9);
+  return s;
 }
 
 bool ParseFixDateTime(std::string_view date, std::string_view time, int64_t* ns) {
@@ -143,21 +177,28 @@ bool ParseFixSide(std::string_view v, Side* out) {
 
 void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::string_view clordid,
                          int64_t now_ns, FIX::Message* msg) {
-  msg->getHeader().setField(tag::kMsgType, "D");
+  SetIfChanged(&msg->getHeader(), tag::kMsgType, "D");
   msg->setField(tag::kClOrdID, std::string(clordid));
-  msg->setField(tag::kSymbol, in.symbol);
-  msg->setField(tag::kSide, std::string(1, FixSide(r.side)));
+  SetIfChanged(msg, tag::kSymbol, in.symbol);
+  const char side = FixSide(r.side);
+  SetIfChanged(msg, tag::kSide, std::string_view(&side, 1));
   msg->setField(tag::kTransactTime, FormatFixTimestamp(now_ns));
-  msg->setField(tag::kOrderQty, FormatDecimal(r.qty.raw, in.qty_scale));
-  msg->setField(tag::kOrdType, r.type == OrderType::kMarket ? "1" : "2");
-  if (r.type == OrderType::kLimit) msg->setField(tag::kPrice, FormatDecimal(r.price.raw, in.price_scale));
-  msg->setField(tag::kTimeInForce,
-                r.tif == TimeInForce::kIoc ? "3" : (r.tif == TimeInForce::kFok ? "4" : "1"));
+  SetIfChanged(msg, tag::kOrderQty, FormatDecimal(r.qty.raw, in.qty_scale));
+  SetIfChanged(msg, tag::kOrdType, r.type == OrderType::kMarket ? "1" : "2");
+  // Optional fields are removed when absent: `msg` may still hold an earlier order's.
+  if (r.type == OrderType::kLimit) {
+    SetIfChanged(msg, tag::kPrice, FormatDecimal(r.price.raw, in.price_scale));
+  } else {
+    msg->removeField(tag::kPrice);
+  }
+  SetIfChanged(msg, tag::kTimeInForce,
+               r.tif == TimeInForce::kIoc ? "3" : (r.tif == TimeInForce::kFok ? "4" : "1"));
   // ExecInst 6 = participate don't initiate (post-only), E = do not increase (reduce-only).
-  std::string inst;
-  if (r.post_only) inst += "6";
-  if (r.reduce_only) inst += inst.empty() ? "E" : " E";
-  if (!inst.empty()) msg->setField(tag::kExecInst, inst);
+  if (r.post_only || r.reduce_only) {
+    SetIfChanged(msg, tag::kExecInst, r.post_only ? (r.reduce_only ? "6 E" : "6") : "E");
+  } else {
+    msg->removeField(tag::kExecInst);
+  }
 }
 
 void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,

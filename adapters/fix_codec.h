@@ -66,7 +66,8 @@ OrderId ParseClOrdId(std::string_view prefix, std::string_view text);
 char FixSide(Side s);
 bool ParseFixSide(std::string_view v, Side* out);
 
-// 35=D for `r` on `in`, stamped at `now_ns`.
+// 35=D for `r` on `in`, stamped at `now_ns`. `msg` is empty or holds an earlier 35=D (reused:
+// every field is overwritten or removed).
 void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::string_view clordid,
                          int64_t now_ns, FIX::Message* msg);
 // 35=F for the order `r`, known to the venue as `orig_clordid` (its latest ClOrdID: the

@@ -176,12 +176,11 @@ void FixVenue::SendOrder(const OrderRequest& request, Timestamp now) {
     RejectLocally(request, wall > now.ns ? wall : now.ns);
     return;
   }
-  FIX::Message msg;
   BuildNewOrderSingle(request, instruments_->at(request.instrument),
-                      ClOrdIdOf(config_.clordid_prefix, request.id), wall, &msg);
+                      ClOrdIdOf(config_.clordid_prefix, request.id), wall, &order_msg_);
   bool sent = false;
   try {
-    sent = session_->send(msg);
+    sent = session_->send(order_msg_);
   } catch (const std::exception&) {
     sent = false;
   }

@@ -36,6 +36,7 @@
 #include "quickfix/Application.h"
 #include "quickfix/Initiator.h"
 #include "quickfix/Log.h"
+#include "quickfix/Message.h"
 #include "quickfix/Session.h"
 
 namespace tapedeck::adapters {
@@ -168,6 +169,9 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   mutable std::atomic<uint64_t> stat_[11] = {};
 
   // Strategy thread only.
+  // Every NewOrderSingle is built in this one message: its fields then already exist and take
+  // the new values in place, where a fresh message allocated the field vector and each string.
+  FIX::Message order_msg_;
   std::deque<Event> local_;
   std::vector<OrderRequest> requests_;  // requests_[id - 1]
   std::vector<int64_t> sent_at_;        // wall ns when handed to QuickFIX

@@ -26,6 +26,13 @@ TEST(FixCodecTest, DateAndTimeRoundTripToTheNanosecond) {
   EXPECT_FALSE(ParseFixDateTime("20260205", "00:00:00.1234567890", &back));
 }
 
+TEST(FixCodecTest, TimesBeforeTheEpochFormatOnTheirOwnDay) {
+  EXPECT_EQ(FormatFixDate(-1), "19691231");
+  EXPECT_EQ(FormatFixTime(-1), "23:59:59.999999999");
+  EXPECT_EQ(FormatFixTimestamp(-1), "19691231-23:59:59.999");
+  EXPECT_EQ(FormatFixTimestamp(0), "19700101-00:00:00.000");
+}
+
 TEST(FixCodecTest, ClOrdIdsAreOursOnlyWithThePrefix) {
   EXPECT_EQ(ClOrdIdOf("p-", OrderId(42)), "p-42");
   EXPECT_EQ(CancelClOrdIdOf("p-", OrderId(42)), "p-42.c");
@@ -70,6 +77,36 @@ TEST(FixCodecTest, EmbeddedDictionaryLoadsAndValidatesANewOrderSingle) {
   EXPECT_EQ(parsed.getField(38), "1.500");
   EXPECT_EQ(parsed.getField(59), "3");
   EXPECT_EQ(parsed.getField(18), "6");
+}
+
+// FixVenue builds every NewOrderSingle in one reused message: the wire must not depend on it.
+TEST(FixCodecTest, NewOrderSingleInAReusedMessageEncodesAsInAFreshOne) {
+  Instrument in;
+  in.symbol = "BTCUSDT";
+  in.price_scale = 2;
+  in.qty_scale = 3;
+  auto wire = [](FIX::Message& m) {
+    m.getHeader().setField(8, "FIX.4.4");
+    m.getHeader().setField(49, "A");
+    m.getHeader().setField(56, "B");
+    m.getHeader().setField(34, "1");
+    m.getHeader().setField(52, "20260205-13:00:00.000");
+    return m.toString();
+  };
+  const OrderRequest limit{OrderId(7), InstrumentId(0), Side::kSell, OrderType::kLimit,
+                           TimeInForce::kIoc, Price(6'900'012), Qty(1'500), true, true};
+  const OrderRequest market{OrderId(8), InstrumentId(0), Side::kBuy, OrderType::kMarket,
+                            TimeInForce::kGtc, Price(0), Qty(2'000), false, false};
+  const OrderRequest post_only{OrderId(9), InstrumentId(0), Side::kBuy, OrderType::kLimit,
+                               TimeInForce::kGtc, Price(6'900'000), Qty(2'000), true, false};
+  FIX::Message reused;
+  for (const OrderRequest& r : {limit, market, post_only, limit}) {
+    const int64_t at = 1'770'296'400'000'000'000 + static_cast<int64_t>(r.id.value) * 1'000'000;
+    BuildNewOrderSingle(r, in, ClOrdIdOf("x", r.id), at, &reused);
+    FIX::Message fresh;
+    BuildNewOrderSingle(r, in, ClOrdIdOf("x", r.id), at, &fresh);
+    EXPECT_EQ(wire(reused), wire(fresh)) << "order " << r.id.value;
+  }
 }
 
 TEST(FixCodecTest, ExecutionReportDecodesExactlyAndRefusesExtraDecimals) {

@@ -10,6 +10,8 @@
 //               engine): splits the tax between replay and dispatch
 //   engine_sma  the SMA example (strategies::SmaCrossover) through core::Engine on the
 //               trades-only tape
+//   engine_signal  the same signal through core::Engine without the example's orders: splits
+//               engine_sma's cost between dispatch and the simulation of its trading
 // and prints events/s, the ratio of each to the floor, and the framework tax
 // (floor / engine_sma; the DESIGN.md target is at most 3x). Each stage runs `--repeat` times and
 // the fastest run counts (the machine is shared; the fastest run is the one least disturbed).
@@ -317,6 +319,26 @@ class BookedDipBuyer final : public Strategy {
   uint64_t bad_ = 0;
 };
 
+// The SMA example's signal without its orders: the same arithmetic and crossing count as the
+// floor, through the engine. The gap to engine_sma is what the example's trading costs (its
+// orders, fills and accounting); the gap to the floor is dispatch alone.
+class SmaSignalOnly final : public Strategy {
+ public:
+  void OnTrade(Context&, const Event& e) override {
+    const int s = signal_.Update(e.trade.price.raw);
+    if (s != 0 && s != last_) {
+      ++crossings_;
+      last_ = s;
+    }
+  }
+  uint64_t crossings() const { return crossings_; }
+
+ private:
+  strategies::SmaSignal signal_{kSmaFast, kSmaSlow};
+  int last_ = 0;
+  uint64_t crossings_ = 0;
+};
+
 absl::Status RunEngine(const std::string& path, Strategy& strategy, const InstrumentTable& table,
                        uint64_t* events, uint64_t* check) {
   auto src = OpenTape(path);
@@ -465,6 +487,18 @@ int Main(int argc, char** argv) {
                      return RunEngine(trades, sma, table, events, check);
                    })))
     return 1;
+  if (!add(Measure("engine_signal",
+                   "the SMA example's signal through core::Engine, without its orders",
+                   repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
+                     SmaSignalOnly s;
+                     uint64_t unused = 0;
+                     if (auto st = RunEngine(trades, s, table, events, &unused); !st.ok()) {
+                       return st;
+                     }
+                     *check = s.crossings();
+                     return absl::OkStatus();
+                   })))
+    return 1;
   if (!add(Measure("replay", "mixed tape: iterate the mapping (no book, no strategy)", repeat,
                    [&](uint64_t* events, uint64_t* check) {
                      return ReplayOnly(mixed, events, check);
@@ -502,10 +536,11 @@ int Main(int argc, char** argv) {
                 s.what.c_str());
   }
   std::printf("framework tax (floor / engine_sma, trades-only SMA): %.2fx (target <= 3x)\n", tax);
-  std::printf("SMA crossings: floor %llu, tape_sma %llu (must agree)\n",
+  std::printf("SMA crossings: floor %llu, tape_sma %llu, engine_signal %llu (must agree)\n",
               static_cast<unsigned long long>(floor.check),
-              static_cast<unsigned long long>(find("tape_sma").check));
-  if (floor.check != find("tape_sma").check) {
+              static_cast<unsigned long long>(find("tape_sma").check),
+              static_cast<unsigned long long>(find("engine_signal").check));
+  if (floor.check != find("tape_sma").check || floor.check != find("engine_signal").check) {
     std::fprintf(stderr, "bench_throughput: the SMA stages disagree\n");
     cleanup();
     return 1;

@@ -429,16 +429,16 @@ void SimVenue::OnLevel(InstrumentState& s, const Event& e) {
     const bool had_book = s.has_book;
     if (s.book.Apply(l) == BookResult::kNegativeQty) return;
     s.has_book = true;
-    // Selects and bitwise operators rather than && and ?: on the level's side and price, which
-    // are random in a feed: branches on them would mispredict.
+    // Masks and bitwise operators rather than && and ?: on the level's side and price, which
+    // are random in a feed: the compiler turns those into branches, and they mispredict.
+    // The trade tally restarts at this level (its quantity is no longer ahead of anyone):
     const bool at_tally = (s.traded_side == l.side) & (s.traded_price == l.price);
-    s.traded_qty = at_tally ? 0 : s.traded_qty;  // no-op unless > 0 there
+    s.traded_qty &= static_cast<int64_t>(at_tally) - 1;  // mask 0 at the tally's level, else ~0
     // A level strictly behind the touch on its side changes neither best level nor its size
     // (and leaves the other side alone): the touch stays. A snapshot clears the book, and
     // before the first level the touch came from quotes: refresh then too.
-    const bool behind_bid = s.has_bid & (l.price < s.bid);
-    const bool behind_ask = s.has_ask & (l.price > s.ask);
-    const bool behind = l.side == Side::kBuy ? behind_bid : behind_ask;
+    const bool buy = l.side == Side::kBuy;
+    const bool behind = (buy & s.has_bid & (l.price < s.bid)) | (!buy & s.has_ask & (l.price > s.ask));
     if (!behind | !had_book | ((l.flags & kBookSnapshotBegin) != 0)) RefreshTouchFromBook(s);
     return;
   }

@@ -76,11 +76,7 @@ class OrderBook {
     const BookResult r = Set(level.side, level.price, level.qty);
     if (r != BookResult::kOk) return r;
     last_update_id_ = level.update_id;
-    // One branch, nearly never taken (end of message is random in a feed; a crossed book rare).
-    const bool end_of_message = (level.flags & kBookEndOfMessage) != 0;
-    if (end_of_message & (bids_.count > 0) & (asks_.count > 0) & (bids_.best >= asks_.best)) {
-      return BookResult::kCrossed;
-    }
+    if ((level.flags & kBookEndOfMessage) != 0 && crossed()) return BookResult::kCrossed;
     return BookResult::kOk;
   }
 

@@ -1,5 +1,6 @@
 #include "core/event_order.h"
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -40,6 +41,22 @@ TEST(EventOrderTest, KeyComparesTimeThenKindRankThenSourceThenSequence) {
   EXPECT_LT((EventKey{100, KindRank(EventKind::kBookLevel), 9, 9}), base);
   EXPECT_LT((EventKey{100, KindRank(EventKind::kTrade), 0, 9}), base);
   EXPECT_LT((EventKey{100, KindRank(EventKind::kTrade), 1, 6}), base);
+}
+
+// The key packs rank, source and sequence into one word and compares it with the time as one
+// 128-bit integer: each part reads back, negative times order before positive ones, and the
+// sequence keeps its low 40 bits.
+TEST(EventOrderTest, KeyPartsReadBackAndTimesCompareSigned) {
+  const EventKey k{-5, 15, 0xFFFF, (uint64_t{1} << 40) + 9};
+  EXPECT_EQ(k.ts, -5);
+  EXPECT_EQ(k.rank(), 15);
+  EXPECT_EQ(k.source(), 0xFFFF);
+  EXPECT_EQ(k.sequence(), 9u);
+  EXPECT_LT(k, (EventKey{3, 0, 0, 0}));
+  EXPECT_LT((EventKey{INT64_MIN, 255, 0xFFFF, EventKey::kSequenceMask}), (EventKey{INT64_MIN + 1, 0, 0, 0}));
+  EXPECT_LT((EventKey{INT64_MAX - 1, 255, 0xFFFF, EventKey::kSequenceMask}), (EventKey{INT64_MAX, 0, 0, 0}));
+  EXPECT_EQ((EventKey{7, 1, 2, 3}), (EventKey{7, 1, 2, 3}));
+  EXPECT_FALSE((EventKey{7, 1, 2, 3}) < (EventKey{7, 1, 2, 3}));
 }
 
 TEST(EventOrderTest, KindRanksAreTheDocumentedOrder) {

@@ -103,6 +103,15 @@ absl::Status ParseVenueModels(ConfigObject& venue, SimVenueConfig* v) {
     TAPEDECK_ASSIGN_OR_RETURN(ConfigObject m, lat.Object(kNames[i]));
     TAPEDECK_RETURN_IF_ERROR(ParseLatencySpec(m, &v->latency[i]));
   }
+  // Account news (funding, settlement, liquidation); without the key, the ack's model.
+  if (lat.Has("account")) {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject m, lat.Object("account"));
+    LatencySpec spec;
+    TAPEDECK_RETURN_IF_ERROR(ParseLatencySpec(m, &spec));
+    v->account_latency = spec;
+  } else {
+    (void)lat.Raw("account");
+  }
   // The half-life of the volatility that models with "vol_scale" read (core/sim_venue.h).
   TAPEDECK_RETURN_IF_ERROR(lat.DurationValue("vol_halflife", &v->vol_halflife));
   if (v->vol_halflife.ns <= 0) return lat.Error("vol_halflife", "must be > 0");

@@ -41,6 +41,10 @@ SimVenue::SimVenue(const InstrumentTable& instruments, SimVenueConfig config,
     if (config_.latency[i].vol_k_milli != 0) track_vol_ = true;
     if (config_.latency[i].feed_scale_pct != 0) track_feed_ = true;
   }
+  if (config_.account_latency.has_value()) {
+    if (config_.account_latency->vol_k_milli != 0) track_vol_ = true;
+    if (config_.account_latency->feed_scale_pct != 0) track_feed_ = true;
+  }
   InitAccount();
 }
 

@@ -65,8 +65,9 @@
 //   with their rate, as in a crash, and fades in calm.
 // - Account (core/sim_venue_account.cc): the venue keeps its own books of the account in a
 //   Portfolio (cash from EngineConfig::initial_cash, positions from its fills) at venue time, and
-//   tells the strategy of what it does on its own with kAccount responses (same channel and
-//   latency model as acks, their own seeded stream; FIFO with every other response):
+//   tells the strategy of what it does on its own with kAccount responses (same channel as
+//   every other response and FIFO with them; the account latency model, else the ack's, on a
+//   seeded stream of their own):
 //   * Marks: the instrument's last kMarkPrice, else its last traded price (trade, bar close or
 //     own fill).
 //   * Funding (perpetuals; any instrument whose data carries kFundingRate): an event announces
@@ -93,6 +94,7 @@
 #define TAPEDECK_CORE_SIM_VENUE_H_
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/event.h"
@@ -120,6 +122,8 @@ struct SimVenueConfig {
   Duration response_latency = Duration::Millis(1);  // venue -> strategy, per response
   // Per message type, indexed by VenueMessage. Default: constant, inheriting the two above.
   LatencySpec latency[kVenueMessageCount];
+  // Account news (funding, settlement, liquidation: kAccount responses); unset, the ack's model.
+  std::optional<LatencySpec> account_latency;
   QueueModelConfig queue;  // default: risk-averse
   uint64_t seed = 0;       // the run seed; each latency stream derives its own from it
   // Half-life of the volatility tracker that scales latency (see the header comment).

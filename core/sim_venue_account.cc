@@ -19,10 +19,11 @@ int64_t Abs(int64_t v) { return v < 0 ? -v : v; }
 }  // namespace
 
 void SimVenue::InitAccount() {
-  // Account news take the ack's latency model on a stream of their own.
+  // Account news take their own latency model, else the ack's, on a stream of their own.
   SplitMix64 derive(config_.seed ^ kAccountSalt);
-  account_latency_ = LatencyModel(config_.latency[static_cast<int>(VenueMessage::kAck)],
-                                  config_.response_latency, derive.Next(), /*entry=*/false);
+  account_latency_ = LatencyModel(
+      config_.account_latency.value_or(config_.latency[static_cast<int>(VenueMessage::kAck)]),
+      config_.response_latency, derive.Next(), /*entry=*/false);
   for (const Instrument& in : instruments_->all()) {
     if (in.initial_margin.raw > 0) initial_margin_on_ = true;
     if (in.maintenance_margin.raw > 0) maintenance_on_ = true;

@@ -65,6 +65,21 @@ TEST(LatencyConfigTest, RecordedModelReadsItsFileOnceAndKeepsDefaultsOff) {
   EXPECT_EQ(Parse("{}")->engine.venue.vol_halflife, Duration::Seconds(1));  // the default
 }
 
+// Account news have their own key; without it they keep the ack's model.
+TEST(LatencyConfigTest, AccountNewsHaveTheirOwnModelElseTheAcks) {
+  absl::StatusOr<RunConfig> rc = Parse(R"({"latency": {
+      "ack": {"model": "constant", "base": "2ms"},
+      "account": {"model": "lognormal", "base": "7ms", "sigma": "0.5"}}})");
+  ASSERT_TRUE(rc.ok()) << rc.status();
+  ASSERT_TRUE(rc->engine.venue.account_latency.has_value());
+  EXPECT_EQ(rc->engine.venue.account_latency->kind, LatencyKind::kLognormal);
+  EXPECT_EQ(rc->engine.venue.account_latency->base, Duration::Millis(7));
+  EXPECT_EQ(rc->engine.venue.account_latency->sigma_milli, 500);
+  EXPECT_FALSE(Parse(R"({"latency": {"ack": {"base": "2ms"}}})")->engine.venue.account_latency);
+  EXPECT_THAT(Message(Parse(R"({"latency": {"account": {"model": "gamma", "base": "1ms"}}})")),
+              HasSubstr("gamma"));
+}
+
 TEST(LatencyConfigTest, AbsoluteAlignIsRead) {
   const std::string dir = MakeTempDir("recorded_abs");
   WriteFile(dir + "/lat.csv", "request_ns,exchange_ns,response_ns\n1,2,3\n");

@@ -136,6 +136,37 @@ TEST_P(FundingTest, PaidAtTheFundingTimeOnTheNotionalAtMark) {
   EXPECT_EQ(engine->context().account_log()[0].amount, Money(c.expected));
 }
 
+// A latency model of their own for account news: the funding paid at 50 ms reaches the strategy
+// 7 ms later (51 ms with the ack's 1 ms), while the fill still takes the 1 ms response latency.
+TEST(FundingTest, AccountNewsTakeTheAccountLatencyModel) {
+  const InstrumentTable t = Table(Perp());
+  Scripted s({{10, [&](Context& ctx) { s.ids.push_back(ctx.BuyMarket(kId, Qty(1000))); }}});
+  EngineConfig cfg;
+  cfg.venue.entry_latency = Duration(kMs);
+  cfg.venue.response_latency = Duration(kMs);
+  LatencySpec account;
+  account.base = Duration(7 * kMs);
+  cfg.venue.account_latency = account;
+  cfg.initial_cash = Usd(100'000);
+  // Sent at 10, arrives at 11 and fills at the ask, 100.00; the fill is seen at 12.
+  // Funding 0.0001 for 50 ms on 1.000 at mark 100.00: the long pays 0.01 = 1'000'000 raw.
+  auto engine = RunEngine(t,
+                          {Quote(0, 9900, 10000), Mark(0, 10000), Funding(20, 10'000, 50),
+                           Trade(50, 10000), Trade(100, 10000)},
+                          s, cfg);
+  ASSERT_EQ(s.account.size(), 1u);
+  EXPECT_EQ(s.account[0].account.amount, Money(-1'000'000));
+  EXPECT_EQ(s.account[0].exchange_ts, 50 * kMs);
+  EXPECT_EQ(s.account[0].local_ts, 57 * kMs);
+  bool saw_fill = false;
+  for (const Event& e : s.updates) {
+    if (e.kind != EventKind::kOrderFill) continue;
+    saw_fill = true;
+    EXPECT_EQ(e.local_ts, 12 * kMs);
+  }
+  EXPECT_TRUE(saw_fill);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     LongShortPositiveNegative, FundingTest,
     ::testing::Values(FundingCase{"LongPaysPositive", true, 10'000, -1'100'000},

@@ -127,6 +127,11 @@ bool ParseFixDateTime(std::string_view date, std::string_view time, int64_t* ns)
   return true;
 }
 
+bool ParseFixTimestamp(std::string_view text, int64_t* ns) {
+  if (text.size() < 9 || text[8] != '-') return false;
+  return ParseFixDateTime(text.substr(0, 8), text.substr(9), ns);
+}
+
 std::string ClOrdIdOf(std::string_view prefix, OrderId id) {
   return absl::StrCat(std::string(prefix), id.value);
 }

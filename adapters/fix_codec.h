@@ -54,6 +54,8 @@ std::string FormatFixTime(int64_t ns);
 // "YYYYMMDD-HH:MM:SS.sss" (UTCTimestamp, milliseconds) for TransactTime.
 std::string FormatFixTimestamp(int64_t ns);
 bool ParseFixDateTime(std::string_view date, std::string_view time, int64_t* ns);
+// "YYYYMMDD-HH:MM:SS[.f...]" (UTCTimestamp, up to nanoseconds).
+bool ParseFixTimestamp(std::string_view text, int64_t* ns);
 
 // "<prefix><id>", "<prefix><id>.c" and "<prefix><id>.m<n>" (n >= 1); ParseClOrdId accepts all
 // three and returns the OrderId (invalid when the text is not one of ours).
@@ -101,6 +103,9 @@ struct ExecReport {
   Liquidity liquidity = Liquidity::kNone;
   RejectReason reason = RejectReason::kNone;
   std::string exec_id;
+  // TransactTime(60): when the venue executed, ns since the epoch; 0 when absent or not a
+  // UTCTimestamp (the report is still used: a fill is not dropped over its time stamp).
+  int64_t transact_ns = 0;
 };
 
 // Decodes 35=8; `symbol_lookup` maps Symbol(55) to an instrument (false: unknown). An error

@@ -69,6 +69,10 @@ bool DecodeExecutionReport(const FIX::Message& msg, const InstrumentTable& instr
     out->liquidity = l == "1" ? Liquidity::kMaker : (l == "2" ? Liquidity::kTaker : Liquidity::kNone);
   }
   if (msg.isSetField(tag::kExecID)) out->exec_id = msg.getField(tag::kExecID);
+  if (msg.isSetField(tag::kTransactTime) &&
+      !ParseFixTimestamp(msg.getField(tag::kTransactTime), &out->transact_ns)) {
+    out->transact_ns = 0;
+  }
   if (out->exec_type == '8' || out->ord_status == '8') {
     int64_t code = 99;
     if (msg.isSetField(tag::kOrdRejReason)) {

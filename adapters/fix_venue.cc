@@ -548,8 +548,11 @@ void FixVenue::OnExecutionReport(const FIX::Message& msg, int64_t local_ns) {
   }
   Track& t = tracks_[r.order_id.value];
   t.instrument = r.instrument;
+  // The venue's time of the execution where the report carries one (TransactTime), else the
+  // time it arrived here.
+  const int64_t exchange_ns = r.transact_ns != 0 ? r.transact_ns : local_ns;
   auto make = [&](EventKind kind) {
-    Event e = MakeEvent(kind, r.instrument, Timestamp(local_ns), Timestamp(local_ns));
+    Event e = MakeEvent(kind, r.instrument, Timestamp(exchange_ns), Timestamp(local_ns));
     e.order.order_id = r.order_id;
     e.order.side = r.side;
     return e;

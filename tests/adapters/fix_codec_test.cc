@@ -24,6 +24,10 @@ TEST(FixCodecTest, DateAndTimeRoundTripToTheNanosecond) {
   EXPECT_FALSE(ParseFixDateTime("2026025", "00:00:00", &back));
   EXPECT_FALSE(ParseFixDateTime("20260205", "25:00:00", &back));
   EXPECT_FALSE(ParseFixDateTime("20260205", "00:00:00.1234567890", &back));
+  ASSERT_TRUE(ParseFixTimestamp(FormatFixTimestamp(ns), &back));
+  EXPECT_EQ(back, 1'770'296'400'123'000'000);  // TransactTime carries milliseconds
+  EXPECT_FALSE(ParseFixTimestamp("20260205 13:00:00", &back));
+  EXPECT_FALSE(ParseFixTimestamp("20260205-", &back));
 }
 
 TEST(FixCodecTest, TimesBeforeTheEpochFormatOnTheirOwnDay) {
@@ -139,6 +143,15 @@ TEST(FixCodecTest, ExecutionReportDecodesExactlyAndRefusesExtraDecimals) {
   EXPECT_EQ(r.leaves_qty.raw, 750);
   EXPECT_EQ(r.commission.raw, 69'000'100);
   EXPECT_EQ(r.liquidity, Liquidity::kTaker);
+  EXPECT_EQ(r.transact_ns, 0);  // no TransactTime
+  // The venue's execution time, when it sends one; a malformed one is ignored, not fatal.
+  er.setField(60, "20260205-13:00:00.250");
+  ASSERT_TRUE(DecodeExecutionReport(er, table, "", lookup, &r, &error)) << error;
+  EXPECT_EQ(r.transact_ns, 1'770'296'400'250'000'000);
+  er.setField(60, "2026-02-05T13:00:00Z");
+  ASSERT_TRUE(DecodeExecutionReport(er, table, "", lookup, &r, &error)) << error;
+  EXPECT_EQ(r.transact_ns, 0);
+  er.removeField(60);
   er.setField(31, "69000.105");
   EXPECT_FALSE(DecodeExecutionReport(er, table, "", lookup, &r, &error));
   EXPECT_THAT(error, ::testing::HasSubstr("tag 31"));

@@ -5,8 +5,12 @@
 // the base of their configs (its instruments, "clock": "venue"). Each gets fills, and
 // `tapedeck run --journal` replays each journal to byte-identical orders.csv and digest.txt.
 // No assertion depends on wall-clock time; `timeout` only stops a hang.
+#include <cstdint>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_split.h"
 #include "adapters/fix_session_config.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -121,6 +125,22 @@ TEST(PaperEndToEndTest, FixsimScenarioPaperDipBuyerAndBasisReentryJournalsReplay
     EXPECT_EQ(ReadFile(dir + "/" + name + "_replay/orders.csv"), orders);
     EXPECT_EQ(ReadFile(dir + "/" + name + "_replay/fills.csv"),
               ReadFile(dir + "/" + name + "/fills.csv"));
+    // exchange_ts is the venue's time of each fill (TransactTime from fixsim's replay of the
+    // scenario's February data), not the wall time the report arrived at.
+    std::istringstream fills(ReadFile(dir + "/" + name + "/fills.csv"));
+    std::string line;
+    std::getline(fills, line);  // header
+    int rows = 0;
+    constexpr int64_t kFeb1 = 1'769'904'000'000'000'000, kFeb10 = 1'770'681'600'000'000'000;
+    while (std::getline(fills, line)) {
+      const std::vector<std::string> cols = absl::StrSplit(line, ',');
+      ASSERT_GE(cols.size(), 2u) << line;
+      const int64_t exchange_ts = std::stoll(cols[1]);
+      EXPECT_GE(exchange_ts, kFeb1) << line;
+      EXPECT_LT(exchange_ts, kFeb10) << line;
+      ++rows;
+    }
+    EXPECT_GT(rows, 0);
     EXPECT_EQ(ReadFile(dir + "/" + name + "_replay/digest.txt"),
               ReadFile(dir + "/" + name + "/digest.txt"));
   }

@@ -244,12 +244,17 @@ def main():
           (tax, fmt_rate(stages["floor"]["events_per_second"]),
            fmt_rate(stages["engine_sma"]["events_per_second"]), thr["events_per_tape"] // 1000000,
            "met" if tax <= 3 else "**missed**"))
-    full = stages.get("full")
-    if full:
-        r = full["events_per_second"]
+    # Both strategies on the mixed tape: dip_buyer (no order on this data) and touch_quoter
+    # (orders resting at the touch: the queue and latency models at work); the slower counts.
+    full_stages = [(name, stages[name]) for name in ("full", "full_quoting") if name in stages]
+    if full_stages:
+        r = min(st["events_per_second"] for _, st in full_stages)
+        what = {"full": "dip_buyer", "full_quoting": "touch_quoter quoting at the touch"}
         w("| full L2 book + queue + latency + strategy: at least 20 M events/s on one core | %s "
-          "(dip_buyer through core::Engine on the mixed tape) | %s |" %
-          (fmt_rate(r), "met" if r >= 20e6 else "**missed**"))
+          "(through core::Engine on the mixed tape; the slower of the two stages counts) | %s |" %
+          ("; ".join("%s %s" % (what[name], fmt_rate(st["events_per_second"]))
+                     for name, st in full_stages),
+           "met" if r >= 20e6 else "**missed**"))
     ob = bench("BM_OrderBook_ApplyLevel")
     if ob:
         ns = ns_per_item(ob)

@@ -3,7 +3,12 @@
 //   replay      iterate the mmap'd mixed tape (TapeSource batches, zero copy)
 //   book        replay + an L2 OrderBook fed every kBookLevel event
 //   full        the mixed tape through core::Engine (Merger, SimVenue with its latency model,
-//               the Context) with dip_buyer, which keeps an L2 book on the side
+//               the Context) with dip_buyer, which keeps an L2 book on the side (it finds no
+//               cascade in this random walk: no order, so the queue model has nothing to do)
+//   full_quoting  the same with touch_quoter, which keeps a post-only bid and ask resting at the
+//               touch (re-quoted at most once a second per side): every level update at its
+//               prices goes through the power-2 queue model, every order and response through a
+//               seeded lognormal latency model
 //   floor       a hand-written loop over an in-memory array of trade prices doing the SMA
 //               example's arithmetic (strategies::SmaSignal)
 //   tape_sma    the trades-only tape iterated by hand with the same arithmetic (replay + SMA, no
@@ -41,6 +46,7 @@
 #include "replay/tape.h"
 #include "strategies/dip_buyer.h"
 #include "strategies/sma_crossover.h"
+#include "strategies/touch_quoter.h"
 
 namespace tapedeck {
 namespace {
@@ -340,14 +346,14 @@ class SmaSignalOnly final : public Strategy {
 };
 
 absl::Status RunEngine(const std::string& path, Strategy& strategy, const InstrumentTable& table,
-                       uint64_t* events, uint64_t* check) {
+                       uint64_t* events, uint64_t* check, const EngineConfig& config = {}) {
   auto src = OpenTape(path);
   if (!src.ok()) return src.status();
   std::vector<std::unique_ptr<EventSource>> sources;
   sources.push_back(std::move(*src));
   Merger merger(std::move(sources));
   if (auto s = merger.Init(); !s.ok()) return s;
-  Engine engine(table, EngineConfig{});
+  Engine engine(table, config);
   if (auto s = engine.Run(merger, strategy); !s.ok()) return s;
   *events = engine.stats().market_events;
   *check = engine.stats().delivered + engine.context().orders_sent();
@@ -518,6 +524,34 @@ int Main(int argc, char** argv) {
                      BookedDipBuyer s(p);
                      if (auto st = RunEngine(mixed, s, table, events, check); !st.ok()) return st;
                      if (s.bad() != 0) return absl::InternalError("book rejected a level");
+                     return absl::OkStatus();
+                   })))
+    return 1;
+
+  if (!add(Measure("full_quoting",
+                   "mixed tape through core::Engine: touch_quoter resting a bid and an ask at the "
+                   "touch (power-2 queue model, seeded lognormal latency) + its L2 book",
+                   repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
+                     strategies::TouchQuoterParams p;
+                     p.instrument = InstrumentId(0);
+                     p.qty = Qty(1);
+                     strategies::TouchQuoter s(p, Price(1));
+                     EngineConfig config;
+                     config.venue.queue.kind = QueueModelKind::kPower;
+                     config.venue.queue.power = 2;
+                     config.venue.seed = 7;
+                     LatencySpec lognormal;
+                     lognormal.kind = LatencyKind::kLognormal;
+                     lognormal.base = Duration::Millis(1);
+                     lognormal.sigma_milli = 500;
+                     lognormal.spike_ppm = 10'000;
+                     lognormal.spike = Duration::Millis(20);
+                     for (LatencySpec& l : config.venue.latency) l = lognormal;
+                     uint64_t unused = 0;
+                     if (auto st = RunEngine(mixed, s, table, events, &unused, config); !st.ok()) {
+                       return st;
+                     }
+                     *check = s.Report().value("quotes_sent", uint64_t{0});
                      return absl::OkStatus();
                    })))
     return 1;

@@ -44,38 +44,34 @@ void Engine::FlushResponses() {
   responses_.clear();
 }
 
-void Engine::SendOrder(const OrderRequest& request, Timestamp now) {
-  const Timestamp arrival =
-      std::max(now + venue_.RequestLatency(VenueMessage::kSubmit, now), last_arrival_);
+void Engine::QueueRequest(VenueMessage m, RequestKind kind, const OrderRequest& r, Timestamp now) {
+  // One FIFO channel for submits, cancels and modifies, each with its own entry latency: a
+  // request never overtakes an earlier one.
+  const Timestamp arrival = std::max(now + venue_.RequestLatency(m, now), last_arrival_);
   last_arrival_ = arrival;
   due_ = std::min(due_, arrival.ns);
-  requests_.push_back(Request{arrival, RequestKind::kSubmit, request});
+  requests_.push_back(Request{arrival, kind, r});
+}
+
+void Engine::SendOrder(const OrderRequest& request, Timestamp now) {
+  QueueRequest(VenueMessage::kSubmit, RequestKind::kSubmit, request, now);
 }
 
 void Engine::SendCancel(OrderId id, InstrumentId instrument, Timestamp now) {
-  const Timestamp arrival =
-      std::max(now + venue_.RequestLatency(VenueMessage::kCancel, now), last_arrival_);
-  last_arrival_ = arrival;
   OrderRequest r;
   r.id = id;
   r.instrument = instrument;
-  due_ = std::min(due_, arrival.ns);
-  requests_.push_back(Request{arrival, RequestKind::kCancel, r});
+  QueueRequest(VenueMessage::kCancel, RequestKind::kCancel, r, now);
 }
 
 void Engine::SendModify(OrderId id, InstrumentId instrument, Price new_price, Qty new_qty,
                         Timestamp now) {
-  // The same FIFO channel as submits and cancels, with the modify's own entry latency.
-  const Timestamp arrival =
-      std::max(now + venue_.RequestLatency(VenueMessage::kModify, now), last_arrival_);
-  last_arrival_ = arrival;
   OrderRequest r;
   r.id = id;
   r.instrument = instrument;
   r.price = new_price;
   r.qty = new_qty;
-  due_ = std::min(due_, arrival.ns);
-  requests_.push_back(Request{arrival, RequestKind::kModify, r});
+  QueueRequest(VenueMessage::kModify, RequestKind::kModify, r, now);
 }
 
 void Engine::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {

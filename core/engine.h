@@ -83,6 +83,8 @@ class Engine final : public ContextDriver {
     OrderRequest order;  // cancel: id and instrument; modify: also the new price and qty
   };
 
+  // Queues a request on the FIFO channel to the venue, to arrive after its entry latency.
+  void QueueRequest(VenueMessage m, RequestKind kind, const OrderRequest& r, Timestamp now);
   // The new event nearly always belongs at the back (a constant feed latency keeps local_ts in
   // exchange order) and is written in place; anything else goes through InsertStrategy, out of
   // line so that the common path needs no 64-byte-aligned temporary (no stack realignment).

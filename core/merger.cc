@@ -61,7 +61,6 @@ bool Merger::Prepare(uint16_t index) {
     const bool inverted = !new_time & (KindRank(rest[i].kind) < KindRank(rest[i - 1].kind));
     if (back | inverted) break;
   }
-  const size_t run_start = safe_end;
   if (safe_end > 0) {
     c.ready = rest.subspan(0, safe_end);
     c.batch_pos += safe_end;
@@ -70,7 +69,7 @@ bool Merger::Prepare(uint16_t index) {
   // The run at the front is out of rank order, or may continue in the next batch: copy the
   // whole run (across batches) and sort it by rank, stably.
   c.staged.clear();
-  const int64_t ts = rest[run_start].exchange_ts;
+  const int64_t ts = rest.front().exchange_ts;
   while (true) {
     while (c.batch_pos < c.batch.size() && c.batch[c.batch_pos].exchange_ts == ts) {
       c.staged.push_back(c.batch[c.batch_pos++]);

@@ -38,14 +38,15 @@ SimVenue::SimVenue(const InstrumentTable& instruments, SimVenueConfig config,
     const uint64_t salt = uint64_t{0xD1B54A32D192ED03} * (static_cast<uint64_t>(i) + 1);
     SplitMix64 derive(config_.seed ^ salt);
     latency_[i] = LatencyModel(config_.latency[i], fallback, derive.Next(), IsEntry(m));
-    if (config_.latency[i].vol_k_milli != 0) track_vol_ = true;
-    if (config_.latency[i].feed_scale_pct != 0) track_feed_ = true;
+    TrackWhatScales(config_.latency[i]);
   }
-  if (config_.account_latency.has_value()) {
-    if (config_.account_latency->vol_k_milli != 0) track_vol_ = true;
-    if (config_.account_latency->feed_scale_pct != 0) track_feed_ = true;
-  }
+  if (config_.account_latency.has_value()) TrackWhatScales(*config_.account_latency);
   InitAccount();
+}
+
+void SimVenue::TrackWhatScales(const LatencySpec& spec) {
+  if (spec.vol_k_milli != 0) track_vol_ = true;
+  if (spec.feed_scale_pct != 0) track_feed_ = true;
 }
 
 void SimVenue::SetRunStart(Timestamp start) {
@@ -562,6 +563,8 @@ void SimVenue::OnMarketData(const Event& e) {
 bool SimVenue::OnWatchedData(InstrumentState& s, const Event& e) {
   // Feed latency: an exponential average (1/16) of local_ts - exchange_ts, ns.
   if (track_feed_) feed_latency_ += (e.local_ts - e.exchange_ts - feed_latency_) / 16;
+  // The account and order-level data value at the last price, and the latter returns before
+  // OnMarketData's own store.
   if (e.kind == EventKind::kTrade) {
     s.last_price = e.trade.price;
     s.has_last_price = true;

@@ -223,6 +223,8 @@ class SimVenue {
   // OnMarketData's rarer work: the trackers, the account, order-level data. True when the
   // event was handled entirely (order-level data).
   [[gnu::noinline]] bool OnWatchedData(InstrumentState& s, const Event& e);
+  // Turns on the volatility and feed-latency trackers that `spec` scales with.
+  void TrackWhatScales(const LatencySpec& spec);
   // Every event must go through OnWatchedData while a tracker runs or a position is watched.
   void UpdateWatch() { watch_every_event_ = track_feed_ || track_vol_ || account_watch_; }
   // OnMarketData past its fast path (kept out of line).

@@ -68,6 +68,8 @@ struct FixSim::OrderInfo {
   Int128 notional = 0;         // sum of price raw x qty raw, for AvgPx
   Price last_px;
   char status = 'A';           // FIX OrdStatus: A pending new, 0, 1, 2, 4, 8
+  // OrdStatus as reports carry it: an order the venue has not acknowledged yet reads as New.
+  char wire_status() const { return status == 'A' ? '0' : status; }
 };
 
 // The acceptor's global log: catches "Session not found" (unknown comp ids) and accepted
@@ -527,24 +529,34 @@ void FixSim::OnNewOrder(const FIX::Message& msg, size_t session) {
   venue_->OnOrderArrival(r, Timestamp(now_ns_));
 }
 
+void FixSim::SendCancelReject(size_t session, const std::string& order_id,
+                              const std::string& clordid, const std::string& orig_clordid,
+                              char ord_status, char response_to, const char* reason,
+                              const std::string& text) {
+  FIX::Message rej;
+  rej.getHeader().setField(tag::kMsgType, "9");
+  rej.setField(tag::kOrderID, order_id);
+  rej.setField(tag::kClOrdID, clordid);
+  rej.setField(tag::kOrigClOrdID, orig_clordid);
+  rej.setField(tag::kOrdStatus, std::string(1, ord_status));
+  rej.setField(tag::kCxlRejResponseTo, std::string(1, response_to));
+  rej.setField(tag::kCxlRejReason, reason);
+  rej.setField(tag::kText, text);
+  Send(rej, session);
+}
+
 void FixSim::OnCancel(const FIX::Message& msg, size_t session, bool replace) {
   SessionState& s = *sessions_[session];
   const std::string orig = msg.isSetField(tag::kOrigClOrdID) ? msg.getField(tag::kOrigClOrdID) : "";
   auto it = s.clordids.find(orig);
-  auto reject = [&](const std::string& text, const std::string& status) {
-    FIX::Message rej;
-    rej.getHeader().setField(tag::kMsgType, "9");
-    rej.setField(tag::kOrderID, it == s.clordids.end() ? "NONE" : std::to_string(it->second));
-    rej.setField(tag::kClOrdID, msg.getField(tag::kClOrdID));
-    rej.setField(tag::kOrigClOrdID, orig);
-    rej.setField(tag::kOrdStatus, status);
-    rej.setField(tag::kCxlRejResponseTo, replace ? "2" : "1");
-    rej.setField(tag::kCxlRejReason, it == s.clordids.end() ? "1" : "99");
-    rej.setField(tag::kText, text);
-    Send(rej, session);
+  auto reject = [&](const std::string& text, char status) {
+    const bool unknown = it == s.clordids.end();
+    SendCancelReject(session, unknown ? "NONE" : std::to_string(it->second),
+                     msg.getField(tag::kClOrdID), orig, status, replace ? '2' : '1',
+                     unknown ? "1" : "99", text);
   };
   if (it == s.clordids.end()) {
-    reject(std::string(RejectReasonName(RejectReason::kUnknownOrder)), "8");
+    reject(std::string(RejectReasonName(RejectReason::kUnknownOrder)), '8');
     return;
   }
   OrderInfo& o = orders_[it->second - 1];
@@ -564,20 +576,18 @@ void FixSim::OnReplace(const FIX::Message& msg, size_t session, OrderInfo& o, co
   const Instrument& in = config_.instruments.at(o.request.instrument);
   const std::string& clordid = msg.getField(tag::kClOrdID);
   if (s.clordids.count(clordid) != 0) {
-    reject("duplicate ClOrdID", std::string(1, o.status == 'A' ? '0' : o.status));
+    reject("duplicate ClOrdID", o.wire_status());
     return;
   }
   std::string error;
   int64_t qty = o.request.qty.raw;  // OrderQty is optional in 35=G: unchanged when absent
   if (!GetDecimalField(msg, tag::kOrderQty, in.qty_scale, &qty, &error)) {
-    reject(std::string(RejectReasonName(RejectReason::kInvalidQty)),
-           std::string(1, o.status == 'A' ? '0' : o.status));
+    reject(std::string(RejectReasonName(RejectReason::kInvalidQty)), o.wire_status());
     return;
   }
   int64_t price = o.request.price.raw;
   if (!GetDecimalField(msg, tag::kPrice, in.price_scale, &price, &error)) {
-    reject(std::string(RejectReasonName(RejectReason::kInvalidPrice)),
-           std::string(1, o.status == 'A' ? '0' : o.status));
+    reject(std::string(RejectReasonName(RejectReason::kInvalidPrice)), o.wire_status());
     return;
   }
   // The new ClOrdID names the order from now on; the older ones still find it (a client may
@@ -630,7 +640,7 @@ void FixSim::SendExecutionReport(OrderInfo& o, char exec_type, const Event* resp
   }
   er.setField(tag::kExecID, absl::StrCat(exec_type == 'I' ? "S" : "E", next_exec_id_++));
   er.setField(tag::kExecType, std::string(1, exec_type));
-  er.setField(tag::kOrdStatus, std::string(1, o.status == 'A' ? '0' : o.status));
+  er.setField(tag::kOrdStatus, std::string(1, o.wire_status()));
   er.setField(tag::kSymbol, in.symbol);
   er.setField(tag::kSide, std::string(1, FixSide(o.request.side)));
   er.setField(tag::kOrderQty, FormatDecimal(o.request.qty.raw, in.qty_scale));
@@ -703,29 +713,16 @@ void FixSim::DrainVenue() {
       case EventKind::kOrderReject:
         if (!o.replace_clordid.empty()) {
           // A rejected modify: the order stays as it was (filled, cancelled, or unchanged).
-          FIX::Message rej;
-          rej.getHeader().setField(tag::kMsgType, "9");
-          rej.setField(tag::kOrderID, std::to_string(id));
-          rej.setField(tag::kClOrdID, o.replace_clordid);
-          rej.setField(tag::kOrigClOrdID, o.clordid);
-          rej.setField(tag::kOrdStatus, std::string(1, o.status == 'A' ? '0' : o.status));
-          rej.setField(tag::kCxlRejResponseTo, "2");
           // 0: too late (the order is over); 99: other, named in Text.
-          rej.setField(tag::kCxlRejReason, r.order.reason == RejectReason::kUnknownOrder ? "0" : "99");
-          rej.setField(tag::kText, std::string(RejectReasonName(r.order.reason)));
-          Send(rej, o.session);
+          SendCancelReject(o.session, std::to_string(id), o.replace_clordid, o.clordid,
+                           o.wire_status(), '2',
+                           r.order.reason == RejectReason::kUnknownOrder ? "0" : "99",
+                           std::string(RejectReasonName(r.order.reason)));
           o.replace_clordid.clear();
         } else if (r.order.reason == RejectReason::kUnknownOrder && !o.cancel_clordid.empty()) {
-          FIX::Message rej;
-          rej.getHeader().setField(tag::kMsgType, "9");
-          rej.setField(tag::kOrderID, std::to_string(id));
-          rej.setField(tag::kClOrdID, o.cancel_clordid);
-          rej.setField(tag::kOrigClOrdID, o.clordid);
-          rej.setField(tag::kOrdStatus, std::string(1, o.status == 'A' ? '0' : o.status));
-          rej.setField(tag::kCxlRejResponseTo, "1");
-          rej.setField(tag::kCxlRejReason, "0");  // too late to cancel
-          rej.setField(tag::kText, std::string(RejectReasonName(r.order.reason)));
-          Send(rej, o.session);
+          SendCancelReject(o.session, std::to_string(id), o.cancel_clordid, o.clordid,
+                           o.wire_status(), '1', "0",  // too late to cancel
+                           std::string(RejectReasonName(r.order.reason)));
           o.cancel_clordid.clear();
         } else {
           o.status = '8';

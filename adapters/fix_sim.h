@@ -129,6 +129,11 @@ class FixSim final : private FIX::Application {
   void SendExecutionReport(OrderInfo& o, char exec_type, const Event* response, RejectReason reason,
                            const std::string& text);
   void RejectOrder(size_t session, const FIX::Message& msg, int code, const std::string& text);
+  // 35=9 for a cancel (response_to '1') or replace ('2') request `clordid` on the order known as
+  // `orig_clordid`; `reason` is CxlRejReason(102): "0" too late, "1" unknown order, "99" other.
+  void SendCancelReject(size_t session, const std::string& order_id, const std::string& clordid,
+                        const std::string& orig_clordid, char ord_status, char response_to,
+                        const char* reason, const std::string& text);
   void Refuse(std::string line);
   // Closes connections made to a local address other than "fix.host" (see the top comment).
   void DropConnectionsNotToHost();

@@ -22,6 +22,7 @@ OrderId Context::Submit(OrderRequest request) {
   }
   orders_.push_back(state);
   order_log_.push_back(OrderLogEntry{now_, false, request});
+  EndRun();
   driver_->SendOrder(request, now_);
   return request.id;
 }
@@ -49,6 +50,7 @@ bool Context::Cancel(OrderId id) {
   if (IsTerminal(s.status) || s.cancel_requested) return false;
   s.cancel_requested = true;
   order_log_.push_back(OrderLogEntry{now_, true, s.request});
+  EndRun();
   driver_->SendCancel(id, s.request.instrument, now_);
   return true;
 }
@@ -62,6 +64,7 @@ bool Context::Modify(OrderId id, Price new_price, Qty new_qty) {
   r.price = new_price;
   r.qty = new_qty;
   order_log_.push_back(OrderLogEntry{now_, false, r, true});
+  EndRun();
   driver_->SendModify(id, r.instrument, new_price, new_qty, now_);
   return true;
 }
@@ -92,6 +95,7 @@ std::optional<Price> Context::best_ask(InstrumentId id) const {
 uint64_t Context::SetTimer(Timestamp at, uint64_t tag) {
   const uint64_t id = next_timer_id_++;
   if (stopped_) return id;
+  EndRun();
   driver_->ScheduleTimer(id, at < now_ ? now_ : at, tag);
   return id;
 }
@@ -216,18 +220,27 @@ void Context::UpdateAccount(const Event& e) {
                                          a.action, a.qty, a.price, a.amount, a.fee});
 }
 
+void Strategy::OnTrades(Context& ctx, TradeRun& run) {
+  while (const Event* e = run.Next()) OnTrade(ctx, *e);
+}
+
+size_t Context::DeliverTrades(Strategy& s, std::span<const Event> events, uint16_t source,
+                              int64_t before) {
+  TradeRun run(this, events, source, before);
+  run_ = &run;
+  s.OnTrades(*this, run);
+  run_ = nullptr;
+  return run.taken();
+}
+
 void Context::Deliver(Strategy& s, const Event& e) {
   if (e.local_ts > now_.ns) now_ = Timestamp(e.local_ts);
   switch (e.kind) {
-    case EventKind::kTrade: {
+    case EventKind::kTrade:
       // UpdateMarket's trade case, inline: one switch per event on the hottest path.
-      MarketView& m = market_[e.instrument.value];
-      m.last_trade = e.trade.price;
-      m.has_trade = true;
-      portfolio_.Mark(e.instrument, e.trade.price);
+      MarkTrade(e);
       s.OnTrade(*this, e);
       break;
-    }
     case EventKind::kQuote:
       UpdateMarket(e);
       s.OnQuote(*this, e);

@@ -108,6 +108,28 @@ void Engine::AppendEquity(Timestamp ts) {
                                 p.TotalFees()});
 }
 
+size_t Engine::DeliverTradeRun(std::span<const Event> events, uint16_t source,
+                               Strategy& strategy) {
+  // One by one, each trade of the run would go to the venue's trade fast path and then
+  // straight to the strategy (Run's fast path), with nothing in between: nothing queued is due
+  // before it (due_), the venue has no own order, tracker or account work on the instrument
+  // (QuietTradesBefore), no equity sample falls due (next_sample_), and it needs no stamping
+  // (TradeRun checks its source index and local_ts = exchange_ts). A request or timer from the
+  // strategy ends the run, and so does the next progress report.
+  if (events.size() < 2 || events[1].kind != EventKind::kTrade) return 0;  // one by one is cheaper
+  const int64_t before =
+      std::min({due_, venue_.QuietTradesBefore(events.front().instrument), next_sample_.ns});
+  const size_t to_report = size_t{0x10000} - static_cast<size_t>(stats_.market_events & 0xFFFF);
+  const std::span<const Event> run = events.first(std::min(events.size(), to_report));
+  const size_t taken = context_.DeliverTrades(strategy, run, source, before);
+  venue_.OnQuietTrades(run.first(taken));
+  stats_.market_events += taken;
+  stats_.delivered += taken;
+  stats_.run_trades += taken;
+  stats_.trade_runs += taken > 0 ? 1 : 0;
+  return taken;
+}
+
 void Engine::ProcessPendingUntil(int64_t t, Strategy& strategy) {
   // Everything due at or before t that is not market data: order arrivals first at equal time,
   // then strategy-side deliveries.
@@ -170,8 +192,19 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
 
   while (!run.empty()) {
     const int64_t shift = source < shifts.size() ? shifts[source] : config_.local_shift.ns;
-    for (const Event& in : run) {
+    // A positive shift delays every event of the run: no trade of it is due at once.
+    const bool trade_runs = config_.trade_runs && shift <= 0;
+    for (size_t i = 0; i < run.size(); ++i) {
+      const Event& in = run[i];
       const int64_t t = in.exchange_ts;
+      if (trade_runs && in.kind == EventKind::kTrade && t < due_) {
+        if (const size_t taken = DeliverTradeRun(run.subspan(i), source, strategy); taken > 0) {
+          i += taken - 1;
+          end_ts = std::max(end_ts, run[i].exchange_ts);
+          if (report && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
+          continue;
+        }
+      }
       // Requests and strategy-side events due strictly before this event come first; at equal
       // time the venue side of market data goes first.
       if (due_ < t) ProcessPendingUntil(t - 1, strategy);

@@ -328,7 +328,7 @@ void SimVenue::OnTrade(InstrumentState& s, InstrumentId id, const Event& e) {
   const Timestamp at = e.exchange_time();
   const Price px = e.trade.price;
   // The resting side the aggressor traded against.
-  const Side hit = e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
+  const Side hit = HitSide(e);
   if (s.traded_side != hit || s.traded_price != px) {
     s.traded_side = hit;
     s.traded_price = px;
@@ -547,7 +547,7 @@ void SimVenue::OnMarketData(const Event& e) {
     if (s.resting.empty()) {
       // Fast path, most trades of a backtest: no own order to fill, so only OnTrade's tally of
       // the quantity traded at one level (for the next depth decrease there) is kept.
-      const Side hit = e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
+      const Side hit = HitSide(e);
       if (s.traded_side != hit || s.traded_price != e.trade.price) {
         s.traded_side = hit;
         s.traded_price = e.trade.price;
@@ -558,6 +558,28 @@ void SimVenue::OnMarketData(const Event& e) {
     }
   }
   Dispatch(s, e);
+}
+
+void SimVenue::OnQuietTrades(std::span<const Event> trades) {
+  if (trades.empty()) return;
+  const Event& last = trades.back();
+  InstrumentState& s = state_[last.instrument.value];
+  // OnMarketData's trade fast path on each trade leaves the last price and the quantity of the
+  // trailing trades at the last trade's side and price (a change of either starts the tally
+  // again), plus the tally before them when they are all of the span and continue it.
+  const Side hit = HitSide(last);
+  const Price price = last.trade.price;
+  int64_t qty = 0;
+  size_t i = trades.size();
+  while (i > 0 && HitSide(trades[i - 1]) == hit && trades[i - 1].trade.price == price) {
+    qty += trades[--i].trade.qty.raw;
+  }
+  if (i == 0 && s.traded_side == hit && s.traded_price == price) qty += s.traded_qty;
+  s.traded_side = hit;
+  s.traded_price = price;
+  s.traded_qty = qty;
+  s.last_price = price;
+  s.has_last_price = true;
 }
 
 bool SimVenue::OnWatchedData(InstrumentState& s, const Event& e) {

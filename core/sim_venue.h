@@ -95,6 +95,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/event.h"
@@ -141,6 +142,18 @@ class SimVenue {
   const SimVenueConfig& config() const { return config_; }
 
   void OnMarketData(const Event& e);
+  // Trades of `id` before the returned time need nothing from the venue but what
+  // OnQuietTrades keeps (the last price and the traded tally): no own order rests on `id`, no
+  // latency tracker runs, no order-level data, no funding or expiry is due. INT64_MIN when
+  // every trade of `id` must go through OnMarketData.
+  int64_t QuietTradesBefore(InstrumentId id) const {
+    if (watch_every_event_ || id.value >= state_.size()) return INT64_MIN;
+    const InstrumentState& s = state_[id.value];
+    return s.resting.empty() && s.l3 == nullptr ? account_due_ns_ : INT64_MIN;
+  }
+  // Consecutive trades of one instrument, all before QuietTradesBefore: the same state as
+  // OnMarketData on each in turn.
+  void OnQuietTrades(std::span<const Event> trades);
   void OnOrderArrival(const OrderRequest& r, Timestamp at);
   void OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at);
   // A modify of order `id` (see the rules above): new limit price and new total quantity.
@@ -218,6 +231,10 @@ class SimVenue {
   int64_t Available(const InstrumentState& s, const OrderRequest& r, int64_t cap) const;
   int64_t LevelQty(const InstrumentState& s, Side side, Price price) const;
   void OnTrade(InstrumentState& s, InstrumentId id, const Event& e);
+  // The side a trade took from (resting orders there traded): the opposite of its aggressor.
+  static Side HitSide(const Event& e) {
+    return e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
+  }
   void OnLevel(InstrumentState& s, const Event& e);
   void TrackVolatility(InstrumentState& s, const Event& e);
   // OnMarketData's rarer work: the trackers, the account, order-level data. True when the

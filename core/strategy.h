@@ -4,7 +4,9 @@
 #ifndef TAPEDECK_CORE_STRATEGY_H_
 #define TAPEDECK_CORE_STRATEGY_H_
 
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 namespace tapedeck {
 
 class Context;
+class TradeRun;
 
 class Strategy {
  public:
@@ -27,6 +30,12 @@ class Strategy {
   // Market data, in the strategy-side total order (local_ts). The Context's market view is
   // already updated when these run.
   virtual void OnTrade(Context&, const Event&) {}
+  // A run of consecutive trades of one instrument, handed over in one call where nothing else
+  // can come between them (see TradeRun). The default takes them one by one through OnTrade;
+  // a strategy that overrides this gets the same trades, in the same order, with the Context
+  // brought up to each as it is taken, and saves a virtual call and the engine's per-event
+  // work on each. Trades it leaves untaken come through OnTrade.
+  virtual void OnTrades(Context& ctx, TradeRun& run);
   virtual void OnQuote(Context&, const Event&) {}
   // A level or an order of an instrument's book changed: e.kind == kBookLevel carries e.level,
   // e.kind == kL3Order carries e.l3.
@@ -113,6 +122,40 @@ struct AccountLogEntry {
   Money fee;     // liquidation fee
 };
 
+// The trades of one Strategy::OnTrades call. Next() returns them in order and, as it returns
+// each, brings the Context up to it exactly as one-at-a-time delivery would: the clock, the
+// market view's last trade and the position's mark. The run is as long as the driver allows
+// (Context::DeliverTrades) and ends early at a request (submit, cancel, modify) or a timer
+// from the strategy: what that sets off may be due before the next trade, so the driver takes
+// over again. Next() then returns nullptr.
+class TradeRun {
+ public:
+  TradeRun(const TradeRun&) = delete;
+  TradeRun& operator=(const TradeRun&) = delete;
+
+  inline const Event* Next();
+  size_t taken() const { return static_cast<size_t>(next_ - begin_); }
+
+ private:
+  friend class Context;
+  TradeRun(Context* ctx, std::span<const Event> events, uint16_t source, int64_t before)
+      : ctx_(ctx),
+        begin_(events.data()),
+        next_(begin_),
+        end_(begin_ + events.size()),
+        before_(before),
+        instrument_(events.empty() ? InstrumentId() : events.front().instrument),
+        source_(source) {}
+
+  Context* ctx_;
+  const Event* begin_;
+  const Event* next_;
+  const Event* end_;
+  int64_t before_;
+  InstrumentId instrument_;
+  uint16_t source_;
+};
+
 class Context {
  public:
   Context(const InstrumentTable& instruments, ContextDriver* driver, Money initial_cash);
@@ -153,6 +196,13 @@ class Context {
   void Start(Strategy& s, Timestamp at);
   // Updates the clock, the market view, positions and order states, then calls the strategy.
   void Deliver(Strategy& s, const Event& e);
+  // Delivers events from the front of `events` through s.OnTrades, in one call, for as long as
+  // each is a trade of the first's instrument, from `source`, due to the strategy at once
+  // (local_ts = exchange_ts) and before `before`; returns how many the strategy took. The
+  // caller guarantees that nothing of its own is due before `before`; the rest of `events`
+  // stays the caller's.
+  size_t DeliverTrades(Strategy& s, std::span<const Event> events, uint16_t source,
+                       int64_t before);
   void Stop(Strategy& s, Timestamp at);
   const std::vector<OrderLogEntry>& order_log() const { return order_log_; }
   const std::vector<FillLogEntry>& fill_log() const { return fill_log_; }
@@ -161,6 +211,18 @@ class Context {
   Portfolio& mutable_portfolio() { return portfolio_; }
 
  private:
+  friend class TradeRun;
+  // Deliver's bookkeeping for a trade (after the clock): the last trade and the position's mark.
+  void MarkTrade(const Event& e) {
+    MarketView& m = market_[e.instrument.value];
+    m.last_trade = e.trade.price;
+    m.has_trade = true;
+    portfolio_.Mark(e.instrument, e.trade.price);
+  }
+  // A request or timer was sent: the current trade run, if any, ends here.
+  void EndRun() {
+    if (run_ != nullptr) run_->end_ = run_->next_;
+  }
   void UpdateMarket(const Event& e);
   void UpdateOrder(const Event& e);
   void UpdateAccount(const Event& e);
@@ -177,7 +239,23 @@ class Context {
   std::vector<OrderLogEntry> order_log_;
   std::vector<FillLogEntry> fill_log_;
   std::vector<AccountLogEntry> account_log_;
+  TradeRun* run_ = nullptr;  // the run being delivered (DeliverTrades), if any
 };
+
+const Event* TradeRun::Next() {
+  if (next_ == end_) return nullptr;
+  const Event* e = next_;
+  if (e->kind != EventKind::kTrade || e->instrument != instrument_ || e->source != source_ ||
+      e->local_ts != e->exchange_ts || e->exchange_ts >= before_) {
+    end_ = next_;
+    return nullptr;
+  }
+  ++next_;
+  // Due at once, in time order, after everything delivered before: the clock moves to it.
+  ctx_->now_ = Timestamp(e->local_ts);
+  ctx_->MarkTrade(*e);
+  return e;
+}
 
 }  // namespace tapedeck
 

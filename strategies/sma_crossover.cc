@@ -7,11 +7,7 @@
 
 namespace tapedeck::strategies {
 
-void SmaCrossover::OnPrice(Context& ctx, Price price) {
-  const int signal = signal_.Update(price.raw);
-  if (signal == 0) return;
-  const int want = signal > 0 ? 1 : 0;
-  if (want == state_) return;
+void SmaCrossover::Cross(Context& ctx, int want) {
   // One order in flight at a time: wait for it to finish before acting again.
   if (pending_.valid()) {
     const OrderState* o = ctx.order(pending_);

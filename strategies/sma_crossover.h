@@ -66,11 +66,22 @@ class SmaCrossover final : public Strategy {
   explicit SmaCrossover(SmaCrossoverParams p) : p_(p), signal_(p.fast, p.slow) {}
 
   void OnTrade(Context& ctx, const Event& e) override { OnPrice(ctx, e.trade.price); }
+  // The same as OnTrade on each, with the signal inlined in the loop.
+  void OnTrades(Context& ctx, TradeRun& run) override {
+    while (const Event* e = run.Next()) OnPrice(ctx, e->trade.price);
+  }
   void OnBar(Context& ctx, const Event& e) override { OnPrice(ctx, e.bar.close); }
   nlohmann::json Report() const override;
 
  private:
-  void OnPrice(Context& ctx, Price price);
+  void OnPrice(Context& ctx, Price price) {
+    const int signal = signal_.Update(price.raw);
+    if (signal == 0) return;
+    const int want = signal > 0 ? 1 : 0;
+    if (want != state_) Cross(ctx, want);
+  }
+  // The signal crossed to `want` (+1 long, 0 flat): trade to it, unless an order is in flight.
+  void Cross(Context& ctx, int want);
 
   SmaCrossoverParams p_;
   SmaSignal signal_;

@@ -100,11 +100,13 @@ class Scripted : public Strategy {
   std::vector<Step> steps_;
 };
 
-// The tape through one Engine (the source hands out batches of two, to cross batch edges).
+// The tape through one Engine (the source hands out batches of `batch`, by default two, to
+// cross batch edges).
 inline std::unique_ptr<Engine> RunEngine(const InstrumentTable& table, std::vector<Event> tape,
-                                         Strategy& strategy, EngineConfig config = {}) {
+                                         Strategy& strategy, EngineConfig config = {},
+                                         size_t batch = 2) {
   std::vector<std::unique_ptr<EventSource>> sources;
-  sources.push_back(std::make_unique<VectorSource>(std::move(tape), 2));
+  sources.push_back(std::make_unique<VectorSource>(std::move(tape), batch));
   Merger merger(std::move(sources));
   EXPECT_THAT(merger.Init(), IsOk());
   auto engine = std::make_unique<Engine>(table, config);

@@ -1,0 +1,161 @@
+// Runs of trades (Engine::DeliverTradeRun, Strategy::OnTrades) change nothing a run produces:
+// every shipped strategy, with and without them, gives the same orders, fills, account events,
+// equity curve and counts, on data where trades go in runs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/engine.h"
+#include "core/merger.h"
+#include "gtest/gtest.h"
+#include "replay/scenario.h"
+#include "strategies/sma_crossover.h"
+#include "tests/core/engine_test_util.h"
+#include "tests/strategies/scenario_run.h"
+#include "tests/test_util.h"
+
+namespace tapedeck {
+namespace {
+
+using ::tapedeck::testing::IsOk;
+using ::tapedeck::testing::RunOnScenario;
+using ::tapedeck::testing::ScenarioRun;
+
+// Everything a run leaves behind, as text: a difference shows where it starts.
+std::string Outcome(const Engine& engine) {
+  const Context& c = engine.context();
+  std::string out;
+  for (const OrderLogEntry& o : c.order_log()) {
+    const OrderRequest& r = o.request;
+    absl::StrAppend(&out, "order ", o.ts.ns, " ", o.cancel, o.modify, " ", r.id.value, " ",
+                    r.instrument.value, " ", static_cast<int>(r.side), static_cast<int>(r.type),
+                    static_cast<int>(r.tif), " ", r.price.raw, " ", r.qty.raw, r.post_only,
+                    r.reduce_only, "\n");
+  }
+  for (const FillLogEntry& f : c.fill_log()) {
+    absl::StrAppend(&out, "fill ", f.local_ts.ns, " ", f.exchange_ts.ns, " ", f.order_id.value,
+                    " ", f.instrument.value, " ", static_cast<int>(f.side), " ", f.price.raw,
+                    " ", f.qty.raw, " ", f.fee.raw, " ", static_cast<int>(f.liquidity), "\n");
+  }
+  for (const AccountLogEntry& a : c.account_log()) {
+    absl::StrAppend(&out, "account ", a.local_ts.ns, " ", a.exchange_ts.ns, " ",
+                    a.instrument.value, " ", static_cast<int>(a.action), " ", a.qty.raw, " ",
+                    a.price.raw, " ", a.amount.raw, " ", a.fee.raw, "\n");
+  }
+  for (const EquityPoint& p : engine.equity_curve()) {
+    absl::StrAppend(&out, "equity ", p.ts.ns, " ", p.equity.raw, " ", p.cash.raw, " ",
+                    p.realized.raw, " ", p.unrealized.raw, " ", p.fees.raw, "\n");
+  }
+  const EngineStats& s = engine.stats();
+  absl::StrAppend(&out, "stats ", s.market_events, " ", s.delivered, " ", s.first_ts.ns, " ",
+                  s.last_ts.ns, " now ", c.now().ns, "\n");
+  return out;
+}
+
+// The deleveraging scenario, small, with no feed latency (a trade is then due to the strategy
+// when the venue sees it, the condition for a run).
+replay::ScenarioParams Unlagged() {
+  replay::ScenarioParams p;
+  for (double& r : p.book_rate) r /= 10;
+  for (double& r : p.trade_rate) r /= 10;
+  p.liquidation_rate /= 10;
+  p.latency_base = Duration();
+  p.latency_jitter = Duration();
+  p.latency_spike = Duration();
+  return p;
+}
+
+struct Case {
+  std::string strategy;
+  nlohmann::json params;
+};
+
+class TradeRunsTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(TradeRunsTest, SameOutcomeWithAndWithoutRuns) {
+  const Case& c = GetParam();
+  for (const bool lagged : {false, true}) {
+    const replay::ScenarioParams p = lagged ? replay::ScenarioParams() : Unlagged();
+    if (lagged && c.strategy != "dip_buyer") continue;  // the full scenario is slow; one is enough
+    ScenarioRun with, without;
+    const Money cash(1'000'000 * Money::kOne);
+    ASSERT_THAT(RunOnScenario(p, 7, c.strategy, c.params, &with, cash, true), IsOk());
+    ASSERT_THAT(RunOnScenario(p, 7, c.strategy, c.params, &without, cash, false), IsOk());
+    EXPECT_EQ(without.engine->stats().trade_runs, 0u);
+    if (!lagged) {
+      // The path under test ran, some runs with more than one trade (the scenario's trades
+      // come in short bursts between book updates).
+      EXPECT_GT(with.engine->stats().trade_runs, 100u);
+      EXPECT_GT(with.engine->stats().run_trades, with.engine->stats().trade_runs);
+    }
+    EXPECT_FALSE(with.engine->context().order_log().empty());
+    EXPECT_EQ(Outcome(*with.engine), Outcome(*without.engine)) << c.strategy;
+    EXPECT_EQ(with.strategy->Report().dump(), without.strategy->Report().dump());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shipped, TradeRunsTest,
+    ::testing::Values(
+        Case{"dip_buyer", {{"instrument", "BTC-SPOT"}, {"tranche_qty", "1"}}},
+        Case{"basis_reentry", {{"spot", "BTC-SPOT"}, {"future", "BTC-FUT-NEAR"}, {"qty", "10"}}},
+        Case{"sma_crossover", {{"instrument", "BTC-PERP"}, {"fast", 5}, {"slow", 20}}},
+        Case{"touch_quoter", {{"instrument", "BTC-SPOT"}, {"qty", "0.01"}}}),
+    [](const ::testing::TestParamInfo<Case>& param) { return param.param.strategy; });
+
+// The SMA example on a trades-only tape of two instruments with random gaps, against a venue
+// with random latencies: its order round trips end runs at every kind of boundary (its own
+// submit, the order's arrival, the fill's delivery, the equity sample, the other instrument).
+TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
+  InstrumentTable table;
+  ASSERT_THAT(table.Add(testing::CentsInstrument("AAA")), IsOk());
+  ASSERT_THAT(table.Add(testing::CentsInstrument("BBB")), IsOk());
+  std::vector<Event> tape;
+  uint64_t x = 88172645463325252ull;
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  int64_t t = 1'000'000'000;
+  int64_t px[2] = {10'000, 20'000};
+  for (int i = 0; i < 200'000; ++i) {
+    t += static_cast<int64_t>(next() % 3) * static_cast<int64_t>(next() % 400'000);  // often 0
+    const uint16_t id = next() % 8 == 0 ? 1 : 0;
+    px[id] += static_cast<int64_t>(next() % 5) - 2;
+    tape.push_back(testing::TradeAt(InstrumentId(id), 0, px[id], static_cast<int64_t>(1 + next() % 50),
+                                    next() % 2 == 0 ? Side::kBuy : Side::kSell));
+    tape.back().exchange_ts = t;
+    tape.back().local_ts = t;
+  }
+  std::string outcomes[2];
+  uint64_t runs[2] = {0, 0};
+  for (const bool trade_runs : {true, false}) {
+    strategies::SmaCrossoverParams p;
+    p.instrument = InstrumentId(0);
+    p.fast = 4;
+    p.slow = 9;
+    p.qty = Qty(10);
+    strategies::SmaCrossover sma(p);
+    EngineConfig config;
+    config.trade_runs = trade_runs;
+    config.equity_interval = Duration::Millis(250);
+    LatencySpec lognormal;
+    lognormal.kind = LatencyKind::kLognormal;
+    lognormal.base = Duration::Micros(200);
+    lognormal.sigma_milli = 800;
+    for (LatencySpec& l : config.venue.latency) l = lognormal;
+    config.venue.seed = 11;
+    auto engine = testing::RunEngine(table, tape, sma, config, /*batch=*/1000);
+    outcomes[trade_runs ? 0 : 1] = Outcome(*engine) + sma.Report().dump();
+    runs[trade_runs ? 0 : 1] = engine->stats().trade_runs;
+  }
+  EXPECT_GT(runs[0], 1000u);
+  EXPECT_EQ(runs[1], 0u);
+  EXPECT_EQ(outcomes[0], outcomes[1]);
+}
+
+}  // namespace
+}  // namespace tapedeck

@@ -163,6 +163,26 @@ bool FitsInt64(Int128 v) {
 }
 }  // namespace
 
+int64_t MulDivRound(int64_t a, int64_t b, int64_t c) {
+  int64_t n;
+  if (!__builtin_mul_overflow(a, b, &n) && n != std::numeric_limits<int64_t>::min() &&
+      c != -1) {
+    int64_t q = n / c;
+    const int64_t r = n - q * c;  // |r| < |c| <= 2^63, so 2|r| fits in uint64
+    const uint64_t twice_r = 2 * (r < 0 ? 0 - static_cast<uint64_t>(r) : static_cast<uint64_t>(r));
+    const uint64_t abs_c = c < 0 ? 0 - static_cast<uint64_t>(c) : static_cast<uint64_t>(c);
+    if (twice_r >= abs_c) q += ((r < 0) != (c < 0)) ? -1 : 1;
+    return q;
+  }
+  const Int128 wide = static_cast<Int128>(a) * b;
+  Int128 q = wide / c;
+  const Int128 r = wide % c;
+  if (2 * (r < 0 ? -r : r) >= (c < 0 ? -static_cast<Int128>(c) : static_cast<Int128>(c))) {
+    q += ((r < 0) != (c < 0)) ? -1 : 1;
+  }
+  return static_cast<int64_t>(q);
+}
+
 bool Rescale(Int128 value, int from_scale, int to_scale, int64_t* out) {
   if (to_scale >= from_scale) {
     const int n = to_scale - from_scale;
@@ -180,15 +200,14 @@ bool Rescale(Int128 value, int from_scale, int to_scale, int64_t* out) {
       *out = 0;
       return true;
     }
-    const Int128 d = kPow10_128[static_cast<size_t>(n)];
-    Int128 q;
-    // Fees and notionals of one fill nearly always fit in 64 bits, and a 64-bit division is
-    // several times cheaper than the library's 128-bit one (this runs for every fill).
+    // Fees and notionals of one fill nearly always fit in 64 bits: then all in 64 bits, several
+    // times cheaper than the library's 128-bit division (this runs for every fill).
     if (n <= 18 && FitsInt64(value)) {
-      q = static_cast<int64_t>(value) / static_cast<int64_t>(d);
-    } else {
-      q = value / d;
+      *out = MulDivRound(static_cast<int64_t>(value), 1, kPow10[n]);
+      return true;
     }
+    const Int128 d = kPow10_128[static_cast<size_t>(n)];
+    const Int128 q = value / d;
     const Int128 r = value - q * d;
     value = q;
     if (2 * (r < 0 ? -r : r) >= d) value += (r < 0 ? -1 : 1);

@@ -41,6 +41,11 @@ int64_t Pow10(int n);
 // target is coarser. Returns false on int64 overflow.
 bool Rescale(Int128 value, int from_scale, int to_scale, int64_t* out);
 
+// a * b / c (c != 0) rounded half away from zero, exact: the product is taken in 128 bits
+// where it does not fit in 64. The quotient must fit in int64 (it does for a share of an
+// amount: |b| <= |c|).
+int64_t MulDivRound(int64_t a, int64_t b, int64_t c);
+
 }  // namespace tapedeck
 
 #endif  // TAPEDECK_CORE_DECIMAL_H_

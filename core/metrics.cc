@@ -13,15 +13,6 @@ namespace {
 
 constexpr double kNsPerSecond = 1e9;
 
-// a * b / c rounded half away from zero, in 128 bits (c > 0).
-int64_t MulDiv(int64_t a, int64_t b, int64_t c) {
-  const Int128 n = static_cast<Int128>(a) * b;
-  Int128 q = n / c;
-  const Int128 r = n % c;
-  if (2 * (r < 0 ? -r : r) >= c) q += r < 0 ? -1 : 1;
-  return static_cast<int64_t>(q);
-}
-
 double ToDouble(Money m) { return static_cast<double>(m.raw) / static_cast<double>(Money::kOne); }
 
 double Seconds(Duration d) { return static_cast<double>(d.ns) / kNsPerSecond; }
@@ -67,7 +58,7 @@ std::vector<RoundTrip> ComputeRoundTrips(const InstrumentTable& instruments,
       // Reducing: the part up to the open quantity closes the current cycle.
       RoundTrip& t = *open[i];
       const int64_t closing = std::min<int64_t>(remaining, pos[i] < 0 ? -pos[i] : pos[i]);
-      const Money fee_part(closing == f.qty.raw ? f.fee.raw : MulDiv(f.fee.raw, closing, f.qty.raw));
+      const Money fee_part(closing == f.qty.raw ? f.fee.raw : MulDivRound(f.fee.raw, closing, f.qty.raw));
       fee_left -= fee_part;
       t.exit_qty = Qty(t.exit_qty.raw + closing);
       t.exit_pq += static_cast<Int128>(f.price.raw) * closing;
@@ -257,10 +248,10 @@ Metrics ComputeMetrics(const MetricsInput& in) {
     m.profit_factor = ToDouble(m.gross_profit) / -ToDouble(m.gross_loss);
   }
   if (m.wins > 0) {
-    m.average_win = Money(MulDiv(m.gross_profit.raw, 1, static_cast<int64_t>(m.wins)));
+    m.average_win = Money(MulDivRound(m.gross_profit.raw, 1, static_cast<int64_t>(m.wins)));
   }
   if (m.losses > 0) {
-    m.average_loss = Money(MulDiv(m.gross_loss.raw, 1, static_cast<int64_t>(m.losses)));
+    m.average_loss = Money(MulDivRound(m.gross_loss.raw, 1, static_cast<int64_t>(m.losses)));
   }
 
   // Per instrument: cash flows, fees, turnover, and position changes for exposure.

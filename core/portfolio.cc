@@ -5,18 +5,6 @@
 #include "core/decimal.h"
 
 namespace tapedeck {
-namespace {
-
-// a * b / c rounded half away from zero, in 128 bits.
-int64_t MulDiv(int64_t a, int64_t b, int64_t c) {
-  const Int128 n = static_cast<Int128>(a) * b;
-  Int128 q = n / c;
-  const Int128 r = n % c;
-  if (2 * (r < 0 ? -r : r) >= (c < 0 ? -c : c)) q += ((r < 0) != (c < 0)) ? -1 : 1;
-  return static_cast<int64_t>(q);
-}
-
-}  // namespace
 
 Portfolio::Portfolio(const InstrumentTable& instruments, Money initial_cash)
     : instruments_(&instruments),
@@ -58,7 +46,7 @@ void Portfolio::Apply(InstrumentId id, Side side, Price price, Qty qty, Money fe
     // Reduce: the closed part realises PnL against a proportional share of the cost.
     const int64_t open_abs = std::llabs(p.qty.raw);
     const int64_t closed = remaining < open_abs ? remaining : open_abs;
-    const Money cost_closed(MulDiv(p.cost.raw, closed, open_abs));
+    const Money cost_closed(MulDivRound(p.cost.raw, closed, open_abs));
     const Money value_closed(pos_sign * in.Notional(price, Qty(closed)).raw);
     p.realized_pnl += value_closed - cost_closed;
     p.cost -= cost_closed;

@@ -111,5 +111,52 @@ TEST(DecimalTest, RescaleOfWideValues) {
   EXPECT_EQ(out, 9'000'000'000'000'000'000);
 }
 
+// MulDivRound takes a 64-bit path where the product fits and a 128-bit one where it does not;
+// both must round half away from zero exactly like the plain 128-bit reference.
+Int128 MulDivReference(int64_t a, int64_t b, int64_t c) {
+  const Int128 n = static_cast<Int128>(a) * b;
+  Int128 q = n / c;
+  const Int128 r = n % c;
+  const Int128 abs_c = c < 0 ? -static_cast<Int128>(c) : static_cast<Int128>(c);
+  if (2 * (r < 0 ? -r : r) >= abs_c) q += ((r < 0) != (c < 0)) ? -1 : 1;
+  return q;
+}
+
+TEST(DecimalTest, MulDivRoundMatchesTheWideReference) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  // Halves in both directions and every sign combination.
+  EXPECT_EQ(MulDivRound(5, 1, 2), 3);
+  EXPECT_EQ(MulDivRound(-5, 1, 2), -3);
+  EXPECT_EQ(MulDivRound(5, 1, -2), -3);
+  EXPECT_EQ(MulDivRound(-5, -1, -2), -3);
+  EXPECT_EQ(MulDivRound(7, 1, 3), 2);
+  EXPECT_EQ(MulDivRound(kMax, kMax, kMax), kMax);  // the product needs 128 bits
+  EXPECT_EQ(MulDivRound(kMin, 1, -2), int64_t{1} << 62);
+  EXPECT_EQ(MulDivRound(kMin, 1, 1), kMin);
+  EXPECT_EQ(MulDivRound(kMax, 1, -1), -kMax);
+  uint64_t x = 0x2545F4914F6CDD1Dull;
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  for (int i = 0; i < 200'000; ++i) {
+    // Magnitudes from 0 to 2^63 - 1, so that both paths and the boundary between them are taken.
+    auto value = [&] {
+      const int64_t v = static_cast<int64_t>(next() >> (1 + next() % 63));
+      return next() % 2 == 0 ? v : -v;
+    };
+    const int64_t a = value();
+    const int64_t c = value();
+    if (c == 0) continue;
+    // |b| <= |c| keeps the quotient within int64.
+    const int64_t b = static_cast<int64_t>(static_cast<Int128>(value()) % c);
+    ASSERT_EQ(static_cast<Int128>(MulDivRound(a, b, c)), MulDivReference(a, b, c))
+        << a << " * " << b << " / " << c;
+  }
+}
+
 }  // namespace
 }  // namespace tapedeck

@@ -330,16 +330,22 @@ class BookedDipBuyer final : public Strategy {
 // orders, fills and accounting); the gap to the floor is dispatch alone.
 class SmaSignalOnly final : public Strategy {
  public:
-  void OnTrade(Context&, const Event& e) override {
-    const int s = signal_.Update(e.trade.price.raw);
+  void OnTrade(Context&, const Event& e) override { OnPrice(e.trade.price.raw); }
+  // As the example does: runs of trades in one call.
+  void OnTrades(Context&, TradeRun& run) override {
+    while (const Event* e = run.Next()) OnPrice(e->trade.price.raw);
+  }
+  uint64_t crossings() const { return crossings_; }
+
+ private:
+  void OnPrice(int64_t price) {
+    const int s = signal_.Update(price);
     if (s != 0 && s != last_) {
       ++crossings_;
       last_ = s;
     }
   }
-  uint64_t crossings() const { return crossings_; }
 
- private:
   strategies::SmaSignal signal_{kSmaFast, kSmaSlow};
   int last_ = 0;
   uint64_t crossings_ = 0;

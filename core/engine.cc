@@ -110,23 +110,28 @@ void Engine::AppendEquity(Timestamp ts) {
 
 size_t Engine::DeliverTradeRun(std::span<const Event> events, uint16_t source,
                                Strategy& strategy) {
-  // One by one, each trade of the run would go to the venue's trade fast path and then
-  // straight to the strategy (Run's fast path), with nothing in between: nothing queued is due
-  // before it (due_), the venue has no own order, tracker or account work on the instrument
-  // (QuietTradesBefore), no equity sample falls due (next_sample_), and it needs no stamping
-  // (TradeRun checks its source index and local_ts = exchange_ts). A request or timer from the
-  // strategy ends the run, and so does the next progress report.
-  if (events.size() < 2 || events[1].kind != EventKind::kTrade) return 0;  // one by one is cheaper
+  // events.front() is a trade that the venue has just seen and that is due to the strategy now
+  // (Run's fast path). One by one, each trade after it would also go to the venue's trade fast
+  // path and then straight to the strategy, with nothing in between, while: nothing queued is
+  // due before it (due_), the venue has no own order, tracker or account work on the
+  // instrument (QuietTradesBefore), no equity sample falls due (next_sample_), and it needs no
+  // stamping (TradeRun checks its source index and local_ts = exchange_ts). A request or timer
+  // from the strategy ends the run, and so does the next progress report.
+  const Event& first = events.front();
+  if (events.size() < 2 || events[1].kind != EventKind::kTrade) return 0;  // lone: one by one
   const int64_t before =
-      std::min({due_, venue_.QuietTradesBefore(events.front().instrument), next_sample_.ns});
-  const size_t to_report = size_t{0x10000} - static_cast<size_t>(stats_.market_events & 0xFFFF);
-  const std::span<const Event> run = events.first(std::min(events.size(), to_report));
+      std::min({due_, venue_.QuietTradesBefore(first.instrument), next_sample_.ns});
+  if (before <= first.exchange_ts) return 0;  // an own order rests, an equity sample is due...
+  // The first is counted already: the run ends at the next multiple of 2^16 market events.
+  const size_t to_report = (size_t{0x10000} - (stats_.market_events & 0xFFFF)) & 0xFFFF;
+  const std::span<const Event> run = events.first(std::min(events.size(), to_report + 1));
   const size_t taken = context_.DeliverTrades(strategy, run, source, before);
-  venue_.OnQuietTrades(run.first(taken));
-  stats_.market_events += taken;
+  if (taken == 0) return 0;
+  venue_.OnQuietTrades(run.subspan(1, taken - 1));
+  stats_.market_events += taken - 1;
   stats_.delivered += taken;
   stats_.run_trades += taken;
-  stats_.trade_runs += taken > 0 ? 1 : 0;
+  ++stats_.trade_runs;
   return taken;
 }
 
@@ -194,17 +199,10 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
     const int64_t shift = source < shifts.size() ? shifts[source] : config_.local_shift.ns;
     // A positive shift delays every event of the run: no trade of it is due at once.
     const bool trade_runs = config_.trade_runs && shift <= 0;
-    for (size_t i = 0; i < run.size(); ++i) {
-      const Event& in = run[i];
+    const Event* const run_end = run.data() + run.size();
+    for (const Event* next = run.data(); next != run_end; ++next) {
+      const Event& in = *next;
       const int64_t t = in.exchange_ts;
-      if (trade_runs && in.kind == EventKind::kTrade && t < due_) {
-        if (const size_t taken = DeliverTradeRun(run.subspan(i), source, strategy); taken > 0) {
-          i += taken - 1;
-          end_ts = std::max(end_ts, run[i].exchange_ts);
-          if (report && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
-          continue;
-        }
-      }
       // Requests and strategy-side events due strictly before this event come first; at equal
       // time the venue side of market data goes first.
       if (due_ < t) ProcessPendingUntil(t - 1, strategy);
@@ -230,6 +228,17 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
       // instant, and every queued strategy-side event is later, so after this one in the total
       // order), so deliver it now instead of through the queue. The order is the same either way.
       if (local == t && due_ > t) {
+        // A trade here may start a run: it and the trades after it that nothing can come
+        // between go to the strategy in one call.
+        if (trade_runs && e.kind == EventKind::kTrade) {
+          const std::span<const Event> rest(next, run_end);
+          if (const size_t taken = DeliverTradeRun(rest, source, strategy); taken > 0) {
+            next += taken - 1;
+            end_ts = std::max(end_ts, next->exchange_ts);
+            if (report && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
+            continue;
+          }
+        }
         SampleEquity(Timestamp(t));
         context_.Deliver(strategy, e);
         ++stats_.delivered;

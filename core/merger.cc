@@ -50,16 +50,20 @@ bool Merger::Prepare(uint16_t index) {
   // predecessor; `safe_end` is the start of the last time-stamp run seen, which may continue
   // in the next batch or is the inverted one.
   size_t safe_end = 0;  // events [0, safe_end) of `rest` can be served in place
+  int64_t prev_ts = rest.front().exchange_ts;
+  uint8_t prev_rank = KindRank(rest.front().kind);
   for (size_t i = 1; i < rest.size(); ++i) {
-    const int64_t prev_ts = rest[i - 1].exchange_ts;
     const int64_t ts = rest[i].exchange_ts;
+    const uint8_t rank = KindRank(rest[i].kind);
     const bool new_time = ts != prev_ts;
     safe_end = new_time ? i : safe_end;
     // Time goes back: end the span before this event, so that every ready span is in time
     // order and NextRun checks only a span's first event (the error is reported there).
     const bool back = ts < prev_ts;
-    const bool inverted = !new_time & (KindRank(rest[i].kind) < KindRank(rest[i - 1].kind));
+    const bool inverted = !new_time & (rank < prev_rank);
     if (back | inverted) break;
+    prev_ts = ts;
+    prev_rank = rank;
   }
   if (safe_end > 0) {
     c.ready = rest.subspan(0, safe_end);

@@ -8,6 +8,9 @@
 // market data, then order arrivals, then strategy-side deliveries in the total order of
 // core/event_order.h. The run ends with the data: responses and timers due after the last
 // market-data event's strategy-side time are not delivered.
+//
+// Runs of trades that nothing can come between go to Strategy::OnTrades in one call
+// (DeliverTradeRun); the order and the outputs are those of one-at-a-time delivery.
 #ifndef TAPEDECK_CORE_ENGINE_H_
 #define TAPEDECK_CORE_ENGINE_H_
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/latency_model.h"  // SplitMix64
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
 
@@ -135,13 +136,8 @@ TEST(DecimalTest, MulDivRoundMatchesTheWideReference) {
   EXPECT_EQ(MulDivRound(kMin, 1, -2), int64_t{1} << 62);
   EXPECT_EQ(MulDivRound(kMin, 1, 1), kMin);
   EXPECT_EQ(MulDivRound(kMax, 1, -1), -kMax);
-  uint64_t x = 0x2545F4914F6CDD1Dull;
-  auto next = [&x] {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  };
+  SplitMix64 rng(0x2545F4914F6CDD1Dull);
+  auto next = [&rng] { return rng.Next(); };
   for (int i = 0; i < 200'000; ++i) {
     // Magnitudes from 0 to 2^63 - 1, so that both paths and the boundary between them are taken.
     auto value = [&] {

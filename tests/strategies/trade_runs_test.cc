@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/engine.h"
+#include "core/latency_model.h"  // SplitMix64
 #include "core/merger.h"
 #include "gtest/gtest.h"
 #include "replay/scenario.h"
@@ -112,13 +113,8 @@ TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
   ASSERT_THAT(table.Add(testing::CentsInstrument("AAA")), IsOk());
   ASSERT_THAT(table.Add(testing::CentsInstrument("BBB")), IsOk());
   std::vector<Event> tape;
-  uint64_t x = 88172645463325252ull;
-  auto next = [&x] {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  };
+  SplitMix64 rng(88172645463325252ull);
+  auto next = [&rng] { return rng.Next(); };
   int64_t t = 1'000'000'000;
   int64_t px[2] = {10'000, 20'000};
   for (int i = 0; i < 200'000; ++i) {

@@ -36,12 +36,10 @@ InstrumentTable Table() { return bench::BtcTable(); }
 std::vector<Event> Trades(size_t n) {
   std::vector<Event> v;
   v.reserve(n);
-  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  bench::XorShift64 rng(0x9E3779B97F4A7C15ULL);
   int64_t price = 6'000'000;
   for (size_t i = 0; i < n; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
+    const uint64_t x = rng.Next();
     price += static_cast<int64_t>(x % 21) - 10;
     const Timestamp ts(1'700'000'000'000'000'000 + static_cast<int64_t>(i) * 1'000'000);
     Event e = MakeEvent(EventKind::kTrade, InstrumentId(0), ts, ts);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/l3_book.h"
 
@@ -25,13 +26,8 @@ std::vector<L3OrderPayload> L3Stream(size_t live, size_t steady) {
   out.reserve(live + steady);
   std::vector<Live> book;
   book.reserve(live * 2);
-  uint64_t x = 0x2545F4914F6CDD1DULL;
-  auto next = [&x] {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  };
+  bench::XorShift64 rng(0x2545F4914F6CDD1DULL);
+  auto next = [&rng] { return rng.Next(); };
   uint64_t id = 1;
   int64_t mid = 1'000'000;  // raw price units, one tick = 1
   auto add = [&] {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/order_book.h"
 
@@ -14,13 +15,8 @@ namespace {
 std::vector<LevelPayload> SyntheticLevels(size_t n) {
   std::vector<LevelPayload> out;
   out.reserve(n + 40);
-  uint64_t x = 0x6A09E667F3BCC909ULL;
-  auto next = [&x] {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  };
+  bench::XorShift64 rng(0x6A09E667F3BCC909ULL);
+  auto next = [&rng] { return rng.Next(); };
   int64_t mid = 6'000'000;
   auto level = [&](Side side, int64_t price, int64_t qty, uint8_t flags) {
     LevelPayload l{};

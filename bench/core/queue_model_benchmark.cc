@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/queue_model.h"
 
@@ -22,12 +23,10 @@ QueueModelConfig ModelOf(int64_t i) {
 std::vector<std::pair<int64_t, int64_t>> DepthChanges(size_t n) {
   std::vector<std::pair<int64_t, int64_t>> out;
   out.reserve(n);
-  uint64_t x = 0xBB67AE8584CAA73BULL;
+  bench::XorShift64 rng(0xBB67AE8584CAA73BULL);
   int64_t qty = 50'000;
   for (size_t i = 0; i < n; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
+    const uint64_t x = rng.Next();
     const int64_t next = (x & 3) == 0 ? qty + static_cast<int64_t>(x % 5000)
                                       : qty - static_cast<int64_t>(x % 700) - 1;
     const int64_t clamped = next < 1000 ? 50'000 : next;

@@ -36,11 +36,9 @@ std::vector<Event> Quotes(size_t n) {
   std::vector<Event> v;
   v.reserve(n);
   int64_t bid = 6'000'000;
-  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  bench::XorShift64 rng(0x9E3779B97F4A7C15ULL);
   for (size_t i = 0; i < n; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
+    const uint64_t x = rng.Next();
     bid += static_cast<int64_t>(x % 3) - 1;
     const Timestamp ts(1'700'000'000'000'000'000 + static_cast<int64_t>(i) * 1'000);
     Event e = MakeEvent(EventKind::kQuote, InstrumentId(0), ts, ts);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/merger.h"
 #include "replay/source_factory.h"
@@ -33,11 +34,9 @@ Instrument BtcUsdtPerp() {
 
 std::vector<Event> MakeTrades(uint64_t n) {
   std::vector<Event> out(n);
-  uint64_t x = 88172645463325252ull;
+  bench::XorShift64 rng(88172645463325252ull);
   for (uint64_t i = 0; i < n; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
+    const uint64_t x = rng.Next();
     const int64_t t = 1'700'000'000'000'000'000 + static_cast<int64_t>(i) * 1'000;
     Event e = MakeEvent(EventKind::kTrade, InstrumentId(0), Timestamp(t), Timestamp(t + 500'000));
     e.trade.price = Price(600'000 + static_cast<int64_t>(x % 2000));

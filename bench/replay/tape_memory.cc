@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/merger.h"
 #include "replay/tape.h"
 
@@ -114,13 +115,11 @@ int main(int argc, char** argv) {
     if (!writer.ok()) return Fail(writer.status());
     std::vector<Event> batch(65536);
     uint64_t next_report = n / 4;
-    uint64_t x = 88172645463325252ull;  // xorshift64 state: fixed, so the tape is reproducible
+    tapedeck::bench::XorShift64 rng(88172645463325252ull);  // fixed: the tape is reproducible
     for (uint64_t done = 0; done < n;) {
       const uint64_t k = std::min<uint64_t>(batch.size(), n - done);
       for (uint64_t j = 0; j < k; ++j) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        const uint64_t x = rng.Next();
         const int64_t t = 1'700'000'000'000'000'000 + static_cast<int64_t>(done + j) * 1'000;
         Event e = tapedeck::MakeEvent(tapedeck::EventKind::kTrade, tapedeck::InstrumentId(0),
                                       tapedeck::Timestamp(t), tapedeck::Timestamp(t + 500'000));

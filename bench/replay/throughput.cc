@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/engine.h"
 #include "core/merger.h"
 #include "core/order_book.h"
@@ -65,14 +66,9 @@ Instrument BenchInstrument() {
   return in;
 }
 
-struct Rng {
-  uint64_t x = 0x9E3779B97F4A7C15ULL;
-  uint64_t Next() {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  }
+// The generator of both tapes, seeded the same for both.
+struct Rng : bench::XorShift64 {
+  Rng() : XorShift64(0x9E3779B97F4A7C15ULL) {}
 };
 
 absl::Status Fail(const std::string& what, const absl::Status& s) {

@@ -2,6 +2,7 @@
 // every shipped strategy, with and without them, gives the same orders, fills, account events,
 // equity curve and counts, on data where trades go in runs.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,38 @@ TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
   EXPECT_GT(runs[0], 1000u);
   EXPECT_EQ(runs[1], 0u);
   EXPECT_EQ(outcomes[0], outcomes[1]);
+}
+
+// Progress reports come at the same counts with runs as without: every 2^16 market events.
+TEST(TradeRunsProgressTest, ReportsEvery65536Events) {
+  const InstrumentTable table = testing::TableOf(testing::CentsInstrument());
+  std::vector<Event> tape;
+  for (int64_t i = 0; i < 200'000; ++i) {
+    tape.push_back(testing::TradeAt(InstrumentId(0), 0, 10'000 + i % 7, 1, Side::kBuy));
+    tape.back().exchange_ts = tape.back().local_ts = 1'000'000'000 + i * 1'000;
+  }
+  class Counter final : public Strategy {
+   public:
+    void OnTrade(Context&, const Event&) override { ++trades; }
+    uint64_t trades = 0;
+  };
+  for (const bool trade_runs : {true, false}) {
+    std::vector<std::unique_ptr<EventSource>> sources;
+    sources.push_back(std::make_unique<testing::VectorSource>(tape, 5000));
+    Merger merger(std::move(sources));
+    ASSERT_THAT(merger.Init(), IsOk());
+    EngineConfig config;
+    config.trade_runs = trade_runs;
+    Engine engine(table, config);
+    Counter counter;
+    std::vector<uint64_t> reports;
+    ASSERT_THAT(engine.Run(merger, counter, [&](uint64_t n) { reports.push_back(n); }), IsOk());
+    EXPECT_EQ(reports, (std::vector<uint64_t>{65'536, 131'072, 196'608})) << trade_runs;
+    EXPECT_EQ(counter.trades, 200'000u);
+    EXPECT_EQ(engine.stats().market_events, 200'000u);
+    EXPECT_EQ(engine.stats().delivered, 200'000u);
+    EXPECT_EQ(engine.stats().trade_runs > 0, trade_runs);
+  }
 }
 
 }  // namespace

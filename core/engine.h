@@ -100,8 +100,9 @@ class Engine final : public ContextDriver {
   // line so that the common path needs no 64-byte-aligned temporary (no stack realignment).
   void PushStrategy(const Event& e);
   [[gnu::noinline]] void InsertStrategy(const EventKey& key, const Event& e);
-  // From events.front(), a trade due now: the longest run of trades that can go to the
-  // strategy in one call, delivered; returns how many it took (0: deliver it one by one).
+  // From events.front(), a trade the venue has just seen and that is due to the strategy now:
+  // the longest run of trades that can go to the strategy in one call, delivered; returns how
+  // many it took (0: deliver the first one by one).
   size_t DeliverTradeRun(std::span<const Event> events, uint16_t source, Strategy& strategy);
   // Processes order arrivals and strategy-side events due at or before t.
   void ProcessPendingUntil(int64_t t, Strategy& strategy);

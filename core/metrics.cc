@@ -58,7 +58,8 @@ std::vector<RoundTrip> ComputeRoundTrips(const InstrumentTable& instruments,
       // Reducing: the part up to the open quantity closes the current cycle.
       RoundTrip& t = *open[i];
       const int64_t closing = std::min<int64_t>(remaining, pos[i] < 0 ? -pos[i] : pos[i]);
-      const Money fee_part(closing == f.qty.raw ? f.fee.raw : MulDivRound(f.fee.raw, closing, f.qty.raw));
+      const Money fee_part(closing == f.qty.raw ? f.fee.raw
+                                                : MulDivRound(f.fee.raw, closing, f.qty.raw));
       fee_left -= fee_part;
       t.exit_qty = Qty(t.exit_qty.raw + closing);
       t.exit_pq += static_cast<Int128>(f.price.raw) * closing;

@@ -180,9 +180,12 @@ bool ParseFixSide(std::string_view v, Side* out) {
   return false;
 }
 
-void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::string_view clordid,
-                         int64_t now_ns, FIX::Message* msg) {
-  SetIfChanged(&msg->getHeader(), tag::kMsgType, "D");
+namespace {
+
+// The fields a NewOrderSingle and an OrderCancelReplaceRequest share (all but MsgType and
+// OrigClOrdID), into a message that is empty or holds an earlier one of the same type.
+void SetOrderFields(const OrderRequest& r, const Instrument& in, std::string_view clordid,
+                    int64_t now_ns, FIX::Message* msg) {
   msg->setField(tag::kClOrdID, std::string(clordid));
   SetIfChanged(msg, tag::kSymbol, in.symbol);
   const char side = FixSide(r.side);
@@ -206,23 +209,32 @@ void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::strin
   }
 }
 
+}  // namespace
+
+void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::string_view clordid,
+                         int64_t now_ns, FIX::Message* msg) {
+  SetIfChanged(&msg->getHeader(), tag::kMsgType, "D");
+  SetOrderFields(r, in, clordid, now_ns, msg);
+}
+
 void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
                         std::string_view clordid, int64_t now_ns, FIX::Message* msg) {
-  msg->getHeader().setField(tag::kMsgType, "F");
+  SetIfChanged(&msg->getHeader(), tag::kMsgType, "F");
   msg->setField(tag::kOrigClOrdID, std::string(orig_clordid));
   msg->setField(tag::kClOrdID, std::string(clordid));
-  msg->setField(tag::kSymbol, in.symbol);
-  msg->setField(tag::kSide, std::string(1, FixSide(r.side)));
+  SetIfChanged(msg, tag::kSymbol, in.symbol);
+  const char side = FixSide(r.side);
+  SetIfChanged(msg, tag::kSide, std::string_view(&side, 1));
   msg->setField(tag::kTransactTime, FormatFixTimestamp(now_ns));
-  msg->setField(tag::kOrderQty, FormatDecimal(r.qty.raw, in.qty_scale));
+  SetIfChanged(msg, tag::kOrderQty, FormatDecimal(r.qty.raw, in.qty_scale));
 }
 
 void BuildReplaceRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
                          std::string_view clordid, int64_t now_ns, FIX::Message* msg) {
   // The same fields as a NewOrderSingle (new price and quantity), plus OrigClOrdID.
-  BuildNewOrderSingle(r, in, clordid, now_ns, msg);
-  msg->getHeader().setField(tag::kMsgType, "G");
+  SetIfChanged(&msg->getHeader(), tag::kMsgType, "G");
   msg->setField(tag::kOrigClOrdID, std::string(orig_clordid));
+  SetOrderFields(r, in, clordid, now_ns, msg);
 }
 
 void BuildStatusRequest(const OrderRequest& r, const Instrument& in, std::string_view clordid,

@@ -73,11 +73,12 @@ bool ParseFixSide(std::string_view v, Side* out);
 void BuildNewOrderSingle(const OrderRequest& r, const Instrument& in, std::string_view clordid,
                          int64_t now_ns, FIX::Message* msg);
 // 35=F for the order `r`, known to the venue as `orig_clordid` (its latest ClOrdID: the
-// original, or that of its last replace), asking under ClOrdID `clordid`.
+// original, or that of its last replace), asking under ClOrdID `clordid`. `msg` is empty or
+// holds an earlier 35=F (reused, as for 35=D).
 void BuildCancelRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
                         std::string_view clordid, int64_t now_ns, FIX::Message* msg);
 // 35=G: `r` is the order with its new price and total quantity (OrderQty); the other fields
-// repeat the order's.
+// repeat the order's. `msg` is empty or holds an earlier 35=G (reused, as for 35=D).
 void BuildReplaceRequest(const OrderRequest& r, const Instrument& in, std::string_view orig_clordid,
                          std::string_view clordid, int64_t now_ns, FIX::Message* msg);
 // 35=H for the order `r`, known to the venue as `clordid` (its latest ClOrdID).

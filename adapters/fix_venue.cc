@@ -200,11 +200,10 @@ void FixVenue::SendCancel(OrderId id, InstrumentId, Timestamp now) {
   const int64_t wall = WallNanos();
   bool sent = false;
   if (logged_on() && session_ != nullptr) {
-    FIX::Message msg;
     BuildCancelRequest(r, instruments_->at(r.instrument), LiveClOrdId(id),
-                       CancelClOrdIdOf(config_.clordid_prefix, id), wall, &msg);
+                       CancelClOrdIdOf(config_.clordid_prefix, id), wall, &cancel_msg_);
     try {
-      sent = session_->send(msg);
+      sent = session_->send(cancel_msg_);
     } catch (const std::exception&) {
       sent = false;
     }
@@ -231,11 +230,10 @@ void FixVenue::SendModify(OrderId id, InstrumentId, Price new_price, Qty new_qty
     // OrigClOrdID: the last ClOrdID sent for the order (the venue knows the chain).
     const std::string orig = LiveClOrdId(id);
     uint32_t& n = modifies_sent_[id.value];
-    FIX::Message msg;
     BuildReplaceRequest(r, instruments_->at(r.instrument), orig,
-                        ModifyClOrdIdOf(config_.clordid_prefix, id, n + 1), wall, &msg);
+                        ModifyClOrdIdOf(config_.clordid_prefix, id, n + 1), wall, &replace_msg_);
     try {
-      sent = session_->send(msg);
+      sent = session_->send(replace_msg_);
     } catch (const std::exception&) {
       sent = false;
     }

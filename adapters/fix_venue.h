@@ -171,7 +171,10 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   // Strategy thread only.
   // Every NewOrderSingle is built in this one message: its fields then already exist and take
   // the new values in place, where a fresh message allocated the field vector and each string.
+  // Cancels and replaces likewise, each type in its own.
   FIX::Message order_msg_;
+  FIX::Message cancel_msg_;
+  FIX::Message replace_msg_;
   std::deque<Event> local_;
   std::vector<OrderRequest> requests_;  // requests_[id - 1]
   std::vector<int64_t> sent_at_;        // wall ns when handed to QuickFIX

@@ -87,6 +87,33 @@ void BM_Fix_EncodeNewOrderSingleReused(benchmark::State& state) {
 }
 BENCHMARK(BM_Fix_EncodeNewOrderSingleReused);
 
+// An OrderCancelRequest (35=F), fresh each time and reused as FixVenue sends it.
+void EncodeCancels(benchmark::State& state, bool reuse) {
+  const Instrument in = Btc();
+  const OrderRequest r{OrderId(1), InstrumentId(0), Side::kBuy, OrderType::kLimit,
+                       TimeInForce::kGtc, Price(6'900'012), Qty(1'500), false, false};
+  FIX::Message reused;
+  uint64_t id = 1;
+  auto encode = [&] {
+    FIX::Message fresh;
+    FIX::Message& msg = reuse ? reused : fresh;
+    ++id;
+    BuildCancelRequest(r, in, ClOrdIdOf("", OrderId(id)), CancelClOrdIdOf("", OrderId(id)),
+                       1'770'296'400'000'000'000, &msg);
+    return ToWire(msg);
+  };
+  benchmark::DoNotOptimize(encode());  // the reused message is filled outside the timed loop
+  for (auto _ : state) {
+    std::string wire = encode();
+    benchmark::DoNotOptimize(wire);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_Fix_EncodeCancelRequest(benchmark::State& state) { EncodeCancels(state, false); }
+void BM_Fix_EncodeCancelRequestReused(benchmark::State& state) { EncodeCancels(state, true); }
+BENCHMARK(BM_Fix_EncodeCancelRequest);
+BENCHMARK(BM_Fix_EncodeCancelRequestReused);
+
 void BM_Fix_DecodeExecutionReport(benchmark::State& state) {
   absl::StatusOr<std::string> path = EmbeddedFix44DictionaryPath();
   if (!path.ok()) {

@@ -83,8 +83,9 @@ TEST(FixCodecTest, EmbeddedDictionaryLoadsAndValidatesANewOrderSingle) {
   EXPECT_EQ(parsed.getField(18), "6");
 }
 
-// FixVenue builds every NewOrderSingle in one reused message: the wire must not depend on it.
-TEST(FixCodecTest, NewOrderSingleInAReusedMessageEncodesAsInAFreshOne) {
+// FixVenue builds every NewOrderSingle in one reused message (and every cancel and replace in
+// one of its type): the wire must not depend on it.
+TEST(FixCodecTest, OrdersInAReusedMessageEncodeAsInAFreshOne) {
   Instrument in;
   in.symbol = "BTCUSDT";
   in.price_scale = 2;
@@ -110,6 +111,23 @@ TEST(FixCodecTest, NewOrderSingleInAReusedMessageEncodesAsInAFreshOne) {
     FIX::Message fresh;
     BuildNewOrderSingle(r, in, ClOrdIdOf("x", r.id), at, &fresh);
     EXPECT_EQ(wire(reused), wire(fresh)) << "order " << r.id.value;
+  }
+  // Cancels and replaces are reused the same way, each type in its own message.
+  FIX::Message reused_cancel;
+  FIX::Message reused_replace;
+  for (const OrderRequest& r : {limit, market, post_only, limit}) {
+    const int64_t at = 1'770'296'500'000'000'000 + static_cast<int64_t>(r.id.value) * 1'000'000;
+    const std::string orig = ClOrdIdOf("x", r.id);
+    BuildCancelRequest(r, in, orig, CancelClOrdIdOf("x", r.id), at, &reused_cancel);
+    FIX::Message fresh_cancel;
+    BuildCancelRequest(r, in, orig, CancelClOrdIdOf("x", r.id), at, &fresh_cancel);
+    EXPECT_EQ(wire(reused_cancel), wire(fresh_cancel)) << "cancel " << r.id.value;
+    BuildReplaceRequest(r, in, orig, ModifyClOrdIdOf("x", r.id, 1), at, &reused_replace);
+    FIX::Message fresh_replace;
+    BuildReplaceRequest(r, in, orig, ModifyClOrdIdOf("x", r.id, 1), at, &fresh_replace);
+    EXPECT_EQ(wire(reused_replace), wire(fresh_replace)) << "replace " << r.id.value;
+    EXPECT_EQ(fresh_replace.getHeader().getField(35), "G");
+    EXPECT_EQ(fresh_replace.getField(41), orig);
   }
 }
 

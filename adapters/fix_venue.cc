@@ -57,6 +57,55 @@ absl::StatusOr<FixVenueConfig> ParseFixVenueConfig(ConfigObject& obj) {
 FixVenue::FixVenue(const FixVenueConfig& config, const InstrumentTable& instruments)
     : config_(config), instruments_(&instruments), bridge_(config.queue_capacity) {}
 
+namespace {
+// The venue whose strategy thread is inside session_->send of a NewOrderSingle. QuickFIX's own
+// thread writes heartbeats, resends and logons through the same log; there this is null.
+thread_local FixVenue* t_sending_venue = nullptr;
+}  // namespace
+
+class FixVenue::StampingLog final : public FIX::Log {
+ public:
+  explicit StampingLog(FIX::Log* inner) : inner_(inner) {}
+  void clear() override {
+    if (inner_ != nullptr) inner_->clear();
+  }
+  void backup() override {
+    if (inner_ != nullptr) inner_->backup();
+  }
+  void onIncoming(const std::string& s) override {
+    if (inner_ != nullptr) inner_->onIncoming(s);
+  }
+  void onOutgoing(const std::string& s) override {
+    FixVenue* v = t_sending_venue;
+    if (v != nullptr && v->observer_ != nullptr) v->observer_->OnOrderEncoded(v->sending_);
+    if (inner_ != nullptr) inner_->onOutgoing(s);
+  }
+  void onEvent(const std::string& s) override {
+    if (inner_ != nullptr) inner_->onEvent(s);
+  }
+  FIX::Log* inner() const { return inner_; }
+
+ private:
+  FIX::Log* inner_;  // owned by the inner factory
+};
+
+class FixVenue::StampingLogFactory final : public FIX::LogFactory {
+ public:
+  explicit StampingLogFactory(std::unique_ptr<FIX::LogFactory> inner) : inner_(std::move(inner)) {}
+  FIX::Log* create() override { return new StampingLog(inner_ ? inner_->create() : nullptr); }
+  FIX::Log* create(const FIX::SessionID& id) override {
+    return new StampingLog(inner_ ? inner_->create(id) : nullptr);
+  }
+  void destroy(FIX::Log* log) override {
+    auto* stamping = static_cast<StampingLog*>(log);
+    if (inner_ && stamping->inner() != nullptr) inner_->destroy(stamping->inner());
+    delete stamping;
+  }
+
+ private:
+  std::unique_ptr<FIX::LogFactory> inner_;
+};
+
 FixVenue::~FixVenue() { Stop(false); }
 
 absl::StatusOr<std::unique_ptr<FixVenue>> FixVenue::Create(const FixVenueConfig& config,
@@ -71,19 +120,15 @@ absl::StatusOr<std::unique_ptr<FixVenue>> FixVenue::Create(const FixVenueConfig&
   v->store_ = MakeStoreFactory(config.session, v->settings_);
   FIX::Application& app = *v;
   try {
-    if (!config.session.log.empty()) {
-      v->log_factory_ = std::make_unique<FIX::FileLogFactory>(v->settings_);
-    }
+    std::unique_ptr<FIX::LogFactory> file_log;
+    if (!config.session.log.empty()) file_log = std::make_unique<FIX::FileLogFactory>(v->settings_);
+    v->log_factory_ = std::make_unique<StampingLogFactory>(std::move(file_log));
     if (config.session.tls.enabled) {
-      v->initiator_ = v->log_factory_
-                          ? std::make_unique<FIX::SSLSocketInitiator>(app, *v->store_, v->settings_,
-                                                                      *v->log_factory_)
-                          : std::make_unique<FIX::SSLSocketInitiator>(app, *v->store_, v->settings_);
+      v->initiator_ = std::make_unique<FIX::SSLSocketInitiator>(app, *v->store_, v->settings_,
+                                                                *v->log_factory_);
     } else {
-      v->initiator_ = v->log_factory_
-                          ? std::make_unique<FIX::SocketInitiator>(app, *v->store_, v->settings_,
-                                                                   *v->log_factory_)
-                          : std::make_unique<FIX::SocketInitiator>(app, *v->store_, v->settings_);
+      v->initiator_ = std::make_unique<FIX::SocketInitiator>(app, *v->store_, v->settings_,
+                                                             *v->log_factory_);
     }
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("FIX initiator: ", e.what()));
@@ -179,11 +224,14 @@ void FixVenue::SendOrder(const OrderRequest& request, Timestamp now) {
   BuildNewOrderSingle(request, instruments_->at(request.instrument),
                       ClOrdIdOf(config_.clordid_prefix, request.id), wall, &order_msg_);
   bool sent = false;
+  sending_ = request.id;
+  t_sending_venue = this;
   try {
     sent = session_->send(order_msg_);
   } catch (const std::exception&) {
     sent = false;
   }
+  t_sending_venue = nullptr;
   if (!sent) {
     // Stored but not on the wire: the session dropped under us. QuickFIX would resend it as a
     // possible duplicate after the next logon; toApp refuses that, and the strategy hears now.

@@ -111,13 +111,20 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   // Latency hooks for PaperRunner: called on the strategy thread around each send.
   struct SendObserver {
     virtual ~SendObserver() = default;
-    virtual void OnOrderBuilt(OrderId id) = 0;   // request built (decision done)
-    virtual void OnOrderHanded(OrderId id) = 0;  // QuickFIX returned from send
+    virtual void OnOrderBuilt(OrderId id) = 0;    // request built (decision done)
+    // Inside QuickFIX's send: the NewOrderSingle is serialised (header, toApp, wire text) and
+    // stored, and QuickFIX is about to write it to the socket (its Log::onOutgoing hook).
+    virtual void OnOrderEncoded(OrderId id) = 0;
+    virtual void OnOrderHanded(OrderId id) = 0;   // QuickFIX returned from send
   };
   void set_send_observer(SendObserver* o) { observer_ = o; }
 
  private:
   FixVenue(const FixVenueConfig& config, const InstrumentTable& instruments);
+  // QuickFIX's session log, wrapping the configured file log if any: its onOutgoing tells the
+  // SendObserver when a NewOrderSingle leaves QuickFIX's encoding for the socket.
+  class StampingLog;
+  class StampingLogFactory;
 
   // FIX::Application (QuickFIX thread)
   void onCreate(const FIX::SessionID&) override {}
@@ -144,7 +151,7 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   const InstrumentTable* instruments_;
   FIX::SessionSettings settings_;
   std::unique_ptr<FIX::MessageStoreFactory> store_;
-  std::unique_ptr<FIX::LogFactory> log_factory_;
+  std::unique_ptr<FIX::LogFactory> log_factory_;  // a StampingLogFactory
   std::unique_ptr<FIX::Initiator> initiator_;
   FIX::SessionID session_id_;
   FIX::Session* session_ = nullptr;
@@ -187,6 +194,7 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   };
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   SendObserver* observer_ = nullptr;
+  OrderId sending_;  // the NewOrderSingle inside session_->send, for StampingLog
 };
 
 // Wall clock, ns since the epoch: the one clock of paper trading (adapters/ may read it).

@@ -87,6 +87,7 @@ PaperRunner::PaperRunner(std::unique_ptr<PaperConfig> config, std::unique_ptr<St
       context_(config_->instruments, venue_.get(), config_->initial_cash) {
   venue_->set_send_observer(this);
   decision_ns_.reserve(1 << 16);
+  encoded_ns_.reserve(1 << 16);
   send_ns_.reserve(1 << 16);
   round_trip_ns_.reserve(1 << 16);
 }
@@ -110,6 +111,10 @@ absl::StatusOr<std::unique_ptr<PaperRunner>> PaperRunner::Create(const PaperConf
 void PaperRunner::OnOrderBuilt(OrderId id) {
   if (responded_.size() < id.value) responded_.resize(id.value, false);
   if (pop_steady_ns_ != 0) decision_ns_.push_back(SteadyNanos() - pop_steady_ns_);
+}
+
+void PaperRunner::OnOrderEncoded(OrderId) {
+  if (pop_steady_ns_ != 0) encoded_ns_.push_back(SteadyNanos() - pop_steady_ns_);
 }
 
 void PaperRunner::OnOrderHanded(OrderId) {
@@ -274,6 +279,7 @@ nlohmann::json PaperRunner::Report() const {
       {"reached_end_of_data", reached_end_},
       {"clock", config_->venue_clock ? "venue" : "wall"},
       {"latency", {{"decision", decision_latency().ToJson()},
+                   {"encoded", encoded_latency().ToJson()},
                    {"send", send_latency().ToJson()},
                    {"round_trip", round_trip_latency().ToJson()}}},
       {"venue", {{"logons", s.logons}, {"disconnects", s.disconnects},

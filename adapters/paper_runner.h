@@ -90,6 +90,9 @@ class PaperRunner final : private FixVenue::SendObserver {
   const FixVenue& venue() const { return *venue_; }
   FixVenue& mutable_venue() { return *venue_; }
   LatencySummary decision_latency() const { return Summarize(decision_ns_); }
+  // Market-data event popped -> the NewOrderSingle serialised and stored by QuickFIX, about to
+  // be written to the socket (the in-process path including FIX encoding).
+  LatencySummary encoded_latency() const { return Summarize(encoded_ns_); }
   LatencySummary send_latency() const { return Summarize(send_ns_); }
   LatencySummary round_trip_latency() const { return Summarize(round_trip_ns_); }
   uint64_t events_processed() const { return processed_; }
@@ -105,6 +108,7 @@ class PaperRunner final : private FixVenue::SendObserver {
   PaperRunner(std::unique_ptr<PaperConfig> config, std::unique_ptr<Strategy> strategy,
               std::unique_ptr<FixVenue> venue);
   void OnOrderBuilt(OrderId id) override;
+  void OnOrderEncoded(OrderId id) override;
   void OnOrderHanded(OrderId id) override;
   // Creates the journal (when asked for) and starts the strategy at `at`.
   absl::Status Begin(const PaperOptions& options, Timestamp at);
@@ -118,7 +122,7 @@ class PaperRunner final : private FixVenue::SendObserver {
   Context context_;
   std::unique_ptr<JournalWriter> journal_;
   int64_t pop_steady_ns_ = 0;  // when the market-data event being delivered left the queue
-  std::vector<int64_t> decision_ns_, send_ns_, round_trip_ns_;
+  std::vector<int64_t> decision_ns_, encoded_ns_, send_ns_, round_trip_ns_;
   std::vector<bool> responded_;
   uint64_t processed_ = 0;
   bool reached_end_ = false;

@@ -120,6 +120,7 @@ int PaperMain(int argc, char** argv) {
                  r.context().fill_log().size(), r.reached_end_of_data() ? "yes" : "no",
                  out_dir.c_str());
     PrintLatency("decision", r.decision_latency());
+    PrintLatency("encoded", r.encoded_latency());
     PrintLatency("send", r.send_latency());
     PrintLatency("round trip", r.round_trip_latency());
   }

@@ -288,9 +288,12 @@ void BM_Paper_TickToOrder(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
   const LatencySummary decision = (*runner)->decision_latency();
+  const LatencySummary encoded = (*runner)->encoded_latency();
   const LatencySummary send = (*runner)->send_latency();
   state.counters["decision_p50_ns"] = static_cast<double>(decision.p50);
   state.counters["decision_p99_ns"] = static_cast<double>(decision.p99);
+  state.counters["encoded_p50_ns"] = static_cast<double>(encoded.p50);
+  state.counters["encoded_p99_ns"] = static_cast<double>(encoded.p99);
   state.counters["send_p50_ns"] = static_cast<double>(send.p50);
   state.counters["send_p99_ns"] = static_cast<double>(send.p99);
   (*runner)->mutable_venue().Stop(false);

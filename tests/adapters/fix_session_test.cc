@@ -101,6 +101,12 @@ TEST(FixSessionTest, PaperTradesThroughFixsimAndTheJournalReplaysToIdenticalOrde
   EXPECT_EQ(sim->sim().stats().events, 1000u);
   EXPECT_EQ(r.venue().stats().undecodable, 0u);
   EXPECT_GT(r.decision_latency().count, 0u);
+  // Every order sent on a market-data event is stamped when QuickFIX has encoded it and when
+  // its send returns, the first before the second.
+  EXPECT_GT(r.encoded_latency().count, 0u);
+  EXPECT_EQ(r.encoded_latency().count, r.send_latency().count);
+  EXPECT_LE(r.encoded_latency().p50, r.send_latency().p50);
+  EXPECT_LE(r.encoded_latency().max, r.send_latency().max);
   EXPECT_GT(r.round_trip_latency().count, 0u);
 
   absl::StatusOr<JournalContents> j = ReadJournal(options.journal_path);

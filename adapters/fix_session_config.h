@@ -10,9 +10,8 @@
 //    "tls": {"enabled": false, "ca_file": "", "cert_file": "", "key_file": "", "verify_peer": false}}
 // Acceptor ("fix" in a fixsim config): the same keys except that "sender_comp_id",
 //   "target_comp_id", "username", "password" move into "sessions": [{"sender_comp_id": "FIXSIM",
-//   "target_comp_id": "PAPER", "password": "..."}], and "host" is the local IPv4 address that
-//   connections must be made to ("0.0.0.0": any). QuickFIX 1.15.1's acceptor binds every
-//   interface; fixsim closes other connections right after accept() (see fix_sim.h).
+//   "target_comp_id": "PAPER", "password": "..."}], and "host" is the local IPv4 address to
+//   listen on ("0.0.0.0": every interface; see fix_listen.h).
 #ifndef TAPEDECK_ADAPTERS_FIX_SESSION_CONFIG_H_
 #define TAPEDECK_ADAPTERS_FIX_SESSION_CONFIG_H_
 

@@ -1,21 +1,22 @@
 #include "adapters/fix_sim.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "adapters/fix_codec.h"
+#include "adapters/fix_listen.h"
 #include "adapters/fix_venue.h"
 #include "core/instrument_config.h"
 #include "core/decimal.h"
@@ -109,7 +110,6 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
         sim_->Refuse(absl::StrCat("unknown session: ", shown));
       } else if (absl::StartsWith(text, "Accepted")) {
         std::fprintf(stderr, "fixsim: %s\n", text.c_str());
-        sim_->DropConnectionsNotToHost();
       }
     }
 
@@ -120,48 +120,6 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
   FixSim* sim_;
   std::unique_ptr<FIX::FileLogFactory> files_;
 };
-
-// QuickFIX 1.15.1's acceptor binds every interface. What binding to `host` would refuse, a
-// connection made to another local address, is dropped here instead: the log event "Accepted
-// connection" comes from inside SocketAcceptor::onConnect, right after accept() and before
-// anything is read, so every connected socket of this process whose local port is fixsim's and
-// whose local address is not `host` is refused now. Its descriptor is pointed (dup2) at a fresh
-// unconnected socket: the real connection closes at once with whatever it sent unread (the
-// Logon included), and QuickFIX's next read of the descriptor fails, so it drops the connection
-// through its own path and closes the descriptor.
-void FixSim::DropConnectionsNotToHost() {
-  if (!restrict_host_) return;
-  DIR* d = ::opendir("/proc/self/fd");
-  if (d == nullptr) return;
-  std::vector<int> fds;
-  while (dirent* ent = ::readdir(d)) {
-    char* end = nullptr;
-    const long fd = std::strtol(ent->d_name, &end, 10);
-    if (end != ent->d_name && *end == '\0' && fd != ::dirfd(d)) fds.push_back(static_cast<int>(fd));
-  }
-  ::closedir(d);
-  for (int fd : fds) {
-    sockaddr_in local{}, peer{};
-    socklen_t len = sizeof(local);
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 ||
-        len != sizeof(local) || local.sin_family != AF_INET ||
-        ntohs(local.sin_port) != config_.fix.port) {
-      continue;
-    }
-    len = sizeof(peer);
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;  // listening
-    if (local.sin_addr.s_addr == host_addr_) continue;
-    char to[INET_ADDRSTRLEN] = "?", from[INET_ADDRSTRLEN] = "?";
-    ::inet_ntop(AF_INET, &local.sin_addr, to, sizeof(to));
-    ::inet_ntop(AF_INET, &peer.sin_addr, from, sizeof(from));
-    const int dead = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (dead < 0) continue;
-    ::dup2(dead, fd);
-    ::close(dead);
-    Refuse(absl::StrCat("connection from ", from, " to ", to, ": fixsim admits only connections to ",
-                        config_.fix.host));
-  }
-}
 
 absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root) {
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject obj, ConfigObject::Of(&root, ""));
@@ -239,7 +197,7 @@ absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root) {
 }
 
 FixSim::FixSim(const FixSimConfig& config) : config_(config) {
-  // "host": the local address connections must be made to; "0.0.0.0" admits every interface.
+  // "host": the local address to listen on; "0.0.0.0" is every interface.
   in_addr a{};
   const std::string host = config_.fix.host == "localhost" ? "127.0.0.1" : config_.fix.host;
   if (host != "0.0.0.0" && ::inet_pton(AF_INET, host.c_str(), &a) == 1) {
@@ -255,6 +213,7 @@ FixSim::~FixSim() {
     } catch (const std::exception&) {
     }
   }
+  if (listen_set_) ClearListenAddress(config_.fix.port);
 }
 
 absl::StatusOr<std::unique_ptr<FixSim>> FixSim::Create(const FixSimConfig& config) {
@@ -855,12 +814,34 @@ absl::Status FixSim::Run(const std::atomic<bool>* interrupt,
   }
   Merger merger(std::move(sources));
   TAPEDECK_RETURN_IF_ERROR(merger.Init());
+  // Listen on "host" only (fix_listen.h).
+  const uint32_t listen_address = restrict_host_ ? host_addr_ : htonl(INADDR_ANY);
+  SetListenAddress(config_.fix.port, listen_address);
+  listen_set_ = true;
+  char shown[INET_ADDRSTRLEN] = "?";
+  ::inet_ntop(AF_INET, &listen_address, shown, sizeof(shown));
+  const std::string where = absl::StrCat(shown, ":", config_.fix.port);
   try {
     acceptor_->start();  // one QuickFIX thread serves every session
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("FIX acceptor on port ", config_.fix.port, ": ", e.what()));
+    std::string why = e.what();
+    if (std::optional<ListenRecord> l = ListenedOn(config_.fix.port); l && l->error != 0) {
+      why = absl::StrCat(l->step, ": ", std::strerror(l->error));
+    }
+    return absl::UnavailableError(absl::StrCat("FIX acceptor on ", where, ": ", why));
   }
-  std::fprintf(stderr, "fixsim: listening on port %d (%zu session%s)\n", config_.fix.port,
+  const std::optional<ListenRecord> listened = ListenedOn(config_.fix.port);
+  if (restrict_host_ && (!listened || listened->error != 0 || listened->address != listen_address)) {
+    try {
+      acceptor_->stop(true);
+    } catch (const std::exception&) {
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "FIX acceptor: this QuickFIX library bound port ", config_.fix.port,
+        " on every interface itself, so fixsim cannot listen on ", shown,
+        " only (see adapters/fix_listen.h); set \"fix.host\": \"0.0.0.0\" to accept that"));
+  }
+  std::fprintf(stderr, "fixsim: listening on %s (%zu session%s)\n", where.c_str(),
                sessions_.size(), sessions_.size() == 1 ? "" : "s");
   auto shutdown = [&] {
     try {

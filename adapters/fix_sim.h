@@ -21,11 +21,10 @@
 //
 // Admission: only configured sessions (SenderCompID/TargetCompID) are accepted; a Logon
 // without the configured Username (553) / Password (554) is refused. Refusals are logged
-// (stderr and refusals()). QuickFIX 1.15.1's acceptor binds every interface (it has no
-// SocketAcceptHost setting), so "fix.host" (default 127.0.0.1) is enforced after accept():
-// a connection made to another local address is closed before anything it sent is read, and
-// logged as a refusal ("0.0.0.0" admits every interface). The port stays open on every
-// interface (a port scan sees it). fixsim logs the address of every accepted connection.
+// (stderr and refusals()). fixsim listens on "fix.host" (default 127.0.0.1; "0.0.0.0" for
+// every interface) through fix_listen.h, as QuickFIX 1.15.1 has no setting for it; where that
+// cannot take effect, Run fails rather than listen on every interface. fixsim logs the address
+// of every accepted connection.
 // The FileStore keeps sequence numbers across restarts. Order state lives in memory only: after a
 // restart, status requests for earlier orders are answered "unknown order".
 //
@@ -135,8 +134,6 @@ class FixSim final : private FIX::Application {
                         const std::string& orig_clordid, char ord_status, char response_to,
                         const char* reason, const std::string& text);
   void Refuse(std::string line);
-  // Closes connections made to a local address other than "fix.host" (see the top comment).
-  void DropConnectionsNotToHost();
   size_t SessionIndex(const FIX::SessionID& id) const;
   // Queues `msg` for `session`; FlushOutbox sends the queue after releasing `lock` (on mu_).
   void Send(FIX::Message& msg, size_t session);
@@ -165,8 +162,9 @@ class FixSim final : private FIX::Application {
   mutable std::mutex refusals_mu_;
   std::vector<std::string> refusals_;
   std::atomic<uint64_t> stat_[9] = {};
-  bool restrict_host_ = false;
-  uint32_t host_addr_ = 0;  // network order
+  bool restrict_host_ = false;  // "host" is one address, not "0.0.0.0"
+  uint32_t host_addr_ = 0;      // network order
+  bool listen_set_ = false;     // SetListenAddress was called for the port
 };
 
 }  // namespace tapedeck::adapters

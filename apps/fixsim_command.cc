@@ -16,11 +16,10 @@ constexpr char kUsage[] =
     "\n"
     "A FIX 4.4 acceptor that replays the config's sources (files, tapes, the scenario) to the\n"
     "sessions that subscribe with MarketDataRequest, matches their orders with the backtester's\n"
-    "SimVenue and answers with ExecutionReports. It admits only the configured sessions (comp\n"
-    "ids, and Logon password where configured) on connections made to fix.host (default\n"
-    "127.0.0.1; QuickFIX itself listens on every interface, so others are closed at once),\n"
-    "replays \"fast\", in \"realtime\" or at \"<k>x\", signals the end of data with\n"
-    "TradingSessionStatus (closed), lingers, then exits.\n"
+    "SimVenue and answers with ExecutionReports. It listens on fix.host (default 127.0.0.1;\n"
+    "\"0.0.0.0\" for every interface), admits only the configured sessions (comp ids, and\n"
+    "Logon password where configured), replays \"fast\", in \"realtime\" or at \"<k>x\",\n"
+    "signals the end of data with TradingSessionStatus (closed), lingers, then exits.\n"
     "See configs/fixsim_feb5.json. Exit status: 0 on success, 1 on a bad config or a failure,\n"
     "2 on a bad command line.\n";
 

@@ -2,18 +2,28 @@
 // FIX 4.4 fields only (no tapedeck code on the client side; the upstream FIX44.xml dictionary
 // when ../shared is present), and fixsim's FileStore across a restart. Real sessions on
 // 127.0.0.1 with free ports; waits are bounded only so that a broken build cannot hang.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "adapters/fix_dictionary.h"
+#include "adapters/fix_listen.h"
 #include "adapters/fix_session_config.h"
 #include "adapters/fix_sim.h"
 #include "adapters/fix_venue.h"
@@ -282,11 +292,31 @@ TEST(FixInteropTest, TlsWithPeerVerificationLogsOnWithTheVenuesCa) {
   sim->Stop();
 }
 
-// fixsim's "host": QuickFIX 1.15.1 cannot bind its acceptor to one address, so fixsim closes
-// connections made to any other local address right after accept(), before the Logon is read,
-// and logs them. Linux routes all of 127.0.0.0/8 to the loopback interface, so fixsim set to
-// 127.0.0.2 sees a connection to 127.0.0.1 as one made to another address.
-TEST(FixInteropTest, FixsimAdmitsOnlyConnectionsToItsHostAddress) {
+// The local addresses listening on TCP `port`, from the kernel's table (/proc/net/tcp, state
+// 0A = LISTEN; addresses as the kernel prints them: 127.0.0.2 is "0200007F").
+std::vector<std::string> ListeningAddresses(int port) {
+  std::ifstream in("/proc/net/tcp");
+  std::vector<std::string> out;
+  std::string line;
+  std::getline(in, line);  // header
+  const std::string port_hex = absl::StrFormat("%04X", port);
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    const size_t colon = local.find(':');
+    if (state == "0A" && colon != std::string::npos && local.substr(colon + 1) == port_hex) {
+      out.push_back(local.substr(0, colon));
+    }
+  }
+  return out;
+}
+
+// fixsim's "host": QuickFIX 1.15.1 has no setting for the acceptor's address, and fixsim's
+// socket_createAcceptor (adapters/fix_listen.h) takes the place of QuickFIX's inside
+// libquickfix's own SocketServer. Linux routes all of 127.0.0.0/8 to the loopback interface, so
+// fixsim on 127.0.0.2 is one address of it: a connection to 127.0.0.1 finds nothing listening.
+TEST(FixInteropTest, FixsimListensOnlyOnItsHostAddress) {
   const std::string dir = MakeTempDir("host");
   const std::string trades = WriteSawtoothTrades(dir, 10);
   absl::StatusOr<int> port = PickFreePort();
@@ -295,38 +325,70 @@ TEST(FixInteropTest, FixsimAdmitsOnlyConnectionsToItsHostAddress) {
   sj["fix"]["host"] = "127.0.0.2";
   auto sim = StartSim(sj);
   ASSERT_NE(sim, nullptr);
-  auto venue_to = [&](const std::string& host) {
-    nlohmann::json pj = ::tapedeck::testing::PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
-    pj["venue"]["host"] = host;
-    absl::StatusOr<PaperConfig> pc = ParsePaperConfig(pj);
-    EXPECT_THAT(pc, IsOk());
-    auto config = std::make_unique<PaperConfig>(*pc);
-    absl::StatusOr<std::unique_ptr<FixVenue>> venue =
-        FixVenue::Create(config->venue, config->instruments);
-    EXPECT_THAT(venue, IsOk());
-    return std::make_pair(std::move(config), std::move(*venue));
-  };
-  {
-    auto [config, venue] = venue_to("127.0.0.1");
-    ASSERT_THAT(venue->Start(), IsOk());
-    ASSERT_TRUE(WaitFor([&] { return !sim->sim().refusals().empty(); }));
-    EXPECT_FALSE(venue->logged_on());
-    venue->Stop(false);
-    EXPECT_THAT(sim->sim().refusals()[0],
-                ::testing::HasSubstr("to 127.0.0.1: fixsim admits only connections to 127.0.0.2"));
-    EXPECT_EQ(sim->sim().stats().logons, 0u);
-  }
-  {
-    auto [config, venue] = venue_to("127.0.0.2");
-    ASSERT_THAT(venue->Start(), IsOk());
-    EXPECT_TRUE(WaitFor([&] { return venue->logged_on(); }));
-    venue->Stop(false);
-    EXPECT_EQ(sim->sim().stats().logons, 1u);
-  }
+  ASSERT_TRUE(WaitFor([&] { return ListenedOn(*port).has_value(); }));
+  ASSERT_EQ(ListenedOn(*port)->error, 0);
+  EXPECT_THAT(ListeningAddresses(*port), ::testing::ElementsAre("0200007F"));
+
+  // Nothing listens on 127.0.0.1: the connection is refused by the kernel.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(*port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_NE(::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)), 0);
+  EXPECT_EQ(errno, ECONNREFUSED);
+  ::close(fd);
+
+  // A venue configured with fixsim's address logs on.
+  nlohmann::json pj = ::tapedeck::testing::PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
+  pj["venue"]["host"] = "127.0.0.2";
+  absl::StatusOr<PaperConfig> pc = ParsePaperConfig(pj);
+  ASSERT_THAT(pc, IsOk());
+  absl::StatusOr<std::unique_ptr<FixVenue>> venue = FixVenue::Create(pc->venue, pc->instruments);
+  ASSERT_THAT(venue, IsOk());
+  ASSERT_THAT((*venue)->Start(), IsOk());
+  EXPECT_TRUE(WaitFor([&] { return (*venue)->logged_on(); }));
+  (*venue)->Stop(false);
+  EXPECT_EQ(sim->sim().stats().logons, 1u);
   sim->Stop();
+  EXPECT_THAT(sim->status(), IsOk());
+
   // The host must be an address.
   sj["fix"]["host"] = "fixsim.example";
   EXPECT_FALSE(ParseFixSimConfig(sj).ok());
+}
+
+// "0.0.0.0" listens on every interface, as QuickFIX alone would.
+TEST(FixInteropTest, FixsimOnAnyAddressListensOnEveryInterface) {
+  const std::string dir = MakeTempDir("anyhost");
+  const std::string trades = WriteSawtoothTrades(dir, 10);
+  absl::StatusOr<int> port = PickFreePort();
+  ASSERT_THAT(port, IsOk());
+  nlohmann::json sj = FixsimConfigJson(trades, *port, "memory");
+  sj["fix"]["host"] = "0.0.0.0";
+  auto sim = StartSim(sj);
+  ASSERT_NE(sim, nullptr);
+  ASSERT_TRUE(WaitFor([&] { return ListenedOn(*port).has_value(); }));
+  EXPECT_THAT(ListeningAddresses(*port), ::testing::ElementsAre("00000000"));
+  sim->Stop();
+}
+
+// An address that is not this machine's (192.0.2.0/24 is reserved for documentation) cannot be
+// listened on: fixsim says which address and why, and does not fall back to every interface.
+TEST(FixInteropTest, FixsimOnAForeignAddressFailsClearly) {
+  const std::string dir = MakeTempDir("foreignhost");
+  const std::string trades = WriteSawtoothTrades(dir, 10);
+  absl::StatusOr<int> port = PickFreePort();
+  ASSERT_THAT(port, IsOk());
+  nlohmann::json sj = FixsimConfigJson(trades, *port, "memory");
+  sj["fix"]["host"] = "192.0.2.1";
+  auto sim = StartSim(sj);
+  ASSERT_NE(sim, nullptr);
+  sim->Join();
+  EXPECT_THAT(sim->status().message(),
+              ::testing::HasSubstr(absl::StrCat("FIX acceptor on 192.0.2.1:", *port, ": bind: ")));
+  EXPECT_TRUE(ListeningAddresses(*port).empty());
 }
 
 }  // namespace

@@ -113,6 +113,11 @@ absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& c
     defaults.setBool(FIX::VALIDATE_FIELDS_OUT_OF_ORDER, false);
     defaults.setInt(FIX::LOGON_TIMEOUT, 5);
     defaults.setInt(FIX::LOGOUT_TIMEOUT, 1);
+    // Our resends are refused (FixVenue::toApp: an order resent after a reconnect would
+    // duplicate one the strategy has settled), so the initiator keeps no copy of what it sent:
+    // QuickFIX answers a ResendRequest with a gap fill, and its message store (memory or file)
+    // no longer grows with every order. fixsim keeps its copies; its resends are its own.
+    if (role == FixRole::kInitiator) defaults.setBool(FIX::PERSIST_MESSAGES, false);
     if (config.store != "memory" && config.store != "null") defaults.setString(FIX::FILE_STORE_PATH, config.store);
     if (!config.log.empty()) defaults.setString(FIX::FILE_LOG_PATH, config.log);
     if (role == FixRole::kInitiator) {

@@ -6,6 +6,7 @@
 // `tapedeck run --journal` replays each journal to byte-identical orders.csv and digest.txt.
 // No assertion depends on wall-clock time; `timeout` only stops a hang.
 #include <cstdint>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -77,6 +78,7 @@ TEST(PaperEndToEndTest, FixsimScenarioPaperDipBuyerAndBasisReentryJournalsReplay
     p["venue"]["password"] = password;
     p["strategy"] = strategy;
     p["drain"] = "2s";
+    p["venue"]["store"] = dir + "/" + comp_id + "_store";
     EXPECT_EQ(p["clock"], "venue");
     WriteFile(dir + "/" + comp_id + ".json", p.dump(2));
   };
@@ -102,6 +104,14 @@ TEST(PaperEndToEndTest, FixsimScenarioPaperDipBuyerAndBasisReentryJournalsReplay
   EXPECT_EQ(out, "0 0 0\n") << ReadFile(dir + "/fixsim.log") << ReadFile(dir + "/dip.log")
                             << ReadFile(dir + "/basis.log");
   EXPECT_THAT(ReadFile(dir + "/fixsim.log"), HasSubstr(" 0 refused logons"));
+  // paper keeps no copy of what it sent (PersistMessages=N: its resends would be refused
+  // anyway), only sequence numbers; fixsim's store holds every message it sent.
+  for (const std::string comp_id : {"DIP", "BASIS"}) {
+    const std::string store = dir + "/" + comp_id + "_store/FIX.4.4-" + comp_id + "-FIXSIM";
+    ASSERT_TRUE(std::filesystem::exists(store + ".seqnums")) << store;
+    EXPECT_EQ(std::filesystem::file_size(store + ".body"), 0u) << store;
+    EXPECT_GT(std::filesystem::file_size(dir + "/store/FIX.4.4-FIXSIM-" + comp_id + ".body"), 0u);
+  }
 
   for (const std::string name : {"dip", "basis"}) {
     SCOPED_TRACE(name);

@@ -19,9 +19,18 @@ std::string_view InstrumentKindName(InstrumentKind k) {
 }
 
 Money Instrument::Notional(Price p, Qty q) const {
-  const Int128 v = static_cast<Int128>(p.raw) * q.raw * contract_multiplier_e8;
+  // p x q x multiplier at 10^-(price_scale + qty_scale + 8), rescaled to Money's 10^-8: nearly
+  // always all in 64 bits (this runs several times a fill), else through 128 bits below; the
+  // two give the same rounding (half away from zero).
+  const int scale = price_scale + qty_scale;
+  int64_t pq, v;
+  if (scale <= kMaxDecimalScale && !__builtin_mul_overflow(p.raw, q.raw, &pq) &&
+      !__builtin_mul_overflow(pq, contract_multiplier_e8, &v)) {
+    return Money(MulDivRound(v, 1, Pow10(scale)));
+  }
+  const Int128 v128 = static_cast<Int128>(p.raw) * q.raw * contract_multiplier_e8;
   int64_t out = 0;
-  const bool ok = Rescale(v, price_scale + qty_scale + 8, Money::kScale, &out);
+  const bool ok = Rescale(v128, scale + 8, Money::kScale, &out);
   (void)ok;  // Notionals beyond 9.2e10 quote units are outside any backtest; saturate in debug.
   return Money(out);
 }

@@ -1,5 +1,7 @@
 #include "core/portfolio.h"
 
+#include "core/decimal.h"
+#include "core/latency_model.h"  // SplitMix64
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
 
@@ -35,6 +37,34 @@ TEST(PortfolioTest, NotionalIsExactFixedPoint) {
   EXPECT_EQ(t.at(InstrumentId(0)).Notional(Price(6000050), Qty(125)), Money(750'006'250'000));
   // 3 contracts x 0.1 BTC x 61000.5 = 18300.15
   EXPECT_EQ(t.at(InstrumentId(1)).Notional(Price(610005), Qty(3)), Usd(18300, 15));
+}
+
+// The 64-bit path of Notional against the 128-bit product rescaled, over random prices,
+// quantities, scales and multipliers, on both sides of the boundary between the paths (results
+// beyond int64 are outside the contract and skipped).
+TEST(PortfolioTest, NotionalMatchesThe128BitProduct) {
+  SplitMix64 rng(0x9E3779B97F4A7C15ull);
+  auto magnitude = [&rng] {
+    const int64_t v = static_cast<int64_t>(rng.Next() >> (1 + rng.Next() % 63));
+    return rng.Next() % 2 == 0 ? v : -v;
+  };
+  int checked = 0;
+  for (int i = 0; i < 200'000; ++i) {
+    Instrument in;
+    in.price_scale = static_cast<int>(rng.Next() % 13);
+    in.qty_scale = static_cast<int>(rng.Next() % 13);
+    in.contract_multiplier_e8 = 1 + static_cast<int64_t>(rng.Next() % 100'000'000'000ull);
+    const Price p(magnitude());
+    const Qty q(magnitude());
+    const Int128 product = static_cast<Int128>(p.raw) * q.raw * in.contract_multiplier_e8;
+    int64_t want = 0;
+    if (!Rescale(product, in.price_scale + in.qty_scale + 8, Money::kScale, &want)) continue;
+    ASSERT_EQ(in.Notional(p, q), Money(want))
+        << p.raw << " x " << q.raw << " x " << in.contract_multiplier_e8 << " at scales "
+        << in.price_scale << "+" << in.qty_scale;
+    ++checked;
+  }
+  EXPECT_GT(checked, 100'000);
 }
 
 TEST(PortfolioTest, FeesRoundHalfAwayFromZero) {

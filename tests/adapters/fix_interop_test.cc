@@ -312,36 +312,49 @@ std::vector<std::string> ListeningAddresses(int port) {
   return out;
 }
 
+// fixsim on a free port with "fix.host" set to `host`, replaying a short tape; sim is null (and
+// the test failed) when it could not be set up.
+struct HostSim {
+  int port = 0;
+  nlohmann::json config;
+  std::unique_ptr<SimThread> sim;
+};
+HostSim StartSimOnHost(const std::string& host) {
+  HostSim h;
+  absl::StatusOr<int> port = PickFreePort();
+  EXPECT_THAT(port, IsOk());
+  if (!port.ok()) return h;
+  h.port = *port;
+  h.config = FixsimConfigJson(WriteSawtoothTrades(MakeTempDir("host"), 10), h.port, "memory");
+  h.config["fix"]["host"] = host;
+  h.sim = StartSim(h.config);
+  return h;
+}
+
 // fixsim's "host": QuickFIX 1.15.1 has no setting for the acceptor's address, and fixsim's
 // socket_createAcceptor (adapters/fix_listen.h) takes the place of QuickFIX's inside
 // libquickfix's own SocketServer. Linux routes all of 127.0.0.0/8 to the loopback interface, so
 // fixsim on 127.0.0.2 is one address of it: a connection to 127.0.0.1 finds nothing listening.
 TEST(FixInteropTest, FixsimListensOnlyOnItsHostAddress) {
-  const std::string dir = MakeTempDir("host");
-  const std::string trades = WriteSawtoothTrades(dir, 10);
-  absl::StatusOr<int> port = PickFreePort();
-  ASSERT_THAT(port, IsOk());
-  nlohmann::json sj = FixsimConfigJson(trades, *port, "memory");
-  sj["fix"]["host"] = "127.0.0.2";
-  auto sim = StartSim(sj);
-  ASSERT_NE(sim, nullptr);
-  ASSERT_TRUE(WaitFor([&] { return ListenedOn(*port).has_value(); }));
-  ASSERT_EQ(ListenedOn(*port)->error, 0);
-  EXPECT_THAT(ListeningAddresses(*port), ::testing::ElementsAre("0200007F"));
+  HostSim h = StartSimOnHost("127.0.0.2");
+  ASSERT_NE(h.sim, nullptr);
+  ASSERT_TRUE(WaitFor([&] { return ListenedOn(h.port).has_value(); }));
+  ASSERT_EQ(ListenedOn(h.port)->error, 0);
+  EXPECT_THAT(ListeningAddresses(h.port), ::testing::ElementsAre("0200007F"));
 
   // Nothing listens on 127.0.0.1: the connection is refused by the kernel.
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
   sockaddr_in to{};
   to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(*port));
+  to.sin_port = htons(static_cast<uint16_t>(h.port));
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   EXPECT_NE(::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)), 0);
   EXPECT_EQ(errno, ECONNREFUSED);
   ::close(fd);
 
   // A venue configured with fixsim's address logs on.
-  nlohmann::json pj = ::tapedeck::testing::PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
+  nlohmann::json pj = ::tapedeck::testing::PaperConfigJson(h.port, {{"instrument", "BTCUSDT"}});
   pj["venue"]["host"] = "127.0.0.2";
   absl::StatusOr<PaperConfig> pc = ParsePaperConfig(pj);
   ASSERT_THAT(pc, IsOk());
@@ -350,45 +363,33 @@ TEST(FixInteropTest, FixsimListensOnlyOnItsHostAddress) {
   ASSERT_THAT((*venue)->Start(), IsOk());
   EXPECT_TRUE(WaitFor([&] { return (*venue)->logged_on(); }));
   (*venue)->Stop(false);
-  EXPECT_EQ(sim->sim().stats().logons, 1u);
-  sim->Stop();
-  EXPECT_THAT(sim->status(), IsOk());
+  EXPECT_EQ(h.sim->sim().stats().logons, 1u);
+  h.sim->Stop();
+  EXPECT_THAT(h.sim->status(), IsOk());
 
   // The host must be an address.
-  sj["fix"]["host"] = "fixsim.example";
-  EXPECT_FALSE(ParseFixSimConfig(sj).ok());
+  h.config["fix"]["host"] = "fixsim.example";
+  EXPECT_FALSE(ParseFixSimConfig(h.config).ok());
 }
 
 // "0.0.0.0" listens on every interface, as QuickFIX alone would.
 TEST(FixInteropTest, FixsimOnAnyAddressListensOnEveryInterface) {
-  const std::string dir = MakeTempDir("anyhost");
-  const std::string trades = WriteSawtoothTrades(dir, 10);
-  absl::StatusOr<int> port = PickFreePort();
-  ASSERT_THAT(port, IsOk());
-  nlohmann::json sj = FixsimConfigJson(trades, *port, "memory");
-  sj["fix"]["host"] = "0.0.0.0";
-  auto sim = StartSim(sj);
-  ASSERT_NE(sim, nullptr);
-  ASSERT_TRUE(WaitFor([&] { return ListenedOn(*port).has_value(); }));
-  EXPECT_THAT(ListeningAddresses(*port), ::testing::ElementsAre("00000000"));
-  sim->Stop();
+  HostSim h = StartSimOnHost("0.0.0.0");
+  ASSERT_NE(h.sim, nullptr);
+  ASSERT_TRUE(WaitFor([&] { return ListenedOn(h.port).has_value(); }));
+  EXPECT_THAT(ListeningAddresses(h.port), ::testing::ElementsAre("00000000"));
+  h.sim->Stop();
 }
 
 // An address that is not this machine's (192.0.2.0/24 is reserved for documentation) cannot be
 // listened on: fixsim says which address and why, and does not fall back to every interface.
 TEST(FixInteropTest, FixsimOnAForeignAddressFailsClearly) {
-  const std::string dir = MakeTempDir("foreignhost");
-  const std::string trades = WriteSawtoothTrades(dir, 10);
-  absl::StatusOr<int> port = PickFreePort();
-  ASSERT_THAT(port, IsOk());
-  nlohmann::json sj = FixsimConfigJson(trades, *port, "memory");
-  sj["fix"]["host"] = "192.0.2.1";
-  auto sim = StartSim(sj);
-  ASSERT_NE(sim, nullptr);
-  sim->Join();
-  EXPECT_THAT(sim->status().message(),
-              ::testing::HasSubstr(absl::StrCat("FIX acceptor on 192.0.2.1:", *port, ": bind: ")));
-  EXPECT_TRUE(ListeningAddresses(*port).empty());
+  HostSim h = StartSimOnHost("192.0.2.1");
+  ASSERT_NE(h.sim, nullptr);
+  h.sim->Join();
+  EXPECT_THAT(h.sim->status().message(),
+              ::testing::HasSubstr(absl::StrCat("FIX acceptor on 192.0.2.1:", h.port, ": bind: ")));
+  EXPECT_TRUE(ListeningAddresses(h.port).empty());
 }
 
 }  // namespace

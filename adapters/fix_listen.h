@@ -31,6 +31,10 @@ struct ListenRecord {
 // What the last attempt through this file to open a listening socket for `port` did; nullopt
 // when none was made (none yet, or QuickFIX's own function ran instead).
 std::optional<ListenRecord> ListenedOn(int port);
+// Opens and closes a socket listening on `address`:`port` (SO_REUSEADDR, as fixsim's acceptor
+// sets it): whether an acceptor could listen there, asked before starting one, since a
+// QuickFIX acceptor whose start fails leaks its socket server.
+ListenRecord ProbeListen(int port, uint32_t address);
 
 }  // namespace tapedeck::adapters
 

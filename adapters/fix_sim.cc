@@ -821,6 +821,10 @@ absl::Status FixSim::Run(const std::atomic<bool>* interrupt,
   char shown[INET_ADDRSTRLEN] = "?";
   ::inet_ntop(AF_INET, &listen_address, shown, sizeof(shown));
   const std::string where = absl::StrCat(shown, ":", config_.fix.port);
+  if (const ListenRecord probe = ProbeListen(config_.fix.port, listen_address); probe.error != 0) {
+    return absl::UnavailableError(absl::StrCat("FIX acceptor on ", where, ": ", probe.step, ": ",
+                                               std::strerror(probe.error)));
+  }
   try {
     acceptor_->start();  // one QuickFIX thread serves every session
   } catch (const std::exception& e) {

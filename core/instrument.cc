@@ -28,10 +28,12 @@ Money Instrument::Notional(Price p, Qty q) const {
       !__builtin_mul_overflow(pq, contract_multiplier_e8, &v)) {
     return Money(MulDivRound(v, 1, Pow10(scale)));
   }
-  const Int128 v128 = static_cast<Int128>(p.raw) * q.raw * contract_multiplier_e8;
+  Int128 v128 = 0;
   int64_t out = 0;
-  const bool ok = Rescale(v128, scale + 8, Money::kScale, &out);
-  (void)ok;  // Notionals beyond 9.2e10 quote units are outside any backtest; saturate in debug.
+  const bool ok = !__builtin_mul_overflow(static_cast<Int128>(p.raw) * q.raw,
+                                          static_cast<Int128>(contract_multiplier_e8), &v128) &&
+                  Rescale(v128, scale + 8, Money::kScale, &out);
+  (void)ok;  // beyond int64 money (9.2e10 quote units): outside any backtest; reads as 0
   return Money(out);
 }
 

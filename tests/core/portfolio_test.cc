@@ -40,8 +40,8 @@ TEST(PortfolioTest, NotionalIsExactFixedPoint) {
 }
 
 // The 64-bit path of Notional against the 128-bit product rescaled, over random prices,
-// quantities, scales and multipliers, on both sides of the boundary between the paths (results
-// beyond int64 are outside the contract and skipped).
+// quantities, scales and multipliers, on both sides of the boundary between the paths (products
+// beyond 128 bits and results beyond int64 are outside the contract and skipped).
 TEST(PortfolioTest, NotionalMatchesThe128BitProduct) {
   SplitMix64 rng(0x9E3779B97F4A7C15ull);
   auto magnitude = [&rng] {
@@ -56,9 +56,13 @@ TEST(PortfolioTest, NotionalMatchesThe128BitProduct) {
     in.contract_multiplier_e8 = 1 + static_cast<int64_t>(rng.Next() % 100'000'000'000ull);
     const Price p(magnitude());
     const Qty q(magnitude());
-    const Int128 product = static_cast<Int128>(p.raw) * q.raw * in.contract_multiplier_e8;
+    Int128 product = 0;
     int64_t want = 0;
-    if (!Rescale(product, in.price_scale + in.qty_scale + 8, Money::kScale, &want)) continue;
+    if (__builtin_mul_overflow(static_cast<Int128>(p.raw) * q.raw,
+                               static_cast<Int128>(in.contract_multiplier_e8), &product) ||
+        !Rescale(product, in.price_scale + in.qty_scale + 8, Money::kScale, &want)) {
+      continue;
+    }
     ASSERT_EQ(in.Notional(p, q), Money(want))
         << p.raw << " x " << q.raw << " x " << in.contract_multiplier_e8 << " at scales "
         << in.price_scale << "+" << in.qty_scale;

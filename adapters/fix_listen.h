@@ -7,7 +7,7 @@
 // interposition) and binds the address set here for the port; a port with no address set is
 // bound to every interface, as QuickFIX does. The definition only takes where tapedeck links
 // QuickFIX as a shared library that calls through its PLT (Debian's does); ListenedOn() tells
-// whether it took, so a caller can fall back (fixsim does: see fix_sim.h).
+// whether it took (where it did not, fixsim refuses to start: see fix_sim.h).
 #ifndef TAPEDECK_ADAPTERS_FIX_LISTEN_H_
 #define TAPEDECK_ADAPTERS_FIX_LISTEN_H_
 

@@ -115,9 +115,7 @@ void Context::UpdateMarket(const Event& e) {
   MarketView& m = market_[e.instrument.value];
   switch (e.kind) {
     case EventKind::kTrade:
-      m.last_trade = e.trade.price;
-      m.has_trade = true;
-      portfolio_.Mark(e.instrument, e.trade.price);
+      MarkTrade(e);
       break;
     case EventKind::kQuote:
       m.bid = e.quote.bid;
@@ -237,7 +235,7 @@ void Context::Deliver(Strategy& s, const Event& e) {
   if (e.local_ts > now_.ns) now_ = Timestamp(e.local_ts);
   switch (e.kind) {
     case EventKind::kTrade:
-      // UpdateMarket's trade case, inline: one switch per event on the hottest path.
+      // MarkTrade directly, not through UpdateMarket: one switch per event on the hottest path.
       MarkTrade(e);
       s.OnTrade(*this, e);
       break;

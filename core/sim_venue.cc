@@ -327,14 +327,8 @@ void SimVenue::OnTrade(InstrumentState& s, InstrumentId id, const Event& e) {
   (void)id;
   const Timestamp at = e.exchange_time();
   const Price px = e.trade.price;
-  // The resting side the aggressor traded against.
-  const Side hit = HitSide(e);
-  if (s.traded_side != hit || s.traded_price != px) {
-    s.traded_side = hit;
-    s.traded_price = px;
-    s.traded_qty = 0;
-  }
-  s.traded_qty += e.trade.qty.raw;
+  const Side hit = HitSide(e);  // the resting side the aggressor traded against
+  TallyTrade(s, e);
   auto& v = s.resting;
   if (v.empty()) return;
   // Own orders at the trade's price share one queue in arrival order: the trade consumes market
@@ -547,13 +541,7 @@ void SimVenue::OnMarketData(const Event& e) {
     if (s.resting.empty()) {
       // Fast path, most trades of a backtest: no own order to fill, so only OnTrade's tally of
       // the quantity traded at one level (for the next depth decrease there) is kept.
-      const Side hit = HitSide(e);
-      if (s.traded_side != hit || s.traded_price != e.trade.price) {
-        s.traded_side = hit;
-        s.traded_price = e.trade.price;
-        s.traded_qty = 0;
-      }
-      s.traded_qty += e.trade.qty.raw;
+      TallyTrade(s, e);
       return;
     }
   }
@@ -685,7 +673,7 @@ void SimVenue::OnL3Data(InstrumentState& s, const Event& e) {
     // Prints of visible executions were handled with their kL3Order execute. What is left traded
     // with a hidden order, which queues behind every displayed order at its price: the aggressor
     // would have reached own orders at that price or better first.
-    const Side hit = Opposite(e.trade.aggressor);
+    const Side hit = HitSide(e);
     const int64_t hidden = l3.Unexplained(hit, e.trade.price, e.trade.qty.raw, at);
     if (hidden > 0) FillAheadOfExecution(s, hit, e.trade.price, INT64_MAX, hidden, at);
     return;

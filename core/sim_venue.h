@@ -235,6 +235,17 @@ class SimVenue {
   static Side HitSide(const Event& e) {
     return e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
   }
+  // Adds a trade to the tally of quantity traded at one side and price (for the next depth
+  // decrease there); a trade at another side or price starts the tally again.
+  static void TallyTrade(InstrumentState& s, const Event& e) {
+    const Side hit = HitSide(e);
+    if (s.traded_side != hit || s.traded_price != e.trade.price) {
+      s.traded_side = hit;
+      s.traded_price = e.trade.price;
+      s.traded_qty = 0;
+    }
+    s.traded_qty += e.trade.qty.raw;
+  }
   void OnLevel(InstrumentState& s, const Event& e);
   void TrackVolatility(InstrumentState& s, const Event& e);
   // OnMarketData's rarer work: the trackers, the account, order-level data. True when the

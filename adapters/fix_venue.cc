@@ -233,8 +233,8 @@ void FixVenue::SendOrder(const OrderRequest& request, Timestamp now) {
   }
   t_sending_venue = nullptr;
   if (!sent) {
-    // Stored but not on the wire: the session dropped under us. QuickFIX would resend it as a
-    // possible duplicate after the next logon; toApp refuses that, and the strategy hears now.
+    // Not on the wire: the session dropped under us. It is never resent (the session keeps no
+    // copy, and toApp refuses possible duplicates): the strategy hears now.
     RejectLocally(request, WallNanos());
     return;
   }

@@ -8,8 +8,10 @@
 // SendCancel), which builds the FIX messages and hands them to the session on that same thread.
 //
 // Connection status reaches the strategy as OnTimer(ctx, 0, tag) (timer id 0 is never a Context
-// timer): kVenueConnected after every logon, kVenueDisconnected when a logged-on session drops. Orders sent while disconnected are rejected at once (RejectReason::kVenue) and never
-// reach the venue later: QuickFIX would resend them as possible duplicates, which toApp refuses.
+// timer): kVenueConnected after every logon, kVenueDisconnected when a logged-on session drops.
+// Orders sent while disconnected are rejected at once (RejectReason::kVenue) and never reach the
+// venue later: the session keeps no copy to resend (PersistMessages=N), and toApp refuses any
+// possible-duplicate resend all the same.
 // After every logon the strategy thread asks the venue for the status of each open order
 // (OrderStatusRequest 35=H): fills it missed arrive as fills, an order the venue no longer knows
 // is reported cancelled, so no order is duplicated or lost. Execution reports are deduplicated by

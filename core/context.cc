@@ -1,3 +1,6 @@
+#include <cstddef>
+#include <cstring>
+
 #include "core/check.h"
 #include "core/strategy.h"
 
@@ -10,6 +13,7 @@ Context::Context(const InstrumentTable& instruments, ContextDriver* driver, Mone
       market_(instruments.size()) {}
 
 OrderId Context::Submit(OrderRequest request) {
+  Sync();
   request.id = OrderId(next_order_id_++);
   OrderState state;
   state.request = request;
@@ -45,6 +49,7 @@ OrderId Context::SellLimit(InstrumentId id, Price price, Qty qty) {
 }
 
 bool Context::Cancel(OrderId id) {
+  Sync();
   if (stopped_ || !id.valid() || id.value > orders_.size()) return false;
   OrderState& s = orders_[id.value - 1];
   if (IsTerminal(s.status) || s.cancel_requested) return false;
@@ -56,6 +61,7 @@ bool Context::Cancel(OrderId id) {
 }
 
 bool Context::Modify(OrderId id, Price new_price, Qty new_qty) {
+  Sync();
   if (stopped_ || !id.valid() || id.value > orders_.size()) return false;
   OrderState& s = orders_[id.value - 1];
   if (IsTerminal(s.status) || s.cancel_requested) return false;
@@ -95,7 +101,7 @@ std::optional<Price> Context::best_ask(InstrumentId id) const {
 uint64_t Context::SetTimer(Timestamp at, uint64_t tag) {
   const uint64_t id = next_timer_id_++;
   if (stopped_) return id;
-  EndRun();
+  EndRun();  // catches up the clock first
   driver_->ScheduleTimer(id, at < now_ ? now_ : at, tag);
   return id;
 }
@@ -222,11 +228,62 @@ void Strategy::OnTrades(Context& ctx, TradeRun& run) {
   while (const Event* e = run.Next()) OnTrade(ctx, *e);
 }
 
+namespace {
+// The 8 header bytes after the two time stamps (kind, instrument, source and padding), as one
+// word: a run's trades must match it in kind, instrument and source.
+uint64_t HeaderWord(const Event& e) {
+  uint64_t w;
+  std::memcpy(&w, &e.kind, sizeof w);
+  return w;
+}
+static_assert(offsetof(Event, reserved1) + sizeof(Event::reserved1) - offsetof(Event, kind) ==
+              sizeof(uint64_t));
+}  // namespace
+
+bool TradeRun::Check() {
+  // The word a trade of the run carries, and the mask of the fields it must match (built from
+  // events, so byte order does not matter).
+  Event want;
+  want.kind = EventKind::kTrade;
+  want.instrument = instrument_;
+  want.source = source_;
+  Event mask;
+  std::memset(static_cast<void*>(&mask), 0, sizeof mask);
+  std::memset(static_cast<void*>(&mask.kind), 0xFF, sizeof mask.kind);
+  std::memset(static_cast<void*>(&mask.instrument), 0xFF, sizeof mask.instrument);
+  std::memset(static_cast<void*>(&mask.source), 0xFF, sizeof mask.source);
+  const uint64_t want_word = HeaderWord(want) & HeaderWord(mask);
+  const uint64_t mask_word = HeaderWord(mask);
+  // Up to kChunk trades ahead, few enough to be in L1 when Next() returns them; one branch per
+  // trade for the header and local_ts = exchange_ts, one for the time bound.
+  constexpr ptrdiff_t kChunk = 32;
+  const Event* const stop = end_ - checked_ > kChunk ? checked_ + kChunk : end_;
+  const Event* e = checked_;
+  while (e != stop &&
+         (((HeaderWord(*e) & mask_word) ^ want_word) |
+          static_cast<uint64_t>(e->local_ts ^ e->exchange_ts)) == 0 &&
+         e->exchange_ts < before_) {
+    ++e;
+  }
+  if (e != stop) end_ = e;  // the run ends at the first trade that does not belong to it
+  checked_ = e;
+  return next_ != checked_;
+}
+
+void Context::CatchUp() {
+  const Event& last = run_->next_[-1];
+  run_->synced_ = run_->next_;
+  // Due at once, in time order, after everything delivered before: the clock moves to it.
+  now_ = Timestamp(last.local_ts);
+  MarkTrade(last);
+}
+
 size_t Context::DeliverTrades(Strategy& s, std::span<const Event> events, uint16_t source,
                               int64_t before) {
-  TradeRun run(this, events, source, before);
+  TradeRun run(events, source, before);
   run_ = &run;
   s.OnTrades(*this, run);
+  Sync();
   run_ = nullptr;
   return run.taken();
 }

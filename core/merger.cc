@@ -44,15 +44,22 @@ bool Merger::Prepare(uint16_t index) {
   }
   // Serve in place every run that is in rank order and ends inside the batch.
   const std::span<const Event> rest = c.batch.subspan(c.batch_pos);
-  // Without a branch on the data in the loop: whether two neighbours share a time stamp is
-  // random in market data (the events of one message do), and a branch on it mispredicts.
-  // The loop stops at the first event that goes back in time or ranks before its same-time
+  // The scan stops at the first event that goes back in time or ranks before its same-time
   // predecessor; `safe_end` is the start of the last time-stamp run seen, which may continue
   // in the next batch or is the inverted one.
-  size_t safe_end = 0;  // events [0, safe_end) of `rest` can be served in place
+  //
+  // First, while time stamps strictly increase (trades-only data mostly does), each event
+  // starts a time-stamp run of its own and there is no rank to compare: one branch an event,
+  // which stays predicted.
+  size_t i = 1;
   int64_t prev_ts = rest.front().exchange_ts;
-  uint8_t prev_rank = KindRank(rest.front().kind);
-  for (size_t i = 1; i < rest.size(); ++i) {
+  while (i < rest.size() && rest[i].exchange_ts > prev_ts) prev_ts = rest[i++].exchange_ts;
+  size_t safe_end = i - 1;  // events [0, safe_end) of `rest` can be served in place
+  uint8_t prev_rank = KindRank(rest[i - 1].kind);
+  // From the first repeated time stamp on, without a branch on the data: whether two
+  // neighbours share a time stamp is random in market data (the events of one message do), and
+  // a branch on it mispredicts.
+  for (; i < rest.size(); ++i) {
     const int64_t ts = rest[i].exchange_ts;
     const uint8_t rank = KindRank(rest[i].kind);
     const bool new_time = ts != prev_ts;
@@ -85,10 +92,10 @@ bool Merger::Prepare(uint16_t index) {
   // Stable insertion sort by kind rank: runs are short and nearly ordered (a trade line before
   // the depth lines of the same instant). Not std::stable_sort: libstdc++'s temporary buffer
   // ignores Event's 64-byte alignment (UBSan: misaligned store).
-  for (size_t i = 1; i < c.staged.size(); ++i) {
-    const Event e = c.staged[i];
+  for (size_t k = 1; k < c.staged.size(); ++k) {
+    const Event e = c.staged[k];
     const uint8_t rank = KindRank(e.kind);
-    size_t j = i;
+    size_t j = k;
     while (j > 0 && KindRank(c.staged[j - 1].kind) > rank) {
       c.staged[j] = c.staged[j - 1];
       --j;

@@ -122,34 +122,47 @@ struct AccountLogEntry {
   Money fee;     // liquidation fee
 };
 
-// The trades of one Strategy::OnTrades call. Next() returns them in order and, as it returns
-// each, brings the Context up to it exactly as one-at-a-time delivery would: the clock, the
-// market view's last trade and the position's mark. The run is as long as the driver allows
-// (Context::DeliverTrades) and ends early at a request (submit, cancel, modify) or a timer
-// from the strategy: what that sets off may be due before the next trade, so the driver takes
-// over again. Next() then returns nullptr.
+// The trades of one Strategy::OnTrades call. Next() returns them in order; the Context answers
+// every question as it would after one-at-a-time delivery of each trade returned so far: the
+// clock, the market view's last trade and the position's mark. It brings itself up to date when
+// asked (now(), market(), portfolio(), a request), not on every trade, so a reference it returned
+// before a Next() shows the state of then: ask again after Next(). The run is as long as the
+// driver allows (Context::DeliverTrades) and ends early at a request (submit, cancel, modify) or a
+// timer from the strategy: what that sets off may be due before the next trade, so the driver
+// takes over again. Next() then returns nullptr.
 class TradeRun {
  public:
   TradeRun(const TradeRun&) = delete;
   TradeRun& operator=(const TradeRun&) = delete;
 
-  inline const Event* Next();
+  const Event* Next() {
+    if (next_ == checked_ && !Check()) return nullptr;
+    return next_++;
+  }
   size_t taken() const { return static_cast<size_t>(next_ - begin_); }
 
  private:
   friend class Context;
-  TradeRun(Context* ctx, std::span<const Event> events, uint16_t source, int64_t before)
-      : ctx_(ctx),
-        begin_(events.data()),
+  TradeRun(std::span<const Event> events, uint16_t source, int64_t before)
+      : begin_(events.data()),
         next_(begin_),
+        checked_(begin_),
+        synced_(begin_),
         end_(begin_ + events.size()),
         before_(before),
         instrument_(events.empty() ? InstrumentId() : events.front().instrument),
         source_(source) {}
 
-  Context* ctx_;
+  // Checks the trades after checked_, a few dozen at a time, in a loop that stores nothing:
+  // false when the one at next_ does not belong to the run (it ends there).
+  bool Check();
+  // A request or timer was sent: the run ends after the trades taken.
+  void End() { end_ = checked_ = next_; }
+
   const Event* begin_;
-  const Event* next_;
+  const Event* next_;     // the next trade to return
+  const Event* checked_;  // [next_, checked_) belong to the run
+  const Event* synced_;   // the Context is up to date with the trades before it
   const Event* end_;
   int64_t before_;
   InstrumentId instrument_;
@@ -161,7 +174,10 @@ class Context {
   Context(const InstrumentTable& instruments, ContextDriver* driver, Money initial_cash);
 
   // --- for strategies ---
-  Timestamp now() const { return now_; }
+  Timestamp now() const {
+    Sync();
+    return now_;
+  }
   const InstrumentTable& instruments() const { return *instruments_; }
 
   OrderId Submit(OrderRequest request);
@@ -183,8 +199,14 @@ class Context {
   std::vector<OrderId> OpenOrders(InstrumentId id) const;
 
   Qty position(InstrumentId id) const { return portfolio_.position(id).qty; }
-  const Portfolio& portfolio() const { return portfolio_; }
-  const MarketView& market(InstrumentId id) const { return market_[id.value]; }
+  const Portfolio& portfolio() const {
+    Sync();
+    return portfolio_;
+  }
+  const MarketView& market(InstrumentId id) const {
+    Sync();
+    return market_[id.value];
+  }
   std::optional<Price> best_bid(InstrumentId id) const;
   std::optional<Price> best_ask(InstrumentId id) const;
 
@@ -208,10 +230,12 @@ class Context {
   const std::vector<FillLogEntry>& fill_log() const { return fill_log_; }
   const std::vector<AccountLogEntry>& account_log() const { return account_log_; }
   uint64_t orders_sent() const { return next_order_id_ - 1; }
-  Portfolio& mutable_portfolio() { return portfolio_; }
+  Portfolio& mutable_portfolio() {
+    Sync();
+    return portfolio_;
+  }
 
  private:
-  friend class TradeRun;
   // Deliver's bookkeeping for a trade (after the clock): the last trade and the position's mark.
   void MarkTrade(const Event& e) {
     MarketView& m = market_[e.instrument.value];
@@ -219,9 +243,21 @@ class Context {
     m.has_trade = true;
     portfolio_.Mark(e.instrument, e.trade.price);
   }
-  // A request or timer was sent: the current trade run, if any, ends here.
+  // Inside a trade run, brings the clock, the last trade and the mark up to the last trade taken
+  // (TradeRun::Next leaves that to whoever asks). Only the latest trade matters: the clock only
+  // moves forward and the last trade and the mark are overwritten by each. The Context is never
+  // const itself (strategies and drivers hold it mutable), so the const accessors may do this.
+  void Sync() const {
+    if (run_ != nullptr && run_->synced_ != run_->next_) const_cast<Context*>(this)->CatchUp();
+  }
+  void CatchUp();
+  // A request or timer is being sent: the Context catches up and the current run, if any, ends
+  // after the trades taken.
   void EndRun() {
-    if (run_ != nullptr) run_->end_ = run_->next_;
+    if (run_ != nullptr) {
+      Sync();
+      run_->End();
+    }
   }
   void UpdateMarket(const Event& e);
   void UpdateOrder(const Event& e);
@@ -241,21 +277,6 @@ class Context {
   std::vector<AccountLogEntry> account_log_;
   TradeRun* run_ = nullptr;  // the run being delivered (DeliverTrades), if any
 };
-
-const Event* TradeRun::Next() {
-  if (next_ == end_) return nullptr;
-  const Event* e = next_;
-  if (e->kind != EventKind::kTrade || e->instrument != instrument_ || e->source != source_ ||
-      e->local_ts != e->exchange_ts || e->exchange_ts >= before_) {
-    end_ = next_;
-    return nullptr;
-  }
-  ++next_;
-  // Due at once, in time order, after everything delivered before: the clock moves to it.
-  ctx_->now_ = Timestamp(e->local_ts);
-  ctx_->MarkTrade(*e);
-  return e;
-}
 
 }  // namespace tapedeck
 

@@ -55,6 +55,16 @@ std::string Outcome(const Engine& engine) {
   return out;
 }
 
+// Where two outcomes part: the first line that differs, in each.
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  const size_t line = a.rfind('\n', i == 0 ? 0 : i - 1);
+  const size_t from = line == std::string::npos || i == 0 ? 0 : line + 1;
+  auto until_eol = [from](const std::string& s) { return s.substr(from, s.find('\n', from) - from); };
+  return absl::StrCat("with runs: '", until_eol(a), "', without: '", until_eol(b), "'");
+}
+
 // The deleveraging scenario, small, with no feed latency (a trade is then due to the strategy
 // when the venue sees it, the condition for a run).
 replay::ScenarioParams Unlagged() {
@@ -152,6 +162,67 @@ TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
   EXPECT_GT(runs[0], 1000u);
   EXPECT_EQ(runs[1], 0u);
   EXPECT_EQ(outcomes[0], outcomes[1]);
+}
+
+// Inside OnTrades the Context answers as after one-at-a-time delivery of every trade taken so
+// far (it catches up lazily, when asked): the clock, the last trade, the mark and the equity
+// read after each Next(), on a pattern of trades that skips some, match what OnTrade sees, and
+// a request sent in the middle of a run carries the time of the trade that set it off.
+TEST(TradeRunsContextTest, AnswersAsIfEachTradeWasDelivered) {
+  InstrumentTable table;
+  ASSERT_THAT(table.Add(testing::CentsInstrument("AAA")), IsOk());
+  ASSERT_THAT(table.Add(testing::CentsInstrument("BBB")), IsOk());
+  std::vector<Event> tape;
+  SplitMix64 rng(6364136223846793005ull);
+  int64_t t = 1'000'000'000;
+  int64_t px[2] = {10'000, 20'000};
+  for (int i = 0; i < 50'000; ++i) {
+    t += static_cast<int64_t>(rng.Next() % 2) * static_cast<int64_t>(rng.Next() % 300'000);
+    const uint16_t id = rng.Next() % 6 == 0 ? 1 : 0;
+    px[id] += static_cast<int64_t>(rng.Next() % 5) - 2;
+    tape.push_back(testing::TradeAt(InstrumentId(id), 0, px[id], 1, Side::kBuy));
+    tape.back().exchange_ts = tape.back().local_ts = t;
+    tape.back().trade.trade_id = static_cast<uint64_t>(i) + 1;
+  }
+  // Looks at the Context after some trades (by trade id), and buys or sells one lot now and
+  // then so that fills move the position and the equity.
+  class Observer final : public Strategy {
+   public:
+    void OnTrade(Context& ctx, const Event& e) override { Look(ctx, e); }
+    void OnTrades(Context& ctx, TradeRun& run) override {
+      while (const Event* e = run.Next()) Look(ctx, *e);
+    }
+    std::string log;
+
+   private:
+    void Look(Context& ctx, const Event& e) {
+      const uint64_t id = e.trade.trade_id;
+      if (id % 3 == 0) return;  // not asked: the Context need not catch up
+      const InstrumentId a(0);
+      absl::StrAppend(&log, id, " ", ctx.now().ns, " ", ctx.market(a).last_trade.raw, " ",
+                      ctx.market(InstrumentId(1)).last_trade.raw, " ",
+                      ctx.portfolio().position(a).mark.raw, " ", ctx.portfolio().Equity().raw,
+                      "\n");
+      if (id % 97 == 0) ctx.BuyMarket(a, Qty(1));
+      if (id % 89 == 0) ctx.SellMarket(a, Qty(1));
+    }
+  };
+  std::string logs[2];
+  std::string outcomes[2];
+  for (const bool trade_runs : {true, false}) {
+    EngineConfig config;
+    config.trade_runs = trade_runs;
+    config.venue.entry_latency = Duration::Micros(700);
+    config.venue.response_latency = Duration::Micros(900);
+    Observer observer;
+    auto engine = testing::RunEngine(table, tape, observer, config, /*batch=*/777);
+    logs[trade_runs ? 0 : 1] = observer.log;
+    outcomes[trade_runs ? 0 : 1] = Outcome(*engine);
+    EXPECT_EQ(engine->stats().trade_runs > 100, trade_runs);
+  }
+  EXPECT_FALSE(logs[0].empty());
+  EXPECT_TRUE(logs[0] == logs[1]) << FirstDifference(logs[0], logs[1]);
+  EXPECT_TRUE(outcomes[0] == outcomes[1]) << FirstDifference(outcomes[0], outcomes[1]);
 }
 
 // Progress reports come at the same counts with runs as without: every 2^16 market events.

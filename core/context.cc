@@ -230,7 +230,7 @@ void Strategy::OnTrades(Context& ctx, TradeRun& run) {
 
 namespace {
 // The 8 header bytes after the two time stamps (kind, instrument, source and padding), as one
-// word: a run's trades must match it in kind, instrument and source.
+// word (TradeRun compares a run's trades with it).
 uint64_t HeaderWord(const Event& e) {
   uint64_t w;
   std::memcpy(&w, &e.kind, sizeof w);
@@ -240,29 +240,40 @@ static_assert(offsetof(Event, reserved1) + sizeof(Event::reserved1) - offsetof(E
               sizeof(uint64_t));
 }  // namespace
 
-bool TradeRun::Check() {
-  // The word a trade of the run carries, and the mask of the fields it must match (built from
-  // events, so byte order does not matter).
+TradeRun::TradeRun(std::span<const Event> events, uint16_t source, int64_t before)
+    : begin_(events.data()),
+      next_(begin_),
+      checked_(begin_),
+      synced_(begin_),
+      end_(begin_ + events.size()),
+      before_(before) {
+  // Built from events, so byte order does not matter.
   Event want;
   want.kind = EventKind::kTrade;
-  want.instrument = instrument_;
-  want.source = source_;
+  want.instrument = events.empty() ? InstrumentId() : events.front().instrument;
+  want.source = source;
   Event mask;
   std::memset(static_cast<void*>(&mask), 0, sizeof mask);
   std::memset(static_cast<void*>(&mask.kind), 0xFF, sizeof mask.kind);
   std::memset(static_cast<void*>(&mask.instrument), 0xFF, sizeof mask.instrument);
   std::memset(static_cast<void*>(&mask.source), 0xFF, sizeof mask.source);
-  const uint64_t want_word = HeaderWord(want) & HeaderWord(mask);
-  const uint64_t mask_word = HeaderWord(mask);
+  header_mask_ = HeaderWord(mask);
+  header_want_ = HeaderWord(want) & header_mask_;
+}
+
+bool TradeRun::Check() {
   // Up to kChunk trades ahead, few enough to be in L1 when Next() returns them; one branch per
   // trade for the header and local_ts = exchange_ts, one for the time bound.
   constexpr ptrdiff_t kChunk = 32;
   const Event* const stop = end_ - checked_ > kChunk ? checked_ + kChunk : end_;
+  const uint64_t want = header_want_;
+  const uint64_t mask = header_mask_;
+  const int64_t before = before_;
   const Event* e = checked_;
   while (e != stop &&
-         (((HeaderWord(*e) & mask_word) ^ want_word) |
-          static_cast<uint64_t>(e->local_ts ^ e->exchange_ts)) == 0 &&
-         e->exchange_ts < before_) {
+         (((HeaderWord(*e) & mask) ^ want) | static_cast<uint64_t>(e->local_ts ^ e->exchange_ts)) ==
+             0 &&
+         e->exchange_ts < before) {
     ++e;
   }
   if (e != stop) end_ = e;  // the run ends at the first trade that does not belong to it

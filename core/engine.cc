@@ -135,17 +135,29 @@ size_t Engine::DeliverTradeRun(std::span<const Event> events, uint16_t source,
   return taken;
 }
 
-void Engine::ProcessPendingUntil(int64_t t, Strategy& strategy) {
-  // Everything due at or before t that is not market data: order arrivals first at equal time,
-  // then strategy-side deliveries.
+template <bool kBelowKey>
+void Engine::ProcessPending(int64_t t, const EventKey& below, Strategy& strategy) {
+  // Order arrivals first at equal time, then strategy-side deliveries.
   while (true) {
     const int64_t t_req = requests_.empty() ? kNever : requests_.front().arrival.ns;
     const int64_t t_strat = strategy_queue_.empty() ? kNever : strategy_queue_.front().key.ts;
-    if (std::min(t_req, t_strat) > t) {
-      due_ = std::min(t_req, t_strat);
-      return;
+    bool request_first;
+    if constexpr (kBelowKey) {
+      const bool strat_due = t_strat <= t && strategy_queue_.front().key < below;
+      const bool req_due = t_req <= t;
+      if (!req_due && !strat_due) {
+        due_ = std::min(t_req, t_strat);
+        return;
+      }
+      request_first = req_due && (!strat_due || t_req <= t_strat);
+    } else {
+      if (std::min(t_req, t_strat) > t) {
+        due_ = std::min(t_req, t_strat);
+        return;
+      }
+      request_first = t_req <= t_strat;
     }
-    if (t_req <= t_strat) {
+    if (request_first) {
       const Request r = requests_.front();
       requests_.pop_front();
       switch (r.kind) {
@@ -173,6 +185,18 @@ void Engine::ProcessPendingUntil(int64_t t, Strategy& strategy) {
       ++stats_.delivered;
     }
   }
+}
+
+void Engine::ProcessPendingUntil(int64_t t, Strategy& strategy) {
+  ProcessPending<false>(t, EventKey(), strategy);
+}
+
+void Engine::DeliverAtDueInstant(const Event& e, Strategy& strategy) {
+  const int64_t t = e.exchange_ts;
+  ProcessPending<true>(t, StrategyKey(e, push_sequence_), strategy);
+  SampleEquity(Timestamp(t));
+  context_.Deliver(strategy, e);
+  ++stats_.delivered;
 }
 
 absl::Status Engine::Run(Merger& merger, Strategy& strategy,
@@ -242,6 +266,13 @@ absl::Status Engine::Run(Merger& merger, Strategy& strategy,
         SampleEquity(Timestamp(t));
         context_.Deliver(strategy, e);
         ++stats_.delivered;
+      } else if (local == t && due_ == t && next + 1 != run_end && next[1].exchange_ts > t) {
+        // Something is due at this very instant (an order arriving, a response). Once no more
+        // market data can come at t (the next event of this run is later, and the merger's run
+        // is ahead of every other source), the event need not go through the queue: the
+        // arrivals at t and the strategy-side events that precede it go now, then the event,
+        // in the order the queue would give.
+        DeliverAtDueInstant(e, strategy);
       } else {
         PushStrategy(e);
       }

@@ -106,6 +106,14 @@ class Engine final : public ContextDriver {
   size_t DeliverTradeRun(std::span<const Event> events, uint16_t source, Strategy& strategy);
   // Processes order arrivals and strategy-side events due at or before t.
   void ProcessPendingUntil(int64_t t, Strategy& strategy);
+  // The same, with kBelowKey only the strategy-side events whose key is below `below` (those
+  // that precede an event with that key, which the caller then delivers itself).
+  template <bool kBelowKey>
+  void ProcessPending(int64_t t, const EventKey& below, Strategy& strategy);
+  // Market data `e`, seen by the venue at t = e.exchange_ts = e.local_ts, when something queued
+  // is due at t and no more market data can come at t: processes the arrivals at t and the
+  // strategy-side events that precede e, then delivers e (out of line: Run's loop stays small).
+  [[gnu::noinline]] void DeliverAtDueInstant(const Event& e, Strategy& strategy);
   void FlushResponses();
   // One compare on the hot path; the rest (first call, crossing a boundary) out of line.
   void SampleEquity(Timestamp upto) {

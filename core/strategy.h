@@ -143,15 +143,7 @@ class TradeRun {
 
  private:
   friend class Context;
-  TradeRun(std::span<const Event> events, uint16_t source, int64_t before)
-      : begin_(events.data()),
-        next_(begin_),
-        checked_(begin_),
-        synced_(begin_),
-        end_(begin_ + events.size()),
-        before_(before),
-        instrument_(events.empty() ? InstrumentId() : events.front().instrument),
-        source_(source) {}
+  TradeRun(std::span<const Event> events, uint16_t source, int64_t before);
 
   // Checks the trades after checked_, a few dozen at a time, in a loop that stores nothing:
   // false when the one at next_ does not belong to the run (it ends there).
@@ -165,8 +157,10 @@ class TradeRun {
   const Event* synced_;   // the Context is up to date with the trades before it
   const Event* end_;
   int64_t before_;
-  InstrumentId instrument_;
-  uint16_t source_;
+  // The 8 header bytes after the time stamps (kind, instrument, source, padding) as one word:
+  // a trade of the run has (word & header_mask_) == header_want_.
+  uint64_t header_want_;
+  uint64_t header_mask_;
 };
 
 class Context {

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/engine.h"
@@ -218,6 +219,53 @@ TEST(SimVenueTest, RequestsNeverOvertakeAndTheStrategySeesDataAtLocalTime) {
   Engine engine(t, EngineConfig{});
   ASSERT_THAT(engine.Run(merger, w), IsOk());
   EXPECT_EQ(seen, (std::vector<int64_t>{2 * kMs, 4 * kMs}));
+}
+
+// Trades every millisecond, entry latency 2 ms, response latency 3 ms: the order's arrival, its
+// ack and its fill, and a timer, each fall on the instant of a trade. At equal time the venue
+// sees the trade before the arrival, and the strategy sees the trade before what its order set
+// off (rank: trade, ack, fill, timer). Whether the engine sends the trade through its queue or
+// straight to the strategy, this is the order.
+TEST(SimVenueTest, AtTheInstantOfATradeTheVenueSideGoesFirstThenTheStrategySideByRank) {
+  const InstrumentTable t = Table();
+  struct Logger final : Strategy {
+    std::vector<std::string> log;
+    void OnTrade(Context& c, const Event& e) override {
+      const int64_t ms = e.local_ts / kMs;
+      log.push_back("trade@" + std::to_string(ms));
+      if (ms == 2) {
+        c.BuyMarket(kBtc, Qty(100));  // arrives at 4 ms
+        c.SetTimer(Timestamp(7 * kMs), 0);
+      }
+    }
+    void OnOrderUpdate(Context&, const Event& e) override {
+      log.push_back((e.kind == EventKind::kOrderAck ? "ack@" : "fill@") +
+                    std::to_string(e.local_ts / kMs));
+    }
+    void OnTimer(Context& c, uint64_t, uint64_t) override {
+      log.push_back("timer@" + std::to_string(c.now().ns / kMs));
+    }
+  };
+  for (const size_t batch : {size_t{1}, size_t{2}, size_t{100}}) {
+    std::vector<Event> tape;
+    for (int64_t ms = 0; ms <= 10; ++ms) tape.push_back(Trade(ms, 10'000 + ms));
+    Logger logger;
+    EngineConfig cfg;
+    cfg.venue.entry_latency = Duration(2 * kMs);
+    cfg.venue.response_latency = Duration(3 * kMs);
+    auto engine = RunEngine(t, tape, logger, cfg, batch);
+    // Acked at 4 + 3 = 7 ms; filled at the next trade after the arrival, at 5 ms (100.05), and
+    // told at 5 + 3 = 8 ms.
+    EXPECT_EQ(logger.log, (std::vector<std::string>{"trade@0", "trade@1", "trade@2", "trade@3",
+                                                    "trade@4", "trade@5", "trade@6", "trade@7",
+                                                    "ack@7", "timer@7", "trade@8", "fill@8",
+                                                    "trade@9", "trade@10"}))
+        << "batch " << batch;
+    const auto& fills = engine->context().fill_log();
+    ASSERT_EQ(fills.size(), 1u);
+    EXPECT_EQ(fills[0].price, Price(10'005));
+    EXPECT_EQ(fills[0].exchange_ts, Timestamp(5 * kMs));
+  }
 }
 
 TEST(SimVenueTest, SameTapeSameOrdersSameFills) {

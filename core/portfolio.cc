@@ -46,8 +46,12 @@ void Portfolio::Apply(InstrumentId id, Side side, Price price, Qty qty, Money fe
     // Reduce: the closed part realises PnL against a proportional share of the cost.
     const int64_t open_abs = std::llabs(p.qty.raw);
     const int64_t closed = remaining < open_abs ? remaining : open_abs;
-    const Money cost_closed(MulDivRound(p.cost.raw, closed, open_abs));
-    const Money value_closed(pos_sign * in.Notional(price, Qty(closed)).raw);
+    // Closing all of the position takes all of its cost; closing with all of the fill (a flip
+    // from long to flat, say) values it at the fill's notional above. Both as computed.
+    const Money cost_closed =
+        closed == open_abs ? p.cost : Money(MulDivRound(p.cost.raw, closed, open_abs));
+    const Money closed_notional = closed == qty.raw ? notional : in.Notional(price, Qty(closed));
+    const Money value_closed(pos_sign * closed_notional.raw);
     p.realized_pnl += value_closed - cost_closed;
     p.cost -= cost_closed;
     p.qty = Qty(p.qty.raw - pos_sign * closed);
@@ -56,7 +60,9 @@ void Portfolio::Apply(InstrumentId id, Side side, Price price, Qty qty, Money fe
   }
   if (remaining > 0) {
     p.qty = Qty(p.qty.raw + sign * remaining);
-    p.cost += Money(sign * in.Notional(price, Qty(remaining)).raw);
+    const Money opened_notional =
+        remaining == qty.raw ? notional : in.Notional(price, Qty(remaining));
+    p.cost += Money(sign * opened_notional.raw);
   }
 }
 

@@ -61,7 +61,9 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
   while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
   const size_t line = a.rfind('\n', i == 0 ? 0 : i - 1);
   const size_t from = line == std::string::npos || i == 0 ? 0 : line + 1;
-  auto until_eol = [from](const std::string& s) { return s.substr(from, s.find('\n', from) - from); };
+  auto until_eol = [from](const std::string& s) {
+    return s.substr(from, s.find('\n', from) - from);
+  };
   return absl::StrCat("with runs: '", until_eol(a), "', without: '", until_eol(b), "'");
 }
 

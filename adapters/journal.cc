@@ -213,7 +213,7 @@ void JournalReplay::Run(const JournalContents& journal, Strategy& strategy) {
   context_.Stop(strategy, journal.stopped ? journal.stop_ts : context_.now());
 }
 
-std::string OrderLogText(const std::vector<OrderLogEntry>& log) {
+std::string OrderLogText(std::span<const OrderLogEntry> log) {
   std::string out;
   for (const OrderLogEntry& o : log) {
     const OrderRequest& r = o.request;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -97,7 +98,7 @@ class JournalReplay final : public ContextDriver {
 
 // The order log as canonical text, one request per line, for byte-for-byte comparison:
 // "ts,order|cancel|modify,id,instrument,side,type,tif,price,qty,post_only,reduce_only".
-std::string OrderLogText(const std::vector<OrderLogEntry>& log);
+std::string OrderLogText(std::span<const OrderLogEntry> log);
 
 }  // namespace tapedeck::adapters
 

@@ -169,7 +169,7 @@ RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equ
   mi.end = facts.last_ts;
   mi.initial_equity = p.initial_cash();
   mi.equity = equity;
-  mi.fills = ctx.fill_log();
+  mi.fills.assign(ctx.fill_log().begin(), ctx.fill_log().end());
   mi.orders = ctx.orders_sent();
   for (const Instrument& in : t.all()) {
     const Position& pos = p.position(in.id);

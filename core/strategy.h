@@ -12,6 +12,7 @@
 
 #include "core/event.h"
 #include "core/instrument.h"
+#include "core/large_allocator.h"
 #include "core/order.h"
 #include "core/portfolio.h"
 #include "core/types.h"
@@ -220,9 +221,9 @@ class Context {
   size_t DeliverTrades(Strategy& s, std::span<const Event> events, uint16_t source,
                        int64_t before);
   void Stop(Strategy& s, Timestamp at);
-  const std::vector<OrderLogEntry>& order_log() const { return order_log_; }
-  const std::vector<FillLogEntry>& fill_log() const { return fill_log_; }
-  const std::vector<AccountLogEntry>& account_log() const { return account_log_; }
+  const LargeVector<OrderLogEntry>& order_log() const { return order_log_; }
+  const LargeVector<FillLogEntry>& fill_log() const { return fill_log_; }
+  const LargeVector<AccountLogEntry>& account_log() const { return account_log_; }
   uint64_t orders_sent() const { return next_order_id_ - 1; }
   Portfolio& mutable_portfolio() {
     Sync();
@@ -263,12 +264,12 @@ class Context {
   bool stopped_ = false;
   Portfolio portfolio_;
   std::vector<MarketView> market_;
-  std::vector<OrderState> orders_;  // orders_[id - 1]
+  LargeVector<OrderState> orders_;  // orders_[id - 1]
   uint64_t next_order_id_ = 1;
   uint64_t next_timer_id_ = 1;
-  std::vector<OrderLogEntry> order_log_;
-  std::vector<FillLogEntry> fill_log_;
-  std::vector<AccountLogEntry> account_log_;
+  LargeVector<OrderLogEntry> order_log_;
+  LargeVector<FillLogEntry> fill_log_;
+  LargeVector<AccountLogEntry> account_log_;
   TradeRun* run_ = nullptr;  // the run being delivered (DeliverTrades), if any
 };
 

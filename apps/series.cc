@@ -37,6 +37,22 @@ void SeriesRecorder::OnTrade(Context& ctx, const Event& e) {
   inner_->OnTrade(ctx, e);
 }
 
+void SeriesRecorder::OnTrades(Context& ctx, TradeRun& run) {
+  // The first trade samples as OnTrade would. The run then ends before the next boundary, so
+  // that no sample falls between trades the inner strategy takes in one call (those after it
+  // come one by one, through OnTrade), and only the last trade taken sets the last price.
+  const Event* first = run.Peek();
+  if (first == nullptr) return;
+  Sample(first->local_time());
+  if (interval_.ns > 0) run.EndBefore(next_sample_.ns);
+  inner_->OnTrades(ctx, run);
+  const Event* last = run.last();
+  if (last != nullptr && last->instrument.value < state_.size()) {
+    state_[last->instrument.value].last = last->trade.price;
+    state_[last->instrument.value].has_last = true;
+  }
+}
+
 void SeriesRecorder::OnQuote(Context& ctx, const Event& e) {
   Sample(ctx.now());
   if (e.instrument.value < state_.size() && e.quote.bid_qty.raw > 0 && e.quote.ask_qty.raw > 0) {

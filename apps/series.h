@@ -1,6 +1,7 @@
 // Per-instrument series sampled like the equity curve, for prices.csv and the report's charts.
 //
-// SeriesRecorder wraps the run's strategy and forwards every callback unchanged. Before each
+// SeriesRecorder wraps the run's strategy and forwards every callback unchanged (a run of trades
+// goes on to the strategy's OnTrades, ended before the next sample boundary). Before each
 // callback it applies the engine's equity sampling rule (core/engine.cc SampleEquity): when the
 // strategy-side time reaches the next boundary of `interval`, it records the state BEFORE the
 // event being delivered, stamped at that boundary, and the next boundary becomes the first one
@@ -41,6 +42,8 @@ class SeriesRecorder final : public Strategy {
 
   void OnStart(Context& ctx) override;
   void OnTrade(Context& ctx, const Event& e) override;
+  // Hands the run on to the inner strategy's OnTrades, ended before the next sample boundary.
+  void OnTrades(Context& ctx, TradeRun& run) override;
   void OnQuote(Context& ctx, const Event& e) override;
   void OnBookLevel(Context& ctx, const Event& e) override;
   void OnBar(Context& ctx, const Event& e) override;

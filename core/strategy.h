@@ -140,7 +140,21 @@ class TradeRun {
     if (next_ == checked_ && !Check()) return nullptr;
     return next_++;
   }
+  // The trade Next() would return, without taking it (nullptr at the end).
+  const Event* Peek() {
+    if (next_ == checked_ && !Check()) return nullptr;
+    return next_;
+  }
+  // The last trade taken (nullptr before the first).
+  const Event* last() const { return next_ == begin_ ? nullptr : next_ - 1; }
   size_t taken() const { return static_cast<size_t>(next_ - begin_); }
+  // Ends the run before the first trade at or after `t` (exchange time = strategy time in a
+  // run): a wrapper that must act between two trades at `t` leaves the rest to come one by one.
+  void EndBefore(int64_t t) {
+    if (t >= before_) return;
+    before_ = t;
+    checked_ = next_;  // trades checked against the old bound are checked again
+  }
 
  private:
   friend class Context;

@@ -1,0 +1,82 @@
+// SeriesRecorder (the `run` command's price series) passes runs of trades on to the strategy's
+// OnTrades, ended before each sample boundary, and records what one-by-one delivery records.
+#include "apps/series.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/engine.h"
+#include "core/latency_model.h"  // SplitMix64
+#include "gtest/gtest.h"
+#include "strategies/sma_crossover.h"
+#include "tests/core/engine_test_util.h"
+
+namespace tapedeck::apps {
+namespace {
+
+// The SMA example, counting the runs it is handed.
+class CountingSma final : public Strategy {
+ public:
+  explicit CountingSma(strategies::SmaCrossoverParams p) : sma_(p) {}
+  void OnTrade(Context& ctx, const Event& e) override { sma_.OnTrade(ctx, e); }
+  void OnTrades(Context& ctx, TradeRun& run) override {
+    ++runs;
+    sma_.OnTrades(ctx, run);
+  }
+  void OnOrderUpdate(Context& ctx, const Event& e) override { sma_.OnOrderUpdate(ctx, e); }
+  uint64_t runs = 0;
+
+ private:
+  strategies::SmaCrossover sma_;
+};
+
+TEST(SeriesRecorderTest, HandsRunsToTheStrategyAndRecordsTheSameSeries) {
+  const InstrumentTable table = testing::TableOf(testing::CentsInstrument("AAA"));
+  std::vector<Event> tape;
+  SplitMix64 rng(0x5EED5EED5EEDull);
+  int64_t t = 1'000'000'000;
+  int64_t px = 10'000;
+  for (int i = 0; i < 100'000; ++i) {
+    t += static_cast<int64_t>(rng.Next() % 200'000);
+    px += static_cast<int64_t>(rng.Next() % 5) - 2;
+    const int64_t qty = 1 + static_cast<int64_t>(rng.Next() % 9);
+    tape.push_back(testing::TradeAt(InstrumentId(0), 0, px, qty,
+                                    rng.Next() % 2 == 0 ? Side::kBuy : Side::kSell));
+    tape.back().exchange_ts = tape.back().local_ts = t;
+  }
+  std::string prices[2];
+  std::string fills[2];
+  uint64_t runs[2] = {0, 0};
+  for (const bool trade_runs : {true, false}) {
+    strategies::SmaCrossoverParams p;
+    p.instrument = InstrumentId(0);
+    p.fast = 5;
+    p.slow = 15;
+    p.qty = Qty(10);
+    CountingSma sma(p);
+    EngineConfig config;
+    config.trade_runs = trade_runs;
+    // The recorder samples every 40 ms (~400 trades), the engine's equity curve every minute:
+    // the engine's runs cross the recorder's boundaries, which must end them.
+    config.equity_interval = Duration::Minutes(1);
+    SeriesRecorder recorder(sma, table, Duration::Millis(40));
+    auto engine = testing::RunEngine(table, tape, recorder, config, /*batch=*/4096);
+    const int k = trade_runs ? 0 : 1;
+    prices[k] = RenderPricesCsv(table, recorder.samples());
+    for (const FillLogEntry& f : engine->context().fill_log()) {
+      absl::StrAppend(&fills[k], f.local_ts.ns, " ", f.price.raw, " ", f.qty.raw, "\n");
+    }
+    runs[k] = sma.runs;
+    EXPECT_GT(recorder.samples().size(), 200u);
+  }
+  EXPECT_GT(runs[0], 100u);
+  EXPECT_EQ(runs[1], 0u);
+  EXPECT_FALSE(fills[0].empty());
+  EXPECT_TRUE(prices[0] == prices[1]);
+  EXPECT_TRUE(fills[0] == fills[1]);
+}
+
+}  // namespace
+}  // namespace tapedeck::apps

@@ -34,8 +34,8 @@ class Strategy {
   // A run of consecutive trades of one instrument, handed over in one call where nothing else
   // can come between them (see TradeRun). The default takes them one by one through OnTrade;
   // a strategy that overrides this gets the same trades, in the same order, with the Context
-  // brought up to each as it is taken, and saves a virtual call and the engine's per-event
-  // work on each. Trades it leaves untaken come through OnTrade.
+  // answering as if each had been delivered as it is taken, and saves a virtual call and the
+  // engine's per-event work on each. Trades it leaves untaken come through OnTrade.
   virtual void OnTrades(Context& ctx, TradeRun& run);
   virtual void OnQuote(Context&, const Event&) {}
   // A level or an order of an instrument's book changed: e.kind == kBookLevel carries e.level,

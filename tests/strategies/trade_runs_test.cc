@@ -118,6 +118,30 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"touch_quoter", {{"instrument", "BTC-SPOT"}, {"qty", "0.01"}}}),
     [](const ::testing::TestParamInfo<Case>& param) { return param.param.strategy; });
 
+// Trades of instruments 0 and 1 (one in `other_every` is instrument 1's) on a random walk each,
+// due at once (local_ts = exchange_ts), with gaps of (0..gap_steps-1) x (0..max_gap_ns) ns: often
+// 0, so trades share time stamps. Trade ids count from 1.
+std::vector<Event> TwoInstrumentTrades(uint64_t seed, int n, int64_t gap_steps, int64_t max_gap_ns,
+                                       uint64_t other_every) {
+  std::vector<Event> tape;
+  SplitMix64 rng(seed);
+  auto next = [&rng] { return rng.Next(); };
+  int64_t t = 1'000'000'000;
+  int64_t px[2] = {10'000, 20'000};
+  for (int i = 0; i < n; ++i) {
+    t += static_cast<int64_t>(next() % static_cast<uint64_t>(gap_steps)) *
+         static_cast<int64_t>(next() % static_cast<uint64_t>(max_gap_ns));
+    const uint16_t id = next() % other_every == 0 ? 1 : 0;
+    px[id] += static_cast<int64_t>(next() % 5) - 2;
+    const int64_t qty = static_cast<int64_t>(1 + next() % 50);
+    tape.push_back(testing::TradeAt(InstrumentId(id), 0, px[id], qty,
+                                    next() % 2 == 0 ? Side::kBuy : Side::kSell));
+    tape.back().exchange_ts = tape.back().local_ts = t;
+    tape.back().trade.trade_id = static_cast<uint64_t>(i) + 1;
+  }
+  return tape;
+}
+
 // The SMA example on a trades-only tape of two instruments with random gaps, against a venue
 // with random latencies: its order round trips end runs at every kind of boundary (its own
 // submit, the order's arrival, the fill's delivery, the equity sample, the other instrument).
@@ -125,20 +149,8 @@ TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
   InstrumentTable table;
   ASSERT_THAT(table.Add(testing::CentsInstrument("AAA")), IsOk());
   ASSERT_THAT(table.Add(testing::CentsInstrument("BBB")), IsOk());
-  std::vector<Event> tape;
-  SplitMix64 rng(88172645463325252ull);
-  auto next = [&rng] { return rng.Next(); };
-  int64_t t = 1'000'000'000;
-  int64_t px[2] = {10'000, 20'000};
-  for (int i = 0; i < 200'000; ++i) {
-    t += static_cast<int64_t>(next() % 3) * static_cast<int64_t>(next() % 400'000);  // often 0
-    const uint16_t id = next() % 8 == 0 ? 1 : 0;
-    px[id] += static_cast<int64_t>(next() % 5) - 2;
-    tape.push_back(testing::TradeAt(InstrumentId(id), 0, px[id], static_cast<int64_t>(1 + next() % 50),
-                                    next() % 2 == 0 ? Side::kBuy : Side::kSell));
-    tape.back().exchange_ts = t;
-    tape.back().local_ts = t;
-  }
+  const std::vector<Event> tape =
+      TwoInstrumentTrades(88172645463325252ull, 200'000, 3, 400'000, 8);
   std::string outcomes[2];
   uint64_t runs[2] = {0, 0};
   for (const bool trade_runs : {true, false}) {
@@ -174,18 +186,8 @@ TEST(TradeRunsContextTest, AnswersAsIfEachTradeWasDelivered) {
   InstrumentTable table;
   ASSERT_THAT(table.Add(testing::CentsInstrument("AAA")), IsOk());
   ASSERT_THAT(table.Add(testing::CentsInstrument("BBB")), IsOk());
-  std::vector<Event> tape;
-  SplitMix64 rng(6364136223846793005ull);
-  int64_t t = 1'000'000'000;
-  int64_t px[2] = {10'000, 20'000};
-  for (int i = 0; i < 50'000; ++i) {
-    t += static_cast<int64_t>(rng.Next() % 2) * static_cast<int64_t>(rng.Next() % 300'000);
-    const uint16_t id = rng.Next() % 6 == 0 ? 1 : 0;
-    px[id] += static_cast<int64_t>(rng.Next() % 5) - 2;
-    tape.push_back(testing::TradeAt(InstrumentId(id), 0, px[id], 1, Side::kBuy));
-    tape.back().exchange_ts = tape.back().local_ts = t;
-    tape.back().trade.trade_id = static_cast<uint64_t>(i) + 1;
-  }
+  const std::vector<Event> tape =
+      TwoInstrumentTrades(6364136223846793005ull, 50'000, 2, 300'000, 6);
   // Looks at the Context after some trades (by trade id), and buys or sells one lot now and
   // then so that fills move the position and the equity.
   class Observer final : public Strategy {

@@ -118,6 +118,14 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"touch_quoter", {{"instrument", "BTC-SPOT"}, {"qty", "0.01"}}}),
     [](const ::testing::TestParamInfo<Case>& param) { return param.param.strategy; });
 
+// Instruments 0 and 1 of the tapes below: AAA and BBB, in cents.
+InstrumentTable TwoInstruments() {
+  InstrumentTable table;
+  EXPECT_THAT(table.Add(testing::CentsInstrument("AAA")), IsOk());
+  EXPECT_THAT(table.Add(testing::CentsInstrument("BBB")), IsOk());
+  return table;
+}
+
 // Trades of instruments 0 and 1 (one in `other_every` is instrument 1's) on a random walk each,
 // due at once (local_ts = exchange_ts), with gaps of (0..gap_steps-1) x (0..max_gap_ns) ns: often
 // 0, so trades share time stamps. Trade ids count from 1.
@@ -146,9 +154,7 @@ std::vector<Event> TwoInstrumentTrades(uint64_t seed, int n, int64_t gap_steps, 
 // with random latencies: its order round trips end runs at every kind of boundary (its own
 // submit, the order's arrival, the fill's delivery, the equity sample, the other instrument).
 TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
-  InstrumentTable table;
-  ASSERT_THAT(table.Add(testing::CentsInstrument("AAA")), IsOk());
-  ASSERT_THAT(table.Add(testing::CentsInstrument("BBB")), IsOk());
+  const InstrumentTable table = TwoInstruments();
   const std::vector<Event> tape =
       TwoInstrumentTrades(88172645463325252ull, 200'000, 3, 400'000, 8);
   std::string outcomes[2];
@@ -183,9 +189,7 @@ TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
 // read after each Next(), on a pattern of trades that skips some, match what OnTrade sees, and
 // a request sent in the middle of a run carries the time of the trade that set it off.
 TEST(TradeRunsContextTest, AnswersAsIfEachTradeWasDelivered) {
-  InstrumentTable table;
-  ASSERT_THAT(table.Add(testing::CentsInstrument("AAA")), IsOk());
-  ASSERT_THAT(table.Add(testing::CentsInstrument("BBB")), IsOk());
+  const InstrumentTable table = TwoInstruments();
   const std::vector<Event> tape =
       TwoInstrumentTrades(6364136223846793005ull, 50'000, 2, 300'000, 6);
   // Looks at the Context after some trades (by trade id), and buys or sells one lot now and

@@ -73,6 +73,13 @@ std::string ReadFile(const std::string& path);
 // it could not start) with everything it wrote to stdout. Append " 2>&1" to capture stderr.
 int Shell(const std::string& command, std::string* output);
 
+// The VmFlags line of this process's mapping that holds `p`, from /proc/self/smaps ("" when no
+// mapping holds it): " hg" in it is MADV_HUGEPAGE.
+std::string VmFlagsOf(const void* p);
+// Whether the kernel has transparent huge pages (without them MADV_HUGEPAGE fails and no " hg"
+// shows, whatever the THP mode).
+bool HaveTransparentHugePages();
+
 // The project root (for configs/).
 std::string SourceDir();
 // The tapedeck command line binary, for tests that run it as a process.

@@ -1,35 +1,17 @@
 #include "core/large_allocator.h"
 
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/test_util.h"
 
 namespace tapedeck {
 namespace {
 
-constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+using ::tapedeck::testing::VmFlagsOf;
 
-// The VmFlags line of the mapping that holds `p`, from /proc/self/smaps ("" if not found).
-std::string VmFlagsOf(const void* p) {
-  std::ifstream smaps("/proc/self/smaps");
-  const uintptr_t at = reinterpret_cast<uintptr_t>(p);
-  std::string line;
-  bool inside = false;
-  while (std::getline(smaps, line)) {
-    uintptr_t lo = 0, hi = 0;
-    char dash = 0;
-    std::istringstream head(line);
-    if (head >> std::hex >> lo >> dash >> hi && dash == '-') {
-      inside = lo <= at && at < hi;
-      continue;
-    }
-    if (inside && line.rfind("VmFlags:", 0) == 0) return line;
-  }
-  return "";
-}
+constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
 
 // A vector grows through small blocks into mapped ones and keeps its contents; a block of 2 MiB
 // or more starts on a 2 MiB boundary and carries the huge-page advice.
@@ -38,7 +20,7 @@ TEST(LargeAllocatorTest, GrowsIntoAlignedHugePageAdvisedBlocks) {
   for (uint64_t i = 0; i < (uint64_t{6} << 20) / sizeof(uint64_t); ++i) v.push_back(i * 7 + 1);
   for (uint64_t i = 0; i < v.size(); ++i) ASSERT_EQ(v[i], i * 7 + 1) << i;
   EXPECT_EQ(reinterpret_cast<uintptr_t>(v.data()) % kHugePage, 0u);
-  if (std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled").good()) {
+  if (::tapedeck::testing::HaveTransparentHugePages()) {
     // "hg": MADV_HUGEPAGE on the mapping (the kernel records it whatever the THP mode).
     EXPECT_NE(VmFlagsOf(v.data()).find(" hg"), std::string::npos) << VmFlagsOf(v.data());
   }

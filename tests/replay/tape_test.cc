@@ -419,6 +419,51 @@ TEST(TapeWriterTest, UnfinishedWriterLeavesNoFile) {
   EXPECT_TRUE(std::filesystem::is_empty(dir));
 }
 
+// Records reach the file in writes that end on 2 MiB offsets (the page cache then keeps the tape
+// in 2 MiB folios): nothing after the header until the record that ends at 2 MiB, then exactly
+// 2 MiB.
+TEST(TapeWriterTest, WritesEndOnTwoMebibyteOffsets) {
+  const std::string dir = MakeTempDir("writer");
+  absl::StatusOr<std::unique_ptr<TapeWriter>> w = TapeWriter::Create(dir + "/x.tape", TwoInstruments());
+  ASSERT_THAT(w, IsOk());
+  std::vector<std::filesystem::path> files(std::filesystem::directory_iterator(dir), {});
+  ASSERT_EQ(files.size(), 1u);  // the temporary file the writer writes into
+  const uint64_t header = std::filesystem::file_size(files[0]);
+  constexpr uint64_t kTwoMiB = uint64_t{2} << 20;
+  ASSERT_EQ(header % sizeof(Event), 0u);
+  const uint64_t to_boundary = (kTwoMiB - header) / sizeof(Event);
+  const std::vector<Event> events = MakeEvents(to_boundary + 1);
+  ASSERT_THAT((*w)->Append(std::span<const Event>(events).first(to_boundary - 1)), IsOk());
+  EXPECT_EQ(std::filesystem::file_size(files[0]), header);
+  ASSERT_THAT((*w)->Append(events[to_boundary - 1]), IsOk());
+  EXPECT_EQ(std::filesystem::file_size(files[0]), kTwoMiB);
+  ASSERT_THAT((*w)->Append(events[to_boundary]), IsOk());
+  EXPECT_EQ(std::filesystem::file_size(files[0]), kTwoMiB);
+  ASSERT_THAT((*w)->Finish(), IsOk());
+  absl::StatusOr<std::unique_ptr<Tape>> tape = Tape::Open(dir + "/x.tape");
+  ASSERT_THAT(tape, IsOk());
+  ASSERT_EQ((*tape)->records().size(), events.size());
+  EXPECT_EQ(std::memcmp((*tape)->records().data(), events.data(), events.size() * sizeof(Event)), 0);
+}
+
+// The mapping asks for sequential read-ahead and for 2 MiB folios from disk.
+TEST(TapeTest, MappingCarriesTheReadAheadAndHugePageAdvice) {
+  const std::string path = MakeTempDir("advice") + "/x.tape";
+  {
+    absl::StatusOr<std::unique_ptr<TapeWriter>> w = TapeWriter::Create(path, TwoInstruments());
+    ASSERT_THAT(w, IsOk());
+    ASSERT_THAT((*w)->Append(MakeEvents(100)), IsOk());
+    ASSERT_THAT((*w)->Finish(), IsOk());
+  }
+  absl::StatusOr<std::unique_ptr<Tape>> tape = Tape::Open(path);
+  ASSERT_THAT(tape, IsOk());
+  const std::string flags = ::tapedeck::testing::VmFlagsOf((*tape)->records().data());
+  EXPECT_NE(flags.find(" sr"), std::string::npos) << flags;
+  if (::tapedeck::testing::HaveTransparentHugePages()) {
+    EXPECT_NE(flags.find(" hg"), std::string::npos) << flags;
+  }
+}
+
 TEST(TapeHashTest, EveryByteMatters) {
   std::vector<unsigned char> data(256, 0);
   const uint64_t base = TapeHash(data.data(), data.size());

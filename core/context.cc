@@ -262,20 +262,26 @@ TradeRun::TradeRun(std::span<const Event> events, uint16_t source, int64_t befor
 }
 
 bool TradeRun::Check() {
-  // Up to kChunk trades ahead, few enough to be in L1 when Next() returns them; one branch per
-  // trade for the header and local_ts = exchange_ts, one for the time bound.
+  // Up to kChunk trades ahead, few enough to be in L1 when Next() returns them. Exchange times
+  // never decrease along a run (the merger's order), so when the chunk's last trade is before
+  // the bound, all of it is; then the header and local_ts = exchange_ts of every trade fold into
+  // one word without a branch per trade. Anything else, and the first trade that fails, is
+  // found by the exact loop below.
   constexpr ptrdiff_t kChunk = 32;
   const Event* const stop = end_ - checked_ > kChunk ? checked_ + kChunk : end_;
   const uint64_t want = header_want_;
   const uint64_t mask = header_mask_;
   const int64_t before = before_;
+  auto misfit = [want, mask](const Event& e) {
+    return ((HeaderWord(e) & mask) ^ want) | static_cast<uint64_t>(e.local_ts ^ e.exchange_ts);
+  };
   const Event* e = checked_;
-  while (e != stop &&
-         (((HeaderWord(*e) & mask) ^ want) | static_cast<uint64_t>(e->local_ts ^ e->exchange_ts)) ==
-             0 &&
-         e->exchange_ts < before) {
-    ++e;
+  if (e != stop && stop[-1].exchange_ts < before) {
+    uint64_t bad = 0;
+    for (const Event* p = e; p != stop; ++p) bad |= misfit(*p);
+    if (bad == 0) e = stop;
   }
+  while (e != stop && misfit(*e) == 0 && e->exchange_ts < before) ++e;
   if (e != stop) end_ = e;  // the run ends at the first trade that does not belong to it
   checked_ = e;
   return next_ != checked_;

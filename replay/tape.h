@@ -107,7 +107,7 @@ class TapeWriter {
  private:
   // Records go to the file in writes that end on 2 MiB offsets: the page cache then holds the
   // tape in 2 MiB folios, which replay maps with one fault each. Unaligned 1 MiB writes left it
-  // in small folios that took a fault per 64 KiB and ~2.5x the time to scan (bench/README.md).
+  // in small folios that took a fault per 64 KiB and over twice the time to scan (bench/README.md).
   static constexpr uint64_t kWriteBlock = uint64_t{2} << 20;
 
   TapeWriter() = default;

@@ -230,8 +230,9 @@ class Context {
   // Delivers events from the front of `events` through s.OnTrades, in one call, for as long as
   // each is a trade of the first's instrument, from `source`, due to the strategy at once
   // (local_ts = exchange_ts) and before `before`; returns how many the strategy took. The
-  // caller guarantees that nothing of its own is due before `before`; the rest of `events`
-  // stays the caller's.
+  // caller guarantees that nothing of its own is due before `before`, and that `events` are in
+  // non-decreasing exchange time, as the merger hands them out (TradeRun::Check tests a chunk's
+  // time bound on its last trade); the rest of `events` stays the caller's.
   size_t DeliverTrades(Strategy& s, std::span<const Event> events, uint16_t source,
                        int64_t before);
   void Stop(Strategy& s, Timestamp at);

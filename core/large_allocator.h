@@ -1,5 +1,6 @@
-// Memory for containers that grow to many megabytes in a run: the Context's order and fill logs
-// (a backtest that trades every few milliseconds of data logs hundreds of thousands of orders).
+// Memory for containers that grow to many megabytes in a run: the Context's orders and its order,
+// fill and account logs (a backtest that trades every few milliseconds of data logs hundreds of
+// thousands of orders).
 //
 // A block of 2 MiB or more is mapped on its own, aligned to 2 MiB and advised for transparent
 // huge pages (MADV_HUGEPAGE), so that writing it takes one page fault per 2 MiB instead of one per
@@ -16,9 +17,12 @@
 
 namespace tapedeck {
 
+// The transparent huge page of x86-64 (one page-table entry at the PMD level), also the page-cache
+// folio that a file mapping takes with one fault (replay::TapeWriter writes tapes in these).
+inline constexpr size_t kHugePageSize = size_t{2} << 20;
+
 namespace large_allocator_internal {
-inline constexpr size_t kHugePage = size_t{2} << 20;
-// Maps `bytes` (a multiple of kHugePage) at a kHugePage boundary; throws std::bad_alloc.
+// Maps `bytes` (a multiple of kHugePageSize) at a kHugePageSize boundary; throws std::bad_alloc.
 void* MapHuge(size_t bytes);
 void UnmapHuge(void* p, size_t bytes);
 }  // namespace large_allocator_internal
@@ -35,14 +39,14 @@ class LargeAllocator {
   T* allocate(size_t n) {
     if (n > static_cast<size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     const size_t bytes = n * sizeof(T);
-    if (bytes < large_allocator_internal::kHugePage) {
+    if (bytes < kHugePageSize) {
       return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
     }
     return static_cast<T*>(large_allocator_internal::MapHuge(Rounded(bytes)));
   }
   void deallocate(T* p, size_t n) noexcept {
     const size_t bytes = n * sizeof(T);
-    if (bytes < large_allocator_internal::kHugePage) {
+    if (bytes < kHugePageSize) {
       ::operator delete(p, std::align_val_t{alignof(T)});
       return;
     }
@@ -56,7 +60,7 @@ class LargeAllocator {
 
  private:
   static size_t Rounded(size_t bytes) {
-    const size_t page = large_allocator_internal::kHugePage;
+    const size_t page = kHugePageSize;
     return (bytes + page - 1) / page * page;
   }
 };

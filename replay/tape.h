@@ -46,6 +46,7 @@
 #include "absl/status/statusor.h"
 #include "core/event.h"
 #include "core/instrument.h"
+#include "core/large_allocator.h"  // kHugePageSize
 #include "core/source.h"
 #include "replay/source_factory.h"
 
@@ -108,7 +109,7 @@ class TapeWriter {
   // Records go to the file in writes that end on 2 MiB offsets: the page cache then holds the
   // tape in 2 MiB folios, which replay maps with one fault each. Unaligned 1 MiB writes left it
   // in small folios that took a fault per 64 KiB and over twice the time to scan (bench/README.md).
-  static constexpr uint64_t kWriteBlock = uint64_t{2} << 20;
+  static constexpr uint64_t kWriteBlock = kHugePageSize;
 
   TapeWriter() = default;
   absl::Status FlushBuffer();

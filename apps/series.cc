@@ -30,10 +30,7 @@ void SeriesRecorder::OnStart(Context& ctx) { inner_->OnStart(ctx); }
 
 void SeriesRecorder::OnTrade(Context& ctx, const Event& e) {
   Sample(ctx.now());
-  if (e.instrument.value < state_.size()) {
-    state_[e.instrument.value].last = e.trade.price;
-    state_[e.instrument.value].has_last = true;
-  }
+  NoteTrade(e);
   inner_->OnTrade(ctx, e);
 }
 
@@ -46,11 +43,13 @@ void SeriesRecorder::OnTrades(Context& ctx, TradeRun& run) {
   Sample(first->local_time());
   if (interval_.ns > 0) run.EndBefore(next_sample_.ns);
   inner_->OnTrades(ctx, run);
-  const Event* last = run.last();
-  if (last != nullptr && last->instrument.value < state_.size()) {
-    state_[last->instrument.value].last = last->trade.price;
-    state_[last->instrument.value].has_last = true;
-  }
+  if (const Event* last = run.last()) NoteTrade(*last);
+}
+
+void SeriesRecorder::NoteTrade(const Event& e) {
+  if (e.instrument.value >= state_.size()) return;
+  state_[e.instrument.value].last = e.trade.price;
+  state_[e.instrument.value].has_last = true;
 }
 
 void SeriesRecorder::OnQuote(Context& ctx, const Event& e) {

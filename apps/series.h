@@ -57,6 +57,8 @@ class SeriesRecorder final : public Strategy {
 
  private:
   void Sample(Timestamp upto);
+  // The last traded price of e's instrument.
+  void NoteTrade(const Event& e);
 
   Strategy* inner_;
   const InstrumentTable* instruments_;

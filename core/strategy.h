@@ -12,7 +12,7 @@
 
 #include "core/event.h"
 #include "core/instrument.h"
-#include "core/large_allocator.h"
+#include "core/large_vector.h"
 #include "core/order.h"
 #include "core/portfolio.h"
 #include "core/types.h"

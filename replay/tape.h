@@ -46,7 +46,7 @@
 #include "absl/status/statusor.h"
 #include "core/event.h"
 #include "core/instrument.h"
-#include "core/large_allocator.h"  // kHugePageSize
+#include "core/large_vector.h"  // kHugePageSize
 #include "core/source.h"
 #include "replay/source_factory.h"
 

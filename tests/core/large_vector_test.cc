@@ -1,0 +1,113 @@
+#include "core/large_vector.h"
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <utility>
+
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+
+namespace tapedeck {
+namespace {
+
+using ::tapedeck::testing::VmFlagsOf;
+
+constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+
+bool Holds(const LargeVector<uint64_t>& v, uint64_t n) {
+  if (v.size() != n) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (v[i] != i * 7 + 1) return false;
+  }
+  return true;
+}
+
+// A vector grows through heap blocks into mappings and keeps its contents; every mapping starts
+// on a 2 MiB boundary and carries the huge-page advice, including those its pages moved into.
+TEST(LargeVectorTest, GrowsIntoAlignedHugePageAdvisedMappings) {
+  LargeVector<uint64_t> v;
+  size_t mappings = 0;
+  size_t last_capacity = 0;
+  for (uint64_t i = 0; i < (uint64_t{40} << 20) / sizeof(uint64_t); ++i) {
+    v.push_back(i * 7 + 1);
+    if (v.capacity() == last_capacity) continue;
+    last_capacity = v.capacity();
+    if (v.capacity() * sizeof(uint64_t) < kHugePage) continue;
+    ++mappings;
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(v.data()) % kHugePage, 0u) << v.capacity();
+    ASSERT_EQ(v.capacity() * sizeof(uint64_t) % kHugePage, 0u) << v.capacity();
+    ASSERT_TRUE(Holds(v, i + 1)) << "after growing to " << v.capacity();
+    if (::tapedeck::testing::HaveTransparentHugePages()) {
+      // "hg": MADV_HUGEPAGE on the mapping (the kernel records it whatever the THP mode).
+      EXPECT_NE(VmFlagsOf(v.data()).find(" hg"), std::string::npos) << VmFlagsOf(v.data());
+    }
+  }
+  EXPECT_GE(mappings, 5u);  // from 2 or 4 MiB to 64 MiB: the pages moved four times at least
+  EXPECT_TRUE(Holds(v, (uint64_t{40} << 20) / sizeof(uint64_t)));
+}
+
+// The process's mappings: /proc/self/maps has a line each.
+size_t MappingCount() {
+  std::ifstream maps("/proc/self/maps");
+  size_t n = 0;
+  for (std::string line; std::getline(maps, line);) ++n;
+  return n;
+}
+
+// An element whose size does not divide 2 MiB: a mapping holds a few bytes more than its
+// elements, and growing and freeing take the whole mapping, leaving nothing mapped behind.
+TEST(LargeVectorTest, ElementsThatDoNotDivideTheHugePageLeaveNoMappingBehind) {
+  struct Record {
+    uint64_t words[12];  // 96 bytes
+  };
+  static_assert(kHugePage % sizeof(Record) != 0);
+  const size_t before = MappingCount();
+  {
+    LargeVector<Record> v;
+    for (uint64_t i = 0; i < 200'000; ++i) v.push_back(Record{{i, i * 3}});
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(v.data()) % kHugePage, 0u);
+    for (uint64_t i = 0; i < v.size(); ++i) ASSERT_EQ(v[i].words[1], i * 3) << i;
+    EXPECT_EQ(MappingCount(), before + 1);  // the vector's own mapping, and nothing else
+  }
+  EXPECT_EQ(MappingCount(), before);
+}
+
+TEST(LargeVectorTest, CopiesMovesAndClearsAsAVector) {
+  LargeVector<uint64_t> big;
+  for (uint64_t i = 0; i < (uint64_t{3} << 20) / sizeof(uint64_t); ++i) big.push_back(i * 7 + 1);
+  const uint64_t n = big.size();
+
+  LargeVector<uint64_t> copy = big;  // a mapping's copy
+  EXPECT_TRUE(Holds(copy, n));
+  EXPECT_NE(copy.data(), big.data());
+  LargeVector<uint64_t> small(10, 3);  // a heap block's
+  EXPECT_EQ(small.size(), 10u);
+  EXPECT_EQ(small.back(), 3u);
+  small = big;
+  EXPECT_TRUE(Holds(small, n));
+  big = LargeVector<uint64_t>(4, 9);  // a mapping replaced by a heap block
+  EXPECT_EQ(big.size(), 4u);
+  EXPECT_EQ(big[3], 9u);
+
+  const uint64_t* const storage = copy.data();
+  LargeVector<uint64_t> moved = std::move(copy);
+  EXPECT_EQ(moved.data(), storage);  // the storage changed hands
+  EXPECT_TRUE(Holds(moved, n));
+  EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+  copy.push_back(1);
+  EXPECT_EQ(copy.size(), 1u);
+
+  const size_t capacity = moved.capacity();
+  moved.clear();
+  EXPECT_TRUE(moved.empty());
+  EXPECT_EQ(moved.capacity(), capacity);  // clear keeps the storage
+  moved.push_back(5);
+  EXPECT_EQ(moved[0], 5u);
+  uint64_t sum = 0;
+  for (uint64_t x : small) sum += x;
+  EXPECT_EQ(sum, 7 * (n * (n - 1) / 2) + n);
+}
+
+}  // namespace
+}  // namespace tapedeck

@@ -3,12 +3,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <system_error>
+#include <vector>
 
 namespace tapedeck::testing {
 
@@ -16,13 +20,64 @@ bool HaveSharedData() { return std::filesystem::is_directory(std::string(TAPEDEC
 
 std::string SharedData(const std::string& rel) { return std::string(TAPEDECK_SHARED_DIR) + "/data/" + rel; }
 
+namespace {
+
+// Owns the directories MakeTempDir made in this process. When the program ends with every test
+// passed they are removed; when one failed they stay, and stderr says where, so a failure can be
+// looked at. (A test binary killed or crashed leaves them: nothing runs then.)
+class TempDirJanitor : public ::testing::EmptyTestEventListener {
+ public:
+  void Add(const std::string& dir) {
+    std::lock_guard<std::mutex> lock(mu_);
+    dirs_.push_back(dir);
+  }
+
+  void OnTestProgramEnd(const ::testing::UnitTest& unit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (dirs_.empty()) return;
+    if (unit.Failed()) {
+      std::fprintf(stderr, "tapedeck tests: a test failed; its temporary directories are kept:\n");
+      for (const std::string& d : dirs_) std::fprintf(stderr, "  %s\n", d.c_str());
+      return;
+    }
+    for (const std::string& d : dirs_) {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+      if (ec) {
+        std::fprintf(stderr, "tapedeck tests: could not remove %s: %s\n", d.c_str(),
+                     ec.message().c_str());
+      }
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> dirs_;
+};
+
+// Registered before main runs, so it hears the end of every test program that links this file.
+// The listener list owns it.
+TempDirJanitor* const janitor = [] {
+  auto* j = new TempDirJanitor;
+  ::testing::UnitTest::GetInstance()->listeners().Append(j);
+  return j;
+}();
+
+}  // namespace
+
 std::string MakeTempDir(const std::string& name) {
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string base = ::testing::TempDir() + "tapedeck_" + std::to_string(::getpid()) + "_";
-  if (info != nullptr) base += std::string(info->test_suite_name()) + "_" + info->name() + "_";
+  if (info != nullptr) {
+    // Parameterised tests name themselves "Prefix/Suite" and "Test/3": one directory, not a tree.
+    std::string test = std::string(info->test_suite_name()) + "_" + info->name() + "_";
+    std::replace(test.begin(), test.end(), '/', '_');
+    base += test;
+  }
   const std::string dir = base + name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  janitor->Add(dir);
   return dir;
 }
 

@@ -64,7 +64,8 @@ class VectorSource : public EventSource {
 // ../shared/data/<rel>, or "" with a GTEST_SKIP-worthy message when ../shared is absent.
 std::string SharedData(const std::string& rel);
 bool HaveSharedData();
-// A fresh empty directory under the test's temporary directory.
+// A fresh empty directory under the test's temporary directory. It is removed when the test
+// program ends with every test passed, and kept (stderr names it) when one failed.
 std::string MakeTempDir(const std::string& name);
 // Writes `content` to `path` (creating parent directories).
 void WriteFile(const std::string& path, const std::string& content);

@@ -133,6 +133,11 @@ absl::StatusOr<std::unique_ptr<FixVenue>> FixVenue::Create(const FixVenueConfig&
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("FIX initiator: ", e.what()));
   }
+  // The initiator makes its session when it is built. Taken here, before start() launches the
+  // thread that logs on: onLogon sends the MarketDataRequest through it, and under load a logon
+  // can complete before the thread that called start() runs again.
+  v->session_ = v->initiator_->getSession(v->session_id_);
+  if (v->session_ == nullptr) return absl::InternalError("FIX initiator has no session");
   return v;
 }
 
@@ -142,8 +147,6 @@ absl::Status FixVenue::Start() {
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat("FIX initiator: ", e.what()));
   }
-  session_ = initiator_->getSession(session_id_);
-  if (session_ == nullptr) return absl::InternalError("FIX initiator has no session");
   return absl::OkStatus();
 }
 
@@ -396,7 +399,7 @@ void FixVenue::SendMarketDataRequest() {
   if (symbols.empty()) {
     for (const Instrument& in : instruments_->all()) symbols.push_back(in.symbol);
   }
-  if (symbols.empty() || session_ == nullptr) return;
+  if (symbols.empty()) return;
   FIX::Message msg;
   msg.getHeader().setField(tag::kMsgType, "V");
   msg.setField(tag::kMDReqID, absl::StrCat("tapedeck-", stat_[kLogons].load()));

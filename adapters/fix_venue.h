@@ -156,7 +156,7 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   std::unique_ptr<FIX::LogFactory> log_factory_;  // a StampingLogFactory
   std::unique_ptr<FIX::Initiator> initiator_;
   FIX::SessionID session_id_;
-  FIX::Session* session_ = nullptr;
+  FIX::Session* session_ = nullptr;  // set in Create, before the initiator's threads start
   SpscBridge bridge_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> logged_on_{false};

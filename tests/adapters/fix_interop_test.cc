@@ -386,7 +386,7 @@ TEST(FixInteropTest, FixsimOnAnyAddressListensOnEveryInterface) {
 TEST(FixInteropTest, FixsimOnAForeignAddressFailsClearly) {
   HostSim h = StartSimOnHost("192.0.2.1");
   ASSERT_NE(h.sim, nullptr);
-  h.sim->Join();
+  ASSERT_TRUE(h.sim->Join());
   EXPECT_THAT(h.sim->status().message(),
               ::testing::HasSubstr(absl::StrCat("FIX acceptor on 192.0.2.1:", h.port, ": bind: ")));
   EXPECT_TRUE(ListeningAddresses(h.port).empty());

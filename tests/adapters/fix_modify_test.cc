@@ -24,6 +24,7 @@ using ::tapedeck::testing::FixsimConfigJson;
 using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::MakeTempDir;
 using ::tapedeck::testing::PaperConfigJson;
+using ::tapedeck::testing::SessionCounters;
 using ::tapedeck::testing::SimThread;
 
 const InstrumentId kBtc(0);
@@ -98,7 +99,7 @@ TEST(FixModifyTest, ModifyIsReplacedOverFixAndAModifyOfAFilledOrderIsRejected) {
   options.journal_path = dir + "/journal.tdj";
   options.duration = Duration::Seconds(20);  // a bound against hangs only
   ASSERT_THAT((*runner)->Run(options), IsOk());
-  sim.Join();
+  ASSERT_TRUE(sim.Join()) << SessionCounters(sim, **runner);
   EXPECT_THAT(sim.status(), IsOk());
   const Context& ctx = (*runner)->context();
   EXPECT_EQ((*runner)->venue().stats().undecodable, 0u);

@@ -36,6 +36,7 @@ using ::tapedeck::testing::MakeTempDir;
 using ::tapedeck::testing::PaperConfigJson;
 using ::tapedeck::testing::SimThread;
 using ::tapedeck::testing::StartSim;
+using ::tapedeck::testing::SessionCounters;
 using ::tapedeck::testing::WaitFor;
 using ::tapedeck::testing::WriteSawtoothTrades;
 
@@ -91,7 +92,7 @@ TEST(FixSessionTest, PaperTradesThroughFixsimAndTheJournalReplaysToIdenticalOrde
   options.journal_path = dir + "/journal.tdj";
   options.duration = Duration::Seconds(20);  // a bound against hangs only
   ASSERT_THAT((*runner)->Run(options), IsOk());
-  sim->Join();
+  ASSERT_TRUE(sim->Join()) << SessionCounters(*sim, **runner);
   EXPECT_THAT(sim->status(), IsOk());
   const PaperRunner& r = **runner;
   EXPECT_TRUE(r.reached_end_of_data());
@@ -146,7 +147,7 @@ TEST(FixSessionTest, VenueRejectsReachTheStrategy) {
   PaperOptions options;
   options.duration = Duration::Seconds(20);
   ASSERT_THAT((*runner)->Run(options), IsOk());
-  sim->Join();
+  ASSERT_TRUE(sim->Join()) << SessionCounters(*sim, **runner);
   std::vector<RejectReason> reasons(4, RejectReason::kNone);
   for (const Event& e : s->updates) {
     if (e.kind == EventKind::kOrderReject) reasons[e.order.order_id.value] = e.order.reason;
@@ -263,7 +264,7 @@ TEST(FixSessionTest, GarbageBytesCrashNeitherSide) {
   PaperOptions options;
   options.duration = Duration::Seconds(20);
   ASSERT_THAT((*runner)->Run(options), IsOk());
-  sim->Join();
+  ASSERT_TRUE(sim->Join()) << SessionCounters(*sim, **runner);
   EXPECT_THAT(sim->status(), IsOk());
   EXPECT_TRUE((*runner)->reached_end_of_data());
   EXPECT_EQ(sim->sim().stats().events, 100u);
@@ -440,7 +441,7 @@ TEST(FixSessionTest, PaperTradesOverTls) {
   PaperOptions options;
   options.duration = Duration::Seconds(20);
   ASSERT_THAT((*runner)->Run(options), IsOk());
-  sim->Join();
+  ASSERT_TRUE(sim->Join()) << SessionCounters(*sim, **runner);
   EXPECT_TRUE((*runner)->reached_end_of_data());
   EXPECT_EQ(sim->sim().stats().events, 200u);
   EXPECT_GT((*runner)->context().fill_log().size(), 0u);

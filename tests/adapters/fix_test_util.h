@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "adapters/fix_session_config.h"
 #include "adapters/fix_sim.h"
 #include "adapters/paper_runner.h"
@@ -67,20 +68,37 @@ inline nlohmann::json PaperConfigJson(int port, const nlohmann::json& strategy_p
           {"drain", "300ms"}};
 }
 
+// Waits (sleeping) until `done` or a generous bound; the bound only stops a hang, it is not
+// what a test asserts on.
+inline bool WaitFor(const std::function<bool()>& done, int max_ms = 10000) {
+  for (int i = 0; i < max_ms / 5; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
+
 // fixsim on a thread; Stop() interrupts it and joins.
 class SimThread {
  public:
   explicit SimThread(std::unique_ptr<adapters::FixSim> sim) : sim_(std::move(sim)) {
-    thread_ = std::thread([this] { status_ = sim_->Run(&stop_); });
+    thread_ = std::thread([this] {
+      status_ = sim_->Run(&stop_);
+      finished_.store(true);
+    });
   }
   ~SimThread() { Stop(); }
   void Stop() {
     stop_.store(true);
     if (thread_.joinable()) thread_.join();
   }
-  // Waits for the thread to finish on its own (end of data + linger).
-  void Join() {
-    if (thread_.joinable()) thread_.join();
+  // Waits for fixsim to finish on its own (end of data + linger); false when it was still
+  // running after `max_ms` (waiting for a session that never logged on, say) and had to be
+  // stopped. The bound keeps a broken session from hanging the suite.
+  [[nodiscard]] bool Join(int max_ms = 60000) {
+    const bool finished = WaitFor([this] { return finished_.load(); }, max_ms);
+    Stop();
+    return finished;
   }
   adapters::FixSim& sim() { return *sim_; }
   const absl::Status& status() const { return status_; }
@@ -88,9 +106,20 @@ class SimThread {
  private:
   std::unique_ptr<adapters::FixSim> sim_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> finished_{false};
   absl::Status status_;
   std::thread thread_;
 };
+
+// Both ends' session counters, for the message of a test whose venue never finished.
+inline std::string SessionCounters(SimThread& sim, const adapters::PaperRunner& paper) {
+  const adapters::FixSimStats f = sim.sim().stats();
+  const adapters::FixVenueStats v = paper.venue().stats();
+  return absl::StrCat("fixsim: ", f.logons, " logons, ", f.refused_logons, " refused, ", f.events,
+                      " events replayed; paper: ", v.logons, " logons, ", v.disconnects,
+                      " disconnects, ", v.market_messages, " market messages, ",
+                      paper.events_processed(), " events processed");
+}
 
 // fixsim from its JSON config, started on a thread; nullptr (and a test failure) when the
 // config or the venue is refused.
@@ -102,16 +131,6 @@ inline std::unique_ptr<SimThread> StartSim(const nlohmann::json& j) {
   EXPECT_THAT(sim, IsOk());
   if (!sim.ok()) return nullptr;
   return std::make_unique<SimThread>(std::move(*sim));
-}
-
-// Waits (sleeping) until `done` or a generous bound; the bound only stops a hang, it is not
-// what a test asserts on.
-inline bool WaitFor(const std::function<bool()>& done, int max_ms = 10000) {
-  for (int i = 0; i < max_ms / 5; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
 }
 
 }  // namespace tapedeck::testing

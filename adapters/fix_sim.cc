@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "adapters/fix_codec.h"
@@ -30,6 +31,20 @@
 
 namespace tapedeck::adapters {
 namespace {
+
+// QuickFIX's acceptor says "Accepted connection from ADDR on port P" with the listening port
+// formatted as a signed 16-bit number, so a port above 32767 shows as P - 65536; this puts it
+// back.
+std::string WithUnsignedPort(const std::string& text) {
+  const std::string kOnPort = " on port ";
+  const size_t at = text.rfind(kOnPort);
+  int port = 0;
+  if (at == std::string::npos || !absl::SimpleAtoi(text.substr(at + kOnPort.size()), &port) ||
+      port >= 0 || port < -32768) {
+    return text;
+  }
+  return absl::StrCat(text.substr(0, at + kOnPort.size()), port + 65536);
+}
 
 enum Stat {
   kEvents, kMarketMessages, kOrders, kRejects, kFills, kCancels, kStatusRequests, kRefused,
@@ -109,7 +124,7 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
         }
         sim_->Refuse(absl::StrCat("unknown session: ", shown));
       } else if (absl::StartsWith(text, "Accepted")) {
-        std::fprintf(stderr, "fixsim: %s\n", text.c_str());
+        std::fprintf(stderr, "fixsim: %s\n", WithUnsignedPort(text).c_str());
       }
     }
 

@@ -104,6 +104,9 @@ TEST(PaperEndToEndTest, FixsimScenarioPaperDipBuyerAndBasisReentryJournalsReplay
   EXPECT_EQ(out, "0 0 0\n") << ReadFile(dir + "/fixsim.log") << ReadFile(dir + "/dip.log")
                             << ReadFile(dir + "/basis.log");
   EXPECT_THAT(ReadFile(dir + "/fixsim.log"), HasSubstr(" 0 refused logons"));
+  // QuickFIX formats the listening port as a signed 16-bit number; fixsim shows the real one.
+  EXPECT_THAT(ReadFile(dir + "/fixsim.log"),
+              HasSubstr("Accepted connection from 127.0.0.1 on port " + std::to_string(*port) + "\n"));
   // paper keeps no copy of what it sent (PersistMessages=N: its resends would be refused
   // anyway), only sequence numbers; fixsim's store holds every message it sent.
   for (const std::string comp_id : {"DIP", "BASIS"}) {

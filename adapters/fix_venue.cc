@@ -353,7 +353,6 @@ bool FixVenue::LookupSymbol(const std::string& symbol, InstrumentId* out) const 
 void FixVenue::onLogon(const FIX::SessionID&) {
   logged_on_.store(true, std::memory_order_release);
   stat_[kLogons].fetch_add(1, std::memory_order_relaxed);
-  was_logged_on_ = true;
   // Reconcile before the strategy hears of the logon, so its first requests follow the status
   // requests of its open orders.
   need_reconcile_.store(true, std::memory_order_release);

@@ -172,7 +172,6 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   };
   absl::flat_hash_map<uint64_t, Track> tracks_;
   absl::flat_hash_set<std::string> exec_ids_;
-  bool was_logged_on_ = false;
   std::atomic<uint64_t> max_order_id_{0};  // published by the strategy thread
   std::vector<std::string> log_;           // decoding problems, QuickFIX thread (read after Stop)
   mutable std::atomic<uint64_t> stat_[11] = {};

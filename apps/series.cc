@@ -10,7 +10,7 @@ namespace tapedeck::apps {
 
 SeriesRecorder::SeriesRecorder(Strategy& inner, const InstrumentTable& instruments,
                                Duration interval)
-    : inner_(&inner), instruments_(&instruments), interval_(interval),
+    : inner_(&inner), interval_(interval),
       state_(instruments.size()) {}
 
 void SeriesRecorder::Sample(Timestamp upto) {

@@ -61,7 +61,6 @@ class SeriesRecorder final : public Strategy {
   void NoteTrade(const Event& e);
 
   Strategy* inner_;
-  const InstrumentTable* instruments_;
   Duration interval_;
   std::vector<InstrumentState> state_;
   std::vector<SeriesSample> samples_;

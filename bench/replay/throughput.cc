@@ -339,7 +339,6 @@ class BookedDipBuyer final : public Strategy {
   void OnTimer(Context& ctx, uint64_t id, uint64_t tag) override { inner_.OnTimer(ctx, id, tag); }
   void OnStop(Context& ctx) override { inner_.OnStop(ctx); }
   uint64_t bad() const { return bad_; }
-  int64_t best_bid() const { return book_.best_bid().raw; }
 
  private:
   strategies::DipBuyer inner_;

@@ -12,7 +12,7 @@
 // nothing and the mapping works as any other.
 //
 // Elements are trivially copyable: they move as bytes. The interface is the part of std::vector's
-// that the Context and its readers use.
+// that the Context, its readers and the tests use.
 #ifndef TAPEDECK_CORE_LARGE_VECTOR_H_
 #define TAPEDECK_CORE_LARGE_VECTOR_H_
 
@@ -23,11 +23,9 @@
 #include <type_traits>
 #include <utility>
 
-namespace tapedeck {
+#include "core/huge_page.h"
 
-// The transparent huge page of x86-64 (one page-table entry at the PMD level), also the page-cache
-// folio that a file mapping takes with one fault (replay::TapeWriter writes tapes in these).
-inline constexpr size_t kHugePageSize = size_t{2} << 20;
+namespace tapedeck {
 
 namespace large_vector_internal {
 // The largest storage taken from the heap; larger is a mapping. Small vectors, such as those of

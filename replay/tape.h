@@ -45,8 +45,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/event.h"
+#include "core/huge_page.h"
 #include "core/instrument.h"
-#include "core/large_vector.h"  // kHugePageSize
 #include "core/source.h"
 #include "replay/source_factory.h"
 

@@ -13,8 +13,6 @@ namespace {
 
 using ::tapedeck::testing::VmFlagsOf;
 
-constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-
 bool Holds(const LargeVector<uint64_t>& v, uint64_t n) {
   if (v.size() != n) return false;
   for (uint64_t i = 0; i < n; ++i) {
@@ -33,10 +31,10 @@ TEST(LargeVectorTest, GrowsIntoAlignedHugePageAdvisedMappings) {
     v.push_back(i * 7 + 1);
     if (v.capacity() == last_capacity) continue;
     last_capacity = v.capacity();
-    if (v.capacity() * sizeof(uint64_t) < kHugePage) continue;
+    if (v.capacity() * sizeof(uint64_t) < kHugePageSize) continue;
     ++mappings;
-    ASSERT_EQ(reinterpret_cast<uintptr_t>(v.data()) % kHugePage, 0u) << v.capacity();
-    ASSERT_EQ(v.capacity() * sizeof(uint64_t) % kHugePage, 0u) << v.capacity();
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(v.data()) % kHugePageSize, 0u) << v.capacity();
+    ASSERT_EQ(v.capacity() * sizeof(uint64_t) % kHugePageSize, 0u) << v.capacity();
     ASSERT_TRUE(Holds(v, i + 1)) << "after growing to " << v.capacity();
     if (::tapedeck::testing::HaveTransparentHugePages()) {
       // "hg": MADV_HUGEPAGE on the mapping (the kernel records it whatever the THP mode).
@@ -67,7 +65,7 @@ TEST(LargeVectorTest, ElementsThatDoNotDivideTheHugePageLeaveNoMappingBehind) {
   struct Record {
     uint64_t words[12];  // 96 bytes
   };
-  static_assert(kHugePage % sizeof(Record) != 0);
+  static_assert(kHugePageSize % sizeof(Record) != 0);
   uintptr_t lo = 0, hi = 0;  // the vector's mapping
   int moves = 0;
   {
@@ -75,14 +73,15 @@ TEST(LargeVectorTest, ElementsThatDoNotDivideTheHugePageLeaveNoMappingBehind) {
     for (uint64_t i = 0; i < 200'000; ++i) {
       v.push_back(Record{{i, i * 3}});
       const uintptr_t now = reinterpret_cast<uintptr_t>(v.data());
-      if (v.capacity() * sizeof(Record) < kHugePage || now == lo) continue;
+      if (v.capacity() * sizeof(Record) < kHugePageSize || now == lo) continue;
       if (lo != 0) {
         ++moves;
         ASSERT_FALSE(AnyMapped(lo, hi)) << "the mapping at " << std::hex << lo << " stayed";
       }
       lo = now;
-      hi = lo + (v.capacity() * sizeof(Record) + kHugePage - 1) / kHugePage * kHugePage;
-      ASSERT_EQ(lo % kHugePage, 0u);
+      const size_t bytes = v.capacity() * sizeof(Record);
+      hi = lo + (bytes + kHugePageSize - 1) / kHugePageSize * kHugePageSize;
+      ASSERT_EQ(lo % kHugePageSize, 0u);
     }
     for (uint64_t i = 0; i < v.size(); ++i) ASSERT_EQ(v[i].words[1], i * 3) << i;
   }

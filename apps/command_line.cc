@@ -8,7 +8,15 @@ namespace tapedeck::apps {
 
 CommandLine::CommandLine(std::string_view command, std::string_view usage,
                          std::function<void()> help_extra)
-    : command_(command), usage_(usage), help_extra_(std::move(help_extra)) {}
+    : program_("tapedeck " + std::string(command)),
+      usage_(usage),
+      help_extra_(std::move(help_extra)) {}
+
+CommandLine CommandLine::Program(std::string_view program, std::string_view usage) {
+  CommandLine cli({}, usage);
+  cli.program_ = std::string(program);
+  return cli;
+}
 
 CommandLine& CommandLine::Flag(std::string_view name, bool* out) {
   specs_.push_back(Spec{std::string(name), Type::kFlag, out});
@@ -73,8 +81,8 @@ bool CommandLine::Store(const Spec& spec, std::string_view value) const {
 }
 
 int CommandLine::Fail(std::string_view what) const {
-  std::fprintf(stderr, "tapedeck %s: %.*s\n(see `tapedeck %s --help`)\n", command_.c_str(),
-               static_cast<int>(what.size()), what.data(), command_.c_str());
+  std::fprintf(stderr, "%s: %.*s\n(see `%s --help`)\n", program_.c_str(),
+               static_cast<int>(what.size()), what.data(), program_.c_str());
   return kExitUsage;
 }
 

@@ -5,7 +5,8 @@
 //   anything else not starting '-'   a positional argument ("-" alone is one too: stdin/stdout)
 //   -h, --help                       prints the command's usage to stdout, exit 0
 // A bad command line prints "tapedeck <command>: <what is wrong>" and a pointer to --help on
-// stderr, and the command exits with kExitUsage (2).
+// stderr, and the command exits with kExitUsage (2). Programs of their own (the bench binaries)
+// use the same parser through CommandLine::Program.
 #ifndef TAPEDECK_APPS_COMMAND_LINE_H_
 #define TAPEDECK_APPS_COMMAND_LINE_H_
 
@@ -24,6 +25,9 @@ class CommandLine {
   // `usage` is printed by --help; `help_extra`, when set, runs after it (e.g. a format table).
   CommandLine(std::string_view command, std::string_view usage,
               std::function<void()> help_extra = {});
+  // For a program that is not a `tapedeck` command: errors read "<program>: <what is wrong>" and
+  // point to `<program> --help`.
+  static CommandLine Program(std::string_view program, std::string_view usage);
 
   CommandLine& Flag(std::string_view name, bool* out);
   CommandLine& Value(std::string_view name, std::string* out);
@@ -53,7 +57,7 @@ class CommandLine {
   const Spec* Find(std::string_view name) const;
   bool Store(const Spec& spec, std::string_view value) const;
 
-  std::string command_;
+  std::string program_;  // "tapedeck <command>", or a program's own name
   std::string usage_;
   std::function<void()> help_extra_;
   std::vector<Spec> specs_;

@@ -247,6 +247,12 @@ def main():
           (tax, fmt_rate(stages["floor"]["events_per_second"]),
            fmt_rate(stages["engine_sma"]["events_per_second"]), thr["events_per_tape"] // 1000000,
            "met" if tax <= 3 else "**missed**"))
+    trading_tax = thr.get("trading_floor_tax")
+    if trading_tax is not None and "floor_trading" in stages:
+        w("| the same against a hand-written loop that also does the example's trading "
+          "(floor_trading / engine) | %.2fx (floor_trading %s; its fills, position and cash "
+          "equal the engine's) | reference |" %
+          (trading_tax, fmt_rate(stages["floor_trading"]["events_per_second"])))
     # Both strategies on the mixed tape: dip_buyer (no order on this data) and touch_quoter
     # (orders resting at the touch: the queue and latency models at work); the slower counts.
     full_stages = [(name, stages[name]) for name in ("full", "full_quoting") if name in stages]

@@ -18,9 +18,11 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "apps/command_line.h"
 #include "bench/bench_util.h"
 #include "core/merger.h"
 #include "replay/tape.h"
@@ -57,28 +59,31 @@ void Report(const char* what, uint64_t events) {
 }
 
 int Fail(const absl::Status& s) {
-  std::fprintf(stderr, "tape_memory: %s\n", std::string(s.message()).c_str());
+  std::fprintf(stderr, "bench_tape_memory: %s\n", std::string(s.message()).c_str());
   return 1;
 }
+
+constexpr const char* kUsage =
+    "usage: bench_tape_memory [--events N] [--dir DIR] [--keep]\n"
+    "\n"
+    "Writes a trades tape of N events, opens it (verifying every checksum), replays it, and prints\n"
+    "the resident set (VmRSS) and its peak (VmHWM) along the way: neither may grow with the tape.\n"
+    "\n"
+    "  --events N   events (default 200000000: a 12.8 GB tape; at least 1); refused up front when\n"
+    "               DIR has too little free space\n"
+    "  --dir DIR    where the tape is written (default /tmp)\n"
+    "  --keep       keep the tape afterwards\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  uint64_t n = 200'000'000;
+  std::optional<uint64_t> events;
   std::string dir = "/tmp";
   bool keep = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--events") == 0 && i + 1 < argc) {
-      n = std::strtoull(argv[++i], nullptr, 10);
-    } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
-      dir = argv[++i];
-    } else if (std::strcmp(argv[i], "--keep") == 0) {
-      keep = true;
-    } else {
-      std::fprintf(stderr, "usage: bench_tape_memory [--events N] [--dir DIR] [--keep]\n");
-      return 2;
-    }
-  }
+  auto cli = tapedeck::apps::CommandLine::Program("bench_tape_memory", kUsage);
+  cli.Count("--events", &events, 1).Value("--dir", &dir).Flag("--keep", &keep);
+  if (const int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  const uint64_t n = events.value_or(200'000'000);
   const std::string path = dir + "/tape_memory_" + std::to_string(::getpid()) + ".tape";
   // Refuse up front rather than fail after minutes of writing: the tape needs 64 bytes per event
   // plus the header, and a full disk would also hurt whatever else runs on the machine.

@@ -11,18 +11,20 @@
 //               seeded lognormal latency model
 //   floor       a hand-written loop over an in-memory array of trade prices doing the SMA
 //               example's arithmetic (strategies::SmaSignal)
+//   floor_trading  the floor plus the example's trading written by hand (HandTradedSma): its
+//               fills, position and cash must equal engine_sma's, or the run fails
 //   tape_sma    the trades-only tape iterated by hand with the same arithmetic (replay + SMA, no
 //               engine): splits the tax between replay and dispatch
 //   engine_sma  the SMA example (strategies::SmaCrossover) through core::Engine on the
 //               trades-only tape
 //   engine_signal  the same signal through core::Engine without the example's orders: splits
 //               engine_sma's cost between dispatch and the simulation of its trading
-// and prints events/s, the ratio of each to the floor, and the framework tax
-// (floor / engine_sma; the DESIGN.md target is at most 3x). Each stage runs `--repeat` times and
+// and prints events/s, the ratio of each to the floor, the framework tax (floor / engine_sma;
+// the DESIGN.md target is at most 3x), and engine_sma against floor_trading. Each stage runs `--repeat` times and
 // the fastest run counts (the machine is shared; the fastest run is the one least disturbed).
 // Times are the process's CPU time (see CpuSeconds); wall times are in the JSON too.
 //
-// Usage: bench_throughput [--events N] [--repeat R] [--json PATH] [--dir DIR] [--keep]
+// Usage: bench_throughput [--events N] [--repeat R] [--json PATH] [--dir DIR] [--keep] (--help)
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,9 +39,12 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "apps/command_line.h"
 #include "bench/bench_util.h"
 #include "core/engine.h"
 #include "core/merger.h"
@@ -372,8 +377,28 @@ class SmaSignalOnly final : public Strategy {
   uint64_t crossings_ = 0;
 };
 
+// The SMA example's order size (raw quantity) and both of its latencies (to the venue and back)
+// in engine_sma, which floor_trading reproduces.
+constexpr int64_t kSmaQty = 10;
+constexpr Duration kOrderLatency = Duration::Millis(1);
+
+// A trade as floor_trading reads it: exchange time and price.
+struct TimedPrice {
+  int64_t time;
+  int64_t price;
+};
+
+// What a stage's trading came to: engine_sma's and floor_trading's must be equal.
+struct TradingOutcome {
+  uint64_t fills = 0;
+  int64_t position = 0;  // raw quantity
+  int64_t cash = 0;      // raw Money
+  bool operator==(const TradingOutcome&) const = default;
+};
+
 absl::Status RunEngine(const std::string& path, Strategy& strategy, const InstrumentTable& table,
-                       uint64_t* events, uint64_t* check, const EngineConfig& config = {}) {
+                       uint64_t* events, uint64_t* check, TradingOutcome* outcome = nullptr,
+                       const EngineConfig& config = {}) {
   auto src = OpenTape(path);
   if (!src.ok()) return src.status();
   std::vector<std::unique_ptr<EventSource>> sources;
@@ -384,35 +409,118 @@ absl::Status RunEngine(const std::string& path, Strategy& strategy, const Instru
   if (auto s = engine.Run(merger, strategy); !s.ok()) return s;
   *events = engine.stats().market_events;
   *check = engine.stats().delivered + engine.context().orders_sent();
+  if (outcome != nullptr) {
+    const Context& ctx = engine.context();
+    *outcome = {ctx.fill_log().size(), ctx.position(InstrumentId(0)).raw,
+                engine.context().portfolio().cash().raw};
+  }
   return absl::OkStatus();
 }
 
-std::string Flag(int argc, char** argv, const char* name, const std::string& dflt) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+// The floor's trading twin: the SMA example's signal and its trading, written by hand over
+// plain arrays, as a backtest without a framework would do it. At a crossing it sends a market
+// order for the difference to its target position (none while one is in flight); the order
+// reaches the venue `entry` later, fills whole at the first trade at or after that, at the
+// trade's price, with the taker fee; the strategy learns of the fill `response` after it. Its
+// fills, position and cash must come out equal to engine_sma's.
+TradingOutcome HandTradedSma(std::span<const TimedPrice> trades, const Instrument& in,
+                             Money initial_cash) {
+  constexpr int64_t kEntryNs = kOrderLatency.ns, kResponseNs = kOrderLatency.ns;
+  // The order's life, out of the signal's loop: it happens at ~2% of the trades.
+  struct Book {
+    const Instrument& in;
+    int64_t position = 0, cash = 0;
+    uint64_t fills = 0;
+    bool filled = false;      // filled at the venue, the strategy not told yet
+    int64_t order = 0;        // signed quantity of the order in flight
+    int64_t fill_price = 0;
+    // A trade after `due`: it fills the order at the venue, or the fill reaches the strategy.
+    // Returns the next due time.
+    [[gnu::noinline]] int64_t Advance(int64_t t, int64_t p) {
+      if (!filled) {
+        fill_price = p;
+        filled = true;
+        return t + kResponseNs;
+      }
+      const Money notional = in.Notional(Price(fill_price), Qty(order > 0 ? order : -order));
+      const Money fee = Instrument::Fee(notional, in.taker_fee);
+      cash -= (order > 0 ? notional.raw : -notional.raw) + fee.raw;
+      position += order;
+      ++fills;
+      filled = false;
+      return INT64_MAX;
+    }
+  } book{in, 0, initial_cash.raw};
+  strategies::SmaSignal signal(kSmaFast, kSmaSlow);
+  int state = 0;             // +1 long, 0 flat: what the last order aimed at
+  int64_t due = INT64_MAX;   // in flight: its arrival at the venue, then its fill's at the strategy
+  for (const TimedPrice& trade : trades) {
+    const int64_t t = trade.time;
+    const int64_t p = trade.price;
+    if (t > due) [[unlikely]] due = book.Advance(t, p);
+    const int s = signal.Update(p);
+    if (s == 0) continue;
+    const int want = s > 0 ? 1 : 0;
+    if (want == state || due != INT64_MAX) continue;  // none while an order is in flight
+    const int64_t delta = (want == 1 ? kSmaQty : 0) - book.position;
+    if (delta != 0) {
+      book.order = delta;
+      due = t + kEntryNs;
+    }
+    state = want;
   }
-  return dflt;
+  return {book.fills, book.position, book.cash};
 }
-bool HasFlag(int argc, char** argv, const char* name) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return true;
-  }
-  return false;
+
+constexpr const char* kUsage =
+    "usage: bench_throughput [--events N] [--repeat R] [--json PATH] [--dir DIR] [--keep]\n"
+    "\n"
+    "The end-to-end throughput harness (bench/README.md): writes a trades-only and a mixed tape of\n"
+    "N events each, replays them through nine stages (floor, floor_trading, tape_sma, engine_sma,\n"
+    "engine_signal, replay, book, full, full_quoting) in this one process, and prints each stage's\n"
+    "events/s, its ratio to the floor and the framework tax (floor / engine_sma; DESIGN.md's\n"
+    "target: at most 3x). Progress goes to stderr, the table to stdout. Exits 1 when a stage\n"
+    "fails, the SMA stages disagree on the crossings they count, or floor_trading and engine_sma\n"
+    "on their fills, position and cash.\n"
+    "\n"
+    "  --events N   events per tape (default 10000000; at least 1000): 64 bytes each on disk\n"
+    "  --repeat R   runs of each stage; the fastest counts (default 3)\n"
+    "  --json PATH  also write every stage's runs as JSON (written whole, then renamed)\n"
+    "  --dir DIR    write the tapes into DIR (default: a new directory under /tmp, removed after)\n"
+    "  --keep       keep the tapes, and reuse tapes of N events already in DIR\n";
+
+// A tape left in `path` by an earlier --keep run, if it holds exactly `n` records.
+bool KeptTapeFits(const std::string& path, uint64_t n) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return false;
+  auto tape = replay::Tape::Open(path, replay::TapeOpenOptions{.verify = false});
+  return tape.ok() && (*tape)->header().record_count == n;
 }
 
 int Main(int argc, char** argv) {
-  const uint64_t n = std::strtoull(Flag(argc, argv, "--events", "10000000").c_str(), nullptr, 10);
-  const int repeat = std::max(1, std::atoi(Flag(argc, argv, "--repeat", "3").c_str()));
-  const std::string json_path = Flag(argc, argv, "--json", "");
-  const bool keep = HasFlag(argc, argv, "--keep");
-  std::string dir = Flag(argc, argv, "--dir", "");
+  std::optional<uint64_t> events_flag, repeat_flag;
+  std::string json_path, dir_flag;
+  bool keep = false;
+  auto cli = apps::CommandLine::Program("bench_throughput", kUsage);
+  cli.Count("--events", &events_flag, 1000)
+      .Count("--repeat", &repeat_flag, 1, 1000)
+      .Value("--json", &json_path)
+      .Value("--dir", &dir_flag)
+      .Flag("--keep", &keep);
+  if (const int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  const uint64_t n = events_flag.value_or(10'000'000);
+  const int repeat = static_cast<int>(repeat_flag.value_or(3));
+  std::string dir = dir_flag;
   if (dir.empty()) {
     char tmpl[] = "/tmp/tapedeck_throughput_XXXXXX";
     if (::mkdtemp(tmpl) == nullptr) {
-      std::perror("mkdtemp");
+      std::perror("bench_throughput: mkdtemp");
       return 1;
     }
     dir = tmpl;
+  } else if (std::error_code ec; !std::filesystem::is_directory(dir, ec)) {
+    std::fprintf(stderr, "bench_throughput: --dir %s: not a directory\n", dir.c_str());
+    return 2;
   }
   const std::string trades = dir + "/trades.tape";
   const std::string mixed = dir + "/mixed.tape";
@@ -421,7 +529,7 @@ int Main(int argc, char** argv) {
     std::error_code ec;
     std::filesystem::remove(trades, ec);
     std::filesystem::remove(mixed, ec);
-    if (Flag(argc, argv, "--dir", "").empty()) std::filesystem::remove(dir, ec);
+    if (dir_flag.empty()) std::filesystem::remove(dir, ec);
   };
   auto die = [&](const absl::Status& s) {
     std::fprintf(stderr, "bench_throughput: %s\n", s.ToString().c_str());
@@ -429,12 +537,13 @@ int Main(int argc, char** argv) {
     return 1;
   };
 
-  std::fprintf(stderr, "bench_throughput: writing two tapes of %llu events into %s\n",
-               static_cast<unsigned long long>(n), dir.c_str());
-  if (!std::filesystem::exists(trades) || !keep) {
+  if (keep && KeptTapeFits(trades, n) && KeptTapeFits(mixed, n)) {
+    std::fprintf(stderr, "bench_throughput: reusing the two tapes of %llu events in %s\n",
+                 static_cast<unsigned long long>(n), dir.c_str());
+  } else {
+    std::fprintf(stderr, "bench_throughput: writing two tapes of %llu events into %s\n",
+                 static_cast<unsigned long long>(n), dir.c_str());
     if (auto s = WriteTradesTape(trades, n); !s.ok()) return die(s);
-  }
-  if (!std::filesystem::exists(mixed) || !keep) {
     if (auto s = WriteMixedTape(mixed, n); !s.ok()) return die(s);
   }
   InstrumentTable table;
@@ -442,15 +551,20 @@ int Main(int argc, char** argv) {
 
   // The floor's input: the trade prices as a plain array, read once outside the timing.
   std::vector<int64_t> prices;
+  std::vector<TimedPrice> timed_prices;  // floor_trading's
   {
     auto src = OpenTape(trades);
     if (!src.ok()) return die(src.status());
     prices.reserve(n);
+    timed_prices.reserve(n);
     while (true) {
       auto batch = (*src)->NextBatch();
       if (!batch.ok()) return die(batch.status());
       if (batch->empty()) break;
-      for (const Event& e : *batch) prices.push_back(e.trade.price.raw);
+      for (const Event& e : *batch) {
+        prices.push_back(e.trade.price.raw);
+        timed_prices.push_back({e.exchange_ts, e.trade.price.raw});
+      }
     }
   }
 
@@ -488,6 +602,21 @@ int Main(int argc, char** argv) {
                      return absl::OkStatus();
                    })))
     return 1;
+  EngineConfig sma_config;
+  sma_config.venue.entry_latency = kOrderLatency;
+  sma_config.venue.response_latency = kOrderLatency;
+  TradingOutcome hand_traded, engine_traded;
+  if (!add(Measure("floor_trading",
+                   "the floor plus the example's trading by hand: market orders, fills, fees, "
+                   "position",
+                   repeat, [&](uint64_t* events, uint64_t* check) {
+                     hand_traded = HandTradedSma(timed_prices, table.at(InstrumentId(0)),
+                                                 sma_config.initial_cash);
+                     *check = hand_traded.fills;
+                     *events = timed_prices.size();
+                     return absl::OkStatus();
+                   })))
+    return 1;
   if (!add(Measure("tape_sma", "trades-only tape iterated by hand with the same SMA arithmetic",
                    repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
                      auto src = OpenTape(trades);
@@ -515,9 +644,10 @@ int Main(int argc, char** argv) {
                      strategies::SmaCrossoverParams p;
                      p.fast = kSmaFast;
                      p.slow = kSmaSlow;
-                     p.qty = Qty(10);
+                     p.qty = Qty(kSmaQty);
                      strategies::SmaCrossover sma(p);
-                     return RunEngine(trades, sma, table, events, check);
+                     return RunEngine(trades, sma, table, events, check, &engine_traded,
+                                      sma_config);
                    })))
     return 1;
   if (!add(Measure("engine_signal",
@@ -575,7 +705,7 @@ int Main(int argc, char** argv) {
                      lognormal.spike = Duration::Millis(20);
                      for (LatencySpec& l : config.venue.latency) l = lognormal;
                      uint64_t unused = 0;
-                     if (auto st = RunEngine(mixed, s, table, events, &unused, config); !st.ok()) {
+                     if (auto st = RunEngine(mixed, s, table, events, &unused, nullptr, config); !st.ok()) {
                        return st;
                      }
                      *check = s.Report().value("quotes_sent", uint64_t{0});
@@ -596,13 +726,28 @@ int Main(int argc, char** argv) {
     std::printf("%-11s %14.0f %9.2fx  %s\n", s.name.c_str(), s.rate(), floor.rate() / s.rate(),
                 s.what.c_str());
   }
+  const double trading_tax = find("floor_trading").rate() / find("engine_sma").rate();
   std::printf("framework tax (floor / engine_sma, trades-only SMA): %.2fx (target <= 3x)\n", tax);
+  std::printf("against a hand-written loop that also trades (floor_trading / engine_sma): %.2fx\n",
+              trading_tax);
   std::printf("SMA crossings: floor %llu, tape_sma %llu, engine_signal %llu (must agree)\n",
               static_cast<unsigned long long>(floor.check),
               static_cast<unsigned long long>(find("tape_sma").check),
               static_cast<unsigned long long>(find("engine_signal").check));
+  std::printf("SMA trading: floor_trading %llu fills, position %lld, cash %lld; engine_sma %llu "
+              "fills, position %lld, cash %lld (must agree)\n",
+              static_cast<unsigned long long>(hand_traded.fills),
+              static_cast<long long>(hand_traded.position), static_cast<long long>(hand_traded.cash),
+              static_cast<unsigned long long>(engine_traded.fills),
+              static_cast<long long>(engine_traded.position),
+              static_cast<long long>(engine_traded.cash));
   if (floor.check != find("tape_sma").check || floor.check != find("engine_signal").check) {
     std::fprintf(stderr, "bench_throughput: the SMA stages disagree\n");
+    cleanup();
+    return 1;
+  }
+  if (!(hand_traded == engine_traded)) {
+    std::fprintf(stderr, "bench_throughput: floor_trading and engine_sma traded differently\n");
     cleanup();
     return 1;
   }
@@ -613,6 +758,7 @@ int Main(int argc, char** argv) {
     j["repeat"] = repeat;
     j["framework_tax"] = tax;
     j["framework_tax_target"] = 3.0;
+    j["trading_floor_tax"] = trading_tax;
     nlohmann::json arr = nlohmann::json::array();
     for (const Stage& s : stages) {
       arr.push_back({{"name", s.name},
@@ -637,7 +783,12 @@ int Main(int argc, char** argv) {
         return 1;
       }
     }
-    std::filesystem::rename(tmp, json_path);
+    if (std::error_code ec; std::filesystem::rename(tmp, json_path, ec), ec) {
+      std::fprintf(stderr, "bench_throughput: cannot rename %s to %s: %s\n", tmp.c_str(),
+                   json_path.c_str(), ec.message().c_str());
+      cleanup();
+      return 1;
+    }
   }
   cleanup();
   return 0;

@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/engine.h"
-#include "core/latency_model.h"  // SplitMix64
 #include "gtest/gtest.h"
 #include "strategies/sma_crossover.h"
 #include "tests/core/engine_test_util.h"
@@ -34,18 +33,9 @@ class CountingSma final : public Strategy {
 
 TEST(SeriesRecorderTest, HandsRunsToTheStrategyAndRecordsTheSameSeries) {
   const InstrumentTable table = testing::TableOf(testing::CentsInstrument("AAA"));
-  std::vector<Event> tape;
-  SplitMix64 rng(0x5EED5EED5EEDull);
-  int64_t t = 1'000'000'000;
-  int64_t px = 10'000;
-  for (int i = 0; i < 100'000; ++i) {
-    t += static_cast<int64_t>(rng.Next() % 200'000);
-    px += static_cast<int64_t>(rng.Next() % 5) - 2;
-    const int64_t qty = 1 + static_cast<int64_t>(rng.Next() % 9);
-    tape.push_back(testing::TradeAt(InstrumentId(0), 0, px, qty,
-                                    rng.Next() % 2 == 0 ? Side::kBuy : Side::kSell));
-    tape.back().exchange_ts = tape.back().local_ts = t;
-  }
+  // ~100 us apart on average, half of them at the same time as the one before.
+  const std::vector<Event> tape =
+      testing::RandomWalkTrades(0x5EED5EED5EEDull, 100'000, 2, 400'000, /*other_every=*/0);
   std::string prices[2];
   std::string fills[2];
   uint64_t runs[2] = {0, 0};

@@ -13,6 +13,7 @@
 #include "core/engine.h"
 #include "core/event.h"
 #include "core/instrument.h"
+#include "core/latency_model.h"  // SplitMix64
 #include "core/merger.h"
 #include "core/strategy.h"
 #include "tests/test_util.h"
@@ -112,6 +113,31 @@ inline std::unique_ptr<Engine> RunEngine(const InstrumentTable& table, std::vect
   auto engine = std::make_unique<Engine>(table, config);
   EXPECT_THAT(engine->Run(merger, strategy), IsOk());
   return engine;
+}
+
+// Trades on a random walk per instrument, due at once (local_ts = exchange_ts), with gaps of
+// (0..gap_steps-1) x (0..max_gap_ns-1) ns: often 0 when gap_steps is small, so trades share time
+// stamps. With `other_every` > 0, one trade in `other_every` on average is instrument 1's, the
+// rest instrument 0's; with 0, all are instrument 0's. Trade ids count from 1.
+inline std::vector<Event> RandomWalkTrades(uint64_t seed, int n, int64_t gap_steps,
+                                           int64_t max_gap_ns, uint64_t other_every) {
+  std::vector<Event> tape;
+  SplitMix64 rng(seed);
+  auto next = [&rng] { return rng.Next(); };
+  int64_t t = 1'000'000'000;
+  int64_t px[2] = {10'000, 20'000};
+  for (int i = 0; i < n; ++i) {
+    t += static_cast<int64_t>(next() % static_cast<uint64_t>(gap_steps)) *
+         static_cast<int64_t>(next() % static_cast<uint64_t>(max_gap_ns));
+    const uint16_t id = other_every > 0 && next() % other_every == 0 ? 1 : 0;
+    px[id] += static_cast<int64_t>(next() % 5) - 2;
+    const int64_t qty = static_cast<int64_t>(1 + next() % 50);
+    tape.push_back(TradeAt(InstrumentId(id), 0, px[id], qty,
+                           next() % 2 == 0 ? Side::kBuy : Side::kSell));
+    tape.back().exchange_ts = tape.back().local_ts = t;
+    tape.back().trade.trade_id = static_cast<uint64_t>(i) + 1;
+  }
+  return tape;
 }
 
 }  // namespace tapedeck::testing

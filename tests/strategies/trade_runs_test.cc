@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/engine.h"
-#include "core/latency_model.h"  // SplitMix64
 #include "core/merger.h"
 #include "gtest/gtest.h"
 #include "replay/scenario.h"
@@ -126,37 +125,13 @@ InstrumentTable TwoInstruments() {
   return table;
 }
 
-// Trades of instruments 0 and 1 (one in `other_every` is instrument 1's) on a random walk each,
-// due at once (local_ts = exchange_ts), with gaps of (0..gap_steps-1) x (0..max_gap_ns) ns: often
-// 0, so trades share time stamps. Trade ids count from 1.
-std::vector<Event> TwoInstrumentTrades(uint64_t seed, int n, int64_t gap_steps, int64_t max_gap_ns,
-                                       uint64_t other_every) {
-  std::vector<Event> tape;
-  SplitMix64 rng(seed);
-  auto next = [&rng] { return rng.Next(); };
-  int64_t t = 1'000'000'000;
-  int64_t px[2] = {10'000, 20'000};
-  for (int i = 0; i < n; ++i) {
-    t += static_cast<int64_t>(next() % static_cast<uint64_t>(gap_steps)) *
-         static_cast<int64_t>(next() % static_cast<uint64_t>(max_gap_ns));
-    const uint16_t id = next() % other_every == 0 ? 1 : 0;
-    px[id] += static_cast<int64_t>(next() % 5) - 2;
-    const int64_t qty = static_cast<int64_t>(1 + next() % 50);
-    tape.push_back(testing::TradeAt(InstrumentId(id), 0, px[id], qty,
-                                    next() % 2 == 0 ? Side::kBuy : Side::kSell));
-    tape.back().exchange_ts = tape.back().local_ts = t;
-    tape.back().trade.trade_id = static_cast<uint64_t>(i) + 1;
-  }
-  return tape;
-}
-
 // The SMA example on a trades-only tape of two instruments with random gaps, against a venue
 // with random latencies: its order round trips end runs at every kind of boundary (its own
 // submit, the order's arrival, the fill's delivery, the equity sample, the other instrument).
 TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
   const InstrumentTable table = TwoInstruments();
   const std::vector<Event> tape =
-      TwoInstrumentTrades(88172645463325252ull, 200'000, 3, 400'000, 8);
+      testing::RandomWalkTrades(88172645463325252ull, 200'000, 3, 400'000, 8);
   std::string outcomes[2];
   uint64_t runs[2] = {0, 0};
   for (const bool trade_runs : {true, false}) {
@@ -191,7 +166,7 @@ TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
 TEST(TradeRunsContextTest, AnswersAsIfEachTradeWasDelivered) {
   const InstrumentTable table = TwoInstruments();
   const std::vector<Event> tape =
-      TwoInstrumentTrades(6364136223846793005ull, 50'000, 2, 300'000, 6);
+      testing::RandomWalkTrades(6364136223846793005ull, 50'000, 2, 300'000, 6);
   // Looks at the Context after some trades (by trade id), and buys or sells one lot now and
   // then so that fills move the position and the equity.
   class Observer final : public Strategy {

@@ -20,8 +20,9 @@
 //   engine_signal  the same signal through core::Engine without the example's orders: splits
 //               engine_sma's cost between dispatch and the simulation of its trading
 // and prints events/s, the ratio of each to the floor, the framework tax (floor / engine_sma;
-// the DESIGN.md target is at most 3x), and engine_sma against floor_trading. Each stage runs `--repeat` times and
-// the fastest run counts (the machine is shared; the fastest run is the one least disturbed).
+// the DESIGN.md target is at most 3x), and engine_sma against floor_trading. The stages run in
+// `--repeat` rounds of one run each (MeasureInterleaved), and each stage's fastest run counts
+// (the machine is shared; the fastest run is the one least disturbed).
 // Times are the process's CPU time (see CpuSeconds); wall times are in the JSON too.
 //
 // Usage: bench_throughput [--events N] [--repeat R] [--json PATH] [--dir DIR] [--keep] (--help)
@@ -253,35 +254,53 @@ KernelShare KernelSoFar() {
           static_cast<int64_t>(ru.ru_minflt) + static_cast<int64_t>(ru.ru_majflt)};
 }
 
-// Runs `body` `repeat` times; body returns (events, check) or an error.
-absl::StatusOr<Stage> Measure(const std::string& name, const std::string& what, int repeat,
-                              const std::function<absl::Status(uint64_t*, uint64_t*)>& body) {
-  Stage st;
-  st.name = name;
-  st.what = what;
-  for (int i = 0; i < repeat; ++i) {
-    uint64_t events = 0, check = 0;
-    const auto t0 = Clock::now();
-    const KernelShare k0 = KernelSoFar();
-    const double c0 = CpuSeconds();
-    if (auto s = body(&events, &check); !s.ok()) return Fail(name, s);
-    st.runs_s.push_back(CpuSeconds() - c0);
-    st.wall_s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-    const KernelShare k1 = KernelSoFar();
-    st.sys_s.push_back(k1.sys_s - k0.sys_s);
-    st.faults.push_back(k1.faults - k0.faults);
-    st.events = events;
-    st.check = check;
+// One stage of the harness: its body runs the work once and returns (events, check) or an error.
+struct StagePlan {
+  std::string name;
+  std::string what;
+  std::function<absl::Status(uint64_t*, uint64_t*)> body;
+};
+
+// Runs every stage once per round, for `repeat` rounds, and keeps each stage's fastest run.
+// Interleaved rather than stage after stage: the machine is shared, and a spell of load from a
+// neighbour then slows one run of each stage rather than every run of one, which would skew
+// the ratios between stages (the framework tax among them) that the harness exists to measure.
+absl::StatusOr<std::vector<Stage>> MeasureInterleaved(const std::vector<StagePlan>& plans,
+                                                      int repeat) {
+  std::vector<Stage> stages(plans.size());
+  for (size_t i = 0; i < plans.size(); ++i) {
+    stages[i].name = plans[i].name;
+    stages[i].what = plans[i].what;
   }
-  st.best = static_cast<size_t>(std::min_element(st.runs_s.begin(), st.runs_s.end()) -
-                               st.runs_s.begin());
-  st.best_s = st.runs_s[st.best];
-  std::fprintf(stderr,
-               "  %-13s %8.1f M events/s  (%llu events, best of %d: %.3f s CPU, %.3f s of it "
-               "system, %lld page faults)\n",
-               name.c_str(), st.rate() / 1e6, static_cast<unsigned long long>(st.events), repeat,
-               st.best_s, st.sys_s[st.best], static_cast<long long>(st.faults[st.best]));
-  return st;
+  for (int round = 0; round < repeat; ++round) {
+    for (size_t i = 0; i < plans.size(); ++i) {
+      Stage& st = stages[i];
+      uint64_t events = 0, check = 0;
+      const auto t0 = Clock::now();
+      const KernelShare k0 = KernelSoFar();
+      const double c0 = CpuSeconds();
+      if (auto s = plans[i].body(&events, &check); !s.ok()) return Fail(st.name, s);
+      st.runs_s.push_back(CpuSeconds() - c0);
+      st.wall_s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+      const KernelShare k1 = KernelSoFar();
+      st.sys_s.push_back(k1.sys_s - k0.sys_s);
+      st.faults.push_back(k1.faults - k0.faults);
+      st.events = events;
+      st.check = check;
+    }
+    std::fprintf(stderr, "bench_throughput: round %d of %d done\n", round + 1, repeat);
+  }
+  for (Stage& st : stages) {
+    st.best = static_cast<size_t>(std::min_element(st.runs_s.begin(), st.runs_s.end()) -
+                                 st.runs_s.begin());
+    st.best_s = st.runs_s[st.best];
+    std::fprintf(stderr,
+                 "  %-13s %8.1f M events/s  (%llu events, best of %d: %.3f s CPU, %.3f s of it "
+                 "system, %lld page faults)\n",
+                 st.name.c_str(), st.rate() / 1e6, static_cast<unsigned long long>(st.events),
+                 repeat, st.best_s, st.sys_s[st.best], static_cast<long long>(st.faults[st.best]));
+  }
+  return stages;
 }
 
 // Replay only: every record of every batch is read (its time stamp and kind summed).
@@ -484,7 +503,8 @@ constexpr const char* kUsage =
     "on their fills, position and cash.\n"
     "\n"
     "  --events N   events per tape (default 10000000; at least 1000): 64 bytes each on disk\n"
-    "  --repeat R   runs of each stage; the fastest counts (default 3)\n"
+    "  --repeat R   rounds, each running every stage once; a stage's fastest run counts\n"
+    "               (default 3)\n"
     "  --json PATH  also write every stage's runs as JSON (written whole, then renamed)\n"
     "  --dir DIR    write the tapes into DIR (default: a new directory under /tmp, removed after)\n"
     "  --keep       keep the tapes, and reuse tapes of N events already in DIR\n";
@@ -568,15 +588,6 @@ int Main(int argc, char** argv) {
     }
   }
 
-  std::vector<Stage> stages;
-  auto add = [&](absl::StatusOr<Stage> st) -> bool {
-    if (!st.ok()) {
-      die(st.status());
-      return false;
-    }
-    stages.push_back(*st);
-    return true;
-  };
   // The SMA crossing count: the same number from every SMA stage proves the same arithmetic.
   auto sma_loop = [](auto&& for_each_price) {
     strategies::SmaSignal signal(kSmaFast, kSmaSlow);
@@ -592,33 +603,31 @@ int Main(int argc, char** argv) {
     return crossings;
   };
 
-  std::fprintf(stderr, "bench_throughput: measuring (best of %d)\n", repeat);
-  if (!add(Measure("floor", "hand-written SMA loop over an in-memory array of trade prices",
-                   repeat, [&](uint64_t* events, uint64_t* check) {
+  std::vector<StagePlan> plans;
+  plans.push_back({"floor", "hand-written SMA loop over an in-memory array of trade prices",
+                   [&](uint64_t* events, uint64_t* check) {
                      *check = sma_loop([&](auto&& f) {
                        for (int64_t p : prices) f(p);
                      });
                      *events = prices.size();
                      return absl::OkStatus();
-                   })))
-    return 1;
+                   }});
   EngineConfig sma_config;
   sma_config.venue.entry_latency = kOrderLatency;
   sma_config.venue.response_latency = kOrderLatency;
   TradingOutcome hand_traded, engine_traded;
-  if (!add(Measure("floor_trading",
+  plans.push_back({"floor_trading",
                    "the floor plus the example's trading by hand: market orders, fills, fees, "
                    "position",
-                   repeat, [&](uint64_t* events, uint64_t* check) {
+                   [&](uint64_t* events, uint64_t* check) {
                      hand_traded = HandTradedSma(timed_prices, table.at(InstrumentId(0)),
                                                  sma_config.initial_cash);
                      *check = hand_traded.fills;
                      *events = timed_prices.size();
                      return absl::OkStatus();
-                   })))
-    return 1;
-  if (!add(Measure("tape_sma", "trades-only tape iterated by hand with the same SMA arithmetic",
-                   repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
+                   }});
+  plans.push_back({"tape_sma", "trades-only tape iterated by hand with the same SMA arithmetic",
+                   [&](uint64_t* events, uint64_t* check) -> absl::Status {
                      auto src = OpenTape(trades);
                      if (!src.ok()) return src.status();
                      absl::Status err;
@@ -637,10 +646,9 @@ int Main(int argc, char** argv) {
                      });
                      *events = count;
                      return err;
-                   })))
-    return 1;
-  if (!add(Measure("engine_sma", "SMA example through core::Engine on the trades-only tape",
-                   repeat, [&](uint64_t* events, uint64_t* check) {
+                   }});
+  plans.push_back({"engine_sma", "SMA example through core::Engine on the trades-only tape",
+                   [&](uint64_t* events, uint64_t* check) {
                      strategies::SmaCrossoverParams p;
                      p.fast = kSmaFast;
                      p.slow = kSmaSlow;
@@ -648,11 +656,10 @@ int Main(int argc, char** argv) {
                      strategies::SmaCrossover sma(p);
                      return RunEngine(trades, sma, table, events, check, &engine_traded,
                                       sma_config);
-                   })))
-    return 1;
-  if (!add(Measure("engine_signal",
+                   }});
+  plans.push_back({"engine_signal",
                    "the SMA example's signal through core::Engine, without its orders",
-                   repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
+                   [&](uint64_t* events, uint64_t* check) -> absl::Status {
                      SmaSignalOnly s;
                      uint64_t unused = 0;
                      if (auto st = RunEngine(trades, s, table, events, &unused); !st.ok()) {
@@ -660,21 +667,18 @@ int Main(int argc, char** argv) {
                      }
                      *check = s.crossings();
                      return absl::OkStatus();
-                   })))
-    return 1;
-  if (!add(Measure("replay", "mixed tape: iterate the mapping (no book, no strategy)", repeat,
+                   }});
+  plans.push_back({"replay", "mixed tape: iterate the mapping (no book, no strategy)",
                    [&](uint64_t* events, uint64_t* check) {
                      return ReplayOnly(mixed, events, check);
-                   })))
-    return 1;
-  if (!add(Measure("book", "mixed tape: replay + L2 OrderBook", repeat,
+                   }});
+  plans.push_back({"book", "mixed tape: replay + L2 OrderBook",
                    [&](uint64_t* events, uint64_t* check) {
                      return ReplayBook(mixed, events, check);
-                   })))
-    return 1;
-  if (!add(Measure("full", "mixed tape through core::Engine: SimVenue (latency model) + dip_buyer "
+                   }});
+  plans.push_back({"full", "mixed tape through core::Engine: SimVenue (latency model) + dip_buyer "
                            "+ L2 book",
-                   repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
+                   [&](uint64_t* events, uint64_t* check) -> absl::Status {
                      strategies::DipBuyerParams p;
                      p.instrument = InstrumentId(0);
                      p.tranche_qty = Qty(1000);
@@ -682,13 +686,12 @@ int Main(int argc, char** argv) {
                      if (auto st = RunEngine(mixed, s, table, events, check); !st.ok()) return st;
                      if (s.bad() != 0) return absl::InternalError("book rejected a level");
                      return absl::OkStatus();
-                   })))
-    return 1;
+                   }});
 
-  if (!add(Measure("full_quoting",
+  plans.push_back({"full_quoting",
                    "mixed tape through core::Engine: touch_quoter resting a bid and an ask at the "
                    "touch (power-2 queue model, seeded lognormal latency) + its L2 book",
-                   repeat, [&](uint64_t* events, uint64_t* check) -> absl::Status {
+                   [&](uint64_t* events, uint64_t* check) -> absl::Status {
                      strategies::TouchQuoterParams p;
                      p.instrument = InstrumentId(0);
                      p.qty = Qty(1);
@@ -710,9 +713,13 @@ int Main(int argc, char** argv) {
                      }
                      *check = s.Report().value("quotes_sent", uint64_t{0});
                      return absl::OkStatus();
-                   })))
-    return 1;
+                   }});
 
+  std::fprintf(stderr, "bench_throughput: measuring %zu stages in %d rounds (best of %d)\n",
+               plans.size(), repeat, repeat);
+  absl::StatusOr<std::vector<Stage>> measured = MeasureInterleaved(plans, repeat);
+  if (!measured.ok()) return die(measured.status());
+  const std::vector<Stage>& stages = *measured;
   const Stage& floor = stages[0];
   auto find = [&](const std::string& name) -> const Stage& {
     for (const Stage& s : stages) {

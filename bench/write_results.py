@@ -163,14 +163,21 @@ def sweep_section(out):
     lines.append("- Throughput, 2 workers / 1: **%.2fx** (target at least 1.8x on 2 cores: %s); the "
                  "two tables are %s." % (sp, "met" if sp >= 1.8 else "**missed**",
                                          "identical" if s["tables_identical"] else "**different**"))
+    cpu_ratio = j2["cpu_seconds_per_point"] / j1["cpu_seconds_per_point"]
     lines.append("- CPU seconds per point, 2 workers / 1: %.2f (1.00: the second worker adds no work "
                  "of its own); cores the sweep got: %.2f with 1 worker, %.2f with 2%s. A wall-clock "
                  "speedup under 2x with the CPU per point unchanged and the cores used not "
                  "doubling comes from the machine's other load, not from the sweep." %
-                 (j2["cpu_seconds_per_point"] / j1["cpu_seconds_per_point"],
-                  j1.get("cores_used", 0), j2.get("cores_used", 0),
+                 (cpu_ratio, j1.get("cores_used", 0), j2.get("cores_used", 0),
                   " (kernel autogroup scheduling on: a busy machine shares CPU between sessions, "
                   "not threads)" if s.get("sched_autogroup") else ""))
+    if abs(cpu_ratio - 1) > 0.15:
+        # The same points cost the same work whatever the number of workers: CPU seconds that
+        # differ this much mean one of the runs got slower (or faster) CPU from the host, and
+        # the speedup above measures the machine, not the sweep.
+        lines.append("- **Not a measure of the sweep: the same points took %.2fx the CPU seconds "
+                     "with 2 workers as with 1, so the host gave the two runs CPU of different "
+                     "speed. Rerun `make bench` on a quieter machine.**" % cpu_ratio)
     lines.append("- Memory: the 2-worker sweep's own (anonymous) memory is %.2fx one run's; the "
                  "tape is not copied per worker, it stays in the page cache and is mapped (file "
                  "RSS counts a page once per mapping)." %

@@ -1,9 +1,10 @@
-// Resident memory while replaying a huge tape: generates a tape of N events (default 200 M, 12.8 GB),
-// opens it (verifying every checksum: one pass), replays it through TapeSource and the Merger,
-// and prints the process's resident set (VmRSS) and its peak (VmHWM) from /proc/self/status at
-// several points. Replay must keep both flat: they may not grow with the tape.
+// Resident memory while replaying a huge tape: generates a tape of N events (default 200 M,
+// 12.8 GB), opens it (verifying every checksum: one pass), replays it through TapeSource and the
+// Merger, and prints the process's resident set (VmRSS) and its peak (VmHWM) from
+// /proc/self/status at several points. Replay must keep both flat: they may not grow with the
+// tape.
 //
-//   bench_tape_memory [--events N] [--dir DIR] [--keep]
+//   bench_tape_memory [--events N] [--dir DIR] [--keep] (--help)
 //
 // The tape is written to DIR (default /tmp) and deleted at the end unless --keep.
 #include <sys/resource.h>
@@ -66,8 +67,9 @@ int Fail(const absl::Status& s) {
 constexpr const char* kUsage =
     "usage: bench_tape_memory [--events N] [--dir DIR] [--keep]\n"
     "\n"
-    "Writes a trades tape of N events, opens it (verifying every checksum), replays it, and prints\n"
-    "the resident set (VmRSS) and its peak (VmHWM) along the way: neither may grow with the tape.\n"
+    "Writes a trades tape of N events, opens it (verifying every checksum), replays it, and\n"
+    "prints the resident set (VmRSS) and its peak (VmHWM) along the way: neither may grow with\n"
+    "the tape.\n"
     "\n"
     "  --events N   events (default 200000000: a 12.8 GB tape; at least 1); refused up front when\n"
     "               DIR has too little free space\n"

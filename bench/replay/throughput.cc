@@ -312,7 +312,9 @@ absl::Status ReplayOnly(const std::string& path, uint64_t* events, uint64_t* che
     auto batch = (*src)->NextBatch();
     if (!batch.ok()) return batch.status();
     if (batch->empty()) break;
-    for (const Event& e : *batch) sum += static_cast<uint64_t>(e.exchange_ts) + static_cast<uint64_t>(e.kind);
+    for (const Event& e : *batch) {
+      sum += static_cast<uint64_t>(e.exchange_ts) + static_cast<uint64_t>(e.kind);
+    }
     n += batch->size();
   }
   *events = n;
@@ -431,7 +433,7 @@ absl::Status RunEngine(const std::string& path, Strategy& strategy, const Instru
   if (outcome != nullptr) {
     const Context& ctx = engine.context();
     *outcome = {ctx.fill_log().size(), ctx.position(InstrumentId(0)).raw,
-                engine.context().portfolio().cash().raw};
+                ctx.portfolio().cash().raw};
   }
   return absl::OkStatus();
 }
@@ -439,9 +441,13 @@ absl::Status RunEngine(const std::string& path, Strategy& strategy, const Instru
 // The floor's trading twin: the SMA example's signal and its trading, written by hand over
 // plain arrays, as a backtest without a framework would do it. At a crossing it sends a market
 // order for the difference to its target position (none while one is in flight); the order
-// reaches the venue `entry` later, fills whole at the first trade at or after that, at the
-// trade's price, with the taker fee; the strategy learns of the fill `response` after it. Its
-// fills, position and cash must come out equal to engine_sma's.
+// reaches the venue kOrderLatency later and fills whole at the first trade after that, at the
+// trade's price, with the taker fee; the strategy learns of the fill kOrderLatency after it. At
+// one instant market data comes first: a trade at the order's arrival time does not fill it,
+// and the strategy sees a trade at the fill's arrival time before the fill. The position and
+// cash change when the strategy learns of the fill, as the Context's do (a fill still on its
+// way at the end of the tape is not counted). Its fills, position and cash must come out equal
+// to engine_sma's.
 TradingOutcome HandTradedSma(std::span<const TimedPrice> trades, const Instrument& in,
                              Money initial_cash) {
   constexpr int64_t kEntryNs = kOrderLatency.ns, kResponseNs = kOrderLatency.ns;
@@ -494,13 +500,13 @@ TradingOutcome HandTradedSma(std::span<const TimedPrice> trades, const Instrumen
 constexpr const char* kUsage =
     "usage: bench_throughput [--events N] [--repeat R] [--json PATH] [--dir DIR] [--keep]\n"
     "\n"
-    "The end-to-end throughput harness (bench/README.md): writes a trades-only and a mixed tape of\n"
-    "N events each, replays them through nine stages (floor, floor_trading, tape_sma, engine_sma,\n"
-    "engine_signal, replay, book, full, full_quoting) in this one process, and prints each stage's\n"
-    "events/s, its ratio to the floor and the framework tax (floor / engine_sma; DESIGN.md's\n"
-    "target: at most 3x). Progress goes to stderr, the table to stdout. Exits 1 when a stage\n"
-    "fails, the SMA stages disagree on the crossings they count, or floor_trading and engine_sma\n"
-    "on their fills, position and cash.\n"
+    "The end-to-end throughput harness (bench/README.md): writes a trades-only and a mixed\n"
+    "tape of N events each, replays them through nine stages (floor, floor_trading, tape_sma,\n"
+    "engine_sma, engine_signal, replay, book, full, full_quoting) in this one process, and\n"
+    "prints each stage's events/s, its ratio to the floor and the framework tax (floor /\n"
+    "engine_sma; DESIGN.md's target: at most 3x). Progress goes to stderr, the table to\n"
+    "stdout. Exits 1 when a stage fails, the SMA stages disagree on the crossings they count,\n"
+    "or floor_trading and engine_sma on their fills, position and cash.\n"
     "\n"
     "  --events N   events per tape (default 10000000; at least 1000): 64 bytes each on disk\n"
     "  --repeat R   rounds, each running every stage once; a stage's fastest run counts\n"
@@ -708,7 +714,8 @@ int Main(int argc, char** argv) {
                      lognormal.spike = Duration::Millis(20);
                      for (LatencySpec& l : config.venue.latency) l = lognormal;
                      uint64_t unused = 0;
-                     if (auto st = RunEngine(mixed, s, table, events, &unused, nullptr, config); !st.ok()) {
+                     if (auto st = RunEngine(mixed, s, table, events, &unused, nullptr, config);
+                         !st.ok()) {
                        return st;
                      }
                      *check = s.Report().value("quotes_sent", uint64_t{0});
@@ -744,7 +751,8 @@ int Main(int argc, char** argv) {
   std::printf("SMA trading: floor_trading %llu fills, position %lld, cash %lld; engine_sma %llu "
               "fills, position %lld, cash %lld (must agree)\n",
               static_cast<unsigned long long>(hand_traded.fills),
-              static_cast<long long>(hand_traded.position), static_cast<long long>(hand_traded.cash),
+              static_cast<long long>(hand_traded.position),
+              static_cast<long long>(hand_traded.cash),
               static_cast<unsigned long long>(engine_traded.fills),
               static_cast<long long>(engine_traded.position),
               static_cast<long long>(engine_traded.cash));

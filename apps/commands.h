@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/command_line.h"
+
 namespace tapedeck::apps {
 
 struct Command {
@@ -18,10 +20,11 @@ struct Command {
 
 const std::vector<Command>& Commands();
 
-// Exit codes shared by every command.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;  // bad input, bad config, a failed run
-inline constexpr int kExitUsage = 2;    // bad command line
+// Exit codes shared by every command (runner/command_line.h).
+using runner::kExitFailure;
+using runner::kExitOk;
+using runner::kExitUsage;
+using runner::CommandLine;
 
 // Each command, defined in its own file.
 int RunMain(int argc, char** argv);
@@ -36,6 +39,10 @@ int ReportMain(int argc, char** argv);   // report_command.cc
 int CompareMain(int argc, char** argv);  // compare_command.cc
 int SweepMain(int argc, char** argv);       // sweep_command.cc
 int SweepMergeMain(int argc, char** argv);  // sweep_command.cc
+
+// The embedded default run config (configs/default.json, compiled in): the 2026-02-05
+// deleveraging scenario with both seed strategies.
+const char* DefaultConfigJson();
 
 }  // namespace tapedeck::apps
 

@@ -6,12 +6,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "apps/commands.h"
-#include "apps/outputs.h"
+#include "runner/outputs.h"
 #include "apps/report.h"
 
 namespace tapedeck::apps {
+
+using runner::WriteFileAtomically;
 namespace {
 
 constexpr char kUsage[] =

@@ -11,12 +11,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "apps/commands.h"
-#include "apps/instruments_config.h"
 #include "core/merger.h"
 #include "core/status.h"
+#include "replay/binance_capture_instruments.h"
 #include "replay/source_factory.h"
+#include "runner/instruments.h"
 #include "replay/tape.h"
 
 namespace tapedeck::apps {
@@ -61,26 +62,6 @@ int Fail(const absl::Status& s) {
   return kExitFailure;
 }
 
-absl::Status AddInstruments(const std::string& origin, std::vector<Instrument> add,
-                            InstrumentTable* table) {
-  for (Instrument& in : add) {
-    absl::StatusOr<InstrumentId> existing = table->Find(in.symbol);
-    if (existing.ok()) {
-      const Instrument& e = table->at(*existing);
-      if (e.price_scale != in.price_scale || e.qty_scale != in.qty_scale) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            origin, ": instrument '", in.symbol, "' has price/qty scales ", in.price_scale, "/",
-            in.qty_scale, " here but ", e.price_scale, "/", e.qty_scale,
-            " in an earlier input; pass --instruments FILE.json"));
-      }
-      continue;
-    }
-    absl::Status s = table->Add(std::move(in));
-    if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat(origin, ": ", s.message()));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 int ConvertMain(int argc, char** argv) {
@@ -115,31 +96,30 @@ int ConvertMain(int argc, char** argv) {
     specs.push_back(std::move(spec));
   }
 
-  InstrumentTable table;
+  runner::InstrumentMerger instruments;
   if (!instruments_file.empty()) {
-    absl::StatusOr<std::vector<Instrument>> file = LoadInstrumentsFile(instruments_file);
+    absl::StatusOr<std::vector<Instrument>> file = runner::LoadInstrumentsFile(instruments_file);
     if (!file.ok()) return Fail(file.status());
-    if (absl::Status s = AddInstruments(instruments_file, std::move(*file), &table); !s.ok()) {
-      return Fail(s);
-    }
+    if (absl::Status s = instruments.Add(instruments_file, std::move(*file)); !s.ok()) return Fail(s);
   } else {
     for (const replay::SourceSpec& spec : specs) {
       absl::StatusOr<std::vector<Instrument>> own = replay::SourceInstruments(spec);
       if (!own.ok()) return Fail(own.status());
       if (own->empty()) {
-        own = BinanceCaptureInstruments(spec.path);
+        own = replay::BinanceCaptureInstruments(spec.path);
         if (!own.ok()) return Fail(own.status());
       }
-      if (absl::Status s = AddInstruments(spec.path, std::move(*own), &table); !s.ok()) {
-        return Fail(s);
+      if (absl::Status s = instruments.Add(spec.where, std::move(*own)); !s.ok()) {
+        return Fail(absl::Status(s.code(), absl::StrCat(s.message(), "; pass --instruments FILE.json")));
       }
     }
-    if (table.size() == 0) {
+    if (instruments.table().size() == 0) {
       return Fail(absl::InvalidArgumentError(
           "the inputs define no instruments; pass --instruments FILE.json (a tape records the "
           "scales of its instruments)"));
     }
   }
+  const InstrumentTable table = instruments.Take();
   if (instrument.empty() && table.size() == 1) {
     for (replay::SourceSpec& spec : specs) spec.instrument = table.all().front().symbol;
   }

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "adapters/fix_sim.h"
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "apps/commands.h"
 #include "core/config.h"
 

@@ -14,7 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "apps/commands.h"
 #include "core/decimal.h"
 #include "core/status.h"

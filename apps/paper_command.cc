@@ -14,15 +14,20 @@
 #include "absl/strings/str_format.h"
 #include "adapters/journal.h"
 #include "adapters/paper_runner.h"
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "apps/commands.h"
-#include "apps/outputs.h"
+#include "runner/outputs.h"
 #include "core/config.h"
 #include "core/decimal.h"
 #include "core/instrument_config.h"
 #include "core/status.h"
 
 namespace tapedeck::apps {
+
+using runner::RenderOutputs;
+using runner::RunFacts;
+using runner::RunOutputs;
+using runner::WriteOutputs;
 namespace {
 
 constexpr char kUsage[] =

@@ -12,11 +12,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "apps/outputs.h"
+#include "runner/outputs.h"
 #include "core/config.h"
 #include "core/status.h"
 
 namespace tapedeck::apps {
+
+using runner::WriteFileAtomically;
 namespace {
 
 // ---------------------------------------------------------------- text helpers

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "apps/commands.h"
 #include "apps/report.h"
 

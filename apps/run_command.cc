@@ -12,13 +12,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "apps/commands.h"
-#include "apps/outputs.h"
+#include "runner/outputs.h"
 #include "apps/report.h"
-#include "apps/run_config.h"
-#include "apps/run_one.h"
-#include "apps/series.h"
+#include "runner/run_config.h"
+#include "runner/backtest.h"
+#include "runner/series.h"
 #include "core/decimal.h"
 #include "core/engine.h"
 #include "core/merger.h"
@@ -27,6 +27,15 @@
 #include "strategies/registry.h"
 
 namespace tapedeck::apps {
+
+using runner::LoadRunConfig;
+using runner::ParseRunConfig;
+using runner::RunConfig;
+using runner::RunOne;
+using runner::StrategyResult;
+using runner::StrategySpec;
+using runner::WriteFileAtomically;
+using runner::WriteOutputs;
 namespace {
 
 constexpr char kUsage[] =

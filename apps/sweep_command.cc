@@ -21,11 +21,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "apps/commands.h"
-#include "apps/outputs.h"
-#include "apps/run_config.h"
-#include "apps/run_one.h"
+#include "runner/outputs.h"
+#include "runner/run_config.h"
+#include "runner/backtest.h"
 #include "apps/sweep.h"
 #include "core/config.h"
 #include "core/decimal.h"
@@ -35,6 +35,17 @@
 #include "strategies/registry.h"
 
 namespace tapedeck::apps {
+
+using runner::Fnv1a64;
+using runner::Hex64;
+using runner::ParseRunConfig;
+using runner::RunConfig;
+using runner::RunOne;
+using runner::RunWindow;
+using runner::StrategyResult;
+using runner::StrategySpec;
+using runner::WriteFileAtomically;
+using runner::WriteOutputs;
 namespace {
 
 constexpr char kUsage[] =

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "bench/bench_util.h"
 #include "core/merger.h"
 #include "replay/tape.h"
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   std::optional<uint64_t> events;
   std::string dir = "/tmp";
   bool keep = false;
-  auto cli = tapedeck::apps::CommandLine::Program("bench_tape_memory", kUsage);
+  auto cli = tapedeck::runner::CommandLine::Program("bench_tape_memory", kUsage);
   cli.Count("--events", &events, 1).Value("--dir", &dir).Flag("--keep", &keep);
   if (const int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   const uint64_t n = events.value_or(200'000'000);

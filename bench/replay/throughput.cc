@@ -44,7 +44,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 #include "bench/bench_util.h"
 #include "core/engine.h"
 #include "core/merger.h"
@@ -526,7 +526,7 @@ int Main(int argc, char** argv) {
   std::optional<uint64_t> events_flag, repeat_flag;
   std::string json_path, dir_flag;
   bool keep = false;
-  auto cli = apps::CommandLine::Program("bench_throughput", kUsage);
+  auto cli = runner::CommandLine::Program("bench_throughput", kUsage);
   cli.Count("--events", &events_flag, 1000)
       .Count("--repeat", &repeat_flag, 1, 1000)
       .Value("--json", &json_path)

@@ -12,8 +12,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "apps/commands.h"
-#include "apps/instruments_config.h"
 #include "core/merger.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -21,7 +19,7 @@
 #include "replay/tape.h"
 #include "tests/test_util.h"
 
-namespace tapedeck::apps {
+namespace tapedeck {
 namespace {
 
 using ::tapedeck::testing::CliPath;
@@ -31,14 +29,19 @@ using ::tapedeck::testing::SharedData;
 using ::tapedeck::testing::WriteFile;
 using ::testing::HasSubstr;
 
-int Convert(std::vector<std::string> args) {
-  args.insert(args.begin(), "convert");
-  args.push_back("--quiet");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return ConvertMain(static_cast<int>(args.size()), argv.data());
+// `tapedeck convert ARGS... --quiet` as a process; its exit code.
+int Convert(const std::vector<std::string>& args) {
+  std::string command = absl::StrCat("'", CliPath(), "' convert");
+  for (const std::string& a : args) absl::StrAppend(&command, " '", a, "'");
+  std::string output;
+  const int code = ::tapedeck::testing::Shell(absl::StrCat(command, " --quiet 2>&1"), &output);
+  if (code != 0) std::fprintf(stderr, "%s", output.c_str());
+  return code;
 }
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
 
 // Every event of `spec`, through the merger as a run reads it.
 std::vector<Event> ReadAll(std::vector<replay::SourceSpec> specs, const InstrumentTable& table) {
@@ -201,44 +204,6 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
-TEST(BinanceCaptureInstrumentsTest, ScalesComeFromTheData) {
-  TAPEDECK_REQUIRE_SHARED_DATA();
-  struct Want {
-    const char* file;
-    const char* symbol;
-    InstrumentKind kind;
-    int price_scale, qty_scale;
-    int64_t multiplier_e8;
-  };
-  // Spot quantities deep in the book carry more decimals than today's lot size (old lots).
-  const Want wants[] = {
-      {"spot/btcusdt_20240808.gz", "BTCUSDT", InstrumentKind::kSpot, 2, 6, 100'000'000},
-      {"spot/ethusdt_20240808.gz", "ETHUSDT", InstrumentKind::kSpot, 2, 5, 100'000'000},
-      {"usdm/btcusdt_20240808.gz", "BTCUSDT", InstrumentKind::kPerpetual, 1, 3, 100'000'000},
-      {"usdm/ethusdt_20240808.gz", "ETHUSDT", InstrumentKind::kPerpetual, 2, 3, 100'000'000},
-      {"cm/btcusd_perp_20240808.gz", "BTCUSD_PERP", InstrumentKind::kPerpetual, 1, 0,
-       100 * 100'000'000ll},
-      {"cm/ethusd_perp_20240808.gz", "ETHUSD_PERP", InstrumentKind::kPerpetual, 2, 0,
-       10 * 100'000'000ll},
-  };
-  for (const Want& w : wants) {
-    absl::StatusOr<std::vector<Instrument>> got =
-        BinanceCaptureInstruments(SharedData(std::string("binance_capture_20240808/") + w.file));
-    ASSERT_THAT(got, IsOk());
-    ASSERT_EQ(got->size(), 1u) << w.file;
-    const Instrument& in = got->front();
-    EXPECT_EQ(in.symbol, w.symbol);
-    EXPECT_EQ(in.kind, w.kind) << w.file;
-    EXPECT_EQ(in.price_scale, w.price_scale) << w.file;
-    EXPECT_EQ(in.qty_scale, w.qty_scale) << w.file;
-    EXPECT_EQ(in.contract_multiplier_e8, w.multiplier_e8) << w.file;
-  }
-  absl::StatusOr<std::vector<Instrument>> none =
-      BinanceCaptureInstruments(SharedData("binance_um_1m_2026_02/LTCUSDT-1m-2026-02.csv"));
-  ASSERT_THAT(none, IsOk());
-  EXPECT_TRUE(none->empty());
-}
-
 TEST(ConvertTest, TextInputWithoutInstrumentsIsAnError) {
   TAPEDECK_REQUIRE_SHARED_DATA();
   const std::string dir = MakeTempDir("noinstr");
@@ -332,4 +297,4 @@ TEST(InspectCliTest, CorruptedTapeIsAnErrorNamingTheOffset) {
 }
 
 }  // namespace
-}  // namespace tapedeck::apps
+}  // namespace tapedeck

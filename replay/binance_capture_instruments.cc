@@ -1,4 +1,4 @@
-#include "apps/instruments_config.h"
+#include "replay/binance_capture_instruments.h"
 
 #include <algorithm>
 #include <map>
@@ -6,43 +6,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "core/instrument_config.h"
-#include "core/config.h"
 #include "core/status.h"
 #include "replay/line_reader.h"
 
-namespace tapedeck::apps {
-
-absl::StatusOr<std::vector<Instrument>> LoadInstrumentsFile(const std::string& path) {
-  nlohmann::json doc;
-  TAPEDECK_RETURN_IF_ERROR(LoadJsonFile(path, &doc));
-  nlohmann::json array = doc;
-  std::string where = path;
-  if (doc.is_object()) {
-    if (!doc.contains("instruments")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": expected an array of instruments or an object with \"instruments\""));
-    }
-    array = doc["instruments"];
-    where = "instruments";
-  }
-  if (!array.is_array()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", where, ": expected an array"));
-  }
-  std::vector<Instrument> out;
-  InstrumentTable check;
-  for (size_t i = 0; i < array.size(); ++i) {
-    const std::string at = absl::StrCat(where == path ? "" : where, "[", i, "]");
-    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject o, ConfigObject::Of(&array[i], at));
-    absl::StatusOr<Instrument> in = ParseInstrument(o);
-    if (!in.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", in.status().message()));
-    if (absl::Status s = check.Add(*in); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", at, ": ", s.message()));
-    }
-    out.push_back(std::move(*in));
-  }
-  return out;
-}
+namespace tapedeck::replay {
 
 namespace {
 
@@ -136,8 +103,8 @@ std::pair<std::string, std::string> SplitSymbol(std::string_view symbol) {
 }  // namespace
 
 absl::StatusOr<std::vector<Instrument>> BinanceCaptureInstruments(const std::string& path) {
-  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<replay::LineReader> reader,
-                            replay::LineReader::Open(path));
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<LineReader> reader,
+                            LineReader::Open(path));
   std::map<std::string, Decimals> by_symbol;  // ordered: instruments come out sorted by symbol
   Decimals unnamed;                           // REST snapshot lines name no symbol
   bool futures = false;
@@ -201,4 +168,4 @@ absl::StatusOr<std::vector<Instrument>> BinanceCaptureInstruments(const std::str
   return out;
 }
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::replay

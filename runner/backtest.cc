@@ -1,5 +1,5 @@
-// RunOne (apps/run_one.h): shared by `run` and `sweep`.
-#include "apps/run_one.h"
+// RunOne (runner/backtest.h): shared by `run` and `sweep`.
+#include "runner/backtest.h"
 
 #include <unistd.h>
 
@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "apps/series.h"
+#include "runner/series.h"
 #include "core/engine.h"
 #include "core/merger.h"
 #include "core/source.h"
@@ -20,7 +20,7 @@
 #include "replay/source_factory.h"
 #include "strategies/registry.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 namespace {
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -125,4 +125,4 @@ absl::StatusOr<StrategyResult> RunOne(const RunConfig& rc, const StrategySpec& s
   return r;
 }
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner

@@ -1,8 +1,7 @@
-// Instruments for `tapedeck convert`: from a JSON file in the shape of a run config's
-// "instruments" entries, or, for a Binance websocket capture given without one, defaults derived
-// from the capture itself.
-#ifndef TAPEDECK_APPS_INSTRUMENTS_CONFIG_H_
-#define TAPEDECK_APPS_INSTRUMENTS_CONFIG_H_
+// Instruments inferred from a Binance websocket capture itself, for `tapedeck convert` when no
+// instruments file is given (a capture carries no instrument definitions).
+#ifndef TAPEDECK_REPLAY_BINANCE_CAPTURE_INSTRUMENTS_H_
+#define TAPEDECK_REPLAY_BINANCE_CAPTURE_INSTRUMENTS_H_
 
 #include <string>
 #include <vector>
@@ -10,11 +9,7 @@
 #include "absl/status/statusor.h"
 #include "core/instrument.h"
 
-namespace tapedeck::apps {
-
-// Reads a JSON file holding either an array of instrument objects or an object with an
-// "instruments" array (a run config); each entry is read by ParseInstrument (core/instrument_config.h).
-absl::StatusOr<std::vector<Instrument>> LoadInstrumentsFile(const std::string& path);
+namespace tapedeck::replay {
 
 // For a Binance websocket capture (`<local_ns> <json>` lines, as in
 // shared/data/binance_capture_20240808): one instrument per symbol found, kind and multiplier from
@@ -26,6 +21,6 @@ absl::StatusOr<std::vector<Instrument>> LoadInstrumentsFile(const std::string& p
 // Binance capture.
 absl::StatusOr<std::vector<Instrument>> BinanceCaptureInstruments(const std::string& path);
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::replay
 
-#endif  // TAPEDECK_APPS_INSTRUMENTS_CONFIG_H_
+#endif  // TAPEDECK_REPLAY_BINANCE_CAPTURE_INSTRUMENTS_H_

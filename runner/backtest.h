@@ -1,17 +1,17 @@
 // One strategy's backtest from a parsed run config: opens the sources, merges them, runs the
-// engine and renders the outputs (apps/outputs.h). Shared by `tapedeck run` and `tapedeck sweep`,
+// engine and renders the outputs (runner/outputs.h). Shared by `tapedeck run` and `tapedeck sweep`,
 // so a sweep point and the same config run alone take the same path and give the same digest.
-#ifndef TAPEDECK_APPS_RUN_ONE_H_
-#define TAPEDECK_APPS_RUN_ONE_H_
+#ifndef TAPEDECK_RUNNER_BACKTEST_H_
+#define TAPEDECK_RUNNER_BACKTEST_H_
 
 #include <cstdint>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "apps/outputs.h"
-#include "apps/run_config.h"
+#include "runner/outputs.h"
+#include "runner/run_config.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 
 struct StrategyResult {
   StrategySpec spec;
@@ -28,6 +28,6 @@ struct StrategyResult {
 // Unless `quiet`, a progress line goes to stderr when it is a terminal and the run takes > 1 s.
 absl::StatusOr<StrategyResult> RunOne(const RunConfig& rc, const StrategySpec& spec, bool quiet);
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner
 
-#endif  // TAPEDECK_APPS_RUN_ONE_H_
+#endif  // TAPEDECK_RUNNER_BACKTEST_H_

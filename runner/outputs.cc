@@ -1,4 +1,4 @@
-#include "apps/outputs.h"
+#include "runner/outputs.h"
 
 #include <unistd.h>
 
@@ -13,7 +13,7 @@
 #include "core/decimal.h"
 #include "core/metrics.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 namespace {
 
 std::string Px(const InstrumentTable& t, InstrumentId id, Price p) {
@@ -256,4 +256,4 @@ absl::Status WriteOutputs(const std::string& dir, const RunOutputs& out) {
   return WriteFileAtomically(absl::StrCat(dir, "/summary.json"), out.summary.dump(2) + "\n");
 }
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner

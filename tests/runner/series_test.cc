@@ -1,6 +1,6 @@
 // SeriesRecorder (the `run` command's price series) passes runs of trades on to the strategy's
 // OnTrades, ended before each sample boundary, and records what one-by-one delivery records.
-#include "apps/series.h"
+#include "runner/series.h"
 
 #include <cstdint>
 #include <string>
@@ -12,7 +12,7 @@
 #include "strategies/sma_crossover.h"
 #include "tests/core/engine_test_util.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 namespace {
 
 // The SMA example, counting the runs it is handed.
@@ -69,4 +69,4 @@ TEST(SeriesRecorderTest, HandsRunsToTheStrategyAndRecordsTheSameSeries) {
 }
 
 }  // namespace
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner

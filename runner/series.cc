@@ -1,4 +1,4 @@
-#include "apps/series.h"
+#include "runner/series.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "core/config.h"
 #include "core/decimal.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 
 SeriesRecorder::SeriesRecorder(Strategy& inner, const InstrumentTable& instruments,
                                Duration interval)
@@ -154,4 +154,4 @@ std::string RenderRoundTripsCsv(const InstrumentTable& instruments,
   return out;
 }
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner

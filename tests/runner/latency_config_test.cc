@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "apps/run_config.h"
+#include "runner/run_config.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 namespace {
 
 using ::tapedeck::testing::CliPath;
@@ -29,7 +29,7 @@ absl::StatusOr<RunConfig> Parse(const std::string& venue, const std::string& sou
                            source_extra + R"(},
                 {"path": "y.csv", "format": "trades_csv", "instrument": "BTCUSDT"}],
     "venue": )" + venue + R"(,
-    "strategies": [{"name": "sma_crossover"}]})";
+    "strategies": [{"name": "sma_crossover", "params": {"instrument": "BTCUSDT"}}]})";
   return ParseRunConfig(nlohmann::json::parse(text), "test.json", std::nullopt);
 }
 
@@ -190,4 +190,4 @@ TEST(RecordedLatencyRunTest, ABadRecordedFileStopsTheRunWithFileAndLine) {
 }
 
 }  // namespace
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner

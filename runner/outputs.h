@@ -4,15 +4,15 @@
 //   fills.csv     every fill the strategy learnt of, in order
 //   equity.csv    the equity curve, sampled at output.equity_interval of strategy time
 //   prices.csv    last price, quote mid and position of every instrument at the equity.csv
-//                 timestamps (when the run recorded them: apps/series.h)
+//                 timestamps (when the run recorded them: runner/series.h)
 //   round_trips.csv  flat-to-flat position cycles per instrument (core/metrics.h)
 //   account.csv   funding payments, settlements and liquidations made by the venue, in order
 //   digest.txt    FNV-1a 64-bit digests of orders.csv and fills.csv (and account.csv when it has
 //                 rows), and of them together
 // Every file is written to a temporary name and renamed, so a crash never leaves a half-written
 // result. Nothing here depends on the wall clock: same inputs, same bytes.
-#ifndef TAPEDECK_APPS_OUTPUTS_H_
-#define TAPEDECK_APPS_OUTPUTS_H_
+#ifndef TAPEDECK_RUNNER_OUTPUTS_H_
+#define TAPEDECK_RUNNER_OUTPUTS_H_
 
 #include <cstdint>
 #include <string>
@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "apps/series.h"
+#include "runner/series.h"
 #include "core/engine.h"
 #include "core/strategy.h"
 #include "nlohmann/json.hpp"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 
 // Writes `content` to `path` through a temporary file in the same directory and a rename.
 absl::Status WriteFileAtomically(const std::string& path, std::string_view content);
@@ -66,6 +66,6 @@ RunOutputs RenderOutputs(const Context& ctx, const std::vector<EquityPoint>& equ
 // Writes them into `dir` (created if needed).
 absl::Status WriteOutputs(const std::string& dir, const RunOutputs& out);
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner
 
-#endif  // TAPEDECK_APPS_OUTPUTS_H_
+#endif  // TAPEDECK_RUNNER_OUTPUTS_H_

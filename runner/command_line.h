@@ -7,8 +7,8 @@
 // A bad command line prints "tapedeck <command>: <what is wrong>" and a pointer to --help on
 // stderr, and the command exits with kExitUsage (2). Programs of their own (the bench binaries)
 // use the same parser through CommandLine::Program.
-#ifndef TAPEDECK_APPS_COMMAND_LINE_H_
-#define TAPEDECK_APPS_COMMAND_LINE_H_
+#ifndef TAPEDECK_RUNNER_COMMAND_LINE_H_
+#define TAPEDECK_RUNNER_COMMAND_LINE_H_
 
 #include <cstdint>
 #include <functional>
@@ -18,7 +18,12 @@
 #include <string_view>
 #include <vector>
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
+
+// Exit codes shared by every command and program.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // bad input, bad config, a failed run
+inline constexpr int kExitUsage = 2;    // bad command line
 
 class CommandLine {
  public:
@@ -64,6 +69,6 @@ class CommandLine {
   std::vector<std::string>* positionals_ = nullptr;
 };
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner
 
-#endif  // TAPEDECK_APPS_COMMAND_LINE_H_
+#endif  // TAPEDECK_RUNNER_COMMAND_LINE_H_

@@ -1,10 +1,10 @@
 // The run config's venue section: queue and latency models, defaults, and errors.
 #include <string>
 
-#include "apps/run_config.h"
+#include "runner/run_config.h"
 #include "gtest/gtest.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 namespace {
 
 absl::StatusOr<RunConfig> Parse(const std::string& venue) {
@@ -12,7 +12,7 @@ absl::StatusOr<RunConfig> Parse(const std::string& venue) {
     "instruments": [{"symbol": "BTCUSDT", "price_scale": 2, "qty_scale": 3}],
     "sources": [{"path": "x.csv", "format": "trades_csv", "instrument": "BTCUSDT"}],
     "venue": )" + venue + R"(,
-    "strategies": [{"name": "sma_crossover"}]})";
+    "strategies": [{"name": "sma_crossover", "params": {"instrument": "BTCUSDT"}}]})";
   return ParseRunConfig(nlohmann::json::parse(text), "test.json", std::nullopt);
 }
 
@@ -64,4 +64,4 @@ TEST(VenueConfigTest, UnknownKeysAndBadValuesAreErrors) {
 }
 
 }  // namespace
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner

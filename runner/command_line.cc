@@ -1,10 +1,8 @@
-#include "apps/command_line.h"
+#include "runner/command_line.h"
 
 #include <cstdio>
 
-#include "apps/commands.h"
-
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 
 CommandLine::CommandLine(std::string_view command, std::string_view usage,
                          std::function<void()> help_extra)
@@ -135,4 +133,4 @@ int CommandLine::Parse(int argc, char** argv) {
   return -1;
 }
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner

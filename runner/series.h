@@ -11,8 +11,8 @@
 // The recorded state is its own copy, updated after the sample from the event itself: the last
 // trade price (or bar close), the last quote mid, and the position from fills. Copying O(1) per
 // event; nothing allocates except the appended samples.
-#ifndef TAPEDECK_APPS_SERIES_H_
-#define TAPEDECK_APPS_SERIES_H_
+#ifndef TAPEDECK_RUNNER_SERIES_H_
+#define TAPEDECK_RUNNER_SERIES_H_
 
 #include <cstdint>
 #include <string>
@@ -21,7 +21,7 @@
 #include "core/metrics.h"
 #include "core/strategy.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 
 struct InstrumentState {
   Price last;  // last trade price (or bar close)
@@ -80,6 +80,6 @@ std::string RenderPricesCsv(const InstrumentTable& instruments,
 std::string RenderRoundTripsCsv(const InstrumentTable& instruments,
                                 const std::vector<RoundTrip>& trips);
 
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner
 
-#endif  // TAPEDECK_APPS_SERIES_H_
+#endif  // TAPEDECK_RUNNER_SERIES_H_

@@ -1,0 +1,208 @@
+#include "runner/run_config.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/decimal.h"
+#include "core/instrument_config.h"
+#include "core/status.h"
+#include "runner/instruments.h"
+#include "runner/venue_config.h"
+#include "strategies/registry.h"
+
+namespace tapedeck::runner {
+
+absl::StatusOr<std::unique_ptr<Strategy>> BuildStrategy(const StrategySpec& spec,
+                                                        const InstrumentTable& instruments) {
+  ConfigObject params(&spec.params, spec.where + ".params");
+  absl::StatusOr<std::unique_ptr<Strategy>> s =
+      strategies::CreateStrategy(spec.name, params, instruments);
+  if (s.ok()) return s;
+  // Parameter errors name their path already; the others (an unknown name, an instrument the
+  // table lacks) get the strategy's.
+  const std::string message(s.status().message());
+  if (message.rfind(spec.where, 0) == 0) return s.status();
+  bool known = false;
+  for (const strategies::StrategyInfo& info : strategies::Registry()) known |= info.name == spec.name;
+  return absl::Status(s.status().code(), absl::StrCat(spec.where, known ? ".params: " : ".name: ",
+                                                      message));
+}
+
+absl::Status RefuseKey(const ConfigObject& o, std::string_view key, std::string_view mode,
+                       std::string_view why) {
+  if (!o.Has(key)) return absl::OkStatus();
+  return o.Error(key, "does not apply to " + std::string(mode) + ": " + std::string(why));
+}
+
+absl::Status MovedKey(const ConfigObject& o, std::string_view key, std::string_view now) {
+  if (!o.Has(key)) return absl::OkStatus();
+  return o.Error(key, "moved to " + std::string(now));
+}
+
+namespace section {
+
+absl::Status Seed(ConfigObject& root, std::optional<uint64_t> seed_override, RunConfig* rc) {
+  if (root.Has("seed")) {
+    int64_t seed = 0;
+    TAPEDECK_RETURN_IF_ERROR(root.Int("seed", &seed));
+    if (seed < 0) return root.Error("seed", "must be >= 0");
+    rc->seed = static_cast<uint64_t>(seed);
+  } else {
+    (void)root.Raw("seed");
+  }
+  if (seed_override.has_value()) rc->seed = seed_override;
+  return absl::OkStatus();
+}
+
+absl::Status Sources(ConfigObject& root, RunConfig* rc) {
+  TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> sources,
+                            root.ObjectArray("sources", /*required=*/true));
+  if (sources.empty()) return root.Error("sources", "needs at least one source");
+  for (ConfigObject& s : sources) {
+    replay::SourceSpec spec;
+    spec.where = s.path();
+    TAPEDECK_RETURN_IF_ERROR(s.String("path", &spec.path));
+    TAPEDECK_RETURN_IF_ERROR(s.String("format", &spec.format));
+    TAPEDECK_RETURN_IF_ERROR(s.String("instrument", &spec.instrument));
+    // Added to this source's local_ts on top of venue.local_shift (core/engine.h).
+    Duration shift;
+    TAPEDECK_RETURN_IF_ERROR(s.DurationValue("local_shift", &shift));
+    rc->engine.source_shift.push_back(shift);
+    if (const nlohmann::json* opts = s.Raw("options"); opts != nullptr) {
+      if (!opts->is_object()) return s.Error("options", "expected an object");
+      spec.options = *opts;
+    }
+    TAPEDECK_RETURN_IF_ERROR(s.Finish());
+    if (spec.path.empty() && spec.format.empty()) {
+      return s.Error("path", "a source needs a path (or a format that needs none, like \"scenario\")");
+    }
+    spec.seed = rc->seed.value_or(0);
+    rc->sources.push_back(std::move(spec));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Instruments(ConfigObject& root, RunConfig* rc) {
+  InstrumentMerger merger;
+  TAPEDECK_ASSIGN_OR_RETURN(InstrumentTable listed, ParseInstruments(root, "instruments"));
+  TAPEDECK_RETURN_IF_ERROR(merger.Add("instruments", listed.all()));
+  for (const replay::SourceSpec& spec : rc->sources) {
+    TAPEDECK_ASSIGN_OR_RETURN(std::vector<Instrument> own, replay::SourceInstruments(spec));
+    TAPEDECK_RETURN_IF_ERROR(merger.Add(spec.where, std::move(own)));
+  }
+  rc->instruments = merger.Take();
+  if (rc->instruments.size() == 0) {
+    return root.Error("instruments", rc->sources.empty()
+                                         ? "must list the instruments to trade"
+                                         : "no instruments: list them, or use a source that "
+                                           "defines them");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Venue(ConfigObject& root, RunConfig* rc) {
+  SimVenueConfig& v = rc->engine.venue;
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject venue, root.Object("venue"));
+  TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("entry_latency", &v.entry_latency));
+  TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("response_latency", &v.response_latency));
+  TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("local_shift", &rc->engine.local_shift));
+  TAPEDECK_RETURN_IF_ERROR(ParseVenueModels(venue, &v));
+  v.seed = rc->seed.value_or(0);
+  TAPEDECK_RETURN_IF_ERROR(venue.Finish());
+  if (v.entry_latency.ns < 0) return venue.Error("entry_latency", "must be >= 0");
+  if (v.response_latency.ns < 0) return venue.Error("response_latency", "must be >= 0");
+  return absl::OkStatus();
+}
+
+absl::Status Account(ConfigObject& root, RunConfig* rc) {
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject account, root.Object("account"));
+  TAPEDECK_RETURN_IF_ERROR(
+      account.Decimal("initial_cash", Money::kScale, &rc->engine.initial_cash.raw));
+  return account.Finish();
+}
+
+absl::Status Strategies(ConfigObject& root, RunConfig* rc) {
+  TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> strategies,
+                            root.ObjectArray("strategies", /*required=*/true));
+  if (strategies.empty()) return root.Error("strategies", "needs at least one strategy");
+  for (ConfigObject& s : strategies) {
+    StrategySpec spec;
+    spec.where = s.path();
+    TAPEDECK_RETURN_IF_ERROR(s.String("name", &spec.name, /*required=*/true));
+    spec.label = spec.name;
+    TAPEDECK_RETURN_IF_ERROR(s.String("label", &spec.label));
+    if (const nlohmann::json* params = s.Raw("params"); params != nullptr) {
+      if (!params->is_object()) return s.Error("params", "expected an object");
+      spec.params = *params;
+    }
+    TAPEDECK_RETURN_IF_ERROR(s.Finish());
+    if (spec.label.empty() || spec.label.find_first_of("/\\. ") != std::string::npos) {
+      return s.Error("label", "must be a non-empty name without '/', '\\\\', '.' or spaces");
+    }
+    for (const StrategySpec& other : rc->strategies) {
+      if (other.label == spec.label) {
+        return s.Error("label", absl::StrCat("'", spec.label,
+                                             "' is used twice; give each strategy its own label"));
+      }
+    }
+    rc->strategies.push_back(std::move(spec));
+  }
+  // Each strategy is built once now and dropped: its parameters are checked before any run.
+  for (const StrategySpec& spec : rc->strategies) {
+    TAPEDECK_RETURN_IF_ERROR(BuildStrategy(spec, rc->instruments).status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Output(ConfigObject& root, RunConfig* rc) {
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject output, root.Object("output"));
+  TAPEDECK_RETURN_IF_ERROR(output.String("dir", &rc->out_dir));
+  TAPEDECK_RETURN_IF_ERROR(output.DurationValue("equity_interval", &rc->engine.equity_interval));
+  TAPEDECK_RETURN_IF_ERROR(output.Finish());
+  if (rc->engine.equity_interval.ns <= 0) return output.Error("equity_interval", "must be > 0");
+  return absl::OkStatus();
+}
+
+absl::Status Window(ConfigObject& root, RunConfig* rc) {
+  if (!root.Has("window")) {
+    (void)root.Raw("window");
+    return absl::OkStatus();
+  }
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject window, root.Object("window"));
+  RunWindow w;
+  TAPEDECK_RETURN_IF_ERROR(window.TimestampValue("start", &w.start));
+  TAPEDECK_RETURN_IF_ERROR(window.TimestampValue("end", &w.end));
+  TAPEDECK_RETURN_IF_ERROR(window.Finish());
+  if (w.end <= w.start) return window.Error("end", "must be after start");
+  rc->window = w;
+  return absl::OkStatus();
+}
+
+}  // namespace section
+
+absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::string& origin,
+                                         std::optional<uint64_t> seed_override) {
+  RunConfig rc;
+  rc.document = doc;
+  rc.origin = origin;
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject root, ConfigObject::Of(&doc, ""));
+  TAPEDECK_RETURN_IF_ERROR(section::Seed(root, seed_override, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Sources(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Instruments(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Venue(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Account(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Strategies(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Output(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Window(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(root.Finish());
+  return rc;
+}
+
+absl::StatusOr<RunConfig> LoadRunConfig(const std::string& path,
+                                        std::optional<uint64_t> seed_override) {
+  return LoadConfigFile<RunConfig>(path, [&](const nlohmann::json& doc) {
+    return ParseRunConfig(doc, path, seed_override);
+  });
+}
+
+}  // namespace tapedeck::runner

@@ -33,8 +33,6 @@ int InspectMain(int argc, char** argv);  // inspect_command.cc
 int FixsimMain(int argc, char** argv);   // fixsim_command.cc
 int PaperMain(int argc, char** argv);    // paper_command.cc
 int GenMain(int argc, char** argv);      // gen_command.cc
-// Replays a paper journal into `out_dir` (`tapedeck run --journal FILE`); paper_command.cc.
-int RunJournalMain(const std::string& journal_path, const std::string& out_dir, bool quiet);
 int ReportMain(int argc, char** argv);   // report_command.cc
 int CompareMain(int argc, char** argv);  // compare_command.cc
 int SweepMain(int argc, char** argv);       // sweep_command.cc

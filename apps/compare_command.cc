@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "runner/command_line.h"
 #include "apps/commands.h"
-#include "runner/outputs.h"
+#include "runner/output_writer.h"
 #include "apps/report.h"
 
 namespace tapedeck::apps {

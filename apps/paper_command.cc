@@ -16,7 +16,7 @@
 #include "adapters/paper_runner.h"
 #include "runner/command_line.h"
 #include "apps/commands.h"
-#include "runner/outputs.h"
+#include "runner/run_recorder.h"
 #include "core/config.h"
 #include "core/decimal.h"
 #include "core/instrument_config.h"
@@ -24,10 +24,6 @@
 
 namespace tapedeck::apps {
 
-using runner::RenderOutputs;
-using runner::RunFacts;
-using runner::RunOutputs;
-using runner::WriteOutputs;
 namespace {
 
 constexpr char kUsage[] =
@@ -109,13 +105,12 @@ int PaperMain(int argc, char** argv) {
     return kExitFailure;
   }
   const adapters::PaperRunner& r = **runner;
-  RunFacts facts{config->strategy_name, config->strategy_name, 0, r.venue().stats().market_events,
-                 Timestamp(), r.context().now()};
-  RunOutputs out = RenderOutputs(r.context(), {}, facts, r.strategy(), doc);
-  out.summary["paper"] = r.Report();
-  st = WriteOutputs(out_dir, out);
-  if (!st.ok()) {
-    std::fprintf(stderr, "tapedeck paper: %s\n", std::string(st.message()).c_str());
+  const runner::RunFacts facts{config->strategy_name, config->strategy_name, 0,
+                               r.venue().stats().market_events, Timestamp(), r.context().now()};
+  absl::StatusOr<runner::RunResult> written = runner::WriteFinishedRun(
+      r.context(), facts, r.strategy().Report(), doc, out_dir, {{"paper", r.Report()}});
+  if (!written.ok()) {
+    std::fprintf(stderr, "tapedeck paper: %s\n", std::string(written.status().message()).c_str());
     return kExitFailure;
   }
   if (!quiet) {
@@ -128,56 +123,6 @@ int PaperMain(int argc, char** argv) {
     PrintLatency("encoded", r.encoded_latency());
     PrintLatency("send", r.send_latency());
     PrintLatency("round trip", r.round_trip_latency());
-  }
-  return kExitOk;
-}
-
-int RunJournalMain(const std::string& journal_path, const std::string& out_dir, bool quiet) {
-  absl::StatusOr<adapters::JournalContents> j = adapters::ReadJournal(journal_path);
-  if (!j.ok()) {
-    std::fprintf(stderr, "tapedeck run: %s\n", std::string(j.status().message()).c_str());
-    return kExitFailure;
-  }
-  const nlohmann::json& meta = j->meta;
-  if (!meta.contains("instruments") || !meta.contains("strategy") || !meta.contains("initial_cash")) {
-    std::fprintf(stderr, "tapedeck run: %s: journal header lacks instruments or strategy\n",
-                 journal_path.c_str());
-    return kExitFailure;
-  }
-  nlohmann::json holder = {{"instruments", meta["instruments"]}};
-  ConfigObject obj(&holder, "journal");
-  absl::StatusOr<InstrumentTable> instruments = ParseInstruments(obj, "instruments");
-  absl::StatusOr<int64_t> cash = ParseDecimal(meta["initial_cash"].get<std::string>(), Money::kScale);
-  if (!instruments.ok() || !cash.ok()) {
-    std::fprintf(stderr, "tapedeck run: %s: bad journal header: %s\n", journal_path.c_str(),
-                 std::string((!instruments.ok() ? instruments.status() : cash.status()).message()).c_str());
-    return kExitFailure;
-  }
-  const std::string name = meta["strategy"].value("name", "");
-  absl::StatusOr<std::unique_ptr<Strategy>> strategy =
-      adapters::MakeStrategy(name, meta["strategy"].value("params", nlohmann::json::object()), *instruments);
-  if (!strategy.ok()) {
-    std::fprintf(stderr, "tapedeck run: %s: %s\n", journal_path.c_str(),
-                 std::string(strategy.status().message()).c_str());
-    return kExitFailure;
-  }
-  adapters::JournalReplay replay(*instruments, Money(*cash));
-  replay.Run(*j, **strategy);
-  uint64_t market = 0;
-  for (const Event& e : j->events) market += IsMarketData(e.kind) ? 1u : 0u;
-  RunFacts facts{name, name, 0, market, Timestamp(), replay.context().now()};
-  nlohmann::json config = {{"journal", journal_path}, {"strategy", meta["strategy"]}};
-  RunOutputs out = RenderOutputs(replay.context(), {}, facts, **strategy, config);
-  absl::Status st = WriteOutputs(out_dir, out);
-  if (!st.ok()) {
-    std::fprintf(stderr, "tapedeck run: %s\n", std::string(st.message()).c_str());
-    return kExitFailure;
-  }
-  if (!quiet) {
-    std::fprintf(stderr, "replayed %zu journal events%s: %llu orders, %zu fills; outputs in %s\n",
-                 j->events.size(), j->torn_bytes > 0 ? " (torn tail ignored)" : "",
-                 static_cast<unsigned long long>(replay.context().orders_sent()),
-                 replay.context().fill_log().size(), out_dir.c_str());
   }
   return kExitOk;
 }

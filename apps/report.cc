@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "runner/outputs.h"
+#include "runner/output_writer.h"
 #include "core/config.h"
 #include "core/status.h"
 

@@ -4,39 +4,22 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "runner/command_line.h"
 #include "apps/commands.h"
-#include "runner/outputs.h"
 #include "apps/report.h"
-#include "runner/run_config.h"
 #include "runner/backtest.h"
-#include "runner/series.h"
-#include "core/decimal.h"
-#include "core/engine.h"
-#include "core/merger.h"
-#include "core/status.h"
-#include "replay/source_factory.h"
-#include "strategies/registry.h"
+#include "runner/journal.h"
+#include "runner/run_config.h"
 
 namespace tapedeck::apps {
-
-using runner::LoadRunConfig;
-using runner::ParseRunConfig;
-using runner::RunConfig;
-using runner::RunOne;
-using runner::StrategyResult;
-using runner::StrategySpec;
-using runner::WriteFileAtomically;
-using runner::WriteOutputs;
 namespace {
+
+using runner::RunResult;
 
 constexpr char kUsage[] =
     "usage: tapedeck run [CONFIG.json] [--out DIR] [--seed N] [--quiet] [--json]\n"
@@ -72,7 +55,43 @@ struct Options {
   bool json = false;
 };
 
-void PrintTable(const std::vector<StrategyResult>& results, const std::string& out_dir) {
+// A progress line on stderr when it is a terminal and a strategy's run takes more than a second.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled && ::isatty(2) == 1) {}
+  ~Progress() {
+    if (shown_) std::fputs("\r\033[K", stderr);
+  }
+  void Update(const runner::StrategySpec& spec, uint64_t events, int64_t total) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (spec.label != label_) {
+      label_ = spec.label;
+      start_ = now;
+    }
+    const double s = std::chrono::duration<double>(now - start_).count();
+    if (s < 1.0) return;
+    const double n = static_cast<double>(events);
+    if (total > 0) {
+      const double frac = n / static_cast<double>(total);
+      std::fprintf(stderr, "\r%s: %.1fM events  %3.0f%%  %.1fM ev/s  ETA %.0fs   ",
+                   label_.c_str(), n / 1e6, 100.0 * frac, n / s / 1e6,
+                   frac > 0 ? s * (1.0 - frac) / frac : 0.0);
+    } else {
+      std::fprintf(stderr, "\r%s: %.1fM events  %.1fM ev/s   ", label_.c_str(), n / 1e6,
+                   n / s / 1e6);
+    }
+    shown_ = true;
+  }
+
+ private:
+  bool enabled_;
+  std::string label_;
+  std::chrono::steady_clock::time_point start_;
+  bool shown_ = false;
+};
+
+void PrintTable(const std::vector<RunResult>& results, const std::string& out_dir) {
   std::vector<std::pair<std::string, std::vector<std::string>>> rows = {
       {"strategy", {}}, {"events", {}},   {"orders", {}},  {"fills", {}},
       {"pnl", {}},      {"fees", {}},     {"final equity", {}}, {"wall time", {}},
@@ -80,8 +99,8 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
       // Key metrics (summary.json "metrics"; docs/outputs.md).
       {"return", {}}, {"max drawdown", {}}, {"sharpe", {}}, {"round trips", {}},
       {"win rate", {}}};
-  for (const StrategyResult& r : results) {
-    const nlohmann::json& s = r.outputs.summary;
+  for (const RunResult& r : results) {
+    const nlohmann::json& s = r.summary;
     auto money = [](const nlohmann::json& v) {
       // Two decimals for the table; the files keep all eight.
       const std::string t = v.get<std::string>();
@@ -89,7 +108,7 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
       return dot == std::string::npos ? t : t.substr(0, dot + 3);
     };
     rows[0].second.push_back(r.spec.label);
-    rows[1].second.push_back(absl::StrCat(r.events));
+    rows[1].second.push_back(absl::StrCat(r.facts.market_events));
     rows[2].second.push_back(absl::StrCat(s["orders"].get<uint64_t>()));
     rows[3].second.push_back(absl::StrCat(s["fills"].get<uint64_t>()));
     rows[4].second.push_back(money(s["pnl"]));
@@ -97,8 +116,8 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
     rows[6].second.push_back(money(s["final_equity"]));
     rows[7].second.push_back(absl::StrFormat("%.3f s", r.wall_seconds));
     rows[8].second.push_back(absl::StrFormat(
-        "%.2fM", r.wall_seconds > 0 ? static_cast<double>(r.events) / r.wall_seconds / 1e6 : 0.0));
-    rows[9].second.push_back(r.outputs.digest);
+        "%.2fM", r.wall_seconds > 0 ? static_cast<double>(r.facts.market_events) / r.wall_seconds / 1e6 : 0.0));
+    rows[9].second.push_back(r.digests.RunHex());
     const nlohmann::json& m = s["metrics"];
     rows[10].second.push_back(FormatMetric(m["total_return"], "pct"));
     rows[11].second.push_back(FormatMetric(m["max_drawdown"]["fraction"], "pct"));
@@ -124,6 +143,36 @@ void PrintTable(const std::vector<StrategyResult>& results, const std::string& o
   std::printf("outputs in %s/ (report: %s/report.html)\n", out_dir.c_str(), out_dir.c_str());
 }
 
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "tapedeck run: %s\n", std::string(s.message()).c_str());
+  return kExitFailure;
+}
+
+absl::StatusOr<runner::RunConfig> LoadConfig(const Options& opt) {
+  if (!opt.config_path.empty()) return runner::LoadRunConfig(opt.config_path, opt.seed);
+  const std::string origin = "<built-in default>";
+  absl::StatusOr<runner::RunConfig> config =
+      runner::ParseRunConfig(nlohmann::json::parse(DefaultConfigJson()), origin, opt.seed);
+  if (!config.ok()) {
+    return absl::Status(config.status().code(), absl::StrCat(origin, ": ", config.status().message()));
+  }
+  return config;
+}
+
+int ReplayJournal(const Options& opt) {
+  absl::StatusOr<runner::JournalReplayResult> r =
+      runner::ReplayJournal(opt.journal_path, opt.out_dir.value_or("out/journal"));
+  if (!r.ok()) return Fail(r.status());
+  if (!opt.quiet) {
+    std::fprintf(stderr, "replayed %zu journal events%s: %llu orders, %llu fills; outputs in %s\n",
+                 r->events, r->torn ? " (torn tail ignored)" : "",
+                 static_cast<unsigned long long>(r->run.summary["orders"].get<uint64_t>()),
+                 static_cast<unsigned long long>(r->run.summary["fills"].get<uint64_t>()),
+                 opt.out_dir.value_or("out/journal").c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunMain(int argc, char** argv) {
@@ -145,71 +194,32 @@ int RunMain(int argc, char** argv) {
                    opt.config_path.c_str());
       return kExitUsage;
     }
-    return RunJournalMain(opt.journal_path, opt.out_dir.value_or("out/journal"), opt.quiet);
+    return ReplayJournal(opt);
   }
 
-  absl::StatusOr<RunConfig> config;
-  if (opt.config_path.empty()) {
-    nlohmann::json doc = nlohmann::json::parse(DefaultConfigJson());
-    config = ParseRunConfig(doc, "<built-in default>", opt.seed);
-    if (!config.ok()) {
-      config = absl::Status(config.status().code(),
-                            absl::StrCat("<built-in default>: ", config.status().message()));
-    }
-  } else {
-    config = LoadRunConfig(opt.config_path, opt.seed);
-  }
-  if (!config.ok()) {
-    std::fprintf(stderr, "tapedeck run: %s\n", std::string(config.status().message()).c_str());
-    return kExitFailure;
-  }
+  absl::StatusOr<runner::RunConfig> config = LoadConfig(opt);
+  if (!config.ok()) return Fail(config.status());
   if (!config->seed.has_value()) {
     std::fprintf(stderr, "tapedeck run: %s: seed: required (in the config, or --seed N)\n",
                  config->origin.c_str());
     return kExitFailure;
   }
-  const std::string out_dir = opt.out_dir.value_or(config->out_dir);
-
-  // Every strategy runs first; outputs are written only when all succeeded.
-  std::vector<StrategyResult> results;
-  for (const StrategySpec& spec : config->strategies) {
-    absl::StatusOr<StrategyResult> r = RunOne(*config, spec, opt.quiet);
-    if (!r.ok()) {
-      std::fprintf(stderr, "tapedeck run: %s\n", std::string(r.status().message()).c_str());
-      return kExitFailure;
-    }
-    results.push_back(std::move(*r));
-  }
-
-  nlohmann::json combined = {{"schema", "tapedeck.run/1"},
-                             {"seed", *config->seed},
-                             {"strategies", nlohmann::json::array()}};
-  for (const StrategyResult& r : results) {
-    absl::Status s = WriteOutputs(absl::StrCat(out_dir, "/", r.spec.label), r.outputs);
-    if (!s.ok()) {
-      std::fprintf(stderr, "tapedeck run: %s\n", std::string(s.message()).c_str());
-      return kExitFailure;
-    }
-    nlohmann::json one = r.outputs.summary;
-    one.erase("config");
-    combined["strategies"].push_back(one);
-  }
-  combined["config"] = config->document;
-  if (absl::Status s = WriteFileAtomically(out_dir + "/summary.json", combined.dump(2) + "\n");
-      !s.ok()) {
-    std::fprintf(stderr, "tapedeck run: %s\n", std::string(s.message()).c_str());
-    return kExitFailure;
-  }
+  runner::RunOptions options;
+  options.out_dir = opt.out_dir.value_or(config->out_dir);
+  Progress progress(!opt.quiet);
+  options.progress = [&progress](const runner::StrategySpec& spec, uint64_t n, int64_t total) {
+    progress.Update(spec, n, total);
+  };
+  // Every strategy runs first; outputs are in place only when all succeeded.
+  absl::StatusOr<std::vector<RunResult>> results = runner::RunBacktests(*config, options);
+  if (!results.ok()) return Fail(results.status());
   // The HTML reports, from the files just written (as `tapedeck report DIR` rebuilds them).
   std::vector<std::string> reports;
-  if (absl::Status s = WriteReports(out_dir, &reports); !s.ok()) {
-    std::fprintf(stderr, "tapedeck run: %s\n", std::string(s.message()).c_str());
-    return kExitFailure;
-  }
+  if (absl::Status s = WriteReports(options.out_dir, &reports); !s.ok()) return Fail(s);
   if (opt.json) {
-    std::printf("%s\n", combined.dump(2).c_str());
+    std::printf("%s\n", runner::CombinedSummary(*config, *results).dump(2).c_str());
   } else if (!opt.quiet) {
-    PrintTable(results, out_dir);
+    PrintTable(*results, options.out_dir);
   }
   return kExitOk;
 }

@@ -18,7 +18,7 @@
 // "metrics" object (total_return, sharpe, max_drawdown (its "fraction"), win_rate, ...).
 //
 // Point i of a grid is the i-th combination with the LAST parameter varying fastest. Each point's
-// config is the base config with the values substituted, run through RunOne (apps/run_one.h):
+// config is the base config with the values substituted, run through RunBacktest (runner/backtest.h):
 // the same path as `tapedeck run` on that config, so the digests are equal.
 #ifndef TAPEDECK_APPS_SWEEP_H_
 #define TAPEDECK_APPS_SWEEP_H_

@@ -23,9 +23,9 @@
 #include "absl/strings/str_format.h"
 #include "runner/command_line.h"
 #include "apps/commands.h"
-#include "runner/outputs.h"
-#include "runner/run_config.h"
 #include "runner/backtest.h"
+#include "runner/output_writer.h"
+#include "runner/run_config.h"
 #include "apps/sweep.h"
 #include "core/config.h"
 #include "core/decimal.h"
@@ -40,12 +40,12 @@ using runner::Fnv1a64;
 using runner::Hex64;
 using runner::ParseRunConfig;
 using runner::RunConfig;
-using runner::RunOne;
+using runner::RunBacktest;
+using runner::RunOptions;
+using runner::RunResult;
 using runner::RunWindow;
-using runner::StrategyResult;
 using runner::StrategySpec;
 using runner::WriteFileAtomically;
-using runner::WriteOutputs;
 namespace {
 
 constexpr char kUsage[] =
@@ -216,11 +216,11 @@ absl::Status RunPoints(const SweepGrid& grid, const std::vector<RunConfig>& conf
   rows->assign(configs.size(), nlohmann::json());
   std::vector<absl::Status> errors(configs.size());
   RunParallel(configs.size(), jobs, bar, done, [&](size_t k) {
-    absl::StatusOr<StrategyResult> r = RunOne(configs[k], configs[k].strategies[0], true);
+    absl::StatusOr<RunResult> r = RunBacktest(configs[k], configs[k].strategies[0], RunOptions());
     if (!r.ok()) {
       errors[k] = r.status();
     } else {
-      (*rows)[k] = SweepRow(grid, points[k], r->outputs.summary, r->outputs.digest);
+      (*rows)[k] = SweepRow(grid, points[k], r->summary, r->digests.RunHex());
     }
   });
   for (size_t k = 0; k < configs.size(); ++k) {
@@ -339,20 +339,20 @@ int WalkForward(const std::string& config_path, const nlohmann::json& base,
   std::vector<absl::Status> errors(windows->size());
   RunParallel(windows->size(), jobs, &bar, &done, [&](size_t k) {
     if (results[k].train_best.is_null()) return;
-    absl::StatusOr<StrategyResult> r =
-        RunOne(test_configs[k], test_configs[k].strategies[0], true);
+    const std::string dir = WindowDir(out_dir, k) + "/test";
+    RunOptions options;
+    options.out_dir = dir;
+    options.keep_records = true;  // the equity curve, stitched below
+    absl::StatusOr<RunResult> r =
+        RunBacktest(test_configs[k], test_configs[k].strategies[0], options);
     if (!r.ok()) {
       errors[k] = r.status();
       return;
     }
-    results[k].test_summary = r->outputs.summary;
-    results[k].test_digest = r->outputs.digest;
+    results[k].test_summary = r->summary;
+    results[k].test_digest = r->digests.RunHex();
     results[k].test_equity = std::move(r->equity);
-    const std::string dir = WindowDir(out_dir, k) + "/test";
-    errors[k] = WriteOutputs(dir, r->outputs);
-    if (errors[k].ok()) {
-      errors[k] = WriteFileAtomically(dir + "/config.json", test_configs[k].document.dump(2) + "\n");
-    }
+    errors[k] = WriteFileAtomically(dir + "/config.json", test_configs[k].document.dump(2) + "\n");
   });
   for (size_t k = 0; k < windows->size(); ++k) {
     if (!errors[k].ok()) {

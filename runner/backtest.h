@@ -1,32 +1,56 @@
-// One strategy's backtest from a parsed run config: opens the sources, merges them, runs the
-// engine and renders the outputs (runner/outputs.h). Shared by `tapedeck run` and `tapedeck sweep`,
-// so a sweep point and the same config run alone take the same path and give the same digest.
+// Backtests from a parsed run config: opens the sources, merges them, runs the engine with the
+// strategy and hands every record to the output writer, the metrics and the caller's sink.
+// `tapedeck run` and `tapedeck sweep` both come here, so that a sweep point and the same config
+// run alone take the same path and give the same digest.
+//
+//   absl::StatusOr<RunConfig> config = LoadRunConfig("configs/dip_buyer_feb5.json", {});
+//   RunOptions options;
+//   options.out_dir = "out/dip";  // or "" for the typed result only
+//   absl::StatusOr<RunResult> r = RunBacktest(*config, config->strategies[0], options);
+//   // r->metrics.sharpe, r->digests.run, r->summary ...
 #ifndef TAPEDECK_RUNNER_BACKTEST_H_
 #define TAPEDECK_RUNNER_BACKTEST_H_
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "runner/outputs.h"
+#include "nlohmann/json.hpp"
+#include "runner/records.h"
 #include "runner/run_config.h"
+#include "runner/run_recorder.h"
 
 namespace tapedeck::runner {
 
-struct StrategyResult {
-  StrategySpec spec;
-  RunOutputs outputs;
-  double wall_seconds = 0;  // wall time of the engine run, for the table only (never in outputs)
-  uint64_t events = 0;
-  std::vector<EquityPoint> equity;  // the engine's equity curve (walk-forward stitches these)
+struct RunOptions {
+  // RunBacktest: the strategy's output folder. RunBacktests: DIR/<label>/ for each strategy and
+  // DIR/summary.json. Empty: no files (the digests and the summary are still computed).
+  std::string out_dir;
+  // Keep every record in RunResult (orders, fills, account events, equity).
+  bool keep_records = false;
+  // The caller's sink for a strategy's records (nullptr: none); it must outlive the call.
+  std::function<RecordSink*(const StrategySpec&)> sink;
+  // Called every 2^16 market events with the count so far and the sources' size hint (-1 when
+  // they do not know).
+  std::function<void(const StrategySpec&, uint64_t events, int64_t total)> progress;
 };
 
-// Runs `spec` on `rc`'s sources. Every call opens its own sources: a generated source (the
-// scenario) is regenerated from (params, seed); a tape is mmap'd again, so several calls on the
-// same path share the page cache rather than copying the data. Thread-safe for distinct calls.
-// With `rc.window`, each source is cut to the window's exchange-time range (no warm-up).
-// Unless `quiet`, a progress line goes to stderr when it is a terminal and the run takes > 1 s.
-absl::StatusOr<StrategyResult> RunOne(const RunConfig& rc, const StrategySpec& spec, bool quiet);
+// Runs `spec` (one of config.strategies) on the config's sources. Every call opens its own
+// sources, so distinct calls may run on distinct threads. With `config.window`, each source is
+// cut to the window's exchange-time range (no warm-up).
+absl::StatusOr<RunResult> RunBacktest(const RunConfig& config, const StrategySpec& spec,
+                                      const RunOptions& options);
+
+// Runs every strategy of the config in turn. With options.out_dir, the files are renamed into
+// place only when every strategy's run succeeded; DIR/summary.json (CombinedSummary) comes last.
+absl::StatusOr<std::vector<RunResult>> RunBacktests(const RunConfig& config,
+                                                    const RunOptions& options);
+
+// DIR/summary.json of a run of several strategies: each strategy's summary without its config,
+// and the config once.
+nlohmann::json CombinedSummary(const RunConfig& config, const std::vector<RunResult>& results);
 
 }  // namespace tapedeck::runner
 

@@ -1,17 +1,24 @@
 #include "runner/series.h"
 
-#include <algorithm>
+#include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "core/config.h"
-#include "core/decimal.h"
 
 namespace tapedeck::runner {
 
 SeriesRecorder::SeriesRecorder(Strategy& inner, const InstrumentTable& instruments,
-                               Duration interval)
-    : inner_(&inner), interval_(interval),
-      state_(instruments.size()) {}
+                               Duration interval, SampleSink sink)
+    : inner_(&inner), interval_(interval), state_(instruments.size()), sink_(std::move(sink)) {}
+
+void SeriesRecorder::Emit(Timestamp ts) {
+  last_sample_ = ts;
+  if (!sink_) {
+    samples_.push_back(SeriesSample{ts, state_});
+    return;
+  }
+  scratch_.ts = ts;
+  scratch_.instruments.assign(state_.begin(), state_.end());
+  sink_(scratch_);
+}
 
 void SeriesRecorder::Sample(Timestamp upto) {
   // The same rule as Engine::SampleEquity.
@@ -22,7 +29,7 @@ void SeriesRecorder::Sample(Timestamp upto) {
     return;
   }
   if (upto < next_sample_) return;
-  samples_.push_back(SeriesSample{next_sample_, state_});
+  Emit(next_sample_);
   next_sample_ = Timestamp((upto.ns / step) * step + step);
 }
 
@@ -98,60 +105,7 @@ void SeriesRecorder::OnTimer(Context& ctx, uint64_t timer_id, uint64_t tag) {
 void SeriesRecorder::OnStop(Context& ctx) {
   inner_->OnStop(ctx);
   // The engine's closing point: at the end, after everything.
-  if (samples_.empty() || samples_.back().ts < ctx.now()) {
-    samples_.push_back(SeriesSample{ctx.now(), state_});
-  }
-}
-
-std::string RenderPricesCsv(const InstrumentTable& instruments,
-                            const std::vector<SeriesSample>& samples) {
-  std::string out = "ts,ts_utc,symbol,last_price,mid_price,position\n";
-  for (const SeriesSample& s : samples) {
-    const std::string utc = FormatTimestamp(s.ts);
-    for (size_t i = 0; i < s.instruments.size() && i < instruments.size(); ++i) {
-      const Instrument& in = instruments.at(InstrumentId(static_cast<uint16_t>(i)));
-      const InstrumentState& st = s.instruments[i];
-      absl::StrAppend(&out, s.ts.ns, ",", utc, ",", in.symbol, ",",
-                      st.has_last ? FormatDecimal(st.last.raw, in.price_scale) : "", ",",
-                      st.has_mid ? FormatDecimal(st.mid.raw, in.price_scale) : "", ",",
-                      FormatDecimal(st.position.raw, in.qty_scale), "\n");
-    }
-  }
-  return out;
-}
-
-namespace {
-
-// sum(price x qty) / sum(qty) with 4 extra decimals, rounded half away from zero.
-std::string AveragePrice(Int128 pq, Qty qty, int price_scale) {
-  if (qty.raw == 0) return "";
-  const int extra = std::min(4, kMaxDecimalScale - price_scale);
-  const Int128 n = pq * Pow10(extra);
-  Int128 q = n / qty.raw;
-  const Int128 r = n % qty.raw;
-  if (2 * (r < 0 ? -r : r) >= qty.raw) q += r < 0 ? -1 : 1;
-  return FormatDecimal(static_cast<int64_t>(q), price_scale + extra);
-}
-
-}  // namespace
-
-std::string RenderRoundTripsCsv(const InstrumentTable& instruments,
-                                const std::vector<RoundTrip>& trips) {
-  std::string out =
-      "symbol,side,status,open_ts,open_utc,close_ts,close_utc,qty,entry_price,exit_price,fills,"
-      "fees,pnl\n";
-  for (const RoundTrip& t : trips) {
-    const Instrument& in = instruments.at(t.instrument);
-    absl::StrAppend(&out, in.symbol, ",", t.long_side ? "long" : "short", ",",
-                    t.closed ? "closed" : "open", ",", t.open_ts.ns, ",",
-                    FormatTimestamp(t.open_ts), ",", t.close_ts.ns, ",",
-                    FormatTimestamp(t.close_ts), ",", FormatDecimal(t.qty.raw, in.qty_scale), ",",
-                    AveragePrice(t.entry_pq, t.qty, in.price_scale), ",",
-                    AveragePrice(t.exit_pq, t.exit_qty, in.price_scale), ",", t.fills, ",",
-                    FormatDecimal(t.fees.raw, Money::kScale), ",",
-                    FormatDecimal(t.pnl.raw, Money::kScale), "\n");
-  }
-  return out;
+  if (last_sample_ < ctx.now()) Emit(ctx.now());
 }
 
 }  // namespace tapedeck::runner

@@ -10,15 +10,16 @@
 //
 // The recorded state is its own copy, updated after the sample from the event itself: the last
 // trade price (or bar close), the last quote mid, and the position from fills. Copying O(1) per
-// event; nothing allocates except the appended samples.
+// event; nothing allocates except the samples. Samples are kept (samples()), or handed to a
+// sink as they are taken (prices.csv is written as the run goes: runner/output_writer.h).
 #ifndef TAPEDECK_RUNNER_SERIES_H_
 #define TAPEDECK_RUNNER_SERIES_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
-#include "core/metrics.h"
 #include "core/strategy.h"
 
 namespace tapedeck::runner {
@@ -38,7 +39,10 @@ struct SeriesSample {
 
 class SeriesRecorder final : public Strategy {
  public:
-  SeriesRecorder(Strategy& inner, const InstrumentTable& instruments, Duration interval);
+  using SampleSink = std::function<void(const SeriesSample&)>;
+  // With `sink`, each sample goes there and none is kept.
+  SeriesRecorder(Strategy& inner, const InstrumentTable& instruments, Duration interval,
+                 SampleSink sink = {});
 
   void OnStart(Context& ctx) override;
   void OnTrade(Context& ctx, const Event& e) override;
@@ -57,28 +61,19 @@ class SeriesRecorder final : public Strategy {
 
  private:
   void Sample(Timestamp upto);
+  void Emit(Timestamp ts);
   // The last traded price of e's instrument.
   void NoteTrade(const Event& e);
 
   Strategy* inner_;
   Duration interval_;
   std::vector<InstrumentState> state_;
+  SampleSink sink_;
   std::vector<SeriesSample> samples_;
+  SeriesSample scratch_;  // the sample being handed to sink_
+  Timestamp last_sample_ = Timestamp::Min();
   Timestamp next_sample_ = Timestamp::Min();
 };
-
-// prices.csv: one row per sample and instrument:
-//   ts,ts_utc,symbol,last_price,mid_price,position
-// prices empty until the instrument has one.
-std::string RenderPricesCsv(const InstrumentTable& instruments,
-                            const std::vector<SeriesSample>& samples);
-
-// round_trips.csv: one row per round trip (core/metrics.h), closed ones first by close time:
-//   symbol,side,status,open_ts,open_utc,close_ts,close_utc,qty,entry_price,exit_price,fills,fees,pnl
-// side long|short; status closed|open (close_ts is then the last fill's); prices are volume-
-// weighted averages with 4 more decimals than the instrument's price scale; money 8 decimals.
-std::string RenderRoundTripsCsv(const InstrumentTable& instruments,
-                                const std::vector<RoundTrip>& trips);
 
 }  // namespace tapedeck::runner
 

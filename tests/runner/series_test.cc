@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/engine.h"
+#include "runner/csv_tables.h"
 #include "gtest/gtest.h"
 #include "strategies/sma_crossover.h"
 #include "tests/core/engine_test_util.h"

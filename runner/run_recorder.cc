@@ -1,0 +1,68 @@
+#include "runner/run_recorder.h"
+
+#include <utility>
+
+#include "core/status.h"
+#include "runner/csv_tables.h"
+
+namespace tapedeck::runner {
+
+absl::StatusOr<std::unique_ptr<RunRecorder>> RunRecorder::Create(
+    const InstrumentTable& instruments, const Options& options) {
+  std::unique_ptr<RunRecorder> r(new RunRecorder());
+  TAPEDECK_ASSIGN_OR_RETURN(r->writer_,
+                            OutputWriter::Open(options.out_dir, instruments, options.prices));
+  r->fan_out_.Add(r->writer_.get());
+  r->fan_out_.Add(&r->metrics_);
+  if (options.keep_records) {
+    r->keeper_ = std::make_unique<RecordKeeper>();
+    r->fan_out_.Add(r->keeper_.get());
+  }
+  r->fan_out_.Add(options.extra);
+  return r;
+}
+
+SeriesRecorder::SampleSink RunRecorder::sample_sink() {
+  OutputWriter* w = writer_.get();
+  return [w](const SeriesSample& s) { w->OnSample(s); };
+}
+
+absl::StatusOr<RunResult> RunRecorder::Finish(const Context& ctx, const RunFacts& facts,
+                                              const nlohmann::json& strategy_report,
+                                              const nlohmann::json& config,
+                                              const nlohmann::json& summary_extra) {
+  RunResult r;
+  r.facts = facts;
+  r.strategy_report = strategy_report;
+  TAPEDECK_ASSIGN_OR_RETURN(r.digests, writer_->FinishTables());
+  r.metrics = metrics_.Compute(ctx, facts);
+  r.summary = metrics_.Summary(ctx, facts, r.metrics, r.digests, strategy_report, config);
+  for (const auto& [key, value] : summary_extra.items()) r.summary[key] = value;
+  TAPEDECK_RETURN_IF_ERROR(writer_->FinishFiles(
+      RenderRoundTripsCsv(ctx.instruments(), r.metrics.trips), r.summary));
+  if (keeper_ != nullptr) {
+    r.orders = std::move(keeper_->orders);
+    r.fills = std::move(keeper_->fills);
+    r.account = std::move(keeper_->account);
+    r.equity = std::move(keeper_->equity);
+  }
+  return r;
+}
+
+absl::StatusOr<RunResult> WriteFinishedRun(const Context& ctx, const RunFacts& facts,
+                                           const nlohmann::json& strategy_report,
+                                           const nlohmann::json& config,
+                                           const std::string& out_dir,
+                                           const nlohmann::json& summary_extra) {
+  RunRecorder::Options options;
+  options.out_dir = out_dir;
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<RunRecorder> recorder,
+                            RunRecorder::Create(ctx.instruments(), options));
+  SendRecords(ctx, {}, recorder->sink());
+  TAPEDECK_ASSIGN_OR_RETURN(RunResult r,
+                            recorder->Finish(ctx, facts, strategy_report, config, summary_extra));
+  TAPEDECK_RETURN_IF_ERROR(recorder->Commit());
+  return r;
+}
+
+}  // namespace tapedeck::runner

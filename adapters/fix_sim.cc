@@ -19,7 +19,6 @@
 #include "adapters/fix_codec.h"
 #include "adapters/fix_listen.h"
 #include "adapters/fix_venue.h"
-#include "core/instrument_config.h"
 #include "core/decimal.h"
 #include "core/merger.h"
 #include "core/status.h"
@@ -136,79 +135,36 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
   std::unique_ptr<FIX::FileLogFactory> files_;
 };
 
-absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root) {
-  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject obj, ConfigObject::Of(&root, ""));
-  FixSimConfig c;
-  c.venue.entry_latency = Duration();
-  c.venue.response_latency = Duration();
-  int64_t seed = 0;
-  TAPEDECK_RETURN_IF_ERROR(obj.Int("seed", &seed));
-  c.venue.seed = static_cast<uint64_t>(seed);
-  TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> sources, obj.ObjectArray("sources", true));
-  if (sources.empty()) return obj.Error("sources", "must list at least one source");
-  for (size_t i = 0; i < sources.size(); ++i) {
-    ConfigObject& s = sources[i];
-    replay::SourceSpec spec;
-    TAPEDECK_RETURN_IF_ERROR(s.String("path", &spec.path));
-    TAPEDECK_RETURN_IF_ERROR(s.String("format", &spec.format));
-    TAPEDECK_RETURN_IF_ERROR(s.String("instrument", &spec.instrument));
-    if (const nlohmann::json* o = s.Raw("options"); o != nullptr) spec.options = *o;
-    TAPEDECK_RETURN_IF_ERROR(s.Finish());
-    spec.where = s.path();
-    spec.seed = static_cast<uint64_t>(seed);
-    c.sources.push_back(spec);
-  }
-  if (obj.Has("instruments")) {
-    TAPEDECK_ASSIGN_OR_RETURN(c.instruments, ParseInstruments(obj, "instruments"));
-  }
-  for (const replay::SourceSpec& spec : c.sources) {
-    absl::StatusOr<std::vector<Instrument>> own = replay::SourceInstruments(spec);
-    if (!own.ok()) return own.status();
-    for (Instrument& in : *own) {
-      if (c.instruments.Find(in.symbol).ok()) continue;
-      TAPEDECK_RETURN_IF_ERROR(c.instruments.Add(std::move(in)));
-    }
-  }
-  if (c.instruments.size() == 0) {
-    return obj.Error("instruments", "no instruments: list them, or use a source that defines them");
-  }
-  {
-    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject fix, obj.Object("fix", true));
-    TAPEDECK_ASSIGN_OR_RETURN(c.fix, ParseFixSessionConfig(fix, FixRole::kAcceptor));
-    in_addr a{};
-    if (c.fix.host != "localhost" && ::inet_pton(AF_INET, c.fix.host.c_str(), &a) != 1) {
-      return obj.Error("fix.host", "must be an IPv4 address (connections to it are admitted), "
-                                   "\"localhost\", or \"0.0.0.0\" for every interface");
-    }
-  }
-  {
-    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject v, obj.Object("venue"));
-    TAPEDECK_RETURN_IF_ERROR(v.DurationValue("entry_latency", &c.venue.entry_latency));
-    TAPEDECK_RETURN_IF_ERROR(v.DurationValue("response_latency", &c.venue.response_latency));
-    TAPEDECK_RETURN_IF_ERROR(v.Finish());
-  }
+absl::Status ParseFixSimSection(ConfigObject& fix, FixSimConfig* c) {
   std::string pace = "fast";
-  TAPEDECK_RETURN_IF_ERROR(obj.String("pace", &pace));
+  TAPEDECK_RETURN_IF_ERROR(fix.String("pace", &pace));
   if (pace == "fast") {
-    c.speed_milli = 0;
+    c->speed_milli = 0;
   } else if (pace == "realtime") {
-    c.speed_milli = 1000;
-  } else if (pace.size() > 1 && pace.back() == 'x') {
-    int64_t k = 0;
-    if (!TryParseDecimal(std::string_view(pace).substr(0, pace.size() - 1), 3, &k) || k <= 0) {
-      return obj.Error("pace", "must be \"fast\", \"realtime\" or a speed like \"10x\"");
-    }
-    c.speed_milli = k;
+    c->speed_milli = 1000;
   } else {
-    return obj.Error("pace", "must be \"fast\", \"realtime\" or a speed like \"10x\"");
+    int64_t k = 0;
+    if (pace.size() < 2 || pace.back() != 'x' ||
+        !TryParseDecimal(std::string_view(pace).substr(0, pace.size() - 1), 3, &k) || k <= 0) {
+      return fix.Error("pace", "must be \"fast\", \"realtime\" or a speed like \"10x\"");
+    }
+    c->speed_milli = k;
   }
-  TAPEDECK_RETURN_IF_ERROR(obj.Int("wait_for_sessions", &c.wait_for_sessions));
-  if (c.wait_for_sessions < 0 || static_cast<size_t>(c.wait_for_sessions) > c.fix.sessions.size()) {
-    return obj.Error("wait_for_sessions", "must be between 0 and the number of sessions");
+  TAPEDECK_RETURN_IF_ERROR(fix.Int("wait_for_sessions", &c->wait_for_sessions));
+  TAPEDECK_RETURN_IF_ERROR(fix.DurationValue("linger", &c->linger));
+  if (c->linger.ns < 0) return fix.Error("linger", "must be >= 0");
+  // The session keys, then Finish: unknown keys of the section are errors.
+  TAPEDECK_ASSIGN_OR_RETURN(c->fix, ParseFixSessionConfig(fix, FixRole::kAcceptor));
+  in_addr a{};
+  if (c->fix.host != "localhost" && ::inet_pton(AF_INET, c->fix.host.c_str(), &a) != 1) {
+    return fix.Error("host", "must be an IPv4 address (connections to it are admitted), "
+                             "\"localhost\", or \"0.0.0.0\" for every interface");
   }
-  TAPEDECK_RETURN_IF_ERROR(obj.DurationValue("linger", &c.linger));
-  TAPEDECK_RETURN_IF_ERROR(obj.Finish());
-  return c;
+  if (c->wait_for_sessions < 0 ||
+      static_cast<size_t>(c->wait_for_sessions) > c->fix.sessions.size()) {
+    return fix.Error("wait_for_sessions", "must be between 0 and the number of sessions");
+  }
+  return absl::OkStatus();
 }
 
 FixSim::FixSim(const FixSimConfig& config) : config_(config) {
@@ -231,8 +187,11 @@ FixSim::~FixSim() {
   if (listen_set_) ClearListenAddress(config_.fix.port);
 }
 
-absl::StatusOr<std::unique_ptr<FixSim>> FixSim::Create(const FixSimConfig& config) {
+absl::StatusOr<std::unique_ptr<FixSim>> FixSim::Create(
+    const FixSimConfig& config, std::vector<std::unique_ptr<EventSource>> sources) {
+  if (sources.empty()) return absl::InvalidArgumentError("fixsim: no sources to replay");
   std::unique_ptr<FixSim> sim(new FixSim(config));
+  sim->sources_ = std::move(sources);
   if (sim->config_.fix.port == 0) {
     TAPEDECK_ASSIGN_OR_RETURN(sim->config_.fix.port, PickFreePort());
   }
@@ -822,12 +781,9 @@ void FixSim::Publish(const Event& e) {
 absl::Status FixSim::Run(const std::atomic<bool>* interrupt,
                          const std::function<void(const std::string&)>& progress) {
   auto interrupted = [&] { return interrupt != nullptr && interrupt->load(); };
-  std::vector<std::unique_ptr<EventSource>> sources;
-  for (const replay::SourceSpec& spec : config_.sources) {
-    TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<EventSource> s, replay::OpenSource(spec, config_.instruments));
-    sources.push_back(std::move(s));
-  }
-  Merger merger(std::move(sources));
+  if (sources_.empty()) return absl::FailedPreconditionError("fixsim: Run was called before");
+  Merger merger(std::move(sources_));
+  sources_.clear();
   TAPEDECK_RETURN_IF_ERROR(merger.Init());
   // Listen on "host" only (fix_listen.h).
   const uint32_t listen_address = restrict_host_ ? host_addr_ : htonl(INADDR_ANY);

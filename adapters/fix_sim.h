@@ -1,7 +1,7 @@
 // fixsim: a FIX 4.4 venue simulator. A QuickFIX SocketAcceptor (or SSLSocketAcceptor) that
-// replays market data from any input replay::OpenSource opens (files, tapes, the scenario) to
-// the sessions that subscribed with MarketDataRequest (35=V), and matches their orders with the
-// backtester's own core::SimVenue, answering with ExecutionReports (35=8) and
+// replays market data from the event sources it is handed (files, tapes, the scenario: the
+// runner opens them) to the sessions that subscribed with MarketDataRequest (35=V), and matches
+// their orders with the backtester's own core::SimVenue, answering with ExecutionReports (35=8) and
 // OrderCancelRejects (35=9). Wire conventions: adapters/fix_codec.h. OrderCancelReplaceRequest
 // (35=G) goes through SimVenue::OnModifyArrival (the backtester's modify rules): ExecType=5
 // (replaced; the new ClOrdID names the order from then on, the older ones still find it),
@@ -28,12 +28,11 @@
 // The FileStore keeps sequence numbers across restarts. Order state lives in memory only: after a
 // restart, status requests for earlier orders are answered "unknown order".
 //
-// Config ("tapedeck fixsim --config FILE"):
-//   {"instruments": [...] (optional when the sources define them), "seed": 7,
-//    "sources": [{"path": "...", "format": "...", "instrument": "SYM", "options": {...}}],
-//    "fix": {fix_session_config.h acceptor keys},
-//    "venue": {"entry_latency": "0ns", "response_latency": "0ns"},
-//    "pace": "fast" | "realtime" | "<k>x", "wait_for_sessions": 1, "linger": "1s"}
+// FixSim is handed its instrument table, the venue model's settings and the opened sources
+// (the runner builds them from a fixsim config: runner/fixsim_config.h); its own settings are
+// the "fix" section of that config (ParseFixSimSection):
+//   {fix_session_config.h acceptor keys, "pace": "fast" | "realtime" | "<k>x",
+//    "wait_for_sessions": 1, "linger": "1s"}
 #ifndef TAPEDECK_ADAPTERS_FIX_SIM_H_
 #define TAPEDECK_ADAPTERS_FIX_SIM_H_
 
@@ -48,27 +47,28 @@
 
 #include "absl/status/statusor.h"
 #include "adapters/fix_session_config.h"
+#include "core/config.h"
 #include "core/instrument.h"
 #include "core/sim_venue.h"
-#include "nlohmann/json.hpp"
+#include "core/source.h"
 #include "quickfix/Acceptor.h"
 #include "quickfix/Application.h"
 #include "quickfix/Log.h"
-#include "replay/source_factory.h"
 
 namespace tapedeck::adapters {
 
 struct FixSimConfig {
   InstrumentTable instruments;
-  std::vector<replay::SourceSpec> sources;
   FixSessionConfig fix;
-  SimVenueConfig venue;  // entry and response latency 0: the network is real
+  SimVenueConfig venue;
   int64_t speed_milli = 0;  // 0: as fast as possible; 1000: real time; k x 1000: k times
   int wait_for_sessions = 1;
   Duration linger = Duration::Seconds(1);
 };
 
-absl::StatusOr<FixSimConfig> ParseFixSimConfig(const nlohmann::json& root);
+// Reads the "fix" section of a fixsim config into c->fix, speed_milli, wait_for_sessions and
+// linger, and finishes the section (unknown keys are errors naming their path).
+absl::Status ParseFixSimSection(ConfigObject& fix, FixSimConfig* c);
 
 struct FixSimStats {
   uint64_t events = 0;            // market-data events replayed
@@ -84,11 +84,15 @@ struct FixSimStats {
 
 class FixSim final : private FIX::Application {
  public:
-  static absl::StatusOr<std::unique_ptr<FixSim>> Create(const FixSimConfig& config);
+  // Replays `sources` (merged in the total order of core/event_order.h), whose events name
+  // instruments of config.instruments.
+  static absl::StatusOr<std::unique_ptr<FixSim>> Create(
+      const FixSimConfig& config, std::vector<std::unique_ptr<EventSource>> sources);
   ~FixSim() override;
 
   // Runs the whole session: listen, wait for subscribers, replay, end of data, linger. Returns
-  // early (OK) when *interrupt becomes true. `progress` gets a line about every 250 ms.
+  // early (OK) when *interrupt becomes true. `progress` gets a line about every 250 ms. Once
+  // only: the sources are used up.
   absl::Status Run(const std::atomic<bool>* interrupt,
                    const std::function<void(const std::string&)>& progress = {});
 
@@ -145,6 +149,7 @@ class FixSim final : private FIX::Application {
   };
 
   FixSimConfig config_;
+  std::vector<std::unique_ptr<EventSource>> sources_;  // until Run merges them
   std::mutex mu_;  // guards everything below that the two threads share
   std::vector<Outgoing> outbox_;
   FIX::SessionSettings settings_;

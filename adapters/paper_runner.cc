@@ -8,7 +8,6 @@
 #include "core/instrument_config.h"
 #include "core/decimal.h"
 #include "core/status.h"
-#include "strategies/registry.h"
 
 namespace tapedeck::adapters {
 
@@ -18,44 +17,20 @@ int64_t SteadyNanos() {
       .count();
 }
 
-absl::StatusOr<PaperConfig> ParsePaperConfig(const nlohmann::json& root) {
-  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject obj, ConfigObject::Of(&root, ""));
-  PaperConfig c;
-  TAPEDECK_ASSIGN_OR_RETURN(c.instruments, ParseInstruments(obj, "instruments"));
-  if (c.instruments.size() == 0) return obj.Error("instruments", "must list the instruments to trade");
-  c.instruments_json = InstrumentsToJson(c.instruments);
-  {
-    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject s, obj.Object("strategy", true));
-    TAPEDECK_RETURN_IF_ERROR(s.String("name", &c.strategy_name, true));
-    if (const nlohmann::json* p = s.Raw("params"); p != nullptr) c.strategy_params = *p;
-    TAPEDECK_RETURN_IF_ERROR(s.Finish());
-  }
-  int64_t cash = c.initial_cash.raw;
-  TAPEDECK_RETURN_IF_ERROR(obj.Decimal("initial_cash", Money::kScale, &cash));
-  c.initial_cash = Money(cash);
-  {
-    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject v, obj.Object("venue", true));
-    TAPEDECK_ASSIGN_OR_RETURN(c.venue, ParseFixVenueConfig(v));
-  }
-  TAPEDECK_RETURN_IF_ERROR(obj.DurationValue("journal_flush", &c.journal_flush));
-  TAPEDECK_RETURN_IF_ERROR(obj.DurationValue("drain", &c.drain));
-  std::string clock = "wall";
-  TAPEDECK_RETURN_IF_ERROR(obj.String("clock", &clock));
+absl::Status ParsePaperSection(ConfigObject& fix, PaperConfig* c) {
+  TAPEDECK_RETURN_IF_ERROR(fix.DurationValue("journal_flush", &c->journal_flush));
+  if (c->journal_flush.ns < 0) return fix.Error("journal_flush", "must be >= 0");
+  TAPEDECK_RETURN_IF_ERROR(fix.DurationValue("drain", &c->drain));
+  if (c->drain.ns < 0) return fix.Error("drain", "must be >= 0");
+  std::string clock = c->venue_clock ? "venue" : "wall";
+  TAPEDECK_RETURN_IF_ERROR(fix.String("clock", &clock));
   if (clock != "wall" && clock != "venue") {
-    return obj.Error("clock", "must be \"wall\" or \"venue\"");
+    return fix.Error("clock", "must be \"wall\" or \"venue\"");
   }
-  c.venue_clock = clock == "venue";
-  TAPEDECK_RETURN_IF_ERROR(obj.Finish());
-  // The strategy's parameters are checked now, not after the connection.
-  TAPEDECK_RETURN_IF_ERROR(MakeStrategy(c.strategy_name, c.strategy_params, c.instruments).status());
-  return c;
-}
-
-absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const std::string& name,
-                                                       const nlohmann::json& params,
-                                                       const InstrumentTable& instruments) {
-  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject p, ConfigObject::Of(&params, "strategy.params"));
-  return strategies::CreateStrategy(name, p, instruments);
+  c->venue_clock = clock == "venue";
+  // The session keys, then Finish.
+  TAPEDECK_ASSIGN_OR_RETURN(c->venue, ParseFixVenueConfig(fix));
+  return absl::OkStatus();
 }
 
 nlohmann::json LatencySummary::ToJson() const {
@@ -92,15 +67,9 @@ PaperRunner::PaperRunner(std::unique_ptr<PaperConfig> config, std::unique_ptr<St
   round_trip_ns_.reserve(1 << 16);
 }
 
-absl::StatusOr<std::unique_ptr<PaperRunner>> PaperRunner::Create(const PaperConfig& config) {
-  auto own = std::make_unique<PaperConfig>(config);
-  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<Strategy> strategy,
-                            MakeStrategy(own->strategy_name, own->strategy_params, own->instruments));
-  return Create(config, std::move(strategy));
-}
-
 absl::StatusOr<std::unique_ptr<PaperRunner>> PaperRunner::Create(const PaperConfig& config,
                                                                  std::unique_ptr<Strategy> strategy) {
+  if (strategy == nullptr) return absl::InvalidArgumentError("paper: no strategy");
   auto own = std::make_unique<PaperConfig>(config);
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<FixVenue> venue,
                             FixVenue::Create(own->venue, own->instruments));
@@ -144,7 +113,7 @@ absl::Status PaperRunner::Begin(const PaperOptions& options, Timestamp at) {
   if (!options.journal_path.empty()) {
     nlohmann::json meta = {{"format", "tapedeck-journal"},
                            {"version", 1},
-                           {"instruments", config_->instruments_json},
+                           {"instruments", InstrumentsToJson(config_->instruments)},
                            {"strategy", {{"name", config_->strategy_name},
                                          {"params", config_->strategy_params}}},
                            {"initial_cash", FormatDecimal(config_->initial_cash.raw, Money::kScale)},

@@ -36,29 +36,25 @@
 
 namespace tapedeck::adapters {
 
-// A paper config:
-//   {"instruments": [...] (instrument_config.h), "strategy": {"name": "...", "params": {...}},
-//    "initial_cash": "100000", "venue": {...} (fix_venue.h), "journal_flush": "100ms",
-//    "drain": "500ms" (after the venue's end of data, how long to wait for open requests),
-//    "clock": "wall" | "venue" (see above)}
+// What a paper session needs besides its strategy, which the caller builds and hands over (the
+// runner builds both from a paper config: runner/paper_config.h).
 struct PaperConfig {
   InstrumentTable instruments;
-  nlohmann::json instruments_json;
+  // The strategy's name and parameters, recorded in the journal so that it replays.
   std::string strategy_name;
   nlohmann::json strategy_params = nlohmann::json::object();
   Money initial_cash = Money(100'000 * Money::kOne);
-  FixVenueConfig venue;
+  // The "fix" section of a paper config (ParsePaperSection):
+  FixVenueConfig venue;  // the session keys of fix_venue.h
   Duration journal_flush = Duration::Millis(100);
+  // After the venue's end of data, how long to wait for requests still open.
   Duration drain = Duration::Millis(500);
-  bool venue_clock = false;  // "clock": "venue"
+  bool venue_clock = false;  // "clock": "wall" | "venue" (see above)
 };
 
-absl::StatusOr<PaperConfig> ParsePaperConfig(const nlohmann::json& root);
-
-// Builds the configured strategy (strategies::CreateStrategy).
-absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(const std::string& name,
-                                                       const nlohmann::json& params,
-                                                       const InstrumentTable& instruments);
+// Reads the "fix" section of a paper config: "clock", "journal_flush", "drain" and the session
+// keys of ParseFixVenueConfig; finishes the section (unknown keys are errors naming their path).
+absl::Status ParsePaperSection(ConfigObject& fix, PaperConfig* c);
 
 struct LatencySummary {
   uint64_t count = 0;
@@ -76,8 +72,7 @@ struct PaperOptions {
 
 class PaperRunner final : private FixVenue::SendObserver {
  public:
-  static absl::StatusOr<std::unique_ptr<PaperRunner>> Create(const PaperConfig& config);
-  // With a strategy built by the caller (tests, embedding) instead of the registry.
+  // Trades `strategy` (built for config.instruments) through the configured FIX session.
   static absl::StatusOr<std::unique_ptr<PaperRunner>> Create(const PaperConfig& config,
                                                              std::unique_ptr<Strategy> strategy);
 

@@ -1,12 +1,13 @@
-// `tapedeck fixsim --config FILE [--quiet]`: the FIX 4.4 venue simulator (adapters/fix_sim.h).
+// `tapedeck fixsim --config FILE [--quiet]`: the FIX 4.4 venue simulator (adapters/fix_sim.h),
+// built from a fixsim config (runner/fixsim_config.h).
+#include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <string>
 
-#include "adapters/fix_sim.h"
-#include "runner/command_line.h"
 #include "apps/commands.h"
-#include "core/config.h"
+#include "runner/fixsim_config.h"
 
 namespace tapedeck::apps {
 namespace {
@@ -16,15 +17,22 @@ constexpr char kUsage[] =
     "\n"
     "A FIX 4.4 acceptor that replays the config's sources (files, tapes, the scenario) to the\n"
     "sessions that subscribe with MarketDataRequest, matches their orders with the backtester's\n"
-    "SimVenue and answers with ExecutionReports. It listens on fix.host (default 127.0.0.1;\n"
-    "\"0.0.0.0\" for every interface), admits only the configured sessions (comp ids, and\n"
-    "Logon password where configured), replays \"fast\", in \"realtime\" or at \"<k>x\",\n"
-    "signals the end of data with TradingSessionStatus (closed), lingers, then exits.\n"
-    "See configs/fixsim_feb5.json. Exit status: 0 on success, 1 on a bad config or a failure,\n"
+    "SimVenue (the config's \"venue\" queue model) and answers with ExecutionReports. It listens\n"
+    "on fix.host (default 127.0.0.1; \"0.0.0.0\" for every interface), admits only the\n"
+    "configured fix.sessions (comp ids, and Logon password where configured), replays at\n"
+    "fix.pace (\"fast\", \"realtime\" or \"<k>x\"), signals the end of data with\n"
+    "TradingSessionStatus (closed), lingers for fix.linger, then exits. The config is a run\n"
+    "config's seed, instruments, sources, venue, account and window with a \"fix\" section:\n"
+    "see configs/fixsim_feb5.json. Exit status: 0 on success, 1 on a bad config or a failure,\n"
     "2 on a bad command line.\n";
 
 std::atomic<bool> g_interrupt{false};
 void OnSignal(int) { g_interrupt.store(true); }
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "tapedeck fixsim: %s\n", std::string(s.message()).c_str());
+  return kExitFailure;
+}
 
 }  // namespace
 
@@ -35,33 +43,19 @@ int FixsimMain(int argc, char** argv) {
   cli.Value("--config", &config_path).Flag("--quiet", &quiet);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   if (config_path.empty()) return cli.Fail("--config is required");
-  nlohmann::json doc;
-  // LoadJsonFile's errors name the file (and line); the parser's name the key only.
-  if (absl::Status st = LoadJsonFile(config_path, &doc); !st.ok()) {
-    std::fprintf(stderr, "tapedeck fixsim: %s\n", std::string(st.message()).c_str());
-    return kExitFailure;
-  }
-  absl::StatusOr<adapters::FixSimConfig> config = adapters::ParseFixSimConfig(doc);
-  if (!config.ok()) {
-    std::fprintf(stderr, "tapedeck fixsim: %s: %s\n", config_path.c_str(),
-                 std::string(config.status().message()).c_str());
-    return kExitFailure;
-  }
-  absl::StatusOr<std::unique_ptr<adapters::FixSim>> sim = adapters::FixSim::Create(*config);
-  if (!sim.ok()) {
-    std::fprintf(stderr, "tapedeck fixsim: %s\n", std::string(sim.status().message()).c_str());
-    return kExitFailure;
-  }
+  absl::StatusOr<runner::FixsimRunConfig> config = runner::LoadFixsimConfig(config_path);
+  if (!config.ok()) return Fail(config.status());
+  absl::StatusOr<std::unique_ptr<adapters::FixSim>> sim = runner::BuildFixSim(*config);
+  if (!sim.ok()) return Fail(sim.status());
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   std::function<void(const std::string&)> progress;
-  if (!quiet) progress = [](const std::string& line) { std::fprintf(stderr, "\r%s   ", line.c_str()); };
+  if (!quiet) {
+    progress = [](const std::string& line) { std::fprintf(stderr, "\r%s   ", line.c_str()); };
+  }
   const absl::Status st = (*sim)->Run(&g_interrupt, progress);
   if (!quiet) std::fputc('\n', stderr);
-  if (!st.ok()) {
-    std::fprintf(stderr, "tapedeck fixsim: %s\n", std::string(st.message()).c_str());
-    return kExitFailure;
-  }
+  if (!st.ok()) return Fail(st);
   const adapters::FixSimStats s = (*sim)->stats();
   std::fprintf(stderr,
                "fixsim: %llu events, %llu market messages, %llu orders, %llu fills, %llu rejects, "

@@ -23,6 +23,7 @@
 #include "quickfix/DataDictionary.h"
 #include "quickfix/NullStore.h"
 #include "quickfix/SocketAcceptor.h"
+#include "runner/fixsim_config.h"
 
 namespace tapedeck::adapters {
 namespace {
@@ -332,15 +333,16 @@ void BM_Fix_LoopbackRoundTrip(benchmark::State& state) {
                                           {"instrument", "BTCUSDT"}}})},
       {"fix", {{"port", *port}, {"store", "memory"},
                {"sessions", nlohmann::json::array({{{"sender_comp_id", "FIXSIM"},
-                                                    {"target_comp_id", "PAPER"}}})}}},
-      {"wait_for_sessions", 0},
-      {"linger", "1h"}};
-  absl::StatusOr<FixSimConfig> sim_config = ParseFixSimConfig(sim_json);
+                                                    {"target_comp_id", "PAPER"}}})},
+               {"wait_for_sessions", 0},
+               {"linger", "1h"}}}};
+  absl::StatusOr<runner::FixsimRunConfig> sim_config =
+      runner::ParseFixsimConfig(sim_json, "fixsim.json");
   if (!sim_config.ok()) {
     state.SkipWithError(std::string(sim_config.status().message()).c_str());
     return;
   }
-  absl::StatusOr<std::unique_ptr<FixSim>> sim = FixSim::Create(*sim_config);
+  absl::StatusOr<std::unique_ptr<FixSim>> sim = runner::BuildFixSim(*sim_config);
   if (!sim.ok()) {
     state.SkipWithError("fixsim did not start");
     return;

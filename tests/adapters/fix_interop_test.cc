@@ -274,8 +274,8 @@ TEST(FixInteropTest, TlsWithPeerVerificationLogsOnWithTheVenuesCa) {
   ASSERT_NE(sim, nullptr);
   auto venue_with_ca = [&](const std::string& ca) {
     nlohmann::json pj = ::tapedeck::testing::PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
-    pj["venue"]["tls"] = {{"enabled", true}, {"ca_file", ca}, {"verify_peer", true}};
-    absl::StatusOr<PaperConfig> pc = ParsePaperConfig(pj);
+    pj["fix"]["tls"] = {{"enabled", true}, {"ca_file", ca}, {"verify_peer", true}};
+    absl::StatusOr<PaperConfig> pc = ::tapedeck::testing::ParsePaper(pj);
     EXPECT_THAT(pc, IsOk());
     auto config = std::make_unique<PaperConfig>(*pc);
     absl::StatusOr<std::unique_ptr<FixVenue>> venue = FixVenue::Create(config->venue, config->instruments);
@@ -355,8 +355,8 @@ TEST(FixInteropTest, FixsimListensOnlyOnItsHostAddress) {
 
   // A venue configured with fixsim's address logs on.
   nlohmann::json pj = ::tapedeck::testing::PaperConfigJson(h.port, {{"instrument", "BTCUSDT"}});
-  pj["venue"]["host"] = "127.0.0.2";
-  absl::StatusOr<PaperConfig> pc = ParsePaperConfig(pj);
+  pj["fix"]["host"] = "127.0.0.2";
+  absl::StatusOr<PaperConfig> pc = ::tapedeck::testing::ParsePaper(pj);
   ASSERT_THAT(pc, IsOk());
   absl::StatusOr<std::unique_ptr<FixVenue>> venue = FixVenue::Create(pc->venue, pc->instruments);
   ASSERT_THAT(venue, IsOk());
@@ -369,7 +369,7 @@ TEST(FixInteropTest, FixsimListensOnlyOnItsHostAddress) {
 
   // The host must be an address.
   h.config["fix"]["host"] = "fixsim.example";
-  EXPECT_FALSE(ParseFixSimConfig(h.config).ok());
+  EXPECT_FALSE(runner::ParseFixsimConfig(h.config, "fixsim.json").ok());
 }
 
 // "0.0.0.0" listens on every interface, as QuickFIX alone would.

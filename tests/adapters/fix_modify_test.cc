@@ -82,16 +82,14 @@ TEST(FixModifyTest, ModifyIsReplacedOverFixAndAModifyOfAFilledOrderIsRejected) {
   ASSERT_THAT(port, IsOk());
   nlohmann::json sj = FixsimConfigJson(quotes, *port, "memory", "10x");
   sj["sources"][0]["format"] = "quotes_csv";
-  absl::StatusOr<FixSimConfig> sc = ParseFixSimConfig(sj);
-  ASSERT_THAT(sc, IsOk());
-  absl::StatusOr<std::unique_ptr<FixSim>> fixsim = FixSim::Create(*sc);
+  absl::StatusOr<std::unique_ptr<FixSim>> fixsim = ::tapedeck::testing::FixSimFromConfig(sj);
   ASSERT_THAT(fixsim, IsOk());
   SimThread sim(std::move(*fixsim));
 
   auto strategy = std::make_unique<ModifyScript>();
   ModifyScript* s = strategy.get();
   absl::StatusOr<PaperConfig> pc =
-      ParsePaperConfig(PaperConfigJson(*port, {{"instrument", "BTCUSDT"}}));
+      ::tapedeck::testing::ParsePaper(PaperConfigJson(*port, {{"instrument", "BTCUSDT"}}));
   ASSERT_THAT(pc, IsOk());
   absl::StatusOr<std::unique_ptr<PaperRunner>> runner = PaperRunner::Create(*pc, std::move(strategy));
   ASSERT_THAT(runner, IsOk());

@@ -41,7 +41,7 @@ using ::tapedeck::testing::WaitFor;
 using ::tapedeck::testing::WriteSawtoothTrades;
 
 PaperConfig Paper(const nlohmann::json& j) {
-  absl::StatusOr<PaperConfig> c = ParsePaperConfig(j);
+  absl::StatusOr<PaperConfig> c = ::tapedeck::testing::ParsePaper(j);
   EXPECT_THAT(c, IsOk());
   return c.ok() ? *c : PaperConfig();
 }
@@ -86,7 +86,8 @@ TEST(FixSessionTest, PaperTradesThroughFixsimAndTheJournalReplaysToIdenticalOrde
   auto sim = StartSim(FixsimConfigJson(trades, *port, dir + "/sim-store", "20x"));
   ASSERT_NE(sim, nullptr);
   const nlohmann::json params = {{"instrument", "BTCUSDT"}, {"fast", 3}, {"slow", 8}, {"qty", "0.010"}};
-  absl::StatusOr<std::unique_ptr<PaperRunner>> runner = PaperRunner::Create(Paper(PaperConfigJson(*port, params)));
+  absl::StatusOr<std::unique_ptr<PaperRunner>> runner =
+      ::tapedeck::testing::PaperFromConfig(PaperConfigJson(*port, params));
   ASSERT_THAT(runner, IsOk());
   PaperOptions options;
   options.journal_path = dir + "/journal.tdj";
@@ -115,7 +116,8 @@ TEST(FixSessionTest, PaperTradesThroughFixsimAndTheJournalReplaysToIdenticalOrde
   EXPECT_EQ(j->events.size(), r.events_processed());
   EXPECT_TRUE(j->stopped);
   absl::StatusOr<std::unique_ptr<Strategy>> again =
-      MakeStrategy("sma_crossover", params, r.context().instruments());
+      runner::BuildStrategy({"sma_crossover", "sma", params, "strategies[0]"},
+                            r.context().instruments());
   ASSERT_THAT(again, IsOk());
   JournalReplay replay(r.context().instruments(), Money(100'000 * Money::kOne));
   replay.Run(*j, **again);
@@ -133,7 +135,7 @@ TEST(FixSessionTest, VenueRejectsReachTheStrategy) {
   nlohmann::json pj = PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
   // The paper side knows an instrument the venue does not list.
   pj["instruments"].push_back(BtcInstrument("FOOUSDT"));
-  pj["venue"]["symbols"] = {"BTCUSDT"};
+  pj["fix"]["symbols"] = {"BTCUSDT"};
   auto strategy = std::make_unique<ScriptStrategy>();
   ScriptStrategy* s = strategy.get();
   s->on_connect = [](Context& ctx, int n) {
@@ -258,8 +260,8 @@ TEST(FixSessionTest, GarbageBytesCrashNeitherSide) {
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   for (int i = 0; i < 3; ++i) SendGarbage(*port, GarbageBytes());
   // fixsim still serves a proper session to the end.
-  absl::StatusOr<std::unique_ptr<PaperRunner>> runner = PaperRunner::Create(
-      Paper(PaperConfigJson(*port, {{"instrument", "BTCUSDT"}, {"fast", 3}, {"slow", 8}})));
+  absl::StatusOr<std::unique_ptr<PaperRunner>> runner = ::tapedeck::testing::PaperFromConfig(
+      PaperConfigJson(*port, {{"instrument", "BTCUSDT"}, {"fast", 3}, {"slow", 8}}));
   ASSERT_THAT(runner, IsOk());
   PaperOptions options;
   options.duration = Duration::Seconds(20);
@@ -310,8 +312,8 @@ TEST(FixSessionTest, UnknownCompIdsAndWrongPasswordsAreRefusedAndLogged) {
   ASSERT_NE(sim, nullptr);
   auto try_logon = [&](const std::string& sender, const std::string& password) {
     nlohmann::json pj = PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
-    pj["venue"]["sender_comp_id"] = sender;
-    pj["venue"]["password"] = password;
+    pj["fix"]["sender_comp_id"] = sender;
+    pj["fix"]["password"] = password;
     PaperConfig pc = Paper(pj);
     absl::StatusOr<std::unique_ptr<FixVenue>> venue = FixVenue::Create(pc.venue, pc.instruments);
     ASSERT_THAT(venue, IsOk());
@@ -390,8 +392,8 @@ TEST(FixSessionTest, FixVenueTradesWithAPlainExecutorAcceptor) {
   acceptor.start();
 
   nlohmann::json pj = PaperConfigJson(*port, {{"instrument", "BTCUSDT"}});
-  pj["venue"]["target_comp_id"] = "EXEC";
-  pj["venue"].erase("password");
+  pj["fix"]["target_comp_id"] = "EXEC";
+  pj["fix"].erase("password");
   std::atomic<bool> stop{false};
   auto strategy = std::make_unique<ScriptStrategy>();
   ScriptStrategy* s = strategy.get();
@@ -435,8 +437,8 @@ TEST(FixSessionTest, PaperTradesOverTls) {
   auto sim = StartSim(sj);
   ASSERT_NE(sim, nullptr);
   nlohmann::json pj = PaperConfigJson(*port, {{"instrument", "BTCUSDT"}, {"fast", 3}, {"slow", 8}});
-  pj["venue"]["tls"] = {{"enabled", true}, {"ca_file", dir + "/cert.pem"}};
-  absl::StatusOr<std::unique_ptr<PaperRunner>> runner = PaperRunner::Create(Paper(pj));
+  pj["fix"]["tls"] = {{"enabled", true}, {"ca_file", dir + "/cert.pem"}};
+  absl::StatusOr<std::unique_ptr<PaperRunner>> runner = ::tapedeck::testing::PaperFromConfig(pj);
   ASSERT_THAT(runner, IsOk());
   PaperOptions options;
   options.duration = Duration::Seconds(20);

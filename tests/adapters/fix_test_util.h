@@ -1,5 +1,6 @@
 // Helpers for the adapters tests: instruments, a trades CSV, fixsim and paper configs on free
-// loopback ports, and fixsim running on its own thread.
+// loopback ports (built into sessions by the runner, as the commands build them), and fixsim
+// running on its own thread.
 #ifndef TAPEDECK_TESTS_ADAPTERS_FIX_TEST_UTIL_H_
 #define TAPEDECK_TESTS_ADAPTERS_FIX_TEST_UTIL_H_
 
@@ -15,6 +16,8 @@
 #include "adapters/fix_sim.h"
 #include "adapters/paper_runner.h"
 #include "nlohmann/json.hpp"
+#include "runner/fixsim_config.h"
+#include "runner/paper_config.h"
 #include "tests/test_util.h"
 
 namespace tapedeck::testing {
@@ -51,21 +54,42 @@ inline nlohmann::json FixsimConfigJson(const std::string& trades, int port, cons
           {"fix", {{"port", port}, {"store", store}, {"heartbeat_s", 5}, {"reset_on_logon", true},
                    {"sessions", nlohmann::json::array(
                                     {{{"sender_comp_id", "FIXSIM"}, {"target_comp_id", "PAPER"},
-                                      {"password", "s3cret"}}})}}},
-          {"pace", pace},
-          {"wait_for_sessions", 1},
-          {"linger", "300ms"}};
+                                      {"password", "s3cret"}}})},
+                   {"pace", pace},
+                   {"wait_for_sessions", 1},
+                   {"linger", "300ms"}}}};
 }
 
 inline nlohmann::json PaperConfigJson(int port, const nlohmann::json& strategy_params,
                                       const std::string& strategy = "sma_crossover") {
   return {{"instruments", nlohmann::json::array({BtcInstrument()})},
-          {"strategy", {{"name", strategy}, {"params", strategy_params}}},
-          {"initial_cash", "100000"},
-          {"venue", {{"port", port}, {"sender_comp_id", "PAPER"}, {"target_comp_id", "FIXSIM"},
-                     {"password", "s3cret"}, {"heartbeat_s", 5}, {"reconnect_interval_s", 1}}},
-          {"journal_flush", "10ms"},
-          {"drain", "300ms"}};
+          {"strategies", {{{"name", strategy}, {"params", strategy_params}}}},
+          {"account", {{"initial_cash", "100000"}}},
+          {"fix", {{"port", port}, {"sender_comp_id", "PAPER"}, {"target_comp_id", "FIXSIM"},
+                   {"password", "s3cret"}, {"heartbeat_s", 5}, {"reconnect_interval_s", 1},
+                   {"journal_flush", "10ms"}, {"drain", "300ms"}}}};
+}
+
+// The session settings of a paper config.
+inline absl::StatusOr<adapters::PaperConfig> ParsePaper(const nlohmann::json& j) {
+  absl::StatusOr<runner::PaperRunConfig> c = runner::ParsePaperConfig(j, "paper.json");
+  if (!c.ok()) return c.status();
+  return c->paper;
+}
+
+// A paper session with the config's own strategy.
+inline absl::StatusOr<std::unique_ptr<adapters::PaperRunner>> PaperFromConfig(
+    const nlohmann::json& j) {
+  absl::StatusOr<runner::PaperRunConfig> c = runner::ParsePaperConfig(j, "paper.json");
+  if (!c.ok()) return c.status();
+  return runner::BuildPaperRunner(*c);
+}
+
+// fixsim from its JSON config, its sources opened.
+inline absl::StatusOr<std::unique_ptr<adapters::FixSim>> FixSimFromConfig(const nlohmann::json& j) {
+  absl::StatusOr<runner::FixsimRunConfig> c = runner::ParseFixsimConfig(j, "fixsim.json");
+  if (!c.ok()) return c.status();
+  return runner::BuildFixSim(*c);
 }
 
 // Waits (sleeping) until `done` or a generous bound; the bound only stops a hang, it is not
@@ -124,10 +148,7 @@ inline std::string SessionCounters(SimThread& sim, const adapters::PaperRunner& 
 // fixsim from its JSON config, started on a thread; nullptr (and a test failure) when the
 // config or the venue is refused.
 inline std::unique_ptr<SimThread> StartSim(const nlohmann::json& j) {
-  absl::StatusOr<adapters::FixSimConfig> c = adapters::ParseFixSimConfig(j);
-  EXPECT_THAT(c, IsOk());
-  if (!c.ok()) return nullptr;
-  absl::StatusOr<std::unique_ptr<adapters::FixSim>> sim = adapters::FixSim::Create(*c);
+  absl::StatusOr<std::unique_ptr<adapters::FixSim>> sim = FixSimFromConfig(j);
   EXPECT_THAT(sim, IsOk());
   if (!sim.ok()) return nullptr;
   return std::make_unique<SimThread>(std::move(*sim));

@@ -2,7 +2,7 @@
 // deleveraging scenario (the generator, thinned so that the test takes seconds even under the
 // sanitizers) to two sessions at once, `tapedeck paper` runs dip_buyer on one and basis_reentry on
 // the other, both on 127.0.0.1 and a free port, with the shipped configs/paper_dip_buyer.json as
-// the base of their configs (its instruments, "clock": "venue"). Each gets fills, and
+// the base of their configs (its instruments, "fix.clock": "venue"). Each gets fills, and
 // `tapedeck run --journal` replays each journal to byte-identical orders.csv and digest.txt.
 // No assertion depends on wall-clock time; `timeout` only stops a hang.
 #include <cstdint>
@@ -64,8 +64,8 @@ TEST(PaperEndToEndTest, FixsimScenarioPaperDipBuyerAndBasisReentryJournalsReplay
   sim["fix"]["sessions"] = nlohmann::json::array(
       {{{"sender_comp_id", "FIXSIM"}, {"target_comp_id", "DIP"}, {"password", "pw-dip"}},
        {{"sender_comp_id", "FIXSIM"}, {"target_comp_id", "BASIS"}, {"password", "pw-basis"}}});
-  sim["wait_for_sessions"] = 2;
-  sim["linger"] = "1s";
+  sim["fix"]["wait_for_sessions"] = 2;
+  sim["fix"]["linger"] = "1s";
   WriteFile(dir + "/fixsim.json", sim.dump(2));
 
   // paper: the shipped config with the session and the strategy swapped in. dip_buyer's windows
@@ -73,13 +73,13 @@ TEST(PaperEndToEndTest, FixsimScenarioPaperDipBuyerAndBasisReentryJournalsReplay
   auto paper = [&](const std::string& comp_id, const std::string& password,
                    const nlohmann::json& strategy) {
     nlohmann::json p = LoadConfig("paper_dip_buyer.json");
-    p["venue"]["port"] = *port;
-    p["venue"]["sender_comp_id"] = comp_id;
-    p["venue"]["password"] = password;
-    p["strategy"] = strategy;
-    p["drain"] = "2s";
-    p["venue"]["store"] = dir + "/" + comp_id + "_store";
-    EXPECT_EQ(p["clock"], "venue");
+    p["fix"]["port"] = *port;
+    p["fix"]["sender_comp_id"] = comp_id;
+    p["fix"]["password"] = password;
+    p["strategies"] = nlohmann::json::array({strategy});
+    p["fix"]["drain"] = "2s";
+    p["fix"]["store"] = dir + "/" + comp_id + "_store";
+    EXPECT_EQ(p["fix"]["clock"], "venue");
     WriteFile(dir + "/" + comp_id + ".json", p.dump(2));
   };
   nlohmann::json dip = LoadConfig("dip_buyer_feb5.json")["strategies"][0];

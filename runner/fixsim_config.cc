@@ -1,0 +1,86 @@
+#include "runner/fixsim_config.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/status.h"
+#include "runner/sources.h"
+
+namespace tapedeck::runner {
+namespace {
+
+constexpr char kMode[] = "fixsim";
+constexpr char kNoLatency[] =
+    "an order reaches its venue when its FIX message arrives, and reports go out at once (the "
+    "network's latency is the latency)";
+constexpr char kNoShift[] = "market data goes out to the sessions as the venue sees it";
+
+// Keys of the older fixsim shape, and the keys of the run schema the simulator cannot honour.
+absl::Status CheckShape(ConfigObject& root) {
+  for (const char* key : {"pace", "linger", "wait_for_sessions"}) {
+    TAPEDECK_RETURN_IF_ERROR(MovedKey(root, key, absl::StrCat("fix.", key)));
+  }
+  TAPEDECK_RETURN_IF_ERROR(RefuseKey(root, "strategies", kMode,
+                                     "strategies trade through the FIX sessions (tapedeck paper)"));
+  TAPEDECK_RETURN_IF_ERROR(RefuseKey(
+      root, "output", kMode, "the simulator writes no run outputs; each paper session does"));
+  if (root.Has("venue")) {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject venue, root.Object("venue"));
+    for (const char* key : {"entry_latency", "response_latency", "latency"}) {
+      TAPEDECK_RETURN_IF_ERROR(RefuseKey(venue, key, kMode, kNoLatency));
+    }
+    TAPEDECK_RETURN_IF_ERROR(RefuseKey(venue, "local_shift", kMode, kNoShift));
+  }
+  if (root.Has("sources")) {
+    TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> sources, root.ObjectArray("sources"));
+    for (const ConfigObject& s : sources) {
+      TAPEDECK_RETURN_IF_ERROR(RefuseKey(s, "local_shift", kMode, kNoShift));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<FixsimRunConfig> ParseFixsimConfig(const nlohmann::json& doc,
+                                                  const std::string& origin) {
+  FixsimRunConfig c;
+  RunConfig& rc = c.run;
+  rc.document = doc;
+  rc.origin = origin;
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject root, ConfigObject::Of(&doc, ""));
+  TAPEDECK_RETURN_IF_ERROR(CheckShape(root));
+  TAPEDECK_RETURN_IF_ERROR(section::Seed(root, std::nullopt, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Sources(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Instruments(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Venue(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Account(root, &rc));
+  TAPEDECK_RETURN_IF_ERROR(section::Window(root, &rc));
+  {
+    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject fix, root.Object("fix", /*required=*/true));
+    TAPEDECK_RETURN_IF_ERROR(adapters::ParseFixSimSection(fix, &c.sim));
+  }
+  TAPEDECK_RETURN_IF_ERROR(root.Finish());
+  c.sim.instruments = rc.instruments;
+  c.sim.venue = rc.engine.venue;
+  // Refused above: they would only be fallbacks of latency models the simulator does not run.
+  c.sim.venue.entry_latency = Duration();
+  c.sim.venue.response_latency = Duration();
+  c.sim.venue.initial_cash = rc.engine.initial_cash;
+  return c;
+}
+
+absl::StatusOr<FixsimRunConfig> LoadFixsimConfig(const std::string& path) {
+  return LoadConfigFile<FixsimRunConfig>(
+      path, [&](const nlohmann::json& doc) { return ParseFixsimConfig(doc, path); });
+}
+
+absl::StatusOr<std::unique_ptr<adapters::FixSim>> BuildFixSim(const FixsimRunConfig& config) {
+  TAPEDECK_ASSIGN_OR_RETURN(
+      std::vector<std::unique_ptr<EventSource>> sources,
+      OpenSources(config.run.sources, config.sim.instruments, config.run.window));
+  return adapters::FixSim::Create(config.sim, std::move(sources));
+}
+
+}  // namespace tapedeck::runner

@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "runner/command_line.h"
 #include "apps/commands.h"
 #include "core/config.h"
 #include "core/decimal.h"

@@ -1,0 +1,3 @@
+// QuickFIX belongs to adapters.
+#include "quickfix/Session.h"
+#include "simdjson.h"

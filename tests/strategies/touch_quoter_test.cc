@@ -1,7 +1,7 @@
 // touch_quoter on the USD-M BTCUSDT websocket capture of 2024-08-08, in process: pins the order
 // and fill digests under two queue models and shows that the risk-averse model fills no more
 // than the power model (the quoter's orders do not depend on its fills, so both models see the
-// same quoting intent until fills differ). tests/apps/venue_golden_test.cc runs the same through
+// same quoting intent until fills differ). tests/runner/venue_golden_test.cc runs the same through
 // the CLI.
 #include <cstdio>
 #include <memory>

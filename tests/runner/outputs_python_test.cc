@@ -13,7 +13,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/test_util.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::runner {
 namespace {
 
 using ::tapedeck::testing::CliPath;
@@ -195,4 +195,4 @@ TEST_F(OutputsPythonTest, TheCheckRejectsASummaryThatBreaksTheSchema) {
 }
 
 }  // namespace
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::runner

@@ -126,6 +126,20 @@ TEST(RunCommandTest, WrongTypeIsNamedWithItsPath) {
   EXPECT_THAT(r.output, HasSubstr("strategies[0].params.fast: expected an integer, got string"));
 }
 
+TEST(RunCommandTest, ABadParamOfTheSecondStrategyFailsBeforeAnyRun) {
+  const std::string dir = MakeTempDir("bad_second");
+  // The source does not exist: a run that started would fail on it instead.
+  std::string cfg = TradesConfig(dir, "never_read.csv");
+  cfg.insert(cfg.rfind("]"), R"(,
+    {"name": "sma_crossover", "label": "second",
+     "params": {"instrument": "BTCUSDT", "fast": 2, "slow": "3"}})");
+  WriteFile(dir + "/run.json", cfg);
+  const Result r = Cli(dir, "run run.json --out " + dir + "/out");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, HasSubstr("run.json: strategies[1].params.slow: expected an integer"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out"));
+}
+
 TEST(RunCommandTest, InvalidJsonNamesTheByteOffset) {
   const std::string dir = MakeTempDir("bad_json");
   WriteFile(dir + "/run.json", "{\"seed\": 1,,}");

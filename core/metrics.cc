@@ -223,7 +223,10 @@ Metrics ComputeMetrics(const MetricsInput& in) {
   m.trips = ComputeRoundTrips(table, in.fills, in.final_marks);
   m.instruments.resize(table.size());
   for (size_t i = 0; i < table.size(); ++i) {
-    m.instruments[i].instrument = InstrumentId(static_cast<uint16_t>(i));
+    InstrumentMetrics& im = m.instruments[i];
+    im.instrument = InstrumentId(static_cast<uint16_t>(i));
+    im.symbol = table.at(im.instrument).symbol;
+    im.qty_scale = table.at(im.instrument).qty_scale;
   }
   for (const RoundTrip& t : m.trips) {
     if (!t.closed) {
@@ -339,87 +342,6 @@ Metrics ComputeMetrics(const MetricsInput& in) {
     m.exposure = static_cast<double>(any_ns) / static_cast<double>(span.ns);
   }
   return m;
-}
-
-namespace {
-
-nlohmann::json Opt(const std::optional<double>& v) {
-  return v.has_value() && std::isfinite(*v) ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-std::string M(Money v) { return FormatDecimal(v.raw, Money::kScale); }
-nlohmann::json OptM(const std::optional<Money>& v) {
-  return v.has_value() ? nlohmann::json(M(*v)) : nlohmann::json(nullptr);
-}
-nlohmann::json OptTs(const std::optional<Timestamp>& t) {
-  return t.has_value() ? nlohmann::json(FormatTimestamp(*t)) : nlohmann::json(nullptr);
-}
-nlohmann::json OptNs(const std::optional<Timestamp>& t) {
-  return t.has_value() ? nlohmann::json(t->ns) : nlohmann::json(nullptr);
-}
-
-}  // namespace
-
-nlohmann::json MetricsToJson(const Metrics& m, const InstrumentTable& instruments) {
-  nlohmann::json per = nlohmann::json::array();
-  for (const InstrumentMetrics& im : m.instruments) {
-    const Instrument& in = instruments.at(im.instrument);
-    per.push_back({{"symbol", in.symbol},
-                   {"pnl", M(im.pnl)},
-                   {"fees", M(im.fees)},
-                   {"funding", M(im.funding)},
-                   {"traded_notional", M(im.traded_notional)},
-                   {"final_position", FormatDecimal(im.final_position.raw, in.qty_scale)},
-                   {"fills", im.fills},
-                   {"round_trips", im.round_trips},
-                   {"wins", im.wins},
-                   {"exposure", im.exposure}});
-  }
-  return {
-      {"initial_equity", M(m.initial_equity)},
-      {"final_equity", M(m.final_equity)},
-      {"span_seconds", m.span_seconds},
-      {"total_return", m.total_return},
-      {"cagr", Opt(m.cagr)},
-      {"annualisation",
-       {{"returns", m.returns},
-        {"mean_interval_seconds", Opt(m.mean_interval_seconds)},
-        {"periods_per_year", Opt(m.periods_per_year)},
-        {"risk_free_rate", 0.0}}},
-      {"volatility", Opt(m.volatility)},
-      {"sharpe", Opt(m.sharpe)},
-      {"sortino", Opt(m.sortino)},
-      {"max_drawdown",
-       {{"fraction", m.drawdown.fraction},
-        {"amount", M(m.drawdown.amount)},
-        {"peak_equity", M(m.drawdown.peak_equity)},
-        {"trough_equity", M(m.drawdown.trough_equity)},
-        {"peak", OptTs(m.drawdown.peak)},
-        {"peak_ns", OptNs(m.drawdown.peak)},
-        {"trough", OptTs(m.drawdown.trough)},
-        {"trough_ns", OptNs(m.drawdown.trough)},
-        {"recovery", OptTs(m.drawdown.recovery)},
-        {"recovery_ns", OptNs(m.drawdown.recovery)}}},
-      {"calmar", Opt(m.calmar)},
-      {"round_trips", m.round_trips},
-      {"open_round_trips", m.open_round_trips},
-      {"wins", m.wins},
-      {"losses", m.losses},
-      {"win_rate", Opt(m.win_rate)},
-      {"profit_factor", Opt(m.profit_factor)},
-      {"gross_profit", M(m.gross_profit)},
-      {"gross_loss", M(m.gross_loss)},
-      {"average_win", OptM(m.average_win)},
-      {"average_loss", OptM(m.average_loss)},
-      {"exposure", m.exposure},
-      {"traded_notional", M(m.traded_notional)},
-      {"turnover", m.turnover},
-      {"fees", M(m.fees)},
-      {"funding_paid", M(m.funding_paid)},
-      {"funding_received", M(m.funding_received)},
-      {"orders", m.orders},
-      {"fills", m.fills},
-      {"instruments", per},
-  };
 }
 
 nlohmann::json SpreadMetricsFromReport(const nlohmann::json& report) {

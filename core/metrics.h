@@ -37,7 +37,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
+
+#include "absl/status/status.h"
 
 #include "core/decimal.h"
 #include "core/engine.h"
@@ -101,6 +106,9 @@ struct DrawdownInfo {
 
 struct InstrumentMetrics {
   InstrumentId instrument;
+  // From the instrument table, so that the JSON needs no table to be written or read.
+  std::string symbol;
+  int qty_scale = 0;  // of final_position
   Money pnl;  // sell notional - buy notional - fees + funding + position x last price
   Money fees;
   Money funding;
@@ -160,9 +168,119 @@ DrawdownInfo ComputeDrawdown(const std::vector<std::pair<Timestamp, Money>>& ser
 
 Metrics ComputeMetrics(const MetricsInput& in);
 
-// The "metrics" object of summary.json (schema: docs/summary.schema.json). Money as decimal
-// strings with 8 decimals; ratios as numbers; undefined values as null.
-nlohmann::json MetricsToJson(const Metrics& m, const InstrumentTable& instruments);
+// ---- The metric table ----
+//
+// Every figure of a run that a sweep can optimise or constrain and that compare and report show,
+// defined once: its name (its key in summary.json and its name in sweep grids), a label for
+// tables, its unit, which direction is better, and where it sits in the typed results.
+// summary.json's figures are written from this table and read back through it, and code refers
+// to a metric by MetricId, so no metric name is spelt twice.
+
+// The run's own figures (portfolio and counters, not the equity series): summary.json's top
+// level, beside "metrics".
+struct RunTotals {
+  uint64_t events = 0;    // market-data events replayed
+  uint64_t orders = 0;    // orders sent (new orders, not cancels)
+  uint64_t requests = 0;  // rows of orders.csv: orders, cancels and modifies
+  uint64_t fills = 0;     // rows of fills.csv
+  Money initial_cash;
+  Money final_equity;    // cash + positions at their last price
+  Money pnl;             // final_equity - initial_cash
+  Money realized_pnl;    // average-cost, before fees
+  Money unrealized_pnl;
+  Money fees;     // negative: rebates
+  Money funding;  // net: received > 0, paid < 0
+};
+
+enum class MetricId : uint8_t {
+  kEvents, kOrders, kRequests, kFills, kInitialCash, kFinalEquity, kPnl, kRealizedPnl,
+  kUnrealizedPnl, kFees, kFunding, kInitialEquity, kSpanSeconds, kTotalReturn, kCagr,
+  kVolatility, kSharpe, kSortino, kMaxDrawdown, kCalmar, kRoundTrips, kOpenRoundTrips, kWins,
+  kLosses, kWinRate, kProfitFactor, kGrossProfit, kGrossLoss, kAverageWin, kAverageLoss,
+  kExposure, kTradedNotional, kTurnover, kFundingPaid, kFundingReceived,
+};
+inline constexpr size_t kMetricCount = static_cast<size_t>(MetricId::kFundingReceived) + 1;
+
+enum class MetricUnit : uint8_t {
+  kMoney,     // quote currency, exact to 8 decimals
+  kFraction,  // 0.05 is 5 %
+  kRatio,     // dimensionless: sharpe, profit factor, turnover
+  kCount,
+  kSeconds,
+};
+
+// Which way a metric improves; kNeither for facts such as event counts.
+enum class MetricBetter : uint8_t { kHigher, kLower, kNeither };
+
+// One metric's value in one run: exact money, a count or a number; none when it is undefined
+// (a sharpe ratio without two returns).
+class MetricValue {
+ public:
+  enum class Kind : uint8_t { kNone, kMoney, kCount, kNumber };
+
+  MetricValue() = default;
+  static MetricValue Of(Money m);
+  static MetricValue Of(uint64_t n);
+  static MetricValue Of(double x);  // none when not finite
+  static MetricValue Of(const std::optional<double>& x);
+  static MetricValue Of(const std::optional<Money>& m);
+
+  Kind kind() const { return kind_; }
+  bool has_value() const { return kind_ != Kind::kNone; }
+  Money money() const { return money_; }
+  uint64_t count() const { return count_; }
+  double number() const { return number_; }
+
+  // As a double; money gives the double nearest its decimal value (what parsing its text
+  // gives), so a value read from summary.json and one from the run are the same bits.
+  std::optional<double> ToDouble() const;
+  // summary.json's form: money as a decimal string with 8 decimals, a count as an integer, a
+  // number, or null.
+  nlohmann::json ToJson() const;
+
+ private:
+  Kind kind_ = Kind::kNone;
+  Money money_;
+  uint64_t count_ = 0;
+  double number_ = 0;
+};
+
+// Where a metric sits in the typed results, and so in summary.json: RunTotals fields at its top
+// level, Metrics fields in its "metrics" object, the DrawdownInfo field as
+// "metrics.max_drawdown.fraction".
+using MetricField =
+    std::variant<uint64_t RunTotals::*, Money RunTotals::*, uint64_t Metrics::*, double Metrics::*,
+                 Money Metrics::*, std::optional<double> Metrics::*,
+                 std::optional<Money> Metrics::*, double DrawdownInfo::*>;
+
+struct Metric {
+  MetricId id;
+  std::string_view name;   // summary.json key, sweep grid name
+  std::string_view label;  // row label in tables ("max drawdown")
+  MetricUnit unit;
+  MetricBetter better;
+  MetricField field;
+
+  MetricValue Read(const RunTotals& totals, const Metrics& metrics) const;
+};
+
+// Every metric, in MetricId order.
+const std::vector<Metric>& MetricTable();
+const Metric& GetMetric(MetricId id);
+// The metric called `name`; nullptr when there is none.
+const Metric* FindMetric(std::string_view name);
+
+// ---- summary.json (schema: docs/summary.schema.json) ----
+
+// The "metrics" object. Money as decimal strings with 8 decimals; ratios as numbers; undefined
+// values as null.
+nlohmann::json MetricsToJson(const Metrics& m);
+// Sets the run's top-level figures (events, orders, ..., funding) in *summary.
+void RunTotalsToJson(const RunTotals& totals, nlohmann::json* summary);
+// Reads a summary.json's top-level figures and its "metrics" object back (Metrics::trips stays
+// empty: round_trips.csv holds them). Errors name `origin` and the key path.
+absl::Status ResultsFromJson(const nlohmann::json& summary, std::string_view origin,
+                             RunTotals* totals, Metrics* metrics);
 
 // The "spread" object of the metrics, for spread strategies, taken from the strategy's Report():
 // when the report has "rounds" with "entry_basis_bps" (strategies/basis_reentry.h), returns

@@ -35,6 +35,7 @@ absl::StatusOr<RunResult> RunRecorder::Finish(const Context& ctx, const RunFacts
   r.facts = facts;
   r.strategy_report = strategy_report;
   TAPEDECK_ASSIGN_OR_RETURN(r.digests, writer_->FinishTables());
+  r.totals = metrics_.Totals(ctx, facts);
   r.metrics = metrics_.Compute(ctx, facts);
   r.summary = metrics_.Summary(ctx, facts, r.metrics, r.digests, strategy_report, config);
   for (const auto& [key, value] : summary_extra.items()) r.summary[key] = value;

@@ -25,6 +25,7 @@ namespace tapedeck::runner {
 struct RunResult {
   StrategySpec spec;
   RunFacts facts;
+  RunTotals totals;  // the figures at summary.json's top level
   Metrics metrics;
   RunDigests digests;
   nlohmann::json strategy_report;

@@ -83,35 +83,38 @@ Metrics MetricsCollector::Compute(const Context& ctx, const RunFacts& facts) con
   return ComputeMetrics(mi);
 }
 
+RunTotals MetricsCollector::Totals(const Context& ctx, const RunFacts& facts) const {
+  const Portfolio& p = ctx.portfolio();
+  RunTotals t;
+  t.events = facts.market_events;
+  t.orders = ctx.orders_sent();
+  t.requests = requests_;
+  t.fills = fills_.size();
+  t.initial_cash = p.initial_cash();
+  t.final_equity = p.Equity();
+  t.pnl = t.final_equity - t.initial_cash;
+  t.realized_pnl = p.TotalRealized();
+  for (const Instrument& in : ctx.instruments().all()) t.unrealized_pnl += p.Unrealized(in.id);
+  t.fees = p.TotalFees();
+  t.funding = p.TotalFunding();
+  return t;
+}
+
 nlohmann::json MetricsCollector::Summary(const Context& ctx, const RunFacts& facts,
                                          const Metrics& metrics, const RunDigests& digests,
                                          const nlohmann::json& strategy_report,
                                          const nlohmann::json& config) const {
-  const InstrumentTable& t = ctx.instruments();
-  const Portfolio& p = ctx.portfolio();
   Money unrealized;
-  nlohmann::json instruments = InstrumentResults(p, t, &unrealized);
-  nlohmann::json metrics_json = MetricsToJson(metrics, t);
+  nlohmann::json instruments = InstrumentResults(ctx.portfolio(), ctx.instruments(), &unrealized);
+  nlohmann::json metrics_json = MetricsToJson(metrics);
   metrics_json["spread"] = SpreadMetricsFromReport(strategy_report);
-  const Money equity_end = p.Equity();
-  return {
+  nlohmann::json summary = {
       {"schema", "tapedeck.summary/1"},
       {"strategy", facts.strategy_name},
       {"label", facts.label},
       {"seed", facts.seed},
-      {"events", facts.market_events},
       {"start", FormatTimestamp(facts.first_ts)},
       {"end", FormatTimestamp(facts.last_ts)},
-      {"orders", ctx.orders_sent()},
-      {"requests", requests_},
-      {"fills", fills_.size()},
-      {"initial_cash", M(p.initial_cash())},
-      {"final_equity", M(equity_end)},
-      {"pnl", M(equity_end - p.initial_cash())},
-      {"realized_pnl", M(p.TotalRealized())},
-      {"unrealized_pnl", M(unrealized)},
-      {"fees", M(p.TotalFees())},
-      {"funding", M(p.TotalFunding())},
       {"account", {{"events", account_events_},
                    {"funding_payments", funding_events_},
                    {"settlements", settlements_},
@@ -125,6 +128,9 @@ nlohmann::json MetricsCollector::Summary(const Context& ctx, const RunFacts& fac
       {"digest", digests.ToJson()},
       {"config", config},
   };
+  // The run's figures (events, orders, ..., pnl, fees): from the metric table (core/metrics.h).
+  RunTotalsToJson(Totals(ctx, facts), &summary);
+  return summary;
 }
 
 }  // namespace tapedeck::runner

@@ -37,6 +37,8 @@ class MetricsCollector final : public RecordSink {
 
   // The metrics of the run whose Context is `ctx` (its portfolio gives the final marks).
   Metrics Compute(const Context& ctx, const RunFacts& facts) const;
+  // The run's own figures: summary.json's top level (core/metrics.h's metric table).
+  RunTotals Totals(const Context& ctx, const RunFacts& facts) const;
   // summary.json; `digests` are the tables' (runner/output_writer.h).
   nlohmann::json Summary(const Context& ctx, const RunFacts& facts, const Metrics& metrics,
                          const RunDigests& digests, const nlohmann::json& strategy_report,

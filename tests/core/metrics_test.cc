@@ -1,7 +1,12 @@
 #include "core/metrics.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <set>
+#include <string>
 
+#include "core/decimal.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace tapedeck {
@@ -157,7 +162,7 @@ TEST(MetricsTest, SinglePointHasNoReturns) {
   EXPECT_FALSE(m.drawdown.peak.has_value());
   EXPECT_DOUBLE_EQ(m.exposure, 0.0);
   // The JSON has every key, with nulls for what is undefined.
-  const nlohmann::json j = MetricsToJson(m, t);
+  const nlohmann::json j = MetricsToJson(m);
   EXPECT_TRUE(j["sharpe"].is_null());
   EXPECT_TRUE(j["max_drawdown"]["recovery"].is_null());
   EXPECT_EQ(j["fees"], "0.00000000");
@@ -239,7 +244,135 @@ TEST(MetricsTest, SameInputsGiveIdenticalJson) {
   const InstrumentTable t = OneSpot();
   MetricsInput in = Input(t, 0, 3 * kHour, 100);
   in.equity = {Point(kHour, 120), Point(2 * kHour, 90), Point(3 * kHour, 96)};
-  EXPECT_EQ(MetricsToJson(ComputeMetrics(in), t).dump(), MetricsToJson(ComputeMetrics(in), t).dump());
+  EXPECT_EQ(MetricsToJson(ComputeMetrics(in)).dump(), MetricsToJson(ComputeMetrics(in)).dump());
+}
+
+// ---- The metric table and summary.json ----
+
+// A run with trades, an open position, funding and a drawdown: every kind of value.
+Metrics TradedRun(const InstrumentTable& t) {
+  MetricsInput in = Input(t, 0, 2 * kDay, 1000);
+  in.equity = {Point(kDay / 2, 1010), Point(kDay, 990), Point(2 * kDay, 1030.25)};
+  in.fills = {Fill(1 * kSec, Side::kBuy, 100, 1, 0.1), Fill(2 * kSec, Side::kSell, 120, 1, 0.1),
+              Fill(3 * kSec, Side::kBuy, 110, 2, 0.2)};
+  in.funding = {{Timestamp(5), InstrumentId(0), Usd(-0.5)}};
+  in.final_marks = {Price(11500)};
+  in.orders = 3;
+  return ComputeMetrics(in);
+}
+
+RunTotals Totals() {
+  RunTotals r;
+  r.events = 1234;
+  r.orders = 3;
+  r.requests = 4;
+  r.fills = 3;
+  r.initial_cash = Usd(1000);
+  r.final_equity = Usd(1030.25);
+  r.pnl = Usd(30.25);
+  r.realized_pnl = Usd(20);
+  r.unrealized_pnl = Usd(10);
+  r.fees = Usd(0.4);
+  r.funding = Usd(-0.5);
+  return r;
+}
+
+nlohmann::json Summary(const InstrumentTable& t) {
+  nlohmann::json s = {{"metrics", MetricsToJson(TradedRun(t))}};
+  RunTotalsToJson(Totals(), &s);
+  return s;
+}
+
+TEST(MetricTableTest, NamesAreUniqueAndInIdOrder) {
+  std::set<std::string_view> names;
+  ASSERT_EQ(MetricTable().size(), kMetricCount);
+  for (size_t i = 0; i < MetricTable().size(); ++i) {
+    const Metric& m = MetricTable()[i];
+    EXPECT_EQ(static_cast<size_t>(m.id), i) << m.name;
+    EXPECT_TRUE(names.insert(m.name).second) << m.name << " twice";
+    EXPECT_FALSE(m.label.empty()) << m.name;
+    EXPECT_EQ(FindMetric(m.name), &m);
+    EXPECT_EQ(&GetMetric(m.id), &m);
+  }
+  EXPECT_EQ(FindMetric("max_dd"), nullptr);
+  EXPECT_EQ(GetMetric(MetricId::kMaxDrawdown).name, "max_drawdown");
+  EXPECT_EQ(GetMetric(MetricId::kMaxDrawdown).better, MetricBetter::kLower);
+  EXPECT_EQ(GetMetric(MetricId::kSharpe).unit, MetricUnit::kRatio);
+}
+
+TEST(MetricTableTest, SummaryJsonHoldsEveryMetricWhereTheTableSays) {
+  const InstrumentTable t = OneSpot();
+  const Metrics m = TradedRun(t);
+  const nlohmann::json s = Summary(t);
+  EXPECT_EQ(s["pnl"], "30.25000000");
+  EXPECT_EQ(s["events"], 1234);
+  EXPECT_EQ(s["metrics"]["max_drawdown"]["fraction"], m.drawdown.fraction);
+  EXPECT_EQ(s["metrics"]["sharpe"], *m.sharpe);
+  EXPECT_EQ(s["metrics"]["round_trips"], 1);
+  EXPECT_EQ(s["metrics"]["instruments"][0]["final_position"], "2.000");
+  EXPECT_EQ(s["metrics"]["instruments"][0]["symbol"], "BTCUSDT");
+  // The metrics object's own fill-based figures sit beside the table's.
+  EXPECT_EQ(s["metrics"]["fees"], "0.40000000");
+  EXPECT_EQ(s["metrics"]["orders"], 3);
+}
+
+TEST(MetricTableTest, ReadBackGivesTheSameValuesAndTheSameJson) {
+  const InstrumentTable t = OneSpot();
+  const Metrics m = TradedRun(t);
+  const RunTotals totals = Totals();
+  const nlohmann::json s = Summary(t);
+  RunTotals totals2;
+  Metrics m2;
+  ASSERT_TRUE(ResultsFromJson(nlohmann::json::parse(s.dump()), "s.json", &totals2, &m2).ok());
+  for (const Metric& metric : MetricTable()) {
+    const MetricValue a = metric.Read(totals, m), b = metric.Read(totals2, m2);
+    EXPECT_EQ(a.ToJson(), b.ToJson()) << metric.name;
+    // Bit for bit: what a sweep compares.
+    if (a.ToDouble().has_value()) {
+      EXPECT_EQ(*a.ToDouble(), *b.ToDouble()) << metric.name;
+    } else {
+      EXPECT_FALSE(b.ToDouble().has_value()) << metric.name;
+    }
+  }
+  nlohmann::json again = {{"metrics", MetricsToJson(m2)}};
+  RunTotalsToJson(totals2, &again);
+  EXPECT_EQ(again.dump(), s.dump());
+}
+
+TEST(MetricTableTest, MoneyAsDoubleIsWhatParsingItsTextGives) {
+  for (int64_t raw : {int64_t{0}, int64_t{1}, int64_t{-5}, int64_t{100'071'949'185'677},
+                      int64_t{123'456'789'012'345'678}, int64_t{-9'007'199'254'740'993}}) {
+    const std::string text = FormatDecimal(raw, Money::kScale);
+    EXPECT_EQ(*MetricValue::Of(Money(raw)).ToDouble(), std::strtod(text.c_str(), nullptr)) << text;
+  }
+  EXPECT_FALSE(MetricValue::Of(std::nan("")).has_value());
+  EXPECT_TRUE(MetricValue::Of(std::optional<double>()).ToJson().is_null());
+}
+
+TEST(MetricTableTest, BadSummaryErrorsNameTheKeyPath) {
+  const InstrumentTable t = OneSpot();
+  auto error = [](const nlohmann::json& s) {
+    RunTotals totals;
+    Metrics m;
+    const absl::Status st = ResultsFromJson(s, "run/summary.json", &totals, &m);
+    return st.ok() ? std::string("OK") : std::string(st.message());
+  };
+  EXPECT_EQ(error(Summary(t)), "OK");
+  nlohmann::json s = Summary(t);
+  s["metrics"].erase("sharpe");
+  EXPECT_EQ(error(s), "run/summary.json: metrics.sharpe: missing");
+  s = Summary(t);
+  s["pnl"] = 3.5;
+  EXPECT_EQ(error(s), "run/summary.json: pnl: expected money (a decimal string)");
+  s = Summary(t);
+  s["metrics"]["instruments"][0]["fees"] = "1.2.3";
+  EXPECT_THAT(error(s), ::testing::StartsWith("run/summary.json: metrics.instruments[0].fees: "));
+  s = Summary(t);
+  s["metrics"]["max_drawdown"]["peak"] = "yesterday";
+  EXPECT_THAT(error(s), ::testing::StartsWith("run/summary.json: metrics.max_drawdown.peak: "));
+  s = Summary(t);
+  s["metrics"]["round_trips"] = -1;
+  EXPECT_EQ(error(s), "run/summary.json: metrics.round_trips: expected a count (an integer >= 0)");
 }
 
 }  // namespace

@@ -1,51 +1,24 @@
 // `tapedeck sweep CONFIG --grid GRID.json [--jobs N] [--out DIR] [--shard K/N] [--list-jobs N]`
-// `tapedeck sweep CONFIG --grid GRID.json --walk-forward --train D --test D [--step D] [--anchored]`
+// `tapedeck sweep CONFIG --grid GRID.json --walk-forward --train D --test D [--step D]
+//                [--anchored]`
 // `tapedeck sweep-merge [--out DIR] SHARD_DIR...`
+// The sweeps themselves are analysis/sweep.h and analysis/walk_forward.h.
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstdio>
-#include <filesystem>
-#include <functional>
-#include <limits>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <span>
 #include <string>
-#include <thread>
 #include <tuple>
-#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "runner/command_line.h"
+#include "analysis/sweep.h"
+#include "analysis/walk_forward.h"
 #include "apps/commands.h"
-#include "runner/backtest.h"
-#include "runner/output_writer.h"
-#include "runner/run_config.h"
-#include "apps/sweep.h"
 #include "core/config.h"
 #include "core/decimal.h"
-#include "core/source.h"
-#include "core/status.h"
-#include "replay/source_factory.h"
-#include "strategies/registry.h"
 
 namespace tapedeck::apps {
-
-using runner::Fnv1a64;
-using runner::Hex64;
-using runner::ParseRunConfig;
-using runner::RunConfig;
-using runner::RunBacktest;
-using runner::RunOptions;
-using runner::RunResult;
-using runner::RunWindow;
-using runner::StrategySpec;
-using runner::WriteFileAtomically;
 namespace {
 
 constexpr char kUsage[] =
@@ -55,12 +28,13 @@ constexpr char kUsage[] =
     "                      [--anchored] [--jobs N] [--out DIR]\n"
     "       tapedeck sweep-merge [--out DIR] SHARD_DIR...\n"
     "\n"
-    "Runs the run config CONFIG (exactly one strategy) once per point of GRID (apps/sweep.h and\n"
-    "configs/dip_buyer_grid.json describe the grid: parameters by JSON path, grid or seeded random\n"
-    "search, constraints, objective). Writes DIR/results.csv and DIR/results.json (rows sorted:\n"
-    "feasible first, then by the objective, ties by point index; with the parameters, key metrics\n"
-    "and run digests) and DIR/configs/point-NNNNNN.json, the config of each point: `tapedeck run`\n"
-    "on it gives the same digest. The whole grid is checked before any run starts.\n"
+    "Runs the run config CONFIG (exactly one strategy) once per point of GRID\n"
+    "(analysis/sweep_grid.h and configs/dip_buyer_grid.json describe the grid: parameters by JSON\n"
+    "path, grid or seeded random search, constraints, objective). Writes DIR/results.csv and\n"
+    "DIR/results.json (rows sorted: feasible first, then by the objective, ties by point index;\n"
+    "with the parameters, key metrics and run digests) and DIR/configs/point-NNNNNN.json, the\n"
+    "config of each point: `tapedeck run` on it gives the same digest. The whole grid is checked\n"
+    "before any run starts.\n"
     "\n"
     "  --grid FILE      the grid (required)\n"
     "  --jobs N         worker threads (default 1)\n"
@@ -70,17 +44,18 @@ constexpr char kUsage[] =
     "                   array; see the README), and run nothing; shard K writes DIR/shard-K\n"
     "  --quiet          no progress bar\n"
     "\n"
-    "Walk-forward (apps/sweep.h): the data span (the config's \"window\" when it has both bounds,\n"
-    "else the first to the last event) is cut into train/test windows: window k trains on\n"
-    "[start + k*step, + train) (--anchored: [start, start + k*step + train)) and tests on the\n"
-    "next --test (the last one cut at the end of the span). The grid runs on each train period\n"
-    "(the config's \"window\" set to it), the best feasible point runs on the test period, and\n"
-    "the test periods' equity is stitched. A window starts cold: data before it is not replayed.\n"
-    "Writes DIR/walkforward.csv and .json (per window: bounds, chosen parameters, in-sample\n"
-    "objective and metrics, out-of-sample metrics; the stitched summary), DIR/oos_equity.csv,\n"
-    "DIR/window-NN/train/ (the window's config.json and sweep table) and DIR/window-NN/test/\n"
-    "(config.json and the run's outputs).\n"
-    "  --walk-forward   walk-forward evaluation instead of one sweep (not with --shard, --list-jobs)\n"
+    "Walk-forward (analysis/walk_forward.h): the data span (the config's \"window\" when it has\n"
+    "both bounds, else the first to the last event) is cut into train/test windows: window k\n"
+    "trains on [start + k*step, + train) (--anchored: [start, start + k*step + train)) and tests\n"
+    "on the next --test (the last one cut at the end of the span). The grid runs on each train\n"
+    "period (the config's \"window\" set to it), the best feasible point runs on the test period,\n"
+    "and the test periods' equity is stitched. A window starts cold: data before it is not\n"
+    "replayed. Writes DIR/walkforward.csv and .json (per window: bounds, chosen parameters,\n"
+    "in-sample objective and metrics, out-of-sample metrics; the stitched summary),\n"
+    "DIR/oos_equity.csv, DIR/window-NN/train/ (the window's config.json and sweep table) and\n"
+    "DIR/window-NN/test/ (config.json and the run's outputs).\n"
+    "  --walk-forward   walk-forward evaluation instead of one sweep (not with --shard, "
+    "--list-jobs)\n"
     "  --train D        train period length (a duration: 6h, 90m, 1d)\n"
     "  --test D         test period length\n"
     "  --step D         how far the windows move (default: --test; at least --test)\n"
@@ -94,19 +69,6 @@ bool ParsePositive(const std::string& s, uint64_t* out) {
   if (!TryParseInt(s, &v) || v <= 0) return false;
   *out = static_cast<uint64_t>(v);
   return true;
-}
-
-absl::Status MakeDirs(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::InternalError(absl::StrCat(dir, ": cannot create: ", ec.message()));
-  return absl::OkStatus();
-}
-
-absl::Status WriteTable(const std::string& dir, const nlohmann::json& table) {
-  TAPEDECK_RETURN_IF_ERROR(MakeDirs(dir));
-  TAPEDECK_RETURN_IF_ERROR(WriteFileAtomically(dir + "/results.csv", SweepTableCsv(table)));
-  return WriteFileAtomically(dir + "/results.json", table.dump(2) + "\n");
 }
 
 std::string SelfPath() {
@@ -133,28 +95,29 @@ std::string ShellQuote(const std::string& s) {
   return q + "'";
 }
 
+// The progress bar on stderr, when it is a terminal; erased at the end.
 class Bar {
  public:
-  Bar(bool enabled, uint64_t total) : enabled_(enabled && ::isatty(2) == 1), total_(total) {}
-  void Done(uint64_t done) {
-    if (!enabled_) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    constexpr uint64_t kWidth = 40;
-    const uint64_t filled = total_ == 0 ? kWidth : done * kWidth / total_;
-    std::string bar(filled, '#');
-    bar.append(kWidth - filled, ' ');
-    std::fprintf(stderr, "\rsweep [%s] %llu/%llu", bar.c_str(), static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total_));
-    shown_ = true;
-  }
+  explicit Bar(bool enabled) : enabled_(enabled && ::isatty(2) == 1) {}
   ~Bar() {
     if (shown_) std::fputs("\r\033[K", stderr);
+  }
+  // Called one at a time (analysis::SweepProgress serialises the calls).
+  analysis::SweepProgress::Callback Callback() {
+    if (!enabled_) return nullptr;
+    return [this](uint64_t done, uint64_t total) {
+      constexpr uint64_t kWidth = 40;
+      const uint64_t filled = total == 0 ? kWidth : done * kWidth / total;
+      std::string bar(filled, '#');
+      bar.append(kWidth - filled, ' ');
+      std::fprintf(stderr, "\rsweep [%s] %llu/%llu", bar.c_str(),
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+      shown_ = true;
+    };
   }
 
  private:
   bool enabled_;
-  uint64_t total_;
-  std::mutex mu_;
   bool shown_ = false;
 };
 
@@ -163,276 +126,54 @@ int Fail(const absl::Status& s) {
   return kExitFailure;
 }
 
-// Parses one point's config and builds its strategy once, so a bad value fails before any run.
-absl::StatusOr<RunConfig> PreparePoint(const nlohmann::json& doc, const std::string& config_path,
-                                       uint64_t index) {
-  absl::StatusOr<RunConfig> rc = ParseRunConfig(doc, config_path, std::nullopt);
-  if (!rc.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(config_path, " (sweep point ", index, "): ", rc.status().message()));
-  }
-  if (!rc->seed.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(config_path, ": seed: required"));
-  }
-  if (rc->strategies.size() != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        config_path, ": strategies: a sweep needs exactly one strategy, the config has ",
-        rc->strategies.size()));
-  }
-  const StrategySpec& spec = rc->strategies[0];
-  ConfigObject params(&spec.params, spec.where + ".params");
-  absl::StatusOr<std::unique_ptr<Strategy>> st =
-      strategies::CreateStrategy(spec.name, params, rc->instruments);
-  if (!st.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(config_path, " (sweep point ", index, "): ", st.status().message()));
-  }
-  return rc;
-}
+struct Args {
+  std::string config_path;
+  std::string grid_path;
+  analysis::SweepOptions options;
+  uint64_t list_jobs = 0;
+  bool quiet = false;
+  bool walk_forward = false;
+  analysis::WalkForwardSpec wf;
+};
 
-// Calls fn(k) once for each k in [0, n) on min(jobs, n) threads; which thread runs which k does
-// not matter: results go to slot k.
-void RunParallel(size_t n, uint64_t jobs, Bar* bar, std::atomic<uint64_t>* done,
-                 const std::function<void(size_t)>& fn) {
-  std::atomic<size_t> next{0};
-  auto worker = [&]() {
-    for (;;) {
-      const size_t k = next.fetch_add(1);
-      if (k >= n) return;
-      fn(k);
-      bar->Done(done->fetch_add(1) + 1);
-    }
-  };
-  std::vector<std::thread> threads;
-  const uint64_t n_threads = std::min<uint64_t>(jobs, std::max<size_t>(n, 1));
-  for (uint64_t t = 0; t < n_threads; ++t) threads.emplace_back(worker);
-  for (std::thread& t : threads) t.join();
-}
-
-// Runs configs[k] for every k; rows[k] is its table row (point index points[k]).
-absl::Status RunPoints(const SweepGrid& grid, const std::vector<RunConfig>& configs,
-                       const std::vector<uint64_t>& points, uint64_t jobs, Bar* bar,
-                       std::atomic<uint64_t>* done, std::vector<nlohmann::json>* rows) {
-  rows->assign(configs.size(), nlohmann::json());
-  std::vector<absl::Status> errors(configs.size());
-  RunParallel(configs.size(), jobs, bar, done, [&](size_t k) {
-    absl::StatusOr<RunResult> r = RunBacktest(configs[k], configs[k].strategies[0], RunOptions());
-    if (!r.ok()) {
-      errors[k] = r.status();
-    } else {
-      (*rows)[k] = SweepRow(grid, points[k], r->summary, r->digests.RunHex());
-    }
-  });
-  for (size_t k = 0; k < configs.size(); ++k) {
-    if (!errors[k].ok()) {
-      return absl::Status(errors[k].code(),
-                          absl::StrCat("sweep point ", points[k], ": ", errors[k].message()));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// The exchange-time span of the config's data: its "window" when that has both bounds, else the
-// first event to just after the last one, cut to the window's bounds that are given.
-absl::StatusOr<std::pair<Timestamp, Timestamp>> DataSpan(const RunConfig& rc) {
-  RunWindow w = rc.window.value_or(RunWindow{});
-  if (w.start != Timestamp::Min() && w.end != Timestamp::Max()) return std::make_pair(w.start, w.end);
-  int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min();
-  for (const replay::SourceSpec& spec : rc.sources) {
-    TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<EventSource> src,
-                              replay::OpenSource(spec, rc.instruments));
-    for (;;) {
-      TAPEDECK_ASSIGN_OR_RETURN(std::span<const Event> batch, src->NextBatch());
-      if (batch.empty()) break;
-      lo = std::min(lo, batch.front().exchange_ts);
-      hi = std::max(hi, batch.back().exchange_ts);
-    }
-  }
-  if (lo > hi) return absl::InvalidArgumentError(absl::StrCat(rc.origin, ": sources: no events"));
-  const Timestamp start = std::max(w.start, Timestamp(lo));
-  const Timestamp end = std::min(w.end, Timestamp(hi + 1));
-  if (end <= start) {
-    return absl::InvalidArgumentError(absl::StrCat(rc.origin, ": window: holds no events"));
-  }
-  return std::make_pair(start, end);
-}
-
-std::string WindowDir(const std::string& out_dir, size_t k) {
-  return absl::StrFormat("%s/window-%02u", out_dir, static_cast<unsigned>(k));
-}
-
-std::string GridDigest(const nlohmann::json& grid_doc, const nlohmann::json& base) {
-  return Hex64(Fnv1a64(absl::StrCat(grid_doc.dump(), "\n", base.dump())));
-}
-
-int WalkForward(const std::string& config_path, const nlohmann::json& base,
-                const nlohmann::json& grid_doc, const SweepGrid& grid, const WalkForwardSpec& spec,
-                uint64_t jobs, const std::string& out_dir, bool quiet) {
-  for (size_t i = 0; i < grid.params.size(); ++i) {
-    if (grid.params[i].tokens[0] == "window") {
-      return Fail(absl::InvalidArgumentError(absl::StrCat(
-          "params[", i, "].path: '", grid.params[i].path,
-          "': walk-forward sets the window itself; it cannot be a parameter")));
-    }
-  }
-  absl::StatusOr<RunConfig> base_rc = ParseRunConfig(base, config_path, std::nullopt);
-  if (!base_rc.ok()) {
-    return Fail(absl::Status(base_rc.status().code(),
-                             absl::StrCat(config_path, ": ", base_rc.status().message())));
-  }
-  absl::StatusOr<std::pair<Timestamp, Timestamp>> span = DataSpan(*base_rc);
-  if (!span.ok()) return Fail(span.status());
-  absl::StatusOr<std::vector<WalkWindow>> windows =
-      WalkForwardWindows(span->first, span->second, spec);
-  if (!windows.ok()) return Fail(windows.status());
-  const uint64_t points = SweepPointCount(grid);
-
-  // Every train run's config, parsed before any run starts.
-  std::vector<nlohmann::json> train_bases;
-  std::vector<RunConfig> configs;
-  std::vector<uint64_t> point_of;
-  for (const WalkWindow& w : *windows) {
-    train_bases.push_back(WithWindow(base, w.train_start, w.train_end));
-    for (uint64_t i = 0; i < points; ++i) {
-      absl::StatusOr<RunConfig> rc =
-          PreparePoint(SweepPointConfig(grid, train_bases.back(), i), config_path, i);
-      if (!rc.ok()) return Fail(rc.status());
-      configs.push_back(std::move(*rc));
-      point_of.push_back(i);
-    }
-  }
-  Bar bar(!quiet, configs.size() + windows->size());
-  std::atomic<uint64_t> done{0};
-  std::vector<nlohmann::json> all_rows;
-  if (absl::Status s = RunPoints(grid, configs, point_of, jobs, &bar, &done, &all_rows); !s.ok()) {
-    return Fail(s);
-  }
-
-  // Per window: the train table (as a plain sweep on the windowed config writes it) and its
-  // best row; then the test configs.
-  std::vector<WalkWindowResult> results(windows->size());
-  std::vector<RunConfig> test_configs(windows->size());
-  for (size_t k = 0; k < windows->size(); ++k) {
-    results[k].window = (*windows)[k];
-    std::vector<nlohmann::json> rows(all_rows.begin() + static_cast<ptrdiff_t>(k * points),
-                                     all_rows.begin() + static_cast<ptrdiff_t>((k + 1) * points));
-    SortSweepRows(grid, &rows);
-    const nlohmann::json table =
-        SweepTableJson(grid, GridDigest(grid_doc, train_bases[k]), points, rows, "");
-    const std::string dir = WindowDir(out_dir, k);
-    if (absl::Status s = WriteTable(dir + "/train", table); !s.ok()) return Fail(s);
-    if (absl::Status s = WriteFileAtomically(dir + "/train/config.json",
-                                             train_bases[k].dump(2) + "\n");
-        !s.ok()) {
-      return Fail(s);
-    }
-    if (rows.empty() || !rows[0]["feasible"].get<bool>()) continue;  // nothing to test
-    results[k].train_best = rows[0];
-    const uint64_t best = rows[0]["index"].get<uint64_t>();
-    absl::StatusOr<RunConfig> rc = PreparePoint(
-        WithWindow(SweepPointConfig(grid, base, best), (*windows)[k].test_start,
-                   (*windows)[k].test_end),
-        config_path, best);
-    if (!rc.ok()) return Fail(rc.status());
-    test_configs[k] = std::move(*rc);
-  }
-  std::vector<absl::Status> errors(windows->size());
-  RunParallel(windows->size(), jobs, &bar, &done, [&](size_t k) {
-    if (results[k].train_best.is_null()) return;
-    const std::string dir = WindowDir(out_dir, k) + "/test";
-    RunOptions options;
-    options.out_dir = dir;
-    options.keep_records = true;  // the equity curve, stitched below
-    absl::StatusOr<RunResult> r =
-        RunBacktest(test_configs[k], test_configs[k].strategies[0], options);
-    if (!r.ok()) {
-      errors[k] = r.status();
-      return;
-    }
-    results[k].test_summary = r->summary;
-    results[k].test_digest = r->digests.RunHex();
-    results[k].test_equity = std::move(r->equity);
-    errors[k] = WriteFileAtomically(dir + "/config.json", test_configs[k].document.dump(2) + "\n");
-  });
-  for (size_t k = 0; k < windows->size(); ++k) {
-    if (!errors[k].ok()) {
-      return Fail(absl::Status(errors[k].code(),
-                               absl::StrCat("window ", k, " test: ", errors[k].message())));
-    }
-  }
-
-  const Money initial_cash = base_rc->engine.initial_cash;
-  const nlohmann::json table = WalkForwardJson(grid, GridDigest(grid_doc, base), spec, span->first,
-                                               span->second, results, initial_cash);
-  for (const auto& [name, content] :
-       {std::make_pair("walkforward.json", table.dump(2) + "\n"),
-        std::make_pair("walkforward.csv", WalkForwardCsv(table)),
-        std::make_pair("oos_equity.csv",
-                       StitchedEquityCsv(StitchEquity(results, initial_cash)))}) {
-    if (absl::Status s = WriteFileAtomically(out_dir + "/" + name, content); !s.ok()) return Fail(s);
-  }
-  if (!quiet) {
-    for (const nlohmann::json& row : table["windows"]) {
-      const nlohmann::json& is = row["in_sample"];
-      const nlohmann::json& oos = row["out_of_sample"];
-      std::printf("window %2llu  test %s .. %s  point %s  in-sample %s %s  out-of-sample %s\n",
-                  static_cast<unsigned long long>(row["window"].get<uint64_t>()),
-                  row["test"]["start"].get<std::string>().c_str(),
-                  row["test"]["end"].get<std::string>().c_str(), row["index"].dump().c_str(),
-                  grid.objective.c_str(), is.is_null() ? "-" : is["objective"].dump().c_str(),
-                  oos.is_null() ? "-" : oos["objective"].dump().c_str());
-    }
-    const nlohmann::json& o = table["out_of_sample"];
-    std::printf("out-of-sample stitched: pnl %s, return %s, max drawdown %s; results in %s/walkforward.csv\n",
-                o["pnl"].get<std::string>().c_str(), o["total_return"].dump().c_str(),
-                o["max_drawdown"].dump().c_str(), out_dir.c_str());
-  }
-  return kExitOk;
-}
-
-}  // namespace
-
-int SweepMain(int argc, char** argv) {
+// Parses the command line into *a; a non-negative return is the exit code to stop with.
+int ParseArgs(int argc, char** argv, Args* a) {
   std::vector<std::string> config_paths;
-  std::string grid_path, out_dir = "out/sweep";
   std::optional<std::string> shard, train, test, step;
-  std::optional<uint64_t> jobs_arg, list_jobs_arg;
-  bool quiet = false, walk_forward = false;
-  WalkForwardSpec wf;
+  std::optional<uint64_t> jobs, list_jobs;
   CommandLine cli("sweep", kUsage);
-  cli.Value("--grid", &grid_path)
-      .Value("--out", &out_dir)
-      .Count("--jobs", &jobs_arg, 1)
+  cli.Value("--grid", &a->grid_path)
+      .Value("--out", &a->options.out_dir)
+      .Count("--jobs", &jobs, 1)
       .Value("--shard", &shard)
-      .Count("--list-jobs", &list_jobs_arg, 1)
-      .Flag("--quiet", &quiet)
-      .Flag("--walk-forward", &walk_forward)
+      .Count("--list-jobs", &list_jobs, 1)
+      .Flag("--quiet", &a->quiet)
+      .Flag("--walk-forward", &a->walk_forward)
       .Value("--train", &train)
       .Value("--test", &test)
       .Value("--step", &step)
-      .Flag("--anchored", &wf.anchored)
+      .Flag("--anchored", &a->wf.anchored)
       .Positionals(&config_paths);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
-  if (config_paths.size() > 1) {
+  if (config_paths.size() > 1)
     return cli.Fail("more than one config given ('" + config_paths[1] + "')");
-  }
-  if (config_paths.empty() || grid_path.empty()) {
+  if (config_paths.empty() || a->grid_path.empty())
     return cli.Fail("needs CONFIG and --grid GRID.json");
-  }
-  const std::string& config_path = config_paths[0];
-  const uint64_t jobs = jobs_arg.value_or(1);
-  const uint64_t list_jobs = list_jobs_arg.value_or(0);
-  uint64_t shard_k = 1, shard_n = 1;
+  a->config_path = config_paths[0];
+  a->options.jobs = jobs.value_or(1);
+  a->list_jobs = list_jobs.value_or(0);
   if (shard.has_value()) {
     const size_t slash = shard->find('/');
-    if (slash == std::string::npos || !ParsePositive(shard->substr(0, slash), &shard_k) ||
-        !ParsePositive(shard->substr(slash + 1), &shard_n) || shard_k > shard_n) {
+    if (slash == std::string::npos ||
+        !ParsePositive(shard->substr(0, slash), &a->options.shard_k) ||
+        !ParsePositive(shard->substr(slash + 1), &a->options.shard_n) ||
+        a->options.shard_k > a->options.shard_n) {
       return cli.Fail("--shard: '" + *shard + "' is not K/N with 1 <= K <= N");
     }
   }
-  for (auto [name, text, out] : {std::tuple{"--train", &train, &wf.train},
-                                 std::tuple{"--test", &test, &wf.test},
-                                 std::tuple{"--step", &step, &wf.step}}) {
+  for (auto [name, text, out] :
+       {std::tuple{"--train", &train, &a->wf.train}, std::tuple{"--test", &test, &a->wf.test},
+        std::tuple{"--step", &step, &a->wf.step}}) {
     if (!text->has_value()) continue;
     absl::StatusOr<Duration> d = ParseDuration(**text);
     if (!d.ok() || d->ns <= 0) {
@@ -441,75 +182,53 @@ int SweepMain(int argc, char** argv) {
     *out = *d;
   }
   const bool has_train = train.has_value(), has_test = test.has_value();
-  if (walk_forward != (has_train || has_test || step.has_value() || wf.anchored) ||
-      (walk_forward && (!has_train || !has_test))) {
-    return cli.Fail("--walk-forward needs --train and --test; --train, --test, --step and "
-                    "--anchored need --walk-forward");
+  if (a->walk_forward != (has_train || has_test || step.has_value() || a->wf.anchored) ||
+      (a->walk_forward && (!has_train || !has_test))) {
+    return cli.Fail(
+        "--walk-forward needs --train and --test; --train, --test, --step and "
+        "--anchored need --walk-forward");
   }
-  if (walk_forward && (shard_n > 1 || list_jobs > 0)) {
+  if (a->walk_forward && (a->options.shard_n > 1 || a->list_jobs > 0)) {
     return cli.Fail("--walk-forward runs on one machine: no --shard or --list-jobs");
   }
+  return -1;
+}
 
-  nlohmann::json base, grid_doc;
-  if (absl::Status s = LoadJsonFile(config_path, &base); !s.ok()) return Fail(s);
-  if (absl::Status s = LoadJsonFile(grid_path, &grid_doc); !s.ok()) return Fail(s);
-  absl::StatusOr<SweepGrid> grid = ParseSweepGrid(grid_doc, grid_path, base);
-  if (!grid.ok()) return Fail(grid.status());
-  const uint64_t points = SweepPointCount(*grid);
-  if (walk_forward) {
-    return WalkForward(config_path, base, grid_doc, *grid, wf, jobs, out_dir, quiet);
+void PrintShardCommands(const Args& a) {
+  const std::string self = SelfPath();
+  for (uint64_t k = 1; k <= a.list_jobs; ++k) {
+    std::printf("%s sweep %s --grid %s --shard %llu/%llu --jobs 1 --quiet --out %s\n",
+                ShellQuote(self).c_str(), ShellQuote(a.config_path).c_str(),
+                ShellQuote(a.grid_path).c_str(), static_cast<unsigned long long>(k),
+                static_cast<unsigned long long>(a.list_jobs),
+                ShellQuote(absl::StrCat(a.options.out_dir, "/shard-", k)).c_str());
   }
+}
 
-  if (list_jobs > 0) {
-    const std::string self = SelfPath();
-    for (uint64_t k = 1; k <= list_jobs; ++k) {
-      std::printf("%s sweep %s --grid %s --shard %llu/%llu --jobs 1 --quiet --out %s\n",
-                  ShellQuote(self).c_str(), ShellQuote(config_path).c_str(),
-                  ShellQuote(grid_path).c_str(), static_cast<unsigned long long>(k),
-                  static_cast<unsigned long long>(list_jobs),
-                  ShellQuote(absl::StrCat(out_dir, "/shard-", k)).c_str());
-    }
+}  // namespace
+
+int SweepMain(int argc, char** argv) {
+  Args a;
+  if (int rc = ParseArgs(argc, argv, &a); rc >= 0) return rc;
+  absl::StatusOr<analysis::SweepInput> in = analysis::LoadSweepInput(a.config_path, a.grid_path);
+  if (!in.ok()) return Fail(in.status());
+  Bar bar(!a.quiet);
+  a.options.progress = bar.Callback();
+  if (a.walk_forward) {
+    absl::StatusOr<analysis::WalkForwardResult> r = analysis::RunWalkForward(*in, a.wf, a.options);
+    if (!r.ok()) return Fail(r.status());
+    if (!a.quiet) std::printf("%s", analysis::WalkForwardText(*r, a.options.out_dir).c_str());
     return kExitOk;
   }
-
-  // Every point is parsed (and its strategy built) before any run: a bad value fails early.
-  std::vector<uint64_t> mine;
-  for (uint64_t i = 0; i < points; ++i) {
-    if (i % shard_n == shard_k - 1) mine.push_back(i);
+  if (a.list_jobs > 0) {
+    PrintShardCommands(a);
+    return kExitOk;
   }
-  std::vector<RunConfig> configs;
-  configs.reserve(mine.size());
-  for (uint64_t i : mine) {
-    absl::StatusOr<RunConfig> rc = PreparePoint(SweepPointConfig(*grid, base, i), config_path, i);
-    if (!rc.ok()) return Fail(rc.status());
-    configs.push_back(std::move(*rc));
-  }
-
-  const std::string grid_digest = GridDigest(grid_doc, base);
-  std::vector<nlohmann::json> rows;
-  Bar bar(!quiet, mine.size());
-  std::atomic<uint64_t> done{0};
-  if (absl::Status s = RunPoints(*grid, configs, mine, jobs, &bar, &done, &rows); !s.ok()) {
-    return Fail(s);
-  }
-  if (absl::Status s = MakeDirs(out_dir + "/configs"); !s.ok()) return Fail(s);
-  for (size_t k = 0; k < mine.size(); ++k) {
-    if (absl::Status s = WriteFileAtomically(
-            absl::StrFormat("%s/configs/point-%06llu.json", out_dir,
-                            static_cast<unsigned long long>(mine[k])),
-            configs[k].document.dump(2) + "\n");
-        !s.ok()) {
-      return Fail(s);
-    }
-  }
-  SortSweepRows(*grid, &rows);
-  const nlohmann::json table = SweepTableJson(
-      *grid, grid_digest, points, rows,
-      shard_n > 1 ? absl::StrCat(shard_k, "/", shard_n) : std::string());
-  if (absl::Status s = WriteTable(out_dir, table); !s.ok()) return Fail(s);
-  if (!quiet) {
-    std::printf("%zu of %llu points run; results in %s/results.csv\n", mine.size(),
-                static_cast<unsigned long long>(points), out_dir.c_str());
+  absl::StatusOr<analysis::SweepTable> table = analysis::RunSweep(*in, a.options);
+  if (!table.ok()) return Fail(table.status());
+  if (!a.quiet) {
+    std::printf("%zu of %llu points run; results in %s/results.csv\n", table->rows.size(),
+                static_cast<unsigned long long>(table->points), a.options.out_dir.c_str());
   }
   return kExitOk;
 }
@@ -521,45 +240,12 @@ int SweepMergeMain(int argc, char** argv) {
   cli.Value("--out", &out_dir).Positionals(&dirs);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   if (dirs.empty()) return cli.Fail("no shard directories given");
-  auto fail = [](const std::string& msg) {
-    std::fprintf(stderr, "tapedeck sweep-merge: %s\n", msg.c_str());
+  absl::StatusOr<analysis::SweepTable> merged = analysis::MergeSweepShards(dirs, out_dir);
+  if (!merged.ok()) {
+    std::fprintf(stderr, "tapedeck sweep-merge: %s\n",
+                 std::string(merged.status().message()).c_str());
     return kExitFailure;
-  };
-  nlohmann::json merged;
-  std::vector<nlohmann::json> rows;
-  std::vector<bool> seen;
-  for (const std::string& d : dirs) {
-    nlohmann::json t;
-    const std::string path = d + "/results.json";
-    if (absl::Status s = LoadJsonFile(path, &t); !s.ok()) return fail(std::string(s.message()));
-    if (!t.is_object() || t.value("schema", "") != "tapedeck.sweep/1" || !t.contains("rows")) {
-      return fail(path + ": not a sweep results.json");
-    }
-    if (merged.is_null()) {
-      merged = t;
-      merged.erase("shard");
-      seen.assign(t["points"].get<uint64_t>(), false);
-    } else if (t["grid_digest"] != merged["grid_digest"]) {
-      return fail(path + ": grid_digest: from another sweep (different grid or config)");
-    }
-    for (const nlohmann::json& row : t["rows"]) {
-      const uint64_t idx = row["index"].get<uint64_t>();
-      if (idx >= seen.size() || seen[idx]) {
-        return fail(absl::StrCat(path, ": rows: point ", idx, " out of range or given twice"));
-      }
-      seen[idx] = true;
-      rows.push_back(row);
-    }
   }
-  for (size_t i = 0; i < seen.size(); ++i) {
-    if (!seen[i]) return fail(absl::StrCat("point ", i, " is in none of the shards"));
-  }
-  // The sort needs only the goal: rebuild a grid shell from the table.
-  SweepGrid g;
-  g.maximize = merged["goal"] == "max";
-  SortSweepRows(g, &rows);
-  merged["rows"] = rows;
-  if (absl::Status s = WriteTable(out_dir, merged); !s.ok()) return fail(std::string(s.message()));
   return kExitOk;
 }
 

@@ -1,11 +1,11 @@
-// `tapedeck report DIR...`: rebuilds report.html from a run's output files, without rerunning.
+// `tapedeck report DIR...`: rebuilds report.html from a run's output files, without rerunning
+// (analysis/report.h).
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "runner/command_line.h"
+#include "analysis/report.h"
 #include "apps/commands.h"
-#include "apps/report.h"
 
 namespace tapedeck::apps {
 namespace {
@@ -36,7 +36,7 @@ int ReportMain(int argc, char** argv) {
   if (dirs.empty()) return cli.Fail("a run directory is required");
   for (const std::string& dir : dirs) {
     std::vector<std::string> written;
-    absl::Status s = WriteReports(dir, &written);
+    absl::Status s = analysis::WriteReports(dir, &written);
     if (!s.ok()) {
       std::fprintf(stderr, "tapedeck report: %s\n", std::string(s.message()).c_str());
       return kExitFailure;

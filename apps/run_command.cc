@@ -10,8 +10,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "analysis/metric_format.h"
+#include "analysis/report.h"
 #include "apps/commands.h"
-#include "apps/report.h"
+#include "core/metrics.h"
 #include "runner/backtest.h"
 #include "runner/journal.h"
 #include "runner/run_config.h"
@@ -92,38 +94,31 @@ class Progress {
 };
 
 void PrintTable(const std::vector<RunResult>& results, const std::string& out_dir) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> rows = {
-      {"strategy", {}}, {"events", {}},   {"orders", {}},  {"fills", {}},
-      {"pnl", {}},      {"fees", {}},     {"final equity", {}}, {"wall time", {}},
-      {"events/s", {}}, {"digest", {}},
-      // Key metrics (summary.json "metrics"; docs/outputs.md).
-      {"return", {}}, {"max drawdown", {}}, {"sharpe", {}}, {"round trips", {}},
-      {"win rate", {}}};
+  // The run's figures and key metrics, from the metric table (core/metrics.h).
+  constexpr MetricId kFigures[] = {MetricId::kOrders, MetricId::kFills, MetricId::kPnl,
+                                   MetricId::kFees, MetricId::kFinalEquity};
+  constexpr MetricId kKeyMetrics[] = {MetricId::kTotalReturn, MetricId::kMaxDrawdown,
+                                      MetricId::kSharpe, MetricId::kRoundTrips, MetricId::kWinRate};
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows = {{"strategy", {}},
+                                                                        {"events", {}}};
+  for (MetricId id : kFigures) rows.push_back({std::string(GetMetric(id).label), {}});
+  for (const char* fact : {"wall time", "events/s", "digest"}) rows.push_back({fact, {}});
+  for (MetricId id : kKeyMetrics) rows.push_back({std::string(GetMetric(id).label), {}});
   for (const RunResult& r : results) {
-    const nlohmann::json& s = r.summary;
-    auto money = [](const nlohmann::json& v) {
-      // Two decimals for the table; the files keep all eight.
-      const std::string t = v.get<std::string>();
-      const size_t dot = t.find('.');
-      return dot == std::string::npos ? t : t.substr(0, dot + 3);
+    auto metric = [&](MetricId id) {
+      const Metric& m = GetMetric(id);
+      return analysis::FormatMetricValue(m.Read(r.totals, r.metrics), m.unit);
     };
-    rows[0].second.push_back(r.spec.label);
-    rows[1].second.push_back(absl::StrCat(r.facts.market_events));
-    rows[2].second.push_back(absl::StrCat(s["orders"].get<uint64_t>()));
-    rows[3].second.push_back(absl::StrCat(s["fills"].get<uint64_t>()));
-    rows[4].second.push_back(money(s["pnl"]));
-    rows[5].second.push_back(money(s["fees"]));
-    rows[6].second.push_back(money(s["final_equity"]));
-    rows[7].second.push_back(absl::StrFormat("%.3f s", r.wall_seconds));
-    rows[8].second.push_back(absl::StrFormat(
-        "%.2fM", r.wall_seconds > 0 ? static_cast<double>(r.facts.market_events) / r.wall_seconds / 1e6 : 0.0));
-    rows[9].second.push_back(r.digests.RunHex());
-    const nlohmann::json& m = s["metrics"];
-    rows[10].second.push_back(FormatMetric(m["total_return"], "pct"));
-    rows[11].second.push_back(FormatMetric(m["max_drawdown"]["fraction"], "pct"));
-    rows[12].second.push_back(FormatMetric(m["sharpe"], "num"));
-    rows[13].second.push_back(FormatMetric(m["round_trips"], "int"));
-    rows[14].second.push_back(FormatMetric(m["win_rate"], "pct"));
+    const double events = static_cast<double>(r.facts.market_events);
+    size_t row = 0;
+    rows[row++].second.push_back(r.spec.label);
+    rows[row++].second.push_back(absl::StrCat(r.facts.market_events));
+    for (MetricId id : kFigures) rows[row++].second.push_back(metric(id));
+    rows[row++].second.push_back(absl::StrFormat("%.3f s", r.wall_seconds));
+    rows[row++].second.push_back(
+        absl::StrFormat("%.2fM", r.wall_seconds > 0 ? events / r.wall_seconds / 1e6 : 0.0));
+    rows[row++].second.push_back(r.digests.RunHex());
+    for (MetricId id : kKeyMetrics) rows[row++].second.push_back(metric(id));
   }
   // Metrics first after the label, then the run's facts.
   std::rotate(rows.begin() + 4, rows.begin() + 10, rows.end());
@@ -215,7 +210,7 @@ int RunMain(int argc, char** argv) {
   if (!results.ok()) return Fail(results.status());
   // The HTML reports, from the files just written (as `tapedeck report DIR` rebuilds them).
   std::vector<std::string> reports;
-  if (absl::Status s = WriteReports(options.out_dir, &reports); !s.ok()) return Fail(s);
+  if (absl::Status s = analysis::WriteReports(options.out_dir, &reports); !s.ok()) return Fail(s);
   if (opt.json) {
     std::printf("%s\n", runner::CombinedSummary(*config, *results).dump(2).c_str());
   } else if (!opt.quiet) {

@@ -1,21 +1,26 @@
 // report.html: built from the run's files, self-contained, loads in headless Chromium with no
-// console errors and drawn charts; `tapedeck report` rebuilds it byte for byte; `compare` works.
-#include "apps/report.h"
+// console errors and drawn charts; `tapedeck report` rebuilds it byte for byte; `compare` works;
+// a strategy's generic sections and charts are drawn without the page knowing the strategy.
+#include "analysis/report.h"
 
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <regex>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "analysis/chart.h"
+#include "analysis/report_data.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "tests/test_util.h"
 
-namespace tapedeck::apps {
+namespace tapedeck::analysis {
 namespace {
 
 using ::tapedeck::testing::CliPath;
@@ -170,9 +175,15 @@ TEST(ReportTest, LargeRunsAreDownsampledAndMarkersCapped) {
   WriteFile(dir + "/equity.csv", equity);
   WriteFile(dir + "/prices.csv", prices);
   WriteFile(dir + "/fills.csv", fills);
-  WriteFile(dir + "/summary.json",
-            R"({"schema":"tapedeck.summary/1","label":"big","strategy":"x","initial_cash":"100000.00000000",
-                "start":"2026-02-05T00:00:00Z","end":"2026-02-07T07:33:19Z","metrics":{},"config":{}})");
+  // A real summary (every key the schema requires), relabelled for this run.
+  nlohmann::json summary = nlohmann::json::parse(ReadFile(ScenarioRun() + "/dip_buyer/summary.json"));
+  summary["label"] = "big";
+  summary["strategy"] = "x";
+  summary["initial_cash"] = "100000.00000000";
+  summary["start"] = "2026-02-05T00:00:00Z";
+  summary["end"] = "2026-02-07T07:33:19Z";
+  summary["config"] = nlohmann::json::object();
+  WriteFile(dir + "/summary.json", summary.dump());
   absl::StatusOr<RunData> run = LoadRun(dir);
   ASSERT_THAT(run, IsOk());
   const std::string html = RenderRunReport(*run);
@@ -191,6 +202,85 @@ TEST(ReportTest, LargeRunsAreDownsampledAndMarkersCapped) {
   const std::string eq = PathsOf(html, "line")[0];
   EXPECT_TRUE(std::regex_search(eq, std::regex("[ML][0-9.]+ (3[4-9]|4[0-9])\\.[0-9]")))
       << "the 200,000 spike is missing from the downsampled equity curve";
+}
+
+// A copy of the scenario's basis_reentry directory whose summary.json is edited by `edit`.
+std::string EditedBasisRun(const std::string& name,
+                           const std::function<void(nlohmann::json*)>& edit) {
+  const std::string dir = MakeTempDir(name) + "/basis";
+  std::filesystem::copy(ScenarioRun() + "/basis_reentry", dir,
+                        std::filesystem::copy_options::recursive);
+  nlohmann::json summary = nlohmann::json::parse(ReadFile(dir + "/summary.json"));
+  edit(&summary);
+  WriteFile(dir + "/summary.json", summary.dump(2));
+  return dir;
+}
+
+// The generic parts, by hand: the page draws them, and nothing of the strategy's own keys or
+// parameters (no metrics.spread, no "spot"/"future" in the config).
+void AddGenericParts(nlohmann::json* s) {
+  (*s)["metrics"].erase("spread");
+  (*s)["config"] = {{"strategies", {{{"name", "basis_reentry"}, {"params", {{"x", 1}}}}}}};
+  (*s)["strategy_sections"] = nlohmann::json::parse(R"json([
+    {"title": "Basis rounds", "note": "annualised basis in bps & <raw>",
+     "columns": ["entry", "entry basis (bps)", "exit basis (bps)", "pnl"],
+     "rows": [["2026-02-05T16:48:20Z", 750, null, 12.5], ["2026-02-06T01:00:00Z", -3, 450, "n/a"]]}
+  ])json");
+  (*s)["strategy_charts"] = nlohmann::json::parse(R"json([
+    {"kind": "spread_bps", "title": "near basis", "instruments": ["BTC-SPOT", "BTC-FUT-NEAR"]},
+    {"kind": "spread_bps", "title": "far basis", "instruments": ["BTC-SPOT", "BTC-FUT-FAR"]},
+    {"kind": "spread_bps", "title": "missing", "instruments": ["BTC-SPOT", "ETH-PERP"]}
+  ])json");
+}
+
+TEST(ReportTest, StrategySectionsAndChartsAreDrawnFromTheSummaryAlone) {
+  const std::string dir = EditedBasisRun("report_generic", AddGenericParts);
+  absl::StatusOr<RunData> run = LoadRun(dir);
+  ASSERT_THAT(run, IsOk());
+  const std::string html = RenderRunReport(*run);
+  EXPECT_TRUE(Has(html, "<h2>Basis rounds</h2>\n<p class=\"sub\">annualised basis in bps &amp; "
+                        "&lt;raw&gt;</p>\n<table><tr><th>entry</th><th>entry basis (bps)</th>"
+                        "<th>exit basis (bps)</th><th>pnl</th></tr>\n"));
+  EXPECT_TRUE(Has(html, "<tr><td>2026-02-05T16:48:20Z</td><td>750</td><td>-</td><td>12.5</td></tr>"));
+  EXPECT_TRUE(Has(html, "<tr><td>2026-02-06T01:00:00Z</td><td>-3</td><td>450</td><td>n/a</td></tr>"));
+  // Two spread charts, each with its curve, and a note for the instrument without prices.
+  EXPECT_TRUE(Has(html, "<h2>Near basis</h2>\n<svg class=\"chart\" id=\"near-basis\""));
+  EXPECT_TRUE(Has(html, "Near basis BTC-FUT-NEAR \u2212 BTC-SPOT (mids, bps of BTC-SPOT, not annualised)"));
+  EXPECT_TRUE(Has(html, "id=\"far-basis\""));
+  EXPECT_TRUE(Has(html, "<title>far basis</title>"));
+  EXPECT_TRUE(Has(html, "<h2>Missing</h2>\n<p class=\"note\">No prices for ETH-PERP in prices.csv: "
+                        "no chart.</p>"));
+  // The page of a summary with parts draws only those: not the old basis chart or spread table.
+  EXPECT_FALSE(Has(html, "id=\"basis\""));
+  EXPECT_FALSE(Has(html, "basis at entry and exit"));
+  // The equity, price and position charts plus two spread curves.
+  EXPECT_GE(PathsOf(html, "line").size(), 6u);
+}
+
+TEST(ReportTest, EmptyPartsDrawNothingOfTheStrategy) {
+  // A strategy that reports no sections and no charts: none, and no basis guessed either.
+  const std::string dir = EditedBasisRun("report_empty_parts", [](nlohmann::json* s) {
+    (*s)["metrics"].erase("spread");
+    (*s)["strategy_sections"] = nlohmann::json::array();
+    (*s)["strategy_charts"] = nlohmann::json::array();
+  });
+  absl::StatusOr<RunData> run = LoadRun(dir);
+  ASSERT_THAT(run, IsOk());
+  const std::string html = RenderRunReport(*run);
+  EXPECT_FALSE(Has(html, "id=\"basis\""));
+  EXPECT_TRUE(Has(html, "id=\"position\""));
+  EXPECT_TRUE(Has(html, "<h2>Round trips</h2>"));
+}
+
+TEST(ReportTest, BadStrategyPartsNameTheFileAndKey) {
+  const std::string dir = EditedBasisRun("report_bad_parts", [](nlohmann::json* s) {
+    AddGenericParts(s);
+    (*s)["strategy_sections"][0]["rows"][0].erase(0);
+  });
+  std::string out;
+  EXPECT_EQ(Shell(absl::StrCat(CliPath(), " report ", dir, " 2>&1"), &out), 1);
+  EXPECT_THAT(out, HasSubstr("basis/summary.json: strategy_sections[0].rows[0]: expected an array "
+                             "of 4 cells"));
 }
 
 TEST(ReportTest, LoadsInHeadlessChromiumWithoutConsoleErrorsAndDrawsPaths) {
@@ -253,4 +343,4 @@ TEST(ReportTest, LoadsInHeadlessChromiumWithoutConsoleErrorsAndDrawsPaths) {
 }
 
 }  // namespace
-}  // namespace tapedeck::apps
+}  // namespace tapedeck::analysis

@@ -1,0 +1,215 @@
+#include "analysis/compare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "analysis/chart.h"
+#include "analysis/html.h"
+#include "analysis/metric_format.h"
+#include "core/config.h"
+#include "core/status.h"
+#include "runner/output_writer.h"
+
+namespace tapedeck::analysis {
+namespace {
+
+// A row of the table: a metric, or one of the max drawdown's times.
+struct CompareRow {
+  std::optional<MetricId> metric;
+  const char* label = nullptr;  // for the times
+  std::optional<Timestamp> DrawdownInfo::*time = nullptr;
+  bool signed_colour = false;
+
+  std::string Label() const {
+    return metric.has_value() ? std::string(GetMetric(*metric).label) : label;
+  }
+  std::string Text(const RunSummary& s) const {
+    if (metric.has_value()) return FormatMetricValue(s.Value(*metric), GetMetric(*metric).unit);
+    const std::optional<Timestamp>& t = s.figures.metrics.drawdown.*time;
+    return t.has_value() ? FormatTimestamp(*t) : "-";
+  }
+};
+
+const std::vector<CompareRow>& Rows() {
+  using I = MetricId;
+  static const std::vector<CompareRow> kRows = {
+      {I::kTotalReturn, nullptr, nullptr, true},
+      {I::kMaxDrawdown},
+      {I::kSharpe},
+      {I::kSortino},
+      {I::kVolatility},
+      {I::kCagr},
+      {I::kCalmar},
+      {I::kRoundTrips},
+      {I::kWinRate},
+      {I::kProfitFactor},
+      {I::kAverageWin},
+      {I::kAverageLoss},
+      {I::kExposure},
+      {I::kTurnover},
+      {I::kPnl, nullptr, nullptr, true},
+      {I::kFees},
+      {I::kFundingPaid},
+      {I::kFundingReceived},
+      {I::kOrders},
+      {I::kFills},
+      {I::kFinalEquity},
+      {std::nullopt, "drawdown peak", &DrawdownInfo::peak},
+      {std::nullopt, "drawdown trough", &DrawdownInfo::trough},
+      {std::nullopt, "recovered", &DrawdownInfo::recovery},
+  };
+  return kRows;
+}
+
+std::string MetricsTable(const std::vector<RunData>& runs, const std::vector<std::string>& links) {
+  std::string b = "<table><tr><th>metric</th>";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const std::string name = HtmlEscape(runs[i].name);
+    absl::StrAppend(&b, "<th>",
+                    i < links.size() && !links[i].empty()
+                        ? absl::StrCat("<a href=\"", HtmlEscape(links[i]), "\">", name, "</a>")
+                        : name,
+                    "</th>");
+  }
+  absl::StrAppend(&b, "</tr>\n<tr><td>strategy</td>");
+  for (const RunData& r : runs) {
+    absl::StrAppend(&b, "<td>", HtmlEscape(r.summary.strategy), "</td>");
+  }
+  absl::StrAppend(&b, "</tr>\n");
+  for (const CompareRow& row : Rows()) {
+    absl::StrAppend(&b, "<tr><td>", HtmlEscape(row.Label()), "</td>");
+    for (const RunData& r : runs) {
+      std::string cls;
+      if (row.signed_colour) {
+        const double v = r.summary.Value(*row.metric).ToDouble().value_or(std::nan(""));
+        cls = absl::StrCat(" class=\"", SignClass(v), "\"");
+      }
+      absl::StrAppend(&b, "<td", cls, ">", HtmlEscape(row.Text(r.summary)), "</td>");
+    }
+    absl::StrAppend(&b, "</tr>\n");
+  }
+  absl::StrAppend(&b, "</table>\n");
+  return b;
+}
+
+Chart OverlayChart(std::string id, std::string title, std::string unit, bool zero_line) {
+  Chart c;
+  c.id = std::move(id);
+  c.title = std::move(title);
+  c.unit = std::move(unit);
+  c.zero_line = zero_line;
+  return c;
+}
+
+// The equity, return and drawdown curves of every run over their common time range.
+std::string Curves(const std::vector<RunData>& runs) {
+  double x0 = INFINITY, x1 = -INFINITY;
+  Chart ce = OverlayChart("equity", "Equity (quote currency)", "", false);
+  Chart cr = OverlayChart("return", "Return since start", "%", true);
+  Chart cd = OverlayChart("drawdown", "Drawdown from the running peak", "%", false);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunData& r = runs[i];
+    const std::vector<Pt> samples = EquityPoints(r);
+    const Span sp = TimeSpan(r, samples);
+    x0 = std::min(x0, sp.x0);
+    x1 = std::max(x1, sp.x1);
+    const double initial = InitialCash(r);
+    const std::vector<Pt> eq = EquityFromStart(r, samples, sp);
+    std::vector<Pt> ret;
+    for (const Pt& p : eq) {
+      ret.push_back(Pt{p.x, initial > 0 ? (p.y / initial - 1) * 100 : std::nan("")});
+    }
+    ce.lines.push_back(Line{r.name, ChartColor(i), Downsample(eq, kMaxCurvePoints), false, false});
+    cr.lines.push_back(Line{r.name, ChartColor(i), Downsample(ret, kMaxCurvePoints), false, false});
+    cd.lines.push_back(Line{r.name, ChartColor(i),
+                            Downsample(DrawdownPoints(eq, initial), kMaxCurvePoints), false,
+                            false});
+  }
+  if (!(x1 > x0)) {
+    x0 = 0;
+    x1 = 1;
+  }
+  return absl::StrCat("<h2>Curves</h2>\n", RenderChart(cr, x0, x1, 300),
+                      RenderChart(ce, x0, x1, 300), RenderChart(cd, x0, x1, 220));
+}
+
+}  // namespace
+
+std::string RenderCompare(const std::vector<RunData>& runs, const std::string& title,
+                          const std::vector<std::string>& links) {
+  std::string b = absl::StrCat("<h1>", HtmlEscape(title), "</h1>\n<p class=\"sub\">", runs.size(),
+                               " runs side by side</p>\n");
+  absl::StrAppend(&b, MetricsTable(runs, links), Curves(runs));
+  absl::StrAppend(&b, "<p class=\"note\">Directories:</p><ul>");
+  for (const RunData& r : runs) {
+    absl::StrAppend(&b, "<li><code>", HtmlEscape(r.dir), "</code></li>");
+  }
+  absl::StrAppend(&b, "</ul>\n");
+  return HtmlPage(title, b);
+}
+
+std::string MetricsText(const std::vector<RunData>& runs) {
+  std::vector<std::vector<std::string>> cols;
+  std::vector<std::string> names = {"metric", "strategy"};
+  for (const CompareRow& row : Rows()) names.push_back(row.Label());
+  cols.push_back(names);
+  for (const RunData& r : runs) {
+    std::vector<std::string> c = {r.name, r.summary.strategy};
+    for (const CompareRow& row : Rows()) c.push_back(row.Text(r.summary));
+    cols.push_back(c);
+  }
+  std::vector<size_t> w(cols.size(), 0);
+  for (size_t i = 0; i < cols.size(); ++i) {
+    for (const std::string& v : cols[i]) w[i] = std::max(w[i], v.size());
+  }
+  std::string out;
+  for (size_t row = 0; row < names.size(); ++row) {
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (i == 0) {
+        absl::StrAppend(&out, absl::StrFormat("%-*s", static_cast<int>(w[i]), cols[i][row]));
+      } else {
+        absl::StrAppend(&out, "  ", absl::StrFormat("%*s", static_cast<int>(w[i]), cols[i][row]));
+      }
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> CompareRuns(const std::vector<std::string>& dirs,
+                                        const std::string& out_file) {
+  std::vector<RunData> runs;
+  for (const std::string& dir : dirs) {
+    TAPEDECK_ASSIGN_OR_RETURN(const std::vector<std::string> sub, StrategyDirs(dir));
+    for (const std::string& d : sub) {
+      TAPEDECK_ASSIGN_OR_RETURN(RunData r, LoadRun(d));
+      runs.push_back(std::move(r));
+    }
+  }
+  std::map<std::string, int> seen;
+  for (const RunData& r : runs) ++seen[r.name];
+  std::vector<std::string> links;
+  namespace fs = std::filesystem;
+  const fs::path out_dir = fs::absolute(out_file).parent_path();
+  for (RunData& r : runs) {
+    if (seen[r.name] > 1) {
+      r.name = absl::StrCat(r.name, " (", fs::path(r.dir).parent_path().filename().string(), ")");
+    }
+    std::string link;
+    if (fs::exists(r.dir + "/report.html")) {
+      link = fs::relative(fs::absolute(r.dir + "/report.html"), out_dir).string();
+    }
+    links.push_back(link);
+  }
+  TAPEDECK_RETURN_IF_ERROR(
+      runner::WriteFileAtomically(out_file, RenderCompare(runs, "tapedeck compare", links)));
+  return MetricsText(runs);
+}
+
+}  // namespace tapedeck::analysis

@@ -1,0 +1,304 @@
+#include "analysis/report.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "analysis/chart.h"
+#include "analysis/compare.h"
+#include "analysis/html.h"
+#include "analysis/metric_format.h"
+#include "analysis/strategy_parts.h"
+#include "core/config.h"
+#include "core/decimal.h"
+#include "core/status.h"
+#include "runner/output_writer.h"
+
+namespace tapedeck::analysis {
+namespace {
+
+// A key figure: one metric, or two shown as "a / b".
+struct Card {
+  MetricId metric;
+  std::optional<MetricId> second;
+  const char* title = nullptr;  // nullptr: the metric's label, capitalised
+  bool signed_colour = false;   // green when positive, red when negative
+  bool as_loss = false;         // shown with a minus sign (a drawdown)
+};
+
+const std::vector<Card>& Cards() {
+  using I = MetricId;
+  static const std::vector<Card> kCards = {
+      {I::kPnl, std::nullopt, "PnL", true},
+      {I::kTotalReturn, std::nullopt, nullptr, true},
+      {I::kMaxDrawdown, std::nullopt, nullptr, false, true},
+      {I::kSharpe, std::nullopt, nullptr, true},
+      {I::kSortino, std::nullopt, nullptr, true},
+      {I::kVolatility, std::nullopt, nullptr, false},
+      {I::kCagr, std::nullopt, nullptr, true},
+      {I::kCalmar, std::nullopt, nullptr, true},
+      {I::kRoundTrips, std::nullopt, nullptr, false},
+      {I::kWinRate, std::nullopt, nullptr, false},
+      {I::kProfitFactor, std::nullopt, nullptr, false},
+      {I::kAverageWin, I::kAverageLoss, "Avg win / loss", false},
+      {I::kExposure, std::nullopt, nullptr, false},
+      {I::kTurnover, std::nullopt, nullptr, false},
+      {I::kFees, std::nullopt, nullptr, false},
+      {I::kFundingPaid, I::kFundingReceived, "Funding paid / recv.", false},
+      {I::kOrders, I::kFills, "Orders / fills", false},
+      {I::kFinalEquity, std::nullopt, nullptr, false},
+  };
+  return kCards;
+}
+
+std::string Formatted(const RunSummary& s, MetricId id) {
+  return FormatMetricValue(s.Value(id), GetMetric(id).unit);
+}
+
+std::string Header(const RunSummary& s) {
+  return absl::StrCat("<h1>", HtmlEscape(s.label), " <span class=\"note\">(",
+                      HtmlEscape(s.strategy), ")</span></h1>\n<p class=\"sub\">",
+                      HtmlEscape(FormatTimestamp(s.start)), " &rarr; ",
+                      HtmlEscape(FormatTimestamp(s.end)), " &middot; ",
+                      s.Value(MetricId::kEvents).count(), " events &middot; seed ", s.seed,
+                      " &middot; digest <code>", HtmlEscape(s.digest.run), "</code></p>\n");
+}
+
+std::string KeyFigures(const RunSummary& s) {
+  std::string b = "<div class=\"cards\">\n";
+  for (const Card& c : Cards()) {
+    const MetricValue v = s.Value(c.metric);
+    std::string text = Formatted(s, c.metric);
+    if (c.second.has_value()) text += " / " + Formatted(s, *c.second);
+    if (c.as_loss && v.has_value()) text = "-" + text;
+    std::string title = c.title != nullptr ? c.title : std::string(GetMetric(c.metric).label);
+    if (!title.empty()) {
+      title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
+    }
+    absl::StrAppend(&b, "<div class=\"card\"><div class=\"k\">", HtmlEscape(title),
+                    "</div><div class=\"v",
+                    c.signed_colour ? SignClass(v.ToDouble().value_or(std::nan(""))) : "", "\">",
+                    HtmlEscape(text), "</div></div>\n");
+  }
+  absl::StrAppend(&b, "</div>\n");
+  return b;
+}
+
+std::string EquityAndDrawdown(const RunData& r, const std::vector<Pt>& eq, const Span& span) {
+  const std::vector<Pt> eq_full = EquityFromStart(r, eq, span);
+  Chart ce;
+  ce.id = "equity";
+  ce.title = "Equity (quote currency)";
+  ce.note = absl::StrCat(eq.size(), " samples");
+  ce.lines.push_back(Line{"equity", "#1f6fb4", Downsample(eq_full, kMaxCurvePoints), false, false});
+  std::string b =
+      absl::StrCat("<h2>Equity and drawdown</h2>\n", RenderChart(ce, span.x0, span.x1, 300));
+  Chart cd;
+  cd.id = "drawdown";
+  cd.title = "Drawdown from the running peak";
+  cd.unit = "%";
+  Line dl{"drawdown", "#d62728",
+          Downsample(DrawdownPoints(eq_full, InitialCash(r)), kMaxCurvePoints), false, false};
+  dl.fill = true;
+  cd.lines.push_back(dl);
+  const DrawdownInfo& dd = r.summary.figures.metrics.drawdown;
+  if (dd.peak.has_value()) {
+    cd.note = absl::StrCat("max ", Formatted(r.summary, MetricId::kMaxDrawdown), ": peak ",
+                           FormatTimestamp(*dd.peak), ", trough ",
+                           dd.trough.has_value() ? FormatTimestamp(*dd.trough) : "", ", ",
+                           dd.recovery.has_value() ? "recovered " + FormatTimestamp(*dd.recovery)
+                                                   : std::string("not recovered"));
+  }
+  absl::StrAppend(&b, RenderChart(cd, span.x0, span.x1, 200));
+  return b;
+}
+
+// The traded instruments' prices with their fills (else the first two priced ones), at most six.
+std::string PricesAndFills(const RunData& r, const std::vector<InstrumentSeries>& ins,
+                           const Span& span) {
+  if (ins.empty()) {
+    return "<p class=\"note\">No prices.csv in this run directory: no price, position or basis "
+           "charts.</p>\n";
+  }
+  std::vector<size_t> shown;
+  for (size_t i = 0; i < ins.size(); ++i) {
+    if (ins[i].traded && ins[i].has_price) shown.push_back(i);
+  }
+  if (shown.empty()) {
+    for (size_t i = 0; i < ins.size() && shown.size() < 2; ++i) {
+      if (ins[i].has_price) shown.push_back(i);
+    }
+  }
+  std::string b = "<h2>Prices and fills</h2>\n";
+  for (size_t k = 0; k < shown.size() && k < 6; ++k) {
+    const InstrumentSeries& is = ins[shown[k]];
+    Chart cp;
+    cp.id = "price-" + is.symbol;
+    cp.title = absl::StrCat(is.symbol, " price, buys \u25B2 and sells \u25BC");
+    cp.lines.push_back(
+        Line{is.symbol, ChartColor(k), Downsample(is.price, kMaxCurvePoints), false, false});
+    cp.markers = FillMarkers(r, is.symbol, &cp.note);
+    absl::StrAppend(&b, RenderChart(cp, span.x0, span.x1, 280));
+  }
+  return b;
+}
+
+std::string Positions(const std::vector<InstrumentSeries>& ins, const Span& span) {
+  Chart cq;
+  cq.id = "position";
+  cq.title = "Position (base units or contracts)";
+  cq.zero_line = true;
+  size_t k = 0;
+  for (const InstrumentSeries& is : ins) {
+    if (!is.traded) continue;
+    Line l{is.symbol, ChartColor(k++), Downsample(is.position, kMaxCurvePoints), false, false};
+    l.step = true;
+    cq.lines.push_back(l);
+  }
+  if (cq.lines.empty()) cq.note = "no fills";
+  return absl::StrCat("<h2>Position</h2>\n", RenderChart(cq, span.x0, span.x1, 220));
+}
+
+std::string InstrumentsTable(const RunSummary& s) {
+  const std::vector<InstrumentMetrics>& per = s.figures.metrics.instruments;
+  if (per.empty()) return "";
+  std::string b =
+      "<h2>Instruments</h2>\n<table><tr><th>symbol</th><th>pnl</th><th>fees</th><th>funding</th>"
+      "<th>traded notional</th><th>final position</th><th>fills</th><th>round trips</th>"
+      "<th>wins</th><th>exposure</th></tr>\n";
+  for (const InstrumentMetrics& i : per) {
+    const MetricValue pnl = MetricValue::Of(i.pnl);
+    absl::StrAppend(
+        &b, "<tr><td>", HtmlEscape(i.symbol), "</td><td class=\"", SignClass(*pnl.ToDouble()),
+        "\">", FormatMoney2(i.pnl), "</td><td>", FormatMoney2(i.fees), "</td><td>",
+        FormatMoney2(i.funding), "</td><td>", FormatMoney2(i.traded_notional), "</td><td>",
+        HtmlEscape(FormatDecimal(i.final_position.raw, i.qty_scale)), "</td><td>", i.fills,
+        "</td><td>", i.round_trips, "</td><td>", i.wins, "</td><td>",
+        FormatMetricValue(MetricValue::Of(i.exposure), MetricUnit::kFraction), "</td></tr>\n");
+  }
+  absl::StrAppend(&b, "</table>\n");
+  return b;
+}
+
+double CsvNumber(const std::string& v) {
+  if (v.empty()) return std::nan("");
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  return end == v.c_str() ? std::nan("") : d;
+}
+
+// A round_trips.csv cell as the table shows it: money with two decimals, times to the second
+// ("2026-02-05 16:48:20"; the CSV keeps nanoseconds), the rest as written.
+std::string RoundTripCell(const std::string& column, const std::string& v) {
+  if (column == "fees" || column == "pnl") {
+    if (std::isnan(CsvNumber(v))) return v;
+    const size_t dot = v.find('.');
+    return dot == std::string::npos ? v : v.substr(0, std::min(v.size(), dot + 3));
+  }
+  if ((column == "open_utc" || column == "close_utc") && v.size() >= 19) {
+    return absl::StrCat(v.substr(0, 10), " ", v.substr(11, 8));
+  }
+  return v;
+}
+
+std::string RoundTrips(const CsvTable& t) {
+  std::string b = "<h2>Round trips</h2>\n";
+  if (t.rows.empty()) return b + "<p class=\"note\">No round trips.</p>\n";
+  const size_t n = t.rows.size();
+  absl::StrAppend(&b, "<p class=\"note\">Flat-to-flat position cycles per instrument",
+                  n > kMaxTableRows ? absl::StrCat("; the first ", kMaxTableRows, " of ", n,
+                                                   " (all in round_trips.csv)")
+                                    : std::string(),
+                  ". Prices are volume-weighted; PnL is net of fees.</p>\n<div class=\"scroll\">"
+                  "<table><tr>");
+  static const char* const kCols[] = {"symbol",    "side", "status",      "open_utc",
+                                      "close_utc", "qty",  "entry_price", "exit_price",
+                                      "fills",     "fees", "pnl"};
+  static const char* const kHeads[] = {"symbol",       "side", "status",      "opened (UTC)",
+                                       "closed (UTC)", "qty",  "entry price", "exit price",
+                                       "fills",        "fees", "pnl"};
+  for (const char* h : kHeads) absl::StrAppend(&b, "<th>", h, "</th>");
+  absl::StrAppend(&b, "</tr>\n");
+  const int pnl_col = t.Column("pnl");
+  for (size_t i = 0; i < n && i < kMaxTableRows; ++i) {
+    const auto& row = t.rows[i];
+    absl::StrAppend(&b, "<tr>");
+    for (const char* c : kCols) {
+      const int col = t.Column(c);
+      const std::string v =
+          col >= 0 && static_cast<size_t>(col) < row.size() ? row[static_cast<size_t>(col)] : "";
+      absl::StrAppend(
+          &b, "<td", col == pnl_col ? absl::StrCat(" class=\"", SignClass(CsvNumber(v)), "\"") : "",
+          ">", HtmlEscape(RoundTripCell(c, v)), "</td>");
+    }
+    absl::StrAppend(&b, "</tr>\n");
+  }
+  absl::StrAppend(&b, "</table></div>\n");
+  return b;
+}
+
+std::string ReportAndConfig(const RunSummary& s) {
+  std::string b;
+  if (!s.strategy_report.empty()) {
+    absl::StrAppend(&b,
+                    "<h2>Strategy report</h2>\n<details><summary>strategy_report (summary.json)"
+                    "</summary><pre>",
+                    HtmlEscape(s.strategy_report.dump(2)), "</pre></details>\n");
+  }
+  absl::StrAppend(&b,
+                  "<h2>Config</h2>\n<p class=\"note\">The run config that produced these "
+                  "results.</p><pre>",
+                  HtmlEscape(s.config.dump(2)), "</pre>\n");
+  absl::StrAppend(&b,
+                  "<p class=\"note\">Files: summary.json, equity.csv, prices.csv, fills.csv, "
+                  "orders.csv, round_trips.csv, digest.txt. Rebuild this page with "
+                  "<code>tapedeck report DIR</code>.</p>\n");
+  return b;
+}
+
+}  // namespace
+
+std::string RenderRunReport(const RunData& run) {
+  const std::vector<Pt> eq = EquityPoints(run);
+  const Span span = TimeSpan(run, eq);
+  const std::vector<InstrumentSeries> ins = PriceSeries(run);
+  RunSummary s = run.summary;
+  AddLegacyStrategyParts(ins, &s);
+  std::string b = absl::StrCat(Header(s), KeyFigures(s), EquityAndDrawdown(run, eq, span),
+                               PricesAndFills(run, ins, span));
+  if (!ins.empty()) {
+    absl::StrAppend(&b, Positions(ins, span), RenderStrategyCharts(s.charts, ins, span));
+  }
+  absl::StrAppend(&b, InstrumentsTable(s), RenderStrategySections(s.sections),
+                  RoundTrips(run.round_trips), ReportAndConfig(s));
+  return HtmlPage(absl::StrCat(s.label, ": tapedeck report"), b);
+}
+
+absl::Status WriteReports(const std::string& dir, std::vector<std::string>* written) {
+  TAPEDECK_ASSIGN_OR_RETURN(const std::vector<std::string> dirs, StrategyDirs(dir));
+  TAPEDECK_ASSIGN_OR_RETURN(const bool is_run, IsRunDir(dir));
+  std::vector<RunData> runs;
+  std::vector<std::string> links;
+  for (const std::string& d : dirs) {
+    TAPEDECK_ASSIGN_OR_RETURN(RunData r, LoadRun(d));
+    const std::string path = d + "/report.html";
+    TAPEDECK_RETURN_IF_ERROR(runner::WriteFileAtomically(path, RenderRunReport(r)));
+    written->push_back(path);
+    links.push_back(absl::StrCat(std::filesystem::path(d).filename().string(), "/report.html"));
+    runs.push_back(std::move(r));
+  }
+  if (is_run) {
+    const std::string path = dir + "/report.html";
+    const std::string title = absl::StrCat("Run ", std::filesystem::path(dir).filename().string());
+    TAPEDECK_RETURN_IF_ERROR(runner::WriteFileAtomically(path, RenderCompare(runs, title, links)));
+    written->push_back(path);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace tapedeck::analysis

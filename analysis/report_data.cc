@@ -1,0 +1,274 @@
+#include "analysis/report_data.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/config.h"
+#include "core/status.h"
+
+namespace tapedeck::analysis {
+namespace {
+
+constexpr double kNsPerSec = 1e9;
+
+// A CSV number; NaN when empty or not a number.
+double ToD(std::string_view s) {
+  if (s.empty()) return std::nan("");
+  const std::string t(s);
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  return end == t.c_str() ? std::nan("") : v;
+}
+
+std::string SchemaOf(const nlohmann::json& s) {
+  return s.is_object() && s.contains("schema") && s["schema"].is_string()
+             ? s["schema"].get<std::string>()
+             : "";
+}
+
+}  // namespace
+
+int CsvTable::Column(std::string_view name) const {
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+absl::StatusOr<CsvTable> ReadCsv(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  CsvTable t;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false, any = false;
+  size_t line = 1;
+  auto end_row = [&]() {
+    row.push_back(std::move(field));
+    field.clear();
+    if (t.header.empty()) {
+      t.header = std::move(row);
+    } else {
+      t.rows.push_back(std::move(row));
+    }
+    row.clear();
+    any = false;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"') {
+      quoted = true;
+      any = true;
+    } else if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+      any = true;
+    } else if (c == '\n') {
+      end_row();
+      ++line;
+    } else if (c != '\r') {
+      field += c;
+      any = true;
+    }
+  }
+  if (quoted) return absl::DataLossError(absl::StrCat(path, ":", line, ": unterminated quote"));
+  if (any || !field.empty()) end_row();
+  if (t.header.empty()) return absl::DataLossError(absl::StrCat(path, ": empty file (no header)"));
+  return t;
+}
+
+absl::StatusOr<RunData> LoadRun(const std::string& dir) {
+  RunData r;
+  r.dir = dir;
+  TAPEDECK_ASSIGN_OR_RETURN(r.summary, LoadRunSummary(dir));
+  r.name = r.summary.label;
+  TAPEDECK_ASSIGN_OR_RETURN(r.equity, ReadCsv(dir + "/equity.csv"));
+  TAPEDECK_ASSIGN_OR_RETURN(r.fills, ReadCsv(dir + "/fills.csv"));
+  if (std::filesystem::exists(dir + "/prices.csv")) {
+    TAPEDECK_ASSIGN_OR_RETURN(r.prices, ReadCsv(dir + "/prices.csv"));
+  }
+  if (std::filesystem::exists(dir + "/round_trips.csv")) {
+    TAPEDECK_ASSIGN_OR_RETURN(r.round_trips, ReadCsv(dir + "/round_trips.csv"));
+  }
+  return r;
+}
+
+absl::StatusOr<std::vector<std::string>> StrategyDirs(const std::string& dir) {
+  nlohmann::json s;
+  TAPEDECK_RETURN_IF_ERROR(LoadJsonFile(dir + "/summary.json", &s));
+  const std::string schema = SchemaOf(s);
+  if (schema == "tapedeck.summary/1") return std::vector<std::string>{dir};
+  if (schema != "tapedeck.run/1") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        dir, "/summary.json: schema: '", schema,
+        "' is neither tapedeck.run/1 (a run directory) nor tapedeck.summary/1 (a strategy's)"));
+  }
+  std::vector<std::string> out;
+  static const nlohmann::json kNull;
+  const nlohmann::json& list = s.contains("strategies") ? s["strategies"] : kNull;
+  if (!list.is_array()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir, "/summary.json: strategies: expected an array"));
+  }
+  for (const nlohmann::json& one : list) {
+    const bool named = one.is_object() && one.contains("label") && one["label"].is_string();
+    const std::string label = named ? one["label"].get<std::string>() : "";
+    if (label.empty() || label.find('/') != std::string::npos || label == "..") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(dir, "/summary.json: strategies: bad label '", label, "'"));
+    }
+    out.push_back(dir + "/" + label);
+  }
+  return out;
+}
+
+absl::StatusOr<bool> IsRunDir(const std::string& dir) {
+  nlohmann::json s;
+  TAPEDECK_RETURN_IF_ERROR(LoadJsonFile(dir + "/summary.json", &s));
+  return SchemaOf(s) == "tapedeck.run/1";
+}
+
+// ---- Curves ----
+
+std::vector<Pt> EquityPoints(const RunData& r) {
+  std::vector<Pt> pts;
+  const int ts = r.equity.Column("ts"), eq = r.equity.Column("equity");
+  if (ts < 0 || eq < 0) return pts;
+  pts.reserve(r.equity.rows.size() + 1);
+  for (const auto& row : r.equity.rows) {
+    if (row.size() <= static_cast<size_t>(std::max(ts, eq))) continue;
+    pts.push_back(Pt{ToD(row[static_cast<size_t>(ts)]), ToD(row[static_cast<size_t>(eq)])});
+  }
+  return pts;
+}
+
+double InitialCash(const RunData& r) {
+  return r.summary.Value(MetricId::kInitialCash).ToDouble().value_or(std::nan(""));
+}
+
+std::vector<Pt> EquityFromStart(const RunData& r, const std::vector<Pt>& equity, const Span& span) {
+  const double initial = InitialCash(r);
+  std::vector<Pt> out;
+  out.reserve(equity.size() + 1);
+  if (!std::isnan(initial) && (equity.empty() || equity.front().x > span.x0)) {
+    out.push_back(Pt{span.x0, initial});
+  }
+  out.insert(out.end(), equity.begin(), equity.end());
+  return out;
+}
+
+std::vector<Pt> DrawdownPoints(const std::vector<Pt>& eq, double initial) {
+  std::vector<Pt> out;
+  out.reserve(eq.size());
+  double peak = std::isnan(initial) ? -INFINITY : initial;
+  for (const Pt& p : eq) {
+    if (std::isnan(p.y)) continue;
+    peak = std::max(peak, p.y);
+    out.push_back(Pt{p.x, peak > 0 ? (p.y / peak - 1.0) * 100.0 : 0.0});
+  }
+  return out;
+}
+
+Span TimeSpan(const RunData& r, const std::vector<Pt>& eq) {
+  Span s;
+  if (r.summary.end > r.summary.start) {
+    s.x0 = static_cast<double>(r.summary.start.ns);
+    s.x1 = static_cast<double>(r.summary.end.ns);
+  } else if (!eq.empty()) {
+    s.x0 = eq.front().x;
+    s.x1 = eq.back().x;
+  }
+  if (!(s.x1 > s.x0)) s.x1 = s.x0 + kNsPerSec;
+  return s;
+}
+
+std::vector<InstrumentSeries> PriceSeries(const RunData& r) {
+  std::vector<InstrumentSeries> out;
+  const CsvTable& t = r.prices;
+  const int ts = t.Column("ts"), sym = t.Column("symbol"), last = t.Column("last_price"),
+            mid = t.Column("mid_price"), pos = t.Column("position");
+  if (ts < 0 || sym < 0 || last < 0 || mid < 0 || pos < 0) return out;
+  std::map<std::string, size_t> index;
+  for (const auto& row : t.rows) {
+    if (row.size() < t.header.size()) continue;
+    const std::string& s = row[static_cast<size_t>(sym)];
+    auto [it, added] = index.emplace(s, out.size());
+    if (added) {
+      out.push_back(InstrumentSeries{});
+      out.back().symbol = s;
+    }
+    InstrumentSeries& is = out[it->second];
+    const double x = ToD(row[static_cast<size_t>(ts)]);
+    double p = ToD(row[static_cast<size_t>(last)]);
+    if (std::isnan(p)) p = ToD(row[static_cast<size_t>(mid)]);
+    is.has_price = is.has_price || !std::isnan(p);
+    is.price.push_back(Pt{x, p});
+    double m = ToD(row[static_cast<size_t>(mid)]);
+    if (std::isnan(m)) m = ToD(row[static_cast<size_t>(last)]);
+    is.mid.push_back(Pt{x, m});
+    const double q = ToD(row[static_cast<size_t>(pos)]);
+    is.position.push_back(Pt{x, q});
+  }
+  const int fsym = r.fills.Column("symbol");
+  if (fsym >= 0) {
+    for (const auto& row : r.fills.rows) {
+      if (row.size() <= static_cast<size_t>(fsym)) continue;
+      auto it = index.find(row[static_cast<size_t>(fsym)]);
+      if (it != index.end()) out[it->second].traded = true;
+    }
+  }
+  return out;
+}
+
+std::vector<Marker> FillMarkers(const RunData& r, const std::string& symbol, std::string* note) {
+  std::vector<Marker> out;
+  const CsvTable& f = r.fills;
+  const int ts = f.Column("local_ts"), sym = f.Column("symbol"), side = f.Column("side"),
+            px = f.Column("price"), qty = f.Column("qty");
+  if (ts < 0 || sym < 0 || side < 0 || px < 0 || qty < 0) return out;
+  auto at = [](const std::vector<std::string>& row, int col) -> const std::string& {
+    return row[static_cast<size_t>(col)];
+  };
+  std::vector<const std::vector<std::string>*> mine;
+  for (const auto& row : f.rows) {
+    if (row.size() >= f.header.size() && at(row, sym) == symbol) mine.push_back(&row);
+  }
+  const size_t every = (mine.size() + kMaxMarkers - 1) / kMaxMarkers;
+  for (size_t i = 0; i < mine.size(); i += std::max<size_t>(every, 1)) {
+    const auto& row = *mine[i];
+    const bool buy = at(row, side) == "buy";
+    const double t = ToD(at(row, ts));
+    out.push_back(Marker{t, ToD(at(row, px)), buy,
+                         absl::StrCat(buy ? "buy " : "sell ", at(row, qty), " @ ", at(row, px),
+                                      "  ", FormatTimestamp(Timestamp(static_cast<int64_t>(t))))});
+  }
+  *note = every > 1 ? absl::StrCat("every ", every, "th of ", mine.size(), " fills shown")
+                    : absl::StrCat(mine.size(), " fills");
+  return out;
+}
+
+}  // namespace tapedeck::analysis

@@ -1,0 +1,82 @@
+// What report and compare read: one strategy's output files (summary.json typed as a
+// RunSummary, and the CSV files), and the curves drawn from them.
+#ifndef TAPEDECK_ANALYSIS_REPORT_DATA_H_
+#define TAPEDECK_ANALYSIS_REPORT_DATA_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "analysis/chart.h"
+#include "analysis/run_summary.h"
+
+namespace tapedeck::analysis {
+
+// One of our CSV files. Our outputs never quote fields; a quoted field is still read (RFC 4180).
+struct CsvTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  // Index of `name` in the header, or -1.
+  int Column(std::string_view name) const;
+};
+absl::StatusOr<CsvTable> ReadCsv(const std::string& path);
+
+// One strategy's outputs, read back from DIR/<label>/.
+struct RunData {
+  std::string dir;
+  RunSummary summary;
+  CsvTable equity;
+  CsvTable prices;  // empty when prices.csv is absent
+  CsvTable fills;
+  CsvTable round_trips;  // empty when round_trips.csv is absent
+  // The label, made unique by the caller when several runs share one.
+  std::string name;
+};
+absl::StatusOr<RunData> LoadRun(const std::string& dir);
+
+// A run directory (summary.json with schema tapedeck.run/1) lists its strategies' directories;
+// a strategy directory (tapedeck.summary/1) is itself. Errors name the file.
+absl::StatusOr<std::vector<std::string>> StrategyDirs(const std::string& dir);
+
+// Whether `dir` is a run directory (its summary.json has schema tapedeck.run/1).
+absl::StatusOr<bool> IsRunDir(const std::string& dir);
+
+// ---- Curves ----
+
+// The time range the charts show (ns): the run's start to end, else the equity curve's.
+struct Span {
+  double x0 = 0, x1 = 1;
+};
+Span TimeSpan(const RunData& r, const std::vector<Pt>& equity);
+
+// equity.csv as (ts, equity).
+std::vector<Pt> EquityPoints(const RunData& r);
+// The run's initial cash (NaN when undefined).
+double InitialCash(const RunData& r);
+// The equity curve with the starting point (span start, initial cash) in front when the first
+// sample is later.
+std::vector<Pt> EquityFromStart(const RunData& r, const std::vector<Pt>& equity, const Span& span);
+// Percent below the running peak (which starts at `initial`).
+std::vector<Pt> DrawdownPoints(const std::vector<Pt>& eq, double initial);
+
+// One instrument's columns of prices.csv.
+struct InstrumentSeries {
+  std::string symbol;
+  std::vector<Pt> price;  // last trade, else mid
+  std::vector<Pt> mid;    // quote mid, else last trade (a spread: no bid/ask bounce)
+  std::vector<Pt> position;
+  bool has_price = false;
+  bool traded = false;  // it has fills
+};
+// In order of first appearance in prices.csv; none without prices.csv.
+std::vector<InstrumentSeries> PriceSeries(const RunData& r);
+
+// The fills of `symbol` as markers, every k-th when there are more than kMaxMarkers; *note says
+// how many are shown. None when fills.csv lacks a column.
+std::vector<Marker> FillMarkers(const RunData& r, const std::string& symbol, std::string* note);
+
+}  // namespace tapedeck::analysis
+
+#endif  // TAPEDECK_ANALYSIS_REPORT_DATA_H_

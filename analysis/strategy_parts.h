@@ -1,0 +1,36 @@
+// The strategy's own part of its report page, drawn from the generic "strategy_sections"
+// (tables) and "strategy_charts" of its summary (analysis/run_summary.h): the page knows no
+// strategy and no parameter by name.
+#ifndef TAPEDECK_ANALYSIS_STRATEGY_PARTS_H_
+#define TAPEDECK_ANALYSIS_STRATEGY_PARTS_H_
+
+#include <string>
+#include <vector>
+
+#include "analysis/report_data.h"
+#include "analysis/run_summary.h"
+
+namespace tapedeck::analysis {
+
+// Each section as a heading, its note and a table (the first kMaxTableRows rows; the note says
+// when there are more).
+std::string RenderStrategySections(const std::vector<StrategySection>& sections);
+
+// Each chart under its heading. A spread_bps chart of instruments (a, b) draws
+// (mid_b - mid_a) / mid_a x 10^4 at prices.csv's times, not annualised; an instrument without
+// prices gets a note instead.
+std::string RenderStrategyCharts(const std::vector<StrategyChart>& charts,
+                                 const std::vector<InstrumentSeries>& series, const Span& span);
+
+// For summaries written before strategies reported sections and charts (no such keys): the
+// basis chart and the "spread" table those pages had, as generic parts. The chart is the spread
+// between the strategy's "spot" and "future" parameters when both are priced, else between the
+// two traded instruments, else the only two priced ones; the table is metrics.spread.
+// (report_legacy.cc; it goes once no such summary needs redrawing.)
+void AddLegacyStrategyParts(const std::vector<InstrumentSeries>& series, RunSummary* summary);
+
+inline constexpr size_t kMaxTableRows = 1000;
+
+}  // namespace tapedeck::analysis
+
+#endif  // TAPEDECK_ANALYSIS_STRATEGY_PARTS_H_

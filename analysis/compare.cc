@@ -67,6 +67,24 @@ const std::vector<CompareRow>& Rows() {
   return kRows;
 }
 
+// The best value of a metric row over the runs, by the metric's better direction; none when
+// the metric has no direction, fewer than two runs define it, or they all agree.
+std::optional<double> Best(const std::vector<RunData>& runs, const CompareRow& row) {
+  if (!row.metric.has_value()) return std::nullopt;
+  const MetricBetter better = GetMetric(*row.metric).better;
+  if (better == MetricBetter::kNeither) return std::nullopt;
+  std::vector<double> values;
+  for (const RunData& r : runs) {
+    if (const std::optional<double> v = r.summary.Value(*row.metric).ToDouble()) {
+      values.push_back(*v);
+    }
+  }
+  if (values.size() < 2) return std::nullopt;
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  if (*lo == *hi) return std::nullopt;
+  return better == MetricBetter::kHigher ? *hi : *lo;
+}
+
 std::string MetricsTable(const std::vector<RunData>& runs, const std::vector<std::string>& links) {
   std::string b = "<table><tr><th>metric</th>";
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -84,11 +102,17 @@ std::string MetricsTable(const std::vector<RunData>& runs, const std::vector<std
   absl::StrAppend(&b, "</tr>\n");
   for (const CompareRow& row : Rows()) {
     absl::StrAppend(&b, "<tr><td>", HtmlEscape(row.Label()), "</td>");
+    const std::optional<double> best = Best(runs, row);
     for (const RunData& r : runs) {
+      const std::optional<double> v =
+          row.metric.has_value() ? r.summary.Value(*row.metric).ToDouble() : std::nullopt;
+      const bool is_best = best.has_value() && v == best;
       std::string cls;
       if (row.signed_colour) {
-        const double v = r.summary.Value(*row.metric).ToDouble().value_or(std::nan(""));
-        cls = absl::StrCat(" class=\"", SignClass(v), "\"");
+        cls = absl::StrCat(" class=\"", SignClass(v.value_or(std::nan(""))), is_best ? " best" : "",
+                           "\"");
+      } else if (is_best) {
+        cls = " class=\"best\"";
       }
       absl::StrAppend(&b, "<td", cls, ">", HtmlEscape(row.Text(r.summary)), "</td>");
     }

@@ -1,6 +1,7 @@
 // Several runs side by side (`tapedeck compare`, and the index page of a run directory): the
-// metrics table, one column per strategy run, and the equity, return and drawdown curves
-// overlaid. Only the runs' output files are read; nothing is rerun.
+// metrics table, one column per strategy run, with each metric's best value in bold (by its
+// better direction in the metric table), and the equity, return and drawdown curves overlaid.
+// Only the runs' output files are read; nothing is rerun.
 #ifndef TAPEDECK_ANALYSIS_COMPARE_H_
 #define TAPEDECK_ANALYSIS_COMPARE_H_
 

@@ -17,7 +17,7 @@ h1{font-size:22px;margin:4px 0 2px}h2{font-size:17px;margin:26px 0 8px;border-bo
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:12px 0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px 10px}
 .card .k{color:var(--mute);font-size:12px}.card .v{font-size:18px;font-weight:600;font-variant-numeric:tabular-nums}
-.pos{color:#137333}.neg{color:#b42318}
+.pos{color:#137333}.neg{color:#b42318}.best{font-weight:700}
 svg.chart{width:100%;height:auto;display:block;margin:6px 0 10px;background:#fff}
 svg .ct{font-size:14px;font-weight:600;fill:var(--fg)}svg .cn{font-size:12px;fill:var(--mute)}
 svg .grid line{stroke:#eceff3;stroke-width:1}svg .grid text{font-size:11px;fill:var(--mute)}

@@ -150,6 +150,12 @@ TEST(ReportTest, CompareWritesTheTableAndOverlaidCurves) {
   // Three runs (dip_buyer twice, told apart by directory), three overlaid charts.
   EXPECT_EQ(PathsOf(page, "line").size(), 9u);
   EXPECT_TRUE(Has(page, "dip_buyer (out)"));
+  // Each metric's best run in bold, by the metric table's direction: dip_buyer's sharpe (twice,
+  // the same run) is higher, its max drawdown lower; events have no direction.
+  EXPECT_TRUE(Has(page, "<tr><td>sharpe</td><td>1.52</td><td class=\"best\">43.02</td>"
+                        "<td class=\"best\">43.02</td></tr>"));
+  EXPECT_TRUE(Has(page, "<tr><td>max drawdown</td><td>0.14%</td><td class=\"best\">"));
+  EXPECT_TRUE(Has(page, "<tr><td>round trips</td><td>2</td><td>1</td><td>1</td></tr>"));
   EXPECT_EQ(Shell(absl::StrCat(CliPath(), " compare --help"), &out), 0);
   EXPECT_THAT(out, HasSubstr("--out FILE"));
 }

@@ -8,6 +8,7 @@
 #include "core/decimal.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/test_util.h"
 
 namespace tapedeck {
 namespace {
@@ -373,6 +374,31 @@ TEST(MetricTableTest, BadSummaryErrorsNameTheKeyPath) {
   s = Summary(t);
   s["metrics"]["round_trips"] = -1;
   EXPECT_EQ(error(s), "run/summary.json: metrics.round_trips: expected a count (an integer >= 0)");
+}
+
+// docs/outputs.md lists the table as it is: every metric with its label, unit and direction.
+TEST(MetricTableTest, DocsListEveryMetric) {
+  const std::string doc = ::tapedeck::testing::ReadFile(::tapedeck::testing::SourceDir() +
+                                                         "/docs/outputs.md");
+  auto unit = [](MetricUnit u) {
+    switch (u) {
+      case MetricUnit::kMoney: return "money";
+      case MetricUnit::kFraction: return "fraction";
+      case MetricUnit::kRatio: return "ratio";
+      case MetricUnit::kCount: return "count";
+      case MetricUnit::kSeconds: return "s";
+    }
+    return "";
+  };
+  auto better = [](MetricBetter b) {
+    return b == MetricBetter::kHigher ? "higher" : b == MetricBetter::kLower ? "lower" : "";
+  };
+  for (const Metric& m : MetricTable()) {
+    const std::string row = std::string("| `") + std::string(m.name) + "` | " +
+                            std::string(m.label) + " | " + unit(m.unit) + " | " + better(m.better) +
+                            " |";
+    EXPECT_NE(doc.find(row), std::string::npos) << "docs/outputs.md lacks: " << row;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The table of input formats. Each reader adds its row here.
 #include "replay/binance_vision.h"
 #include "replay/binance_ws.h"
+#include "replay/dbn_instruments.h"
+#include "replay/dbn_reader.h"
 #include "replay/generic_csv.h"
 #include "replay/lobster.h"
 #include "replay/scenario.h"
@@ -14,6 +16,11 @@ const std::vector<FormatInfo>& Formats() {
   static const std::vector<FormatInfo> kFormats = {
       {"tape", "tapedeck's own binary tape (written by `tapedeck convert`), read by mmap",
        &DetectTapeHead, &OpenTapeSource, &TapeSourceInstruments},
+      {"dbn",
+       "Databento DBN v1-3, plain or zstd (mbo, mbp-1/10, tbbo, trades, bbo, cbbo, cmbp-1, "
+       "ohlcv, statistics; instruments from definitions); options: definitions, check_sequence, "
+       "unknown_side (skip|error), other_instruments (error|skip)",
+       nullptr, &OpenDbn, &DbnSourceInstruments, &DetectDbnFile},
       {"binance_ws_capture",
        "Binance websocket capture: `<local_ns> <combined-stream JSON>` lines (gzip), with the REST "
        "depth snapshot line; options: gaps (fail|resync), reorder_window",

@@ -19,6 +19,9 @@ absl::StatusOr<std::string> DetectFormat(const std::string& path) {
     std::fclose(probe);
     if (HasTapeMagic(std::string_view(magic, n))) return std::string("tape");
   }
+  for (const FormatInfo& f : Formats()) {
+    if (f.detect_file != nullptr && f.detect_file(path)) return std::string(f.name);
+  }
   absl::StatusOr<std::unique_ptr<LineReader>> reader = LineReader::Open(path);
   if (!reader.ok()) return reader.status();
   std::vector<std::string> head;

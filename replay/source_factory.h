@@ -35,6 +35,9 @@ struct FormatInfo {
   // For formats that carry their own instrument definitions (a tape, the scenario generator):
   // the instruments, so that a run config need not list them. nullptr for the others.
   absl::StatusOr<std::vector<Instrument>> (*instruments)(const SourceSpec& spec) = nullptr;
+  // For binary formats that lines cannot show (a compressed stream): true when the file at
+  // `path` is this format, from its first bytes. Asked before the line-based detectors.
+  bool (*detect_file)(const std::string& path) = nullptr;
 };
 
 // Every format, in detection order (the most specific first).

@@ -100,7 +100,7 @@ absl::StatusOr<std::unique_ptr<DbnReader>> DbnReader::Open(const std::string& pa
                                                            DbnOptions options) {
   std::unique_ptr<DbnReader> r(new DbnReader());
   TAPEDECK_ASSIGN_OR_RETURN(r->input_, OpenDbnStream(path, &r->metadata_));
-  r->instruments_ = &instruments;
+  r->instruments_ = instruments;
   r->forced_symbol_ = symbol;
   r->options_ = std::move(options);
   r->book_owner_.assign(instruments.size(), UINT32_MAX);
@@ -168,6 +168,12 @@ absl::StatusOr<std::span<const Event>> DbnReader::NextBatch() {
                                   "-byte header: a corrupted record"));
       break;
     }
+    if (const size_t want = expected_len_[r[1]]; want != 0 && len != want) {
+      status = Error(absl::StrCat("record length ", len, " bytes, but a DBN v", metadata_.version,
+                                  " ", dbn::RTypeName(r[1]), " record is ", want,
+                                  " bytes: a corrupted length or rtype"));
+      break;
+    }
     if (!in.Ensure(len)) {
       status = in.status();
       if (status.ok()) {
@@ -176,7 +182,7 @@ absl::StatusOr<std::span<const Event>> DbnReader::NextBatch() {
       }
       break;
     }
-    status = Record(in.data(), len);
+    status = Record(in.data());
     if (!status.ok()) break;
     in.Skip(len);
   }
@@ -189,14 +195,8 @@ absl::StatusOr<std::span<const Event>> DbnReader::NextBatch() {
   return std::span<const Event>(events_.data(), events_.size());
 }
 
-absl::Status DbnReader::Record(const uint8_t* r, size_t len) {
+absl::Status DbnReader::Record(const uint8_t* r) {
   const uint8_t rtype = r[1];
-  const size_t want = expected_len_[rtype];
-  if (want != 0 && len != want) {
-    return Error(absl::StrCat("record length ", len, " bytes, but a DBN v", metadata_.version, " ",
-                              dbn::RTypeName(rtype), " record is ", want,
-                              " bytes: a corrupted length or rtype"));
-  }
   ++stats_.records;
   Slot* s = nullptr;
   const auto slot = [&]() -> absl::Status {
@@ -308,19 +308,19 @@ absl::StatusOr<DbnReader::Slot*> DbnReader::Resolve(uint32_t dbn_id, int64_t ts_
     symbol = forced_symbol_;
   } else {
     symbol = SymbolOf(dbn_id, ts_event);
-    if (symbol.empty() && instruments_->size() == 1 && slot_order_.empty()) {
-      symbol = instruments_->all().front().symbol;
+    if (symbol.empty() && instruments_.size() == 1 && slot_order_.empty()) {
+      symbol = instruments_.all().front().symbol;
     }
     if (symbol.empty()) {
       return Error(absl::StrCat(
           "instrument id ", dbn_id, " has no symbol: neither the metadata's symbology, nor "
           "definitions, nor symbol mapping records name it, and the run has ",
-          instruments_->size(), " instruments; name it with the source's \"instrument\" or give "
+          instruments_.size(), " instruments; name it with the source's \"instrument\" or give "
           "its definitions (options.definitions)"));
     }
   }
   slot->symbol = symbol;
-  absl::StatusOr<InstrumentId> found = instruments_->Find(symbol);
+  absl::StatusOr<InstrumentId> found = instruments_.Find(symbol);
   if (!found.ok()) {
     if (!options_.skip_other_instruments) {
       return Error(absl::StrCat("'", symbol, "' (instrument id ", dbn_id,
@@ -329,7 +329,7 @@ absl::StatusOr<DbnReader::Slot*> DbnReader::Resolve(uint32_t dbn_id, int64_t ts_
     }
     slot->skip = true;
   } else {
-    const Instrument& in = instruments_->at(*found);
+    const Instrument& in = instruments_.at(*found);
     slot->id = *found;
     slot->price_shift = 9 - in.price_scale;
     slot->qty_unit = Pow10(in.qty_scale);

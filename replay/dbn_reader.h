@@ -151,7 +151,7 @@ class DbnReader : public EventSource {
   };
 
   DbnReader() = default;
-  absl::Status Record(const uint8_t* r, size_t len);
+  absl::Status Record(const uint8_t* r);  // its length already checked
   absl::StatusOr<Slot*> SlotFor(const uint8_t* r);
   absl::StatusOr<Slot*> Resolve(uint32_t dbn_id, int64_t ts_event);
   std::string SymbolOf(uint32_t dbn_id, int64_t ts_event) const;
@@ -197,7 +197,7 @@ class DbnReader : public EventSource {
 
   std::unique_ptr<DbnInput> input_;
   dbn::Metadata metadata_;
-  const InstrumentTable* instruments_ = nullptr;
+  InstrumentTable instruments_;  // a copy: ids resolve lazily, after the caller's table may be gone
   std::string forced_symbol_;
   DbnOptions options_;
   std::array<uint16_t, 256> expected_len_{};  // bytes of each known rtype (ts_out included)

@@ -10,7 +10,7 @@
 namespace tapedeck::replay {
 namespace {
 
-constexpr size_t kSymbolLen = 71;       // symbol_cstr_len of DBN v2 and v3
+constexpr size_t kSymbolLen = 71;  // symbol_cstr_len of DBN v2 and v3
 constexpr size_t kFlushBytes = 1 << 20;
 
 template <typename T>
@@ -55,10 +55,10 @@ std::string EncodeDbnMetadata(const DbnMetadataSpec& spec) {
   Append(&m, uint64_t{0});  // limit: none
   Append(&m, spec.stype_in);
   Append(&m, dbn::kSTypeInstrumentId);  // stype_out
-  Append(&m, uint8_t{0});              // ts_out
+  Append(&m, uint8_t{0});               // ts_out
   Append(&m, static_cast<uint16_t>(kSymbolLen));
-  m.append(53, '\0');                  // reserved
-  Append(&m, uint32_t{0});             // schema definition: none
+  m.append(53, '\0');       // reserved
+  Append(&m, uint32_t{0});  // schema definition: none
   Append(&m, static_cast<uint32_t>(spec.symbols.size()));
   for (const auto& s : spec.symbols) AppendText(&m, s.raw_symbol, kSymbolLen);
   Append(&m, uint32_t{0});  // partial
@@ -111,15 +111,15 @@ std::array<uint8_t, 48> EncodeTrade(const DbnTrade& t) {
 std::array<uint8_t, 520> EncodeDefinitionV3(const DbnDefinitionSpec& d) {
   std::array<uint8_t, 520> r{};
   Header(&r, dbn::kRTypeInstrumentDef, 1, d.instrument_id, d.ts_event);
-  Put(r.data(), 16, d.ts_event);  // ts_recv
+  Put(r.data(), 16, d.ts_event);                                                // ts_recv
   for (size_t at = 24; at < 112; at += 8) Put(r.data(), at, dbn::kUndefPrice);  // prices, times
   Put(r.data(), 24, d.min_price_increment);
   Put(r.data(), 40, d.expiration);
   Put(r.data(), 48, dbn::kUndefTimestamp);  // activation
   Put(r.data(), 80, d.unit_of_measure_qty);
-  Put(r.data(), 104, dbn::kUndefPrice);  // strike_price
+  Put(r.data(), 104, dbn::kUndefPrice);           // strike_price
   Put(r.data(), 112, uint64_t{d.instrument_id});  // raw_instrument_id
-  Put(r.data(), 176, INT32_MAX);  // contract_multiplier: undefined
+  Put(r.data(), 176, INT32_MAX);                  // contract_multiplier: undefined
   PutText(r.data(), 224, 4, d.currency);
   PutText(r.data(), 238, kSymbolLen, d.raw_symbol);
   PutText(r.data(), 330, 5, d.exchange);

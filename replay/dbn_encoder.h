@@ -22,9 +22,9 @@ struct DbnMetadataSpec {
   int version = 3;  // 2 or 3
   std::string dataset = "GLBX.MDP3";
   uint16_t schema = static_cast<uint16_t>(dbn::Schema::kMbo);
-  uint64_t start = 0;                     // ns since the epoch
+  uint64_t start = 0;  // ns since the epoch
   uint64_t end = dbn::kUndefTimestamp;
-  uint8_t stype_in = 1;                   // raw_symbol
+  uint8_t stype_in = 1;  // raw_symbol
   struct Symbol {
     std::string raw_symbol;
     uint32_t instrument_id = 0;

@@ -14,9 +14,9 @@ namespace tapedeck::replay::dbn {
 namespace {
 
 constexpr const char* kSchemaNames[] = {
-    "mbo",      "mbp-1",      "mbp-10",    "tbbo",     "trades",    "ohlcv-1s", "ohlcv-1m",
-    "ohlcv-1h", "ohlcv-1d",   "definition", "statistics", "status", "imbalance", "ohlcv-eod",
-    "cmbp-1",   "cbbo-1s",    "cbbo-1m",   "tcbbo",    "bbo-1s",    "bbo-1m"};
+    "mbo",      "mbp-1",    "mbp-10",     "tbbo",       "trades", "ohlcv-1s",  "ohlcv-1m",
+    "ohlcv-1h", "ohlcv-1d", "definition", "statistics", "status", "imbalance", "ohlcv-eod",
+    "cmbp-1",   "cbbo-1s",  "cbbo-1m",    "tcbbo",      "bbo-1s", "bbo-1m"};
 
 constexpr uint32_t kZstdMagic = 0xFD2FB528;
 constexpr uint32_t kSkippableMagicLow = 0x184D2A50;  // zstd skippable frames: ..50 to ..5F
@@ -24,7 +24,9 @@ constexpr size_t kMetadataFixedV1 = 100;  // bytes before schema_definition_leng
 constexpr size_t kReservedV1 = 47;
 constexpr size_t kReservedV2 = 53;
 
-uint32_t U32(std::string_view s, size_t at) { return Get<uint32_t>(reinterpret_cast<const uint8_t*>(s.data()), at); }
+uint32_t U32(std::string_view s, size_t at) {
+  return Get<uint32_t>(reinterpret_cast<const uint8_t*>(s.data()), at);
+}
 
 // Reads the metadata's variable part with bounds checks; errors name the stream offset.
 class MetadataCursor {
@@ -33,9 +35,9 @@ class MetadataCursor {
 
   absl::Status Need(size_t n, std::string_view what) const {
     if (pos_ + n <= body_.size()) return absl::OkStatus();
-    return absl::InvalidArgumentError(absl::StrCat(
-        "metadata: ", std::string(what), " at byte ", kPreludeSize + pos_,
-        " runs past the metadata's end (byte ", kPreludeSize + body_.size(), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("metadata: ", std::string(what), " at byte ", kPreludeSize + pos_,
+                     " runs past the metadata's end (byte ", kPreludeSize + body_.size(), ")"));
   }
   absl::StatusOr<uint32_t> U32Field(std::string_view what) {
     if (absl::Status s = Need(4, what); !s.ok()) return s;
@@ -64,9 +66,8 @@ class MetadataCursor {
     if (!d.ok()) return d;
     const uint32_t month = *d / 100 % 100, day = *d % 100;
     if (month < 1 || month > 12 || day < 1 || day > 31) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("metadata: ", std::string(what), " at byte ", at, ": ", *d,
-                       " is not a date yyyymmdd"));
+      return absl::InvalidArgumentError(absl::StrCat("metadata: ", std::string(what), " at byte ",
+                                                     at, ": ", *d, " is not a date yyyymmdd"));
     }
     return d;
   }
@@ -227,9 +228,8 @@ absl::StatusOr<Metadata> ParseMetadata(std::string_view body, int version) {
   Metadata m;
   m.version = version;
   if (body.size() < kMetadataFixedV1 + 4) {
-    return absl::InvalidArgumentError(absl::StrCat("metadata: ", body.size(),
-                                                   " bytes, less than the fixed part's ",
-                                                   kMetadataFixedV1 + 4));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metadata: ", body.size(), " bytes, less than the fixed part's ", kMetadataFixedV1 + 4));
   }
   const auto* p = reinterpret_cast<const uint8_t*>(body.data());
   m.dataset = GetText(p, 0, 16);

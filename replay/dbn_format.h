@@ -27,9 +27,9 @@ static_assert(std::endian::native == std::endian::little, "DBN is little-endian,
 inline constexpr int kMaxVersion = 3;
 inline constexpr int64_t kUndefPrice = INT64_MAX;
 inline constexpr uint64_t kUndefTimestamp = UINT64_MAX;
-inline constexpr size_t kPreludeSize = 8;   // "DBN", version, u32 metadata length
-inline constexpr size_t kHeaderSize = 16;   // of every record
-inline constexpr size_t kMaxRecordSize = 1020;  // the length byte counts 4-byte words: 255 x 4
+inline constexpr size_t kPreludeSize = 8;         // "DBN", version, u32 metadata length
+inline constexpr size_t kHeaderSize = 16;         // of every record
+inline constexpr size_t kMaxRecordSize = 1020;    // the length byte counts 4-byte words: 255 x 4
 inline constexpr uint16_t kMixedSchema = 0xFFFF;  // metadata schema of a file of several schemas
 inline constexpr uint8_t kSTypeInstrumentId = 0;
 
@@ -69,9 +69,26 @@ enum RType : uint8_t {
 
 // Schema ids of the metadata.
 enum class Schema : uint16_t {
-  kMbo = 0, kMbp1 = 1, kMbp10 = 2, kTbbo = 3, kTrades = 4, kOhlcv1S = 5, kOhlcv1M = 6,
-  kOhlcv1H = 7, kOhlcv1D = 8, kDefinition = 9, kStatistics = 10, kStatus = 11, kImbalance = 12,
-  kOhlcvEod = 13, kCmbp1 = 14, kCbbo1S = 15, kCbbo1M = 16, kTcbbo = 17, kBbo1S = 18, kBbo1M = 19,
+  kMbo = 0,
+  kMbp1 = 1,
+  kMbp10 = 2,
+  kTbbo = 3,
+  kTrades = 4,
+  kOhlcv1S = 5,
+  kOhlcv1M = 6,
+  kOhlcv1H = 7,
+  kOhlcv1D = 8,
+  kDefinition = 9,
+  kStatistics = 10,
+  kStatus = 11,
+  kImbalance = 12,
+  kOhlcvEod = 13,
+  kCmbp1 = 14,
+  kCbbo1S = 15,
+  kCbbo1M = 16,
+  kTcbbo = 17,
+  kBbo1S = 18,
+  kBbo1M = 19,
 };
 
 // "mbo", "ohlcv-1s", ...; "mixed" for kMixedSchema, "schema N" for ids it does not know.
@@ -116,8 +133,7 @@ inline constexpr size_t kBboSide = 29, kBboFlags = 30, kBboTsRecv = 32, kBboSequ
 inline constexpr size_t kOpen = 16, kHigh = 24, kLow = 32, kClose = 40, kVolume = 48;
 // statistics: ts_recv, ts_ref, price, then quantity (i32 in v1-2, i64 in v3) and the rest.
 inline constexpr size_t kStatTsRecv = 16, kStatPrice = 32, kStatQuantity = 40;
-inline constexpr size_t kStatTypeV1 = 52, kStatActionV1 = 56, kStatTypeV3 = 56,
-                        kStatActionV3 = 60;
+inline constexpr size_t kStatTypeV1 = 52, kStatActionV1 = 56, kStatTypeV3 = 56, kStatActionV3 = 60;
 // symbol mapping: the raw (stype_out) symbol.
 inline constexpr size_t kMappingOutSymbolV1 = 38, kMappingOutSymbolV2 = 89;
 }  // namespace off

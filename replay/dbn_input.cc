@@ -60,8 +60,8 @@ bool DbnInput::FillPlain() {
   end_ += got;
   if (got == 0) {
     if (std::ferror(file_) != 0) {
-      status_ = absl::DataLossError(absl::StrCat(path_, ": read error after byte ", file_read_,
-                                                 ": ", std::strerror(errno)));
+      status_ = absl::DataLossError(
+          absl::StrCat(path_, ": read error after byte ", file_read_, ": ", std::strerror(errno)));
     }
     file_eof_ = true;
     return false;
@@ -77,8 +77,8 @@ bool DbnInput::FillZstd() {
       const size_t got = std::fread(compressed_.data(), 1, compressed_.size(), file_);
       if (got == 0) {
         if (std::ferror(file_) != 0) {
-          status_ = absl::DataLossError(absl::StrCat(path_, ": read error after byte ",
-                                                     file_read_, ": ", std::strerror(errno)));
+          status_ = absl::DataLossError(absl::StrCat(path_, ": read error after byte ", file_read_,
+                                                     ": ", std::strerror(errno)));
           return false;
         }
         file_eof_ = true;
@@ -103,9 +103,9 @@ bool DbnInput::FillZstd() {
   end_ = out.pos;
   if (!progressed && file_eof_ && in_pos_ == in_end_) {
     if (frame_left_ != 0) {
-      status_ = absl::DataLossError(absl::StrCat(
-          path_, ": truncated zstd stream: the file ends inside a frame, after ", file_read_,
-          " compressed bytes (DBN stream byte ", base_ + end_, ")"));
+      status_ = absl::DataLossError(
+          absl::StrCat(path_, ": truncated zstd stream: the file ends inside a frame, after ",
+                       file_read_, " compressed bytes (DBN stream byte ", base_ + end_, ")"));
     }
     return false;
   }

@@ -71,16 +71,16 @@ absl::StatusOr<std::vector<DbnDefinition>> ReadDbnDefinitions(const std::string&
     const uint8_t rtype = in->data()[1];
     if (len < dbn::kHeaderSize || !in->Ensure(len)) {
       TAPEDECK_RETURN_IF_ERROR(in->status());
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": byte ", in->offset(), ": ",
-          len < dbn::kHeaderSize ? "a record length shorter than its header"
-                                 : "truncated: the file ends inside a record"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": byte ", in->offset(), ": ",
+                       len < dbn::kHeaderSize ? "a record length shorter than its header"
+                                              : "truncated: the file ends inside a record"));
     }
     if (rtype == dbn::kRTypeInstrumentDef) {
       if (len != def_len) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ": byte ", in->offset(),
-                                                       ": a definition record of ", len,
-                                                       " bytes; DBN v", m.version, " has ", def_len));
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": byte ", in->offset(), ": a definition record of ", len,
+                         " bytes; DBN v", m.version, " has ", def_len));
       }
       out.push_back(ParseDefinition(in->data(), m.version));
     }
@@ -109,21 +109,13 @@ std::optional<Instrument> InstrumentOf(const DbnDefinition& d, std::string* skip
     case 'K':
     case 'X':
     case 'Y':
-    case 'B':
-      in.kind = InstrumentKind::kSpot;
-      break;
+    case 'B': in.kind = InstrumentKind::kSpot; break;
     case 'C':
-    case 'P':
-      *skipped = "an option: tapedeck has no options";
-      return std::nullopt;
+    case 'P': *skipped = "an option: tapedeck has no options"; return std::nullopt;
     case 'S':
     case 'T':
-    case 'M':
-      *skipped = "a spread: tapedeck has no spreads";
-      return std::nullopt;
-    default:
-      *skipped = "an instrument class tapedeck does not know";
-      return std::nullopt;
+    case 'M': *skipped = "a spread: tapedeck has no spreads"; return std::nullopt;
+    default: *skipped = "an instrument class tapedeck does not know"; return std::nullopt;
   }
   if (in.symbol.empty()) {
     *skipped = "no raw_symbol";

@@ -1,240 +1,116 @@
-// The DBN reader's MBO handling (market by order into kL3Order events, see dbn_reader.h) and
-// the conversions every record handler shares; both are on the hot path of an MBO file.
+// The DBN reader's MBO handling (market by order into kL3Order events, see dbn_reader.h), the
+// hot path of an MBO file, and the out-of-line failure paths of the conversions.
 #include <algorithm>
-#include <cstring>
+#include <utility>
 
-#include "absl/base/optimization.h"
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "core/decimal.h"
-#include "core/status.h"
 #include "replay/dbn_reader.h"
+#include "replay/dbn_reader_inl.h"
 
 namespace tapedeck::replay {
 namespace {
 
 using dbn::Get;
+using dbn_internal::kBatch;
+using dbn_internal::kBatchMax;
+using dbn_internal::kPrefetchAhead;
+using dbn_internal::Pow10Const;
+using dbn_internal::SideOf;
 namespace off = dbn::off;
 
-// p / D when p is a whole multiple of D. A constant divisor compiles to a multiplication.
-template <int64_t D>
-inline bool DivExact(int64_t p, int64_t* q) {
-  *q = p / D;
-  return *q * D == p;
-}
-
-bool Shift(int64_t p, int shift, int64_t* out) {
-  switch (shift) {
-    case 0: *out = p; return true;
-    case 1: return DivExact<10>(p, out);
-    case 2: return DivExact<100>(p, out);
-    case 3: return DivExact<1'000>(p, out);
-    case 4: return DivExact<10'000>(p, out);
-    case 5: return DivExact<100'000>(p, out);
-    case 6: return DivExact<1'000'000>(p, out);
-    case 7: return DivExact<10'000'000>(p, out);
-    case 8: return DivExact<100'000'000>(p, out);
-    case 9: return DivExact<1'000'000'000>(p, out);
-    default:  // scales finer than DBN's 1e-9: multiply
-      return shift < 0 && shift >= -9 && !__builtin_mul_overflow(p, Pow10(-shift), out);
-  }
-}
-
-// DBN sides: A(sk), B(id), N(one).
-inline bool SideOf(char c, Side* side) {
-  if (c == 'B') {
-    *side = Side::kBuy;
-    return true;
-  }
-  *side = Side::kSell;
-  return c == 'A';
-}
+std::string Char(uint8_t c) { return std::string(1, static_cast<char>(c)); }
 
 }  // namespace
 
-absl::Status DbnReader::Times(uint64_t ts_event, uint64_t ts_recv, int64_t* ex, int64_t* local) {
-  if (ABSL_PREDICT_FALSE((ts_event | ts_recv) > uint64_t{INT64_MAX})) {
-    return Error(absl::StrCat("ts_event ", ts_event, " or ts_recv ", ts_recv,
-                              " is undefined or beyond 2262"));
-  }
-  int64_t e = static_cast<int64_t>(ts_event);
-  if (ABSL_PREDICT_FALSE(e < last_exchange_ts_)) {
-    ++stats_.ts_event_raised;
-    stats_.max_ts_raise_ns = std::max(stats_.max_ts_raise_ns, last_exchange_ts_ - e);
-    e = last_exchange_ts_;
-  }
-  last_exchange_ts_ = e;
-  *ex = e;
-  *local = static_cast<int64_t>(ts_recv);
-  return absl::OkStatus();
+bool DbnReader::Fail(absl::Status s) {
+  error_ = std::move(s);
+  return false;
 }
 
-absl::Status DbnReader::ToPrice(const Slot& s, int64_t dbn_price, std::string_view field,
-                                int64_t* out) {
-  if (ABSL_PREDICT_TRUE(dbn_price != dbn::kUndefPrice && Shift(dbn_price, s.price_shift, out))) {
-    return absl::OkStatus();
-  }
-  if (dbn_price == dbn::kUndefPrice) return Error(absl::StrCat(std::string(field), ": undefined"));
-  return Error(absl::StrCat(std::string(field), " ", FormatDecimal(dbn_price, 9),
-                            " does not fit '", s.symbol, "''s price scale ",
-                            9 - s.price_shift));
+bool DbnReader::FailTimes(uint64_t ts_event, uint64_t ts_recv) {
+  return Fail(Error(absl::StrCat("ts_event ", ts_event, " or ts_recv ", ts_recv,
+                                 " is undefined or beyond 2262")));
 }
 
-absl::Status DbnReader::ToQty(const Slot& s, uint64_t size, std::string_view field, int64_t* out) {
-  if (ABSL_PREDICT_TRUE(size <= uint64_t{INT64_MAX} &&
-                        !__builtin_mul_overflow(static_cast<int64_t>(size), s.qty_unit, out))) {
-    return absl::OkStatus();
-  }
-  return Error(absl::StrCat(std::string(field), " ", size, " overflows at '", s.symbol,
-                            "''s quantity scale"));
+bool DbnReader::FailPrice(const Slot& s, int64_t dbn_price, const char* field) {
+  if (dbn_price == dbn::kUndefPrice) return Fail(Error(absl::StrCat(field, ": undefined")));
+  return Fail(Error(absl::StrCat(field, " ", FormatDecimal(dbn_price, 9), " does not fit '",
+                                 s.symbol, "''s price scale ", 9 - s.price_shift)));
 }
 
-absl::Status DbnReader::Sequence(Slot& s, int family, uint32_t seq, uint8_t flags) {
-  uint32_t& last = s.sequence[static_cast<size_t>(family)];
-  if (ABSL_PREDICT_TRUE(seq >= last) || seq == 0 || (flags & dbn::kFlagSnapshot) != 0 ||
-      !options_.check_sequence) {
-    if (seq != 0 && (flags & dbn::kFlagSnapshot) == 0) last = seq;
-    return absl::OkStatus();
-  }
-  return Error(absl::StrCat("sequence ", seq, " goes back (the previous record of '", s.symbol,
-                            "' had ", last, "); options.check_sequence false reads on"));
+bool DbnReader::FailQty(const Slot& s, uint64_t size, const char* field) {
+  return Fail(
+      Error(absl::StrCat(field, " ", size, " overflows at '", s.symbol, "''s quantity scale")));
 }
 
-Event& DbnReader::Push(EventKind kind, const Slot& s, int64_t ex, int64_t local) {
-  Event& e = events_.emplace_back();
-  std::memset(static_cast<void*>(&e), 0, sizeof(Event));  // events compare and hash as bytes
-  e.exchange_ts = ex;
-  e.local_ts = local;
-  e.kind = kind;
-  e.instrument = s.id;
-  return e;
+bool DbnReader::FailSequence(const Slot& s, uint32_t seq, uint32_t last) {
+  return Fail(Error(absl::StrCat("sequence ", seq, " goes back (the previous record of '", s.symbol,
+                                 "' had ", last, "); options.check_sequence false reads on")));
 }
 
-void DbnReader::OpenBook(Slot& s) {
-  if (s.open_batch != batch_) {
-    s.open_batch = batch_;
-    ++open_books_;
-  }
-  s.open_event = events_.size() - 1;
+int64_t DbnReader::Raise(int64_t ts_event) {
+  ++stats_.ts_event_raised;
+  stats_.max_ts_raise_ns = std::max(stats_.max_ts_raise_ns, last_exchange_ts_ - ts_event);
+  return last_exchange_ts_;
 }
 
-void DbnReader::CloseBook(Slot& s) {
-  if (s.open_batch != batch_) return;
-  Event& e = events_[s.open_event];
-  if (e.kind == EventKind::kL3Order) {
-    e.l3.flags |= kBookEndOfMessage;
-  } else {
-    e.level.flags |= kBookEndOfMessage;
-  }
-  s.open_batch = 0;
-  --open_books_;
-}
-
-void DbnReader::PushL3(Slot& s, L3Action a, uint64_t id, Side side, int64_t price, int64_t qty,
-                       int64_t ex, int64_t local) {
-  Event& e = Push(EventKind::kL3Order, s, ex, local);
-  e.l3.price = Price(price);
-  e.l3.qty = Qty(qty);
-  e.l3.order_id = id;
-  e.l3.record = static_cast<uint32_t>(record_index_);
-  e.l3.side = side;
-  e.l3.action = a;
-  OpenBook(s);
-}
-
-absl::Status DbnReader::PushTrade(Slot& s, int64_t price, int64_t qty, char side, int64_t ex,
-                                  int64_t local) {
+bool DbnReader::PushTrade(Slot& s, int64_t price, int64_t qty, char side, int64_t ex,
+                          int64_t local) {
   Side aggressor;
-  if (!SideOf(side, &aggressor)) {
+  if (ABSL_PREDICT_FALSE(!SideOf(side, &aggressor))) {
     if (!options_.skip_unknown_side) {
-      return Error(absl::StrCat("a trade with side '", std::string(1, side),
-                                "' (no aggressor); options.unknown_side \"skip\" skips it"));
+      return Fail(Error(absl::StrCat("a trade with side '", std::string(1, side),
+                                     "' (no aggressor); options.unknown_side \"skip\" skips it")));
     }
     ++stats_.trades_without_side;
     ++stats_.skipped;
-    return absl::OkStatus();
+    return true;
   }
   Event& e = Push(EventKind::kTrade, s, ex, local);
   e.trade.price = Price(price);
   e.trade.qty = Qty(qty);
   e.trade.aggressor = aggressor;
-  return absl::OkStatus();
+  return true;
 }
 
-absl::Status DbnReader::OnMbo(const uint8_t* r, Slot& s) {
-  const uint8_t flags = r[off::kMboFlags];
-  const char action = static_cast<char>(r[off::kMboAction]);
-  const uint16_t publisher = Get<uint16_t>(r, off::kPublisher);
-  if (ABSL_PREDICT_FALSE(static_cast<int>(publisher) != s.book_publisher)) {
-    TAPEDECK_RETURN_IF_ERROR(ClaimBook(s, publisher));
-  }
-  if (ABSL_PREDICT_FALSE((flags & (dbn::kFlagTob | dbn::kFlagSnapshot)) != 0)) {
-    if ((flags & dbn::kFlagTob) != 0) {
-      return Error("top-of-book MBO (flag F_TOB: each add replaces its side, as IEX and NYSE "
-                   "National publish) is not supported");
-    }
-    ++stats_.snapshot_records;
-  }
-  int64_t ex = 0, local = 0;
-  TAPEDECK_RETURN_IF_ERROR(
-      Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kMboTsRecv), &ex, &local));
-  if (action != 'R') {
-    TAPEDECK_RETURN_IF_ERROR(Sequence(s, 0, Get<uint32_t>(r, off::kMboSequence), flags));
-  }
-  switch (action) {
-    case 'A':
-      TAPEDECK_RETURN_IF_ERROR(MboAdd(r, s, ex, local));
-      break;
-    case 'C':
-      TAPEDECK_RETURN_IF_ERROR(MboCancel(r, s, ex, local));
-      break;
-    case 'M':
-      TAPEDECK_RETURN_IF_ERROR(MboModify(r, s, ex, local));
-      break;
-    case 'R':
-      MboClear(s, ex, local);
-      break;
-    case 'T': {
-      int64_t price = 0, qty = 0;
-      TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kMboPrice), "price", &price));
-      TAPEDECK_RETURN_IF_ERROR(ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty));
-      TAPEDECK_RETURN_IF_ERROR(
-          PushTrade(s, price, qty, static_cast<char>(r[off::kMboSide]), ex, local));
-      break;
-    }
-    case 'F': {  // no book change: remembered so that the cancel or modify after it executes
-      int64_t qty = 0;
-      TAPEDECK_RETURN_IF_ERROR(ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty));
-      s.fills.push_back(Fill{Get<uint64_t>(r, off::kMboOrderId), qty});
-      break;
-    }
-    case 'N':
-      break;
-    default:
-      return Error(absl::StrCat("action '", std::string(1, action),
-                                "' is none of A, C, M, R, T, F, N"));
-  }
-  if ((flags & dbn::kFlagLast) != 0) {
-    s.fills.clear();
-    CloseBook(s);
-  }
-  return absl::OkStatus();
+bool DbnReader::MboBadSide(const char* what, uint64_t id, uint8_t side) {
+  return Fail(Error(absl::StrCat(what, " of order ", id, " on side '", Char(side), "'")));
 }
 
-absl::Status DbnReader::MboAdd(const uint8_t* r, Slot& s, int64_t ex, int64_t local) {
+template <int kShift>
+inline bool DbnReader::MboPrice(const Slot& s, int64_t dbn_price, int64_t* out) {
+  if constexpr (kShift == kAnyShift) {
+    return ToPrice(s, dbn_price, "price", out);
+  } else {
+    if (ABSL_PREDICT_TRUE(dbn_price != dbn::kUndefPrice &&
+                          dbn_internal::DivExact<Pow10Const(kShift)>(dbn_price, out))) {
+      return true;
+    }
+    return FailPrice(s, dbn_price, "price");
+  }
+}
+
+template <int kShift>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::MboAdd(const uint8_t* r, Slot& s, int64_t ex,
+                                                           int64_t local) {
   const uint64_t id = Get<uint64_t>(r, off::kMboOrderId);
   Side side;
-  if (!SideOf(static_cast<char>(r[off::kMboSide]), &side)) {
-    return Error(absl::StrCat("add of order ", id, " on side '",
-                              std::string(1, static_cast<char>(r[off::kMboSide])), "'"));
+  if (ABSL_PREDICT_FALSE(!SideOf(static_cast<char>(r[off::kMboSide]), &side))) {
+    return MboBadSide("add", id, r[off::kMboSide]);
   }
   int64_t price = 0, qty = 0;
-  TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kMboPrice), "price", &price));
-  TAPEDECK_RETURN_IF_ERROR(ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty));
-  if (qty <= 0) return Error(absl::StrCat("add of order ", id, " with size 0"));
-  const auto [it, added] = s.orders.try_emplace(id, LiveOrder{price, qty, side});
-  if (!added) return Error(absl::StrCat("add of order ", id, ", which is live"));
+  if (!MboPrice<kShift>(s, Get<int64_t>(r, off::kMboPrice), &price) ||
+      !ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty)) {
+    return false;
+  }
+  if (ABSL_PREDICT_FALSE(qty <= 0 || !s.orders.Insert(id, LiveOrder{price, qty, side}))) {
+    return Fail(
+        Error(absl::StrCat("add of order ", id, qty <= 0 ? " with size 0" : ", which is live")));
+  }
   PushL3(s, L3Action::kAdd, id, side, price, qty, ex, local);
-  return absl::OkStatus();
+  return true;
 }
 
 void DbnReader::MboReduce(Slot& s, uint64_t id, const LiveOrder& o, int64_t qty, int64_t ex,
@@ -252,74 +128,186 @@ void DbnReader::MboReduce(Slot& s, uint64_t id, const LiveOrder& o, int64_t qty,
   if (qty > executed) PushL3(s, L3Action::kCancel, id, o.side, o.price, qty - executed, ex, local);
 }
 
-absl::Status DbnReader::MboCancel(const uint8_t* r, Slot& s, int64_t ex, int64_t local) {
+template <int kShift>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::MboCancel(const uint8_t* r, Slot& s, int64_t ex,
+                                                              int64_t local) {
   const uint64_t id = Get<uint64_t>(r, off::kMboOrderId);
   int64_t qty = 0;
-  TAPEDECK_RETURN_IF_ERROR(ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty));
-  if (qty == 0) return absl::OkStatus();  // cancels nothing
-  auto it = s.orders.find(id);
-  if (it == s.orders.end()) {
+  if (!ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty)) return false;
+  if (qty == 0) return true;  // cancels nothing
+  LiveOrder* o = s.orders.Find(id);
+  if (ABSL_PREDICT_FALSE(o == nullptr)) {
     // An order that rested before the file began: the cancel passes through as it is.
     Side side;
     int64_t price = 0;
     if (!SideOf(static_cast<char>(r[off::kMboSide]), &side)) {
-      return Error(absl::StrCat("cancel of order ", id, " on side '",
-                                std::string(1, static_cast<char>(r[off::kMboSide])), "'"));
+      return MboBadSide("cancel", id, r[off::kMboSide]);
     }
-    TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kMboPrice), "price", &price));
+    if (!MboPrice<kShift>(s, Get<int64_t>(r, off::kMboPrice), &price)) return false;
     ++stats_.unknown_order_refs;
     PushL3(s, L3Action::kCancel, id, side, price, qty, ex, local);
-    return absl::OkStatus();
+    return true;
   }
-  LiveOrder& o = it->second;
-  if (ABSL_PREDICT_FALSE(qty > o.qty)) {
-    return Error(absl::StrCat("cancel of ", qty, " (raw) of order ", id, ", which has ", o.qty,
-                              " left"));
+  if (ABSL_PREDICT_FALSE(qty > o->qty)) {
+    return Fail(Error(
+        absl::StrCat("cancel of ", qty, " (raw) of order ", id, ", which has ", o->qty, " left")));
   }
-  MboReduce(s, id, o, qty, ex, local);
-  o.qty -= qty;
-  if (o.qty == 0) s.orders.erase(it);
-  return absl::OkStatus();
+  if (ABSL_PREDICT_TRUE(s.fills.empty())) {
+    PushL3(s, L3Action::kCancel, id, o->side, o->price, qty, ex, local);
+  } else {
+    MboReduce(s, id, *o, qty, ex, local);
+  }
+  o->qty -= qty;
+  if (o->qty == 0) s.orders.Erase(o);
+  return true;
 }
 
-absl::Status DbnReader::MboModify(const uint8_t* r, Slot& s, int64_t ex, int64_t local) {
+template <int kShift>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::MboModify(const uint8_t* r, Slot& s, int64_t ex,
+                                                              int64_t local) {
   const uint64_t id = Get<uint64_t>(r, off::kMboOrderId);
   Side side;
-  if (!SideOf(static_cast<char>(r[off::kMboSide]), &side)) {
-    return Error(absl::StrCat("modify of order ", id, " on side '",
-                              std::string(1, static_cast<char>(r[off::kMboSide])), "'"));
+  if (ABSL_PREDICT_FALSE(!SideOf(static_cast<char>(r[off::kMboSide]), &side))) {
+    return MboBadSide("modify", id, r[off::kMboSide]);
   }
   int64_t price = 0, qty = 0;
-  TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kMboPrice), "price", &price));
-  TAPEDECK_RETURN_IF_ERROR(ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty));
-  auto it = s.orders.find(id);
-  if (it == s.orders.end()) {
+  if (!MboPrice<kShift>(s, Get<int64_t>(r, off::kMboPrice), &price) ||
+      !ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty)) {
+    return false;
+  }
+  LiveOrder* o = s.orders.Find(id);
+  if (ABSL_PREDICT_FALSE(o == nullptr)) {
     // Databento: a modify of an order not in the book is an add.
     ++stats_.unknown_order_refs;
-    if (qty == 0) return absl::OkStatus();
-    s.orders.emplace(id, LiveOrder{price, qty, side});
+    if (qty == 0) return true;
+    s.orders.Insert(id, LiveOrder{price, qty, side});
     PushL3(s, L3Action::kAdd, id, side, price, qty, ex, local);
-    return absl::OkStatus();
+    return true;
   }
-  LiveOrder& o = it->second;
-  if (o.side != side) {
-    return Error(absl::StrCat("modify moves order ", id, " to the other side"));
+  if (ABSL_PREDICT_FALSE(o->side != side)) {
+    return Fail(Error(absl::StrCat("modify moves order ", id, " to the other side")));
   }
-  if (price == o.price && qty <= o.qty) {  // keeps its place in the queue
-    if (qty < o.qty) MboReduce(s, id, o, o.qty - qty, ex, local);
-    o.qty = qty;
-    if (qty == 0) s.orders.erase(it);
-    return absl::OkStatus();
+  if (price == o->price && qty <= o->qty) {  // keeps its place in the queue
+    if (qty < o->qty) MboReduce(s, id, *o, o->qty - qty, ex, local);
+    o->qty = qty;
+    if (qty == 0) s.orders.Erase(o);
+    return true;
   }
   // A new price or a larger size: to the back of the (new) level.
-  PushL3(s, L3Action::kDelete, id, o.side, o.price, o.qty, ex, local);
-  o = LiveOrder{price, qty, side};
+  PushL3(s, L3Action::kDelete, id, o->side, o->price, o->qty, ex, local);
+  *o = LiveOrder{price, qty, side};
   if (qty == 0) {
-    s.orders.erase(it);
-    return absl::OkStatus();
+    s.orders.Erase(o);
+    return true;
   }
   PushL3(s, L3Action::kAdd, id, side, price, qty, ex, local);
-  return absl::OkStatus();
+  return true;
+}
+
+bool DbnReader::MboUnusual(const uint8_t* r, Slot& s, int64_t* ex, int64_t* local) {
+  const uint8_t flags = r[off::kMboFlags];
+  const uint16_t publisher = Get<uint16_t>(r, off::kPublisher);
+  if (static_cast<int>(publisher) != s.book_publisher && !ClaimBook(s, publisher)) return false;
+  if ((flags & dbn::kFlagTob) != 0) {
+    return Fail(
+        Error("top-of-book MBO (flag F_TOB: each add replaces its side, as IEX and "
+              "NYSE National publish) is not supported"));
+  }
+  if ((flags & dbn::kFlagSnapshot) != 0) ++stats_.snapshot_records;
+  if (!Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kMboTsRecv), ex, local)) {
+    return false;
+  }
+  return r[off::kMboAction] == 'R' || Sequence(s, 0, Get<uint32_t>(r, off::kMboSequence), flags);
+}
+
+template <int kShift>
+bool DbnReader::OnMboT(const uint8_t* r, Slot& s) {
+  const uint8_t flags = r[off::kMboFlags];
+  const char action = static_cast<char>(r[off::kMboAction]);
+  const uint64_t ts_event = Get<uint64_t>(r, off::kTsEvent);
+  const uint64_t ts_recv = Get<uint64_t>(r, off::kMboTsRecv);
+  const uint32_t seq = Get<uint32_t>(r, off::kMboSequence);
+  // The usual record, checked at once: its book's publisher, no snapshot or top-of-book flag,
+  // times defined and in order, the sequence not going back, not a clear.
+  const bool usual =
+      static_cast<int>(Get<uint16_t>(r, off::kPublisher)) == s.book_publisher &&
+      (flags & (dbn::kFlagTob | dbn::kFlagSnapshot)) == 0 && ((ts_event | ts_recv) >> 63) == 0 &&
+      static_cast<int64_t>(ts_event) >= last_exchange_ts_ && seq >= s.sequence[0] && action != 'R';
+  int64_t ex = static_cast<int64_t>(ts_event), local = static_cast<int64_t>(ts_recv);
+  if (ABSL_PREDICT_TRUE(usual)) {
+    last_exchange_ts_ = ex;
+    s.sequence[0] = seq;
+  } else if (!MboUnusual(r, s, &ex, &local)) {
+    return false;
+  }
+  bool ok = true;
+  switch (action) {
+    case 'A': ok = MboAdd<kShift>(r, s, ex, local); break;
+    case 'C': ok = MboCancel<kShift>(r, s, ex, local); break;
+    case 'M': ok = MboModify<kShift>(r, s, ex, local); break;
+    case 'R': MboClear(s, ex, local); break;
+    case 'T': {
+      int64_t price = 0, qty = 0;
+      ok = MboPrice<kShift>(s, Get<int64_t>(r, off::kMboPrice), &price) &&
+           ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty) &&
+           PushTrade(s, price, qty, static_cast<char>(r[off::kMboSide]), ex, local);
+      break;
+    }
+    case 'F': {  // no book change: remembered so that the cancel or modify after it executes
+      int64_t qty = 0;
+      ok = ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty);
+      s.fills.push_back(Fill{Get<uint64_t>(r, off::kMboOrderId), qty});
+      break;
+    }
+    case 'N': break;
+    default:
+      return Fail(Error(
+          absl::StrCat("action '", Char(r[off::kMboAction]), "' is none of A, C, M, R, T, F, N")));
+  }
+  if ((flags & dbn::kFlagLast) != 0) {
+    s.fills.clear();
+    CloseBook(s);
+  }
+  return ok;
+}
+
+bool DbnReader::OnMbo(const uint8_t* r, Slot& s) { return OnMboT<kAnyShift>(r, s); }
+
+template <int kShift>
+bool DbnReader::MboRunT() {
+  DbnInput& in = *input_;
+  Slot& s = *last_slot_;
+  const size_t len = expected_len_[dbn::kRTypeMbo];
+  while (in.available() >= len) {
+    if (events_.size() >= kBatch && (open_books_ == 0 || events_.size() >= kBatchMax)) break;
+    const uint8_t* r = in.data();
+    if (size_t{r[0]} * 4 != len || r[1] != dbn::kRTypeMbo ||
+        Get<uint32_t>(r, off::kInstrument) != last_id_) {
+      break;
+    }
+    // The order a record a little further on is about, so that its slot of the order map is in
+    // cache by then (a book of thousands of orders is not).
+    if (in.available() >= kPrefetchAhead + len && r[kPrefetchAhead + 1] == dbn::kRTypeMbo) {
+      s.orders.Prefetch(Get<uint64_t>(r + kPrefetchAhead, off::kMboOrderId));
+    }
+    ++record_index_;
+    if (!OnMboT<kShift>(r, s)) return false;
+    in.Skip(len);
+  }
+  return true;
+}
+
+bool DbnReader::MboRun() {
+  // Instantiated for the common scales (a shift of 7: cents and quarter points; 5: stocks'
+  // 1e-4); any other scale takes the slot's shift at run time.
+  switch (last_slot_->price_shift) {
+    case 9: return MboRunT<9>();
+    case 8: return MboRunT<8>();
+    case 7: return MboRunT<7>();
+    case 6: return MboRunT<6>();
+    case 5: return MboRunT<5>();
+    default: return MboRunT<kAnyShift>();
+  }
 }
 
 void DbnReader::MboClear(Slot& s, int64_t ex, int64_t local) {
@@ -327,12 +315,13 @@ void DbnReader::MboClear(Slot& s, int64_t ex, int64_t local) {
   s.sequence[0] = 0;  // a clear starts a new book: a session, a snapshot
   s.fills.clear();
   if (s.orders.empty()) return;
-  // Deletes in order-id order: the map's own order differs between processes.
-  std::vector<std::pair<uint64_t, LiveOrder>> live(s.orders.begin(), s.orders.end());
+  // Deletes in order-id order, not the table's.
+  std::vector<std::pair<uint64_t, LiveOrder>> live = s.orders.All();
   std::sort(live.begin(), live.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [id, o] : live) PushL3(s, L3Action::kDelete, id, o.side, o.price, o.qty, ex, local);
-  s.orders.clear();
+  for (const auto& [id, o] : live)
+    PushL3(s, L3Action::kDelete, id, o.side, o.price, o.qty, ex, local);
+  s.orders.Clear();
 }
 
 }  // namespace tapedeck::replay

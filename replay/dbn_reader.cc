@@ -12,14 +12,13 @@
 #include "core/decimal.h"
 #include "core/status.h"
 #include "replay/dbn_instruments.h"
+#include "replay/dbn_reader_inl.h"
 
 namespace tapedeck::replay {
-namespace {
+using dbn_internal::kBatch;
+using dbn_internal::kBatchMax;
 
-constexpr size_t kBatch = 4096;        // events handed out per batch, ending at an event's end
-constexpr size_t kBatchMax = 16384;    // a batch ends here even inside a venue event
-
-}  // namespace
+const Event kZeroEvent = MakeEvent(EventKind::kTrade, InstrumentId(), Timestamp(), Timestamp());
 
 std::string DbnStats::Summary() const {
   std::string out = absl::StrCat("records=", records, " events=", events,
@@ -27,8 +26,8 @@ std::string DbnStats::Summary() const {
   std::vector<std::string> kinds;
   for (size_t rtype = 0; rtype < skipped_by_rtype.size(); ++rtype) {
     if (skipped_by_rtype[rtype] == 0) continue;
-    kinds.push_back(absl::StrCat(dbn::RTypeName(static_cast<uint8_t>(rtype)), " ",
-                                 skipped_by_rtype[rtype]));
+    kinds.push_back(
+        absl::StrCat(dbn::RTypeName(static_cast<uint8_t>(rtype)), " ", skipped_by_rtype[rtype]));
   }
   if (skipped_statistics > 0) kinds.push_back(absl::StrCat("statistics ", skipped_statistics));
   if (trades_without_side > 0) {
@@ -49,9 +48,10 @@ absl::StatusOr<std::unique_ptr<DbnInput>> OpenDbnStream(const std::string& path,
   const dbn::Content content = dbn::ClassifyFile(path);
   if (content == dbn::Content::kDbz) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": a legacy DBZ file (Databento's format before DBN: metadata in a zstd skippable "
-              "frame, then zstd records): not supported; convert it to DBN with Databento's dbn "
-              "tool (dbn FILE.dbz --dbn --output FILE.dbn)"));
+        path,
+        ": a legacy DBZ file (Databento's format before DBN: metadata in a zstd skippable "
+        "frame, then zstd records): not supported; convert it to DBN with Databento's dbn "
+        "tool (dbn FILE.dbz --dbn --output FILE.dbn)"));
   }
   if (content == dbn::Content::kFragment || content == dbn::Content::kFragmentZstd) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -106,7 +106,8 @@ absl::StatusOr<std::unique_ptr<DbnReader>> DbnReader::Open(const std::string& pa
   r->book_owner_.assign(instruments.size(), UINT32_MAX);
   for (size_t rtype = 0; rtype < r->expected_len_.size(); ++rtype) {
     const size_t size = dbn::RecordSize(static_cast<uint8_t>(rtype), r->metadata_.version);
-    if (size != 0) r->expected_len_[rtype] = static_cast<uint16_t>(size + (r->metadata_.ts_out ? 8 : 0));
+    if (size != 0)
+      r->expected_len_[rtype] = static_cast<uint16_t>(size + (r->metadata_.ts_out ? 8 : 0));
   }
   // Names of instrument ids: the metadata's symbology (when it maps to instrument ids) and the
   // definitions of options.definitions.
@@ -131,10 +132,10 @@ absl::StatusOr<std::unique_ptr<DbnReader>> DbnReader::Open(const std::string& pa
 DbnReader::~DbnReader() = default;
 
 absl::Status DbnReader::Error(std::string_view what) const {
-  return absl::InvalidArgumentError(absl::StrCat(input_->path(), ": byte ", record_offset_,
-                                                 " (record ", record_index_, ", ",
-                                                 dbn::RTypeName(record_rtype_), "): ",
-                                                 std::string(what)));
+  // The input still points at the record being read: it moves on only after it.
+  return absl::InvalidArgumentError(
+      absl::StrCat(input_->path(), ": byte ", input_->offset(), " (record ", record_index_, ", ",
+                   dbn::RTypeName(input_->data()[1]), "): ", std::string(what)));
 }
 
 absl::StatusOr<std::span<const Event>> DbnReader::NextBatch() {
@@ -159,8 +160,6 @@ absl::StatusOr<std::span<const Event>> DbnReader::NextBatch() {
     }
     const uint8_t* r = in.data();
     const size_t len = size_t{r[0]} * 4;
-    record_offset_ = in.offset();
-    record_rtype_ = r[1];
     ++record_index_;
     if (len < dbn::kHeaderSize) {
       status = Error(absl::StrCat("record length ", len, " bytes (length byte ", r[0],
@@ -182,58 +181,58 @@ absl::StatusOr<std::span<const Event>> DbnReader::NextBatch() {
       }
       break;
     }
-    status = Record(in.data());
-    if (!status.ok()) break;
+    r = in.data();  // Ensure may have moved the window
+    const uint8_t rtype = r[1];
+    if (!Record(r)) {
+      status = std::move(error_);
+      break;
+    }
     in.Skip(len);
+    // The bulk of an MBO file: the next records of the same instrument, in a tight loop.
+    if (rtype == dbn::kRTypeMbo && last_slot_ != nullptr && !last_slot_->skip && !MboRun()) {
+      status = std::move(error_);
+      break;
+    }
   }
   if (!status.ok()) {
+    stats_.records = static_cast<int64_t>(record_index_);
     done_ = true;
     return status;
   }
+  stats_.records = static_cast<int64_t>(record_index_);
   stats_.events += static_cast<int64_t>(events_.size());
-  if (at_end) TAPEDECK_RETURN_IF_ERROR(Finish());
+  if (at_end) Finish();
   return std::span<const Event>(events_.data(), events_.size());
 }
 
-absl::Status DbnReader::Record(const uint8_t* r) {
+bool DbnReader::Record(const uint8_t* r) {
   const uint8_t rtype = r[1];
-  ++stats_.records;
-  Slot* s = nullptr;
-  const auto slot = [&]() -> absl::Status {
-    const uint32_t id = dbn::Get<uint32_t>(r, dbn::off::kInstrument);
-    if (last_slot_ != nullptr && id == last_id_) {
-      s = last_slot_;
-    } else {
-      absl::StatusOr<Slot*> found = SlotFor(r);
-      if (!found.ok()) return found.status();
-      s = *found;
-      last_id_ = id;
-      last_slot_ = s;
+  Slot* s = last_slot_;
+  // The run instrument of the record (nullptr: one outside the run, skipped).
+  const auto slot = [&]() -> bool {
+    if (ABSL_PREDICT_FALSE(s == nullptr ||
+                           dbn::Get<uint32_t>(r, dbn::off::kInstrument) != last_id_) &&
+        !SlotOf(r, &s)) {
+      return false;
     }
-    if (s->skip) {
+    if (ABSL_PREDICT_FALSE(s->skip)) {
       ++stats_.other_instruments;
       ++stats_.skipped;
       s = nullptr;
     }
-    return absl::OkStatus();
+    return true;
   };
   switch (rtype) {
-    case dbn::kRTypeMbo:
-      TAPEDECK_RETURN_IF_ERROR(slot());
-      return s == nullptr ? absl::OkStatus() : OnMbo(r, *s);
+    case dbn::kRTypeMbo: return slot() && (s == nullptr || OnMbo(r, *s));
     case dbn::kRTypeMbp0:
     case dbn::kRTypeMbp1:
     case dbn::kRTypeMbp10:
-    case dbn::kRTypeCmbp1:
-      TAPEDECK_RETURN_IF_ERROR(slot());
-      return s == nullptr ? absl::OkStatus() : OnMbp(r, *s, rtype);
+    case dbn::kRTypeCmbp1: return slot() && (s == nullptr || OnMbp(r, *s, rtype));
     case dbn::kRTypeBbo1S:
     case dbn::kRTypeBbo1M:
     case dbn::kRTypeCbbo1S:
     case dbn::kRTypeCbbo1M:
-    case dbn::kRTypeTcbbo:
-      TAPEDECK_RETURN_IF_ERROR(slot());
-      return s == nullptr ? absl::OkStatus() : OnBbo(r, *s, rtype);
+    case dbn::kRTypeTcbbo: return slot() && (s == nullptr || OnBbo(r, *s, rtype));
     case dbn::kRTypeOhlcvDeprecated:
     case dbn::kRTypeOhlcv1S:
     case dbn::kRTypeOhlcv1M:
@@ -242,28 +241,22 @@ absl::Status DbnReader::Record(const uint8_t* r) {
       const int64_t interval = dbn::OhlcvInterval(rtype, metadata_.schema);
       if (interval == 0) {  // a deprecated ohlcv record in a file whose schema does not tell
         Skip(rtype);
-        return absl::OkStatus();
+        return true;
       }
-      TAPEDECK_RETURN_IF_ERROR(slot());
-      return s == nullptr ? absl::OkStatus() : OnOhlcv(r, *s, interval);
+      return slot() && (s == nullptr || OnOhlcv(r, *s, interval));
     }
     case dbn::kRTypeStatistics:
       if (!OpenInterest(r)) {
         ++stats_.skipped_statistics;
         ++stats_.skipped;
-        return absl::OkStatus();
+        return true;
       }
-      TAPEDECK_RETURN_IF_ERROR(slot());
-      return s == nullptr ? absl::OkStatus() : OnStatistics(r, *s);
-    case dbn::kRTypeInstrumentDef:
-      OnDefinition(r);
-      return absl::OkStatus();
-    case dbn::kRTypeSymbolMapping:
-      OnSymbolMapping(r);
-      return absl::OkStatus();
+      return slot() && (s == nullptr || OnStatistics(r, *s));
+    case dbn::kRTypeInstrumentDef: OnDefinition(r); return true;
+    case dbn::kRTypeSymbolMapping: OnSymbolMapping(r); return true;
     default:
       Skip(rtype);  // status, imbalance, error, system, ohlcv-eod, rtypes this reader does not know
-      return absl::OkStatus();
+      return true;
   }
 }
 
@@ -272,11 +265,20 @@ void DbnReader::Skip(uint8_t rtype) {
   ++stats_.skipped_by_rtype[rtype];
 }
 
-absl::StatusOr<DbnReader::Slot*> DbnReader::SlotFor(const uint8_t* r) {
+bool DbnReader::SlotOf(const uint8_t* r, Slot** s) {
   const uint32_t id = dbn::Get<uint32_t>(r, dbn::off::kInstrument);
-  if (auto it = slots_.find(id); it != slots_.end()) return it->second.get();
-  const uint64_t ts = dbn::Get<uint64_t>(r, dbn::off::kTsEvent);
-  return Resolve(id, static_cast<int64_t>(std::min<uint64_t>(ts, INT64_MAX)));
+  if (auto it = slots_.find(id); it != slots_.end()) {
+    *s = it->second.get();
+  } else {
+    const uint64_t ts = dbn::Get<uint64_t>(r, dbn::off::kTsEvent);
+    absl::StatusOr<Slot*> resolved =
+        Resolve(id, static_cast<int64_t>(std::min<uint64_t>(ts, INT64_MAX)));
+    if (!resolved.ok()) return Fail(resolved.status());
+    *s = *resolved;
+  }
+  last_id_ = id;
+  last_slot_ = *s;
+  return true;
 }
 
 std::string DbnReader::SymbolOf(uint32_t dbn_id, int64_t ts_event) const {
@@ -301,8 +303,8 @@ absl::StatusOr<DbnReader::Slot*> DbnReader::Resolve(uint32_t dbn_id, int64_t ts_
   std::string symbol;
   if (!forced_symbol_.empty()) {
     if (!slot_order_.empty()) {
-      return Error(absl::StrCat("records of instrument ids ", slot_order_.front(), " and ",
-                                dbn_id, ", but the source names one instrument (\"instrument\": \"",
+      return Error(absl::StrCat("records of instrument ids ", slot_order_.front(), " and ", dbn_id,
+                                ", but the source names one instrument (\"instrument\": \"",
                                 forced_symbol_, "\"); leave it out to map ids by symbol"));
     }
     symbol = forced_symbol_;
@@ -312,11 +314,12 @@ absl::StatusOr<DbnReader::Slot*> DbnReader::Resolve(uint32_t dbn_id, int64_t ts_
       symbol = instruments_.all().front().symbol;
     }
     if (symbol.empty()) {
-      return Error(absl::StrCat(
-          "instrument id ", dbn_id, " has no symbol: neither the metadata's symbology, nor "
-          "definitions, nor symbol mapping records name it, and the run has ",
-          instruments_.size(), " instruments; name it with the source's \"instrument\" or give "
-          "its definitions (options.definitions)"));
+      return Error(absl::StrCat("instrument id ", dbn_id,
+                                " has no symbol: neither the metadata's symbology, nor "
+                                "definitions, nor symbol mapping records name it, and the run has ",
+                                instruments_.size(),
+                                " instruments; name it with the source's \"instrument\" or give "
+                                "its definitions (options.definitions)"));
     }
   }
   slot->symbol = symbol;
@@ -340,33 +343,32 @@ absl::StatusOr<DbnReader::Slot*> DbnReader::Resolve(uint32_t dbn_id, int64_t ts_
   return p;
 }
 
-absl::Status DbnReader::ClaimBook(Slot& s, uint16_t publisher) {
+bool DbnReader::ClaimBook(Slot& s, uint16_t publisher) {
   if (s.book_publisher >= 0) {
-    return Error(absl::StrCat("'", s.symbol, "' has book records from publishers ",
-                              s.book_publisher, " and ", publisher,
-                              "; tapedeck keeps one book per instrument: split the file by "
-                              "publisher"));
+    return Fail(Error(absl::StrCat("'", s.symbol, "' has book records from publishers ",
+                                   s.book_publisher, " and ", publisher,
+                                   "; tapedeck keeps one book per instrument: split the file "
+                                   "by publisher")));
   }
   uint32_t& owner = book_owner_[s.id.value];
   if (owner != UINT32_MAX && owner != s.dbn_id) {
-    return Error(absl::StrCat("instrument ids ", owner, " and ", s.dbn_id, " both map to '",
-                              s.symbol, "', whose book can follow one of them"));
+    return Fail(Error(absl::StrCat("instrument ids ", owner, " and ", s.dbn_id, " both map to '",
+                                   s.symbol, "', whose book can follow one of them")));
   }
   owner = s.dbn_id;
   s.book_publisher = publisher;
-  return absl::OkStatus();
+  return true;
 }
 
-absl::Status DbnReader::Finish() {
-  const bool note = stats_.skipped > 0 || stats_.ts_event_raised > 0 ||
-                    stats_.unknown_order_refs > 0;
+void DbnReader::Finish() {
+  const bool note =
+      stats_.skipped > 0 || stats_.ts_event_raised > 0 || stats_.unknown_order_refs > 0;
   if (note) {
     // The user's account of what the file held that the events do not: printed once.
     std::fprintf(stderr, "tapedeck: %s: DBN v%d %s: %s\n", input_->path().c_str(),
                  metadata_.version, dbn::SchemaName(metadata_.schema).c_str(),
                  stats_.Summary().c_str());
   }
-  return absl::OkStatus();
 }
 
 // --- format registration ---------------------------------------------------------------------

@@ -69,6 +69,7 @@
 #include "core/source.h"
 #include "replay/dbn_format.h"
 #include "replay/dbn_input.h"
+#include "replay/dbn_order_map.h"
 #include "replay/source_factory.h"
 
 namespace tapedeck::replay {
@@ -84,7 +85,7 @@ struct DbnStats {
   int64_t records = 0;
   int64_t events = 0;
   int64_t definitions = 0;
-  int64_t skipped = 0;             // records with no tapedeck event, all kinds below
+  int64_t skipped = 0;  // records with no tapedeck event, all kinds below
   std::array<int64_t, 256> skipped_by_rtype{};
   int64_t skipped_statistics = 0;  // statistics other than new open interest
   int64_t trades_without_side = 0;
@@ -92,7 +93,7 @@ struct DbnStats {
   int64_t unknown_order_refs = 0;  // MBO cancels and modifies of orders the file never added
   int64_t clears = 0;
   int64_t snapshot_records = 0;
-  int64_t ts_event_raised = 0;     // records whose exchange_ts was raised to keep the order
+  int64_t ts_event_raised = 0;  // records whose exchange_ts was raised to keep the order
   int64_t max_ts_raise_ns = 0;
 
   // "records=... events=... skipped: status 4, ..." for logs and tests.
@@ -115,11 +116,7 @@ class DbnReader : public EventSource {
   const DbnStats& stats() const { return stats_; }
 
  private:
-  struct LiveOrder {
-    int64_t price;
-    int64_t qty;
-    Side side;
-  };
+  using LiveOrder = DbnLiveOrder;
   struct Fill {
     uint64_t order_id;
     int64_t qty;  // raw, not yet matched with a cancel or modify
@@ -138,10 +135,9 @@ class DbnReader : public EventSource {
     int64_t qty_unit = 1;  // raw qty of one contract or share: 10^qty_scale
     int book_publisher = -1;
     std::array<uint32_t, 3> sequence{};  // the last one of mbo, of trades and mbp, of bbo
-    // Live orders (mbo); iterated only through a sorted copy (a clear).
-    absl::flat_hash_map<uint64_t, LiveOrder> orders;
-    std::vector<Fill> fills;  // F records of the event in progress
-    Level levels[2][10] = {};  // mbp-10's last ten a side: [0] bids, [1] asks, best first
+    DbnOrderMap orders;                  // live orders (mbo)
+    std::vector<Fill> fills;             // F records of the event in progress
+    Level levels[2][10] = {};            // mbp-10's last ten a side: [0] bids, [1] asks, best first
     int depth[2] = {0, 0};
     bool has_levels = false;
     QuotePayload quote{};  // the last kQuote
@@ -151,48 +147,74 @@ class DbnReader : public EventSource {
   };
 
   DbnReader() = default;
-  absl::Status Record(const uint8_t* r);  // its length already checked
-  absl::StatusOr<Slot*> SlotFor(const uint8_t* r);
+  // The path every record takes answers bool, not absl::Status: false when the record is
+  // bad, with the reason in error_ (set by Fail, out of line).
+  bool Record(const uint8_t* r);  // its length already checked
+  // MBO records of the last record's instrument, while they follow one another in the window.
+  bool MboRun();
+  bool SlotOf(const uint8_t* r, Slot** s);  // *s nullptr: an instrument outside the run
   absl::StatusOr<Slot*> Resolve(uint32_t dbn_id, int64_t ts_event);
   std::string SymbolOf(uint32_t dbn_id, int64_t ts_event) const;
-  absl::Status ClaimBook(Slot& s, uint16_t publisher);
-  absl::Status Finish();
+  bool ClaimBook(Slot& s, uint16_t publisher);
+  void Finish();
   void Skip(uint8_t rtype);
 
-  // Record handlers (dbn_records.cc, dbn_mbo.cc).
-  absl::Status OnMbo(const uint8_t* r, Slot& s);
-  absl::Status MboAdd(const uint8_t* r, Slot& s, int64_t ex, int64_t local);
-  absl::Status MboCancel(const uint8_t* r, Slot& s, int64_t ex, int64_t local);
-  absl::Status MboModify(const uint8_t* r, Slot& s, int64_t ex, int64_t local);
+  // Record handlers (dbn_mbo.cc, dbn_records.cc). The MBO ones are templates on the slot's
+  // price shift (9 - price_scale), so that the common scales divide by a constant (a multiply);
+  // kAnyShift reads the slot's at run time.
+  static constexpr int kAnyShift = 100;
+  bool OnMbo(const uint8_t* r, Slot& s);
+  template <int kShift>
+  bool OnMboT(const uint8_t* r, Slot& s);
+  template <int kShift>
+  bool MboRunT();
+  // The checks of a record out of the usual (another publisher, a snapshot, time or sequence
+  // going back, a clear): sets its times, or fails.
+  bool MboUnusual(const uint8_t* r, Slot& s, int64_t* ex, int64_t* local);
+  template <int kShift>
+  bool MboPrice(const Slot& s, int64_t dbn_price, int64_t* out);
+  template <int kShift>
+  bool MboAdd(const uint8_t* r, Slot& s, int64_t ex, int64_t local);
+  template <int kShift>
+  bool MboCancel(const uint8_t* r, Slot& s, int64_t ex, int64_t local);
+  template <int kShift>
+  bool MboModify(const uint8_t* r, Slot& s, int64_t ex, int64_t local);
+  bool MboBadSide(const char* what, uint64_t id, uint8_t side);
   void MboClear(Slot& s, int64_t ex, int64_t local);
   void MboReduce(Slot& s, uint64_t id, const LiveOrder& o, int64_t qty, int64_t ex, int64_t local);
-  absl::Status OnMbp(const uint8_t* r, Slot& s, uint8_t rtype);
-  absl::Status Mbp10Levels(const uint8_t* r, Slot& s, int64_t ex, int64_t local,
-                           uint32_t sequence);
-  void PushLevel(Slot& s, Side side, const Level& l, uint32_t sequence, uint8_t flags,
-                 int64_t ex, int64_t local);
-  absl::Status OnBbo(const uint8_t* r, Slot& s, uint8_t rtype);
-  absl::Status OnOhlcv(const uint8_t* r, Slot& s, int64_t interval);
+  bool OnMbp(const uint8_t* r, Slot& s, uint8_t rtype);
+  bool Mbp10Levels(const uint8_t* r, Slot& s, int64_t ex, int64_t local, uint32_t sequence);
+  void PushLevel(Slot& s, Side side, const Level& l, uint32_t sequence, uint8_t flags, int64_t ex,
+                 int64_t local);
+  bool OnBbo(const uint8_t* r, Slot& s, uint8_t rtype);
+  bool OnOhlcv(const uint8_t* r, Slot& s, int64_t interval);
   // Whether a statistics record is one tapedeck has an event for (new open interest).
   bool OpenInterest(const uint8_t* r) const;
-  absl::Status OnStatistics(const uint8_t* r, Slot& s);
+  bool OnStatistics(const uint8_t* r, Slot& s);
   void OnSymbolMapping(const uint8_t* r);
   void OnDefinition(const uint8_t* r);
 
-  // Helpers for the handlers.
-  absl::Status Times(uint64_t ts_event, uint64_t ts_recv, int64_t* ex, int64_t* local);
-  absl::Status ToPrice(const Slot& s, int64_t dbn_price, std::string_view field, int64_t* out);
-  absl::Status ToQty(const Slot& s, uint64_t size, std::string_view field, int64_t* out);
-  absl::Status Sequence(Slot& s, int family, uint32_t seq, uint8_t flags);
-  absl::Status PushTrade(Slot& s, int64_t price, int64_t qty, char side, int64_t ex,
-                         int64_t local);
-  absl::Status QuoteOf(const Slot& s, const uint8_t* level, QuotePayload* q);
+  // Conversions and event building (inline: replay/dbn_reader_inl.h).
+  bool Times(uint64_t ts_event, uint64_t ts_recv, int64_t* ex, int64_t* local);
+  bool ToPrice(const Slot& s, int64_t dbn_price, const char* field, int64_t* out);
+  bool ToQty(const Slot& s, uint64_t size, const char* field, int64_t* out);
+  bool Sequence(Slot& s, int family, uint32_t seq, uint8_t flags);
+  bool PushTrade(Slot& s, int64_t price, int64_t qty, char side, int64_t ex, int64_t local);
+  bool QuoteOf(const Slot& s, const uint8_t* level, QuotePayload* q);
   void PushQuote(Slot& s, const QuotePayload& q, int64_t ex, int64_t local);
-  void PushL3(Slot& s, L3Action a, uint64_t id, Side side, int64_t price, int64_t qty,
-              int64_t ex, int64_t local);
+  void PushL3(Slot& s, L3Action a, uint64_t id, Side side, int64_t price, int64_t qty, int64_t ex,
+              int64_t local);
   Event& Push(EventKind kind, const Slot& s, int64_t ex, int64_t local);
   void OpenBook(Slot& s);
   void CloseBook(Slot& s);
+
+  // The reasons (out of line, off the hot path).
+  bool Fail(absl::Status s);
+  bool FailTimes(uint64_t ts_event, uint64_t ts_recv);
+  bool FailPrice(const Slot& s, int64_t dbn_price, const char* field);
+  bool FailQty(const Slot& s, uint64_t size, const char* field);
+  bool FailSequence(const Slot& s, uint32_t seq, uint32_t last);
+  int64_t Raise(int64_t ts_event);  // counts a ts_event raised to the last one; returns it
   absl::Status Error(std::string_view what) const;
 
   std::unique_ptr<DbnInput> input_;
@@ -219,13 +241,12 @@ class DbnReader : public EventSource {
   std::vector<uint32_t> book_owner_;  // per run instrument: the instrument id of its book
 
   std::vector<Event> events_;
-  uint64_t batch_ = 0;    // number of the batch being filled
-  int open_books_ = 0;    // instruments whose last book event in this batch awaits F_LAST
+  uint64_t batch_ = 0;  // number of the batch being filled
+  int open_books_ = 0;  // instruments whose last book event in this batch awaits F_LAST
   uint64_t record_index_ = 0;
-  uint64_t record_offset_ = 0;
-  uint8_t record_rtype_ = 0;
   int64_t last_exchange_ts_ = INT64_MIN;
   bool done_ = false;
+  absl::Status error_;  // why the last handler answered false
   DbnStats stats_;
 };
 

@@ -1,9 +1,9 @@
 // The DBN reader's handlers for the records other than MBO: trades and mbp (quotes, book
 // levels), bbo, ohlcv, statistics, definitions and symbol mappings (see dbn_reader.h).
 #include "absl/strings/str_cat.h"
-#include "core/status.h"
 #include "replay/dbn_instruments.h"
 #include "replay/dbn_reader.h"
+#include "replay/dbn_reader_inl.h"
 
 namespace tapedeck::replay {
 namespace {
@@ -19,21 +19,21 @@ bool IsBbo(uint8_t rtype) { return rtype == dbn::kRTypeBbo1S || rtype == dbn::kR
 
 }  // namespace
 
-absl::Status DbnReader::QuoteOf(const Slot& s, const uint8_t* level, QuotePayload* q) {
+bool DbnReader::QuoteOf(const Slot& s, const uint8_t* level, QuotePayload* q) {
   const int64_t bid = Get<int64_t>(level, off::kLevelBidPx);
   const int64_t ask = Get<int64_t>(level, off::kLevelAskPx);
   const uint32_t bid_sz = Get<uint32_t>(level, off::kLevelBidSz);
   const uint32_t ask_sz = Get<uint32_t>(level, off::kLevelAskSz);
   // An empty side (undefined price or no size) is a zero price and size, as in every quote.
   if (bid != dbn::kUndefPrice && bid_sz > 0) {
-    TAPEDECK_RETURN_IF_ERROR(ToPrice(s, bid, "bid_px", &q->bid.raw));
-    TAPEDECK_RETURN_IF_ERROR(ToQty(s, bid_sz, "bid_sz", &q->bid_qty.raw));
+    if (!ToPrice(s, bid, "bid_px", &q->bid.raw)) return false;
+    if (!ToQty(s, bid_sz, "bid_sz", &q->bid_qty.raw)) return false;
   }
   if (ask != dbn::kUndefPrice && ask_sz > 0) {
-    TAPEDECK_RETURN_IF_ERROR(ToPrice(s, ask, "ask_px", &q->ask.raw));
-    TAPEDECK_RETURN_IF_ERROR(ToQty(s, ask_sz, "ask_sz", &q->ask_qty.raw));
+    if (!ToPrice(s, ask, "ask_px", &q->ask.raw)) return false;
+    if (!ToQty(s, ask_sz, "ask_sz", &q->ask_qty.raw)) return false;
   }
-  return absl::OkStatus();
+  return true;
 }
 
 void DbnReader::PushQuote(Slot& s, const QuotePayload& q, int64_t ex, int64_t local) {
@@ -43,47 +43,48 @@ void DbnReader::PushQuote(Slot& s, const QuotePayload& q, int64_t ex, int64_t lo
   s.has_quote = true;
 }
 
-absl::Status DbnReader::OnMbp(const uint8_t* r, Slot& s, uint8_t rtype) {
+bool DbnReader::OnMbp(const uint8_t* r, Slot& s, uint8_t rtype) {
   const uint8_t flags = r[off::kMbpFlags];
   const char action = static_cast<char>(r[off::kMbpAction]);
   int64_t ex = 0, local = 0;
-  TAPEDECK_RETURN_IF_ERROR(
-      Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kMbpTsRecv), &ex, &local));
+  if (!Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kMbpTsRecv), &ex, &local)) {
+    return false;
+  }
   const uint32_t sequence = rtype == dbn::kRTypeCmbp1 ? 0 : Get<uint32_t>(r, off::kMbpSequence);
-  TAPEDECK_RETURN_IF_ERROR(Sequence(s, 1, sequence, flags));
+  if (!Sequence(s, 1, sequence, flags)) return false;
   int64_t price = 0, qty = 0;
   if (action == 'T') {
-    TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kMbpPrice), "price", &price));
-    TAPEDECK_RETURN_IF_ERROR(ToQty(s, Get<uint32_t>(r, off::kMbpSize), "size", &qty));
+    if (!ToPrice(s, Get<int64_t>(r, off::kMbpPrice), "price", &price)) return false;
+    if (!ToQty(s, Get<uint32_t>(r, off::kMbpSize), "size", &qty)) return false;
   }
   const char side = static_cast<char>(r[off::kMbpSide]);
   switch (rtype) {
     case dbn::kRTypeMbp0:
       if (action != 'T') {
         Skip(rtype);
-        return absl::OkStatus();
+        return true;
       }
       return PushTrade(s, price, qty, side, ex, local);
     case dbn::kRTypeMbp1:
     case dbn::kRTypeCmbp1: {
       QuotePayload q{};
-      TAPEDECK_RETURN_IF_ERROR(QuoteOf(s, r + off::kMbpLevels, &q));
+      if (!QuoteOf(s, r + off::kMbpLevels, &q)) return false;
       q.update_id = sequence;
       // A trade does not change the book: its record's top is the one before it (tbbo), sent
       // as a quote when it differs from the last one.
       if (action != 'T' || !s.has_quote || !SameTop(q, s.quote)) PushQuote(s, q, ex, local);
       if (action == 'T') return PushTrade(s, price, qty, side, ex, local);
-      return absl::OkStatus();
+      return true;
     }
     default: {  // mbp-10
       const uint16_t publisher = Get<uint16_t>(r, off::kPublisher);
       if (static_cast<int>(publisher) != s.book_publisher) {
-        TAPEDECK_RETURN_IF_ERROR(ClaimBook(s, publisher));
+        if (!ClaimBook(s, publisher)) return false;
       }
-      TAPEDECK_RETURN_IF_ERROR(Mbp10Levels(r, s, ex, local, sequence));
-      if (action == 'T') TAPEDECK_RETURN_IF_ERROR(PushTrade(s, price, qty, side, ex, local));
+      if (!Mbp10Levels(r, s, ex, local, sequence)) return false;
+      if (action == 'T' && !PushTrade(s, price, qty, side, ex, local)) return false;
       if ((flags & dbn::kFlagLast) != 0) CloseBook(s);
-      return absl::OkStatus();
+      return true;
     }
   }
 }
@@ -99,8 +100,8 @@ void DbnReader::PushLevel(Slot& s, Side side, const Level& l, uint32_t sequence,
   OpenBook(s);
 }
 
-absl::Status DbnReader::Mbp10Levels(const uint8_t* r, Slot& s, int64_t ex, int64_t local,
-                                    uint32_t sequence) {
+bool DbnReader::Mbp10Levels(const uint8_t* r, Slot& s, int64_t ex, int64_t local,
+                            uint32_t sequence) {
   Level now[2][10];
   int n[2] = {0, 0};
   for (size_t i = 0; i < 10; ++i) {
@@ -112,8 +113,8 @@ absl::Status DbnReader::Mbp10Levels(const uint8_t* r, Slot& s, int64_t ex, int64
       const uint32_t sz = Get<uint32_t>(level, sz_at[k]);
       if (px == dbn::kUndefPrice || sz == 0) continue;
       Level& l = now[k][n[k]++];
-      TAPEDECK_RETURN_IF_ERROR(ToPrice(s, px, k == 0 ? "bid_px" : "ask_px", &l.price));
-      TAPEDECK_RETURN_IF_ERROR(ToQty(s, sz, k == 0 ? "bid_sz" : "ask_sz", &l.qty));
+      if (!ToPrice(s, px, k == 0 ? "bid_px" : "ask_px", &l.price)) return false;
+      if (!ToQty(s, sz, k == 0 ? "bid_sz" : "ask_sz", &l.qty)) return false;
     }
   }
   // The first record is a snapshot of the ten a side; after it, what changed: a level gone
@@ -142,41 +143,42 @@ absl::Status DbnReader::Mbp10Levels(const uint8_t* r, Slot& s, int64_t ex, int64
     s.depth[k] = n[k];
   }
   s.has_levels = true;
-  return absl::OkStatus();
+  return true;
 }
 
-absl::Status DbnReader::OnBbo(const uint8_t* r, Slot& s, uint8_t rtype) {
+bool DbnReader::OnBbo(const uint8_t* r, Slot& s, uint8_t rtype) {
   const uint8_t flags = r[off::kBboFlags];
   int64_t ex = 0, local = 0;
-  TAPEDECK_RETURN_IF_ERROR(
-      Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kBboTsRecv), &ex, &local));
+  if (!Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kBboTsRecv), &ex, &local)) {
+    return false;
+  }
   const uint32_t sequence = IsBbo(rtype) ? Get<uint32_t>(r, off::kBboSequence) : 0;
-  TAPEDECK_RETURN_IF_ERROR(Sequence(s, 2, sequence, flags));
+  if (!Sequence(s, 2, sequence, flags)) return false;
   QuotePayload q{};
-  TAPEDECK_RETURN_IF_ERROR(QuoteOf(s, r + off::kMbpLevels, &q));
+  if (!QuoteOf(s, r + off::kMbpLevels, &q)) return false;
   q.update_id = sequence;
   PushQuote(s, q, ex, local);
-  if (rtype != dbn::kRTypeTcbbo) return absl::OkStatus();
+  if (rtype != dbn::kRTypeTcbbo) return true;
   int64_t price = 0, qty = 0;
-  TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kMbpPrice), "price", &price));
-  TAPEDECK_RETURN_IF_ERROR(ToQty(s, Get<uint32_t>(r, off::kMbpSize), "size", &qty));
+  if (!ToPrice(s, Get<int64_t>(r, off::kMbpPrice), "price", &price)) return false;
+  if (!ToQty(s, Get<uint32_t>(r, off::kMbpSize), "size", &qty)) return false;
   return PushTrade(s, price, qty, static_cast<char>(r[off::kBboSide]), ex, local);
 }
 
-absl::Status DbnReader::OnOhlcv(const uint8_t* r, Slot& s, int64_t interval) {
+bool DbnReader::OnOhlcv(const uint8_t* r, Slot& s, int64_t interval) {
   const uint64_t start = Get<uint64_t>(r, off::kTsEvent);
   if (start > static_cast<uint64_t>(INT64_MAX - interval)) {
-    return Error(absl::StrCat("ts_event ", start, " is undefined or beyond 2262"));
+    return Fail(Error(absl::StrCat("ts_event ", start, " is undefined or beyond 2262")));
   }
   // DBN stamps a bar with its interval's start; a tapedeck bar is known at its end.
   const uint64_t end = start + static_cast<uint64_t>(interval);
   int64_t ex = 0, local = 0;
-  TAPEDECK_RETURN_IF_ERROR(Times(end, end, &ex, &local));
+  if (!Times(end, end, &ex, &local)) return false;
   Event& e = Push(EventKind::kBar, s, ex, local);
-  TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kOpen), "open", &e.bar.open.raw));
-  TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kHigh), "high", &e.bar.high.raw));
-  TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kLow), "low", &e.bar.low.raw));
-  TAPEDECK_RETURN_IF_ERROR(ToPrice(s, Get<int64_t>(r, off::kClose), "close", &e.bar.close.raw));
+  if (!ToPrice(s, Get<int64_t>(r, off::kOpen), "open", &e.bar.open.raw)) return false;
+  if (!ToPrice(s, Get<int64_t>(r, off::kHigh), "high", &e.bar.high.raw)) return false;
+  if (!ToPrice(s, Get<int64_t>(r, off::kLow), "low", &e.bar.low.raw)) return false;
+  if (!ToPrice(s, Get<int64_t>(r, off::kClose), "close", &e.bar.close.raw)) return false;
   return ToQty(s, Get<uint64_t>(r, off::kVolume), "volume", &e.bar.volume.raw);
 }
 
@@ -185,17 +187,20 @@ bool DbnReader::OpenInterest(const uint8_t* r) const {
   const uint16_t type = Get<uint16_t>(r, v3 ? off::kStatTypeV3 : off::kStatTypeV1);
   const uint8_t action = r[v3 ? off::kStatActionV3 : off::kStatActionV1];
   // Undefined quantities are INT64_MAX (v3) and INT32_MAX (v1, v2).
-  const int64_t qty = v3 ? Get<int64_t>(r, off::kStatQuantity) : Get<int32_t>(r, off::kStatQuantity);
+  const int64_t qty =
+      v3 ? Get<int64_t>(r, off::kStatQuantity) : Get<int32_t>(r, off::kStatQuantity);
   return type == dbn::kStatOpenInterest && action == dbn::kStatActionNew && qty >= 0 &&
          qty != INT64_MAX && qty != INT32_MAX;
 }
 
-absl::Status DbnReader::OnStatistics(const uint8_t* r, Slot& s) {
+bool DbnReader::OnStatistics(const uint8_t* r, Slot& s) {
   const bool v3 = metadata_.version >= 3;
-  const int64_t qty = v3 ? Get<int64_t>(r, off::kStatQuantity) : Get<int32_t>(r, off::kStatQuantity);
+  const int64_t qty =
+      v3 ? Get<int64_t>(r, off::kStatQuantity) : Get<int32_t>(r, off::kStatQuantity);
   int64_t ex = 0, local = 0;
-  TAPEDECK_RETURN_IF_ERROR(
-      Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kStatTsRecv), &ex, &local));
+  if (!Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kStatTsRecv), &ex, &local)) {
+    return false;
+  }
   Event& e = Push(EventKind::kOpenInterest, s, ex, local);
   return ToQty(s, static_cast<uint64_t>(qty), "quantity", &e.open_interest.qty.raw);
 }

@@ -36,11 +36,10 @@ constexpr char kInstruments[] = R"([
 // Events each schema's fixtures convert to (dbn_fixtures_test.cc says which).
 const std::map<std::string, int>& EventsBySchema() {
   static const std::map<std::string, int> kEvents = {
-      {"mbo", 2},      {"mbp-1", 2},      {"mbp-10", 21},    {"tbbo", 4},
-      {"trades", 2},   {"ohlcv-1s", 2},   {"ohlcv-1m", 2},   {"ohlcv-1h", 2},
-      {"ohlcv-1d", 0}, {"bbo-1s", 4},     {"bbo-1m", 4},     {"cbbo-1s", 2},
-      {"cmbp-1", 2},   {"definition", 0}, {"imbalance", 0},  {"statistics", 0},
-      {"status", 0}};
+      {"mbo", 2},        {"mbp-1", 2},    {"mbp-10", 21},  {"tbbo", 4},       {"trades", 2},
+      {"ohlcv-1s", 2},   {"ohlcv-1m", 2}, {"ohlcv-1h", 2}, {"ohlcv-1d", 0},   {"bbo-1s", 4},
+      {"bbo-1m", 4},     {"cbbo-1s", 2},  {"cmbp-1", 2},   {"definition", 0}, {"imbalance", 0},
+      {"statistics", 0}, {"status", 0}};
   return kEvents;
 }
 
@@ -75,10 +74,11 @@ TEST(DbnCliTest, ADefinitionFileNeedsNoInstrumentConfigAndInspectShowsItsInstrum
   TAPEDECK_REQUIRE_SHARED_DATA();
   const std::string dir = MakeTempDir("dbn_cli");
   std::string out;
-  ASSERT_EQ(Shell(absl::StrCat(CliPath(), " convert ", DbnFixture("test_data.definition.v3.dbn.zst"),
-                               " --quiet --out ", dir, "/defs.tape 2>&1"),
-                  &out),
-            0)
+  ASSERT_EQ(
+      Shell(absl::StrCat(CliPath(), " convert ", DbnFixture("test_data.definition.v3.dbn.zst"),
+                         " --quiet --out ", dir, "/defs.tape 2>&1"),
+            &out),
+      0)
       << out;
   ASSERT_EQ(Shell(absl::StrCat(CliPath(), " inspect ", dir, "/defs.tape 2>&1"), &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("instruments: 1\n  [0] MSFT spot base MSFT quote - price_scale 4 "
@@ -90,11 +90,11 @@ TEST(DbnCliTest, LegacyDbzIsRefusedByName) {
   const std::string dir = MakeTempDir("dbn_cli");
   WriteFile(dir + "/instruments.json", kInstruments);
   std::string out;
-  EXPECT_NE(Shell(absl::StrCat(CliPath(), " convert ", DbnFixture("test_data.mbo.dbz"),
-                               " --instruments ", dir, "/instruments.json --out ", dir,
-                               "/x.tape 2>&1"),
-                  &out),
-            0);
+  EXPECT_NE(
+      Shell(absl::StrCat(CliPath(), " convert ", DbnFixture("test_data.mbo.dbz"), " --instruments ",
+                         dir, "/instruments.json --out ", dir, "/x.tape 2>&1"),
+            &out),
+      0);
   EXPECT_THAT(out, HasSubstr("test_data.mbo.dbz: a legacy DBZ file"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/x.tape"));
 }
@@ -137,8 +137,10 @@ TEST(DbnCliTest, ARunConfigTakesADbnSourceWithItsDefinitions) {
   ASSERT_THAT((*trades)->Finish(), IsOk());
   WriteFile(dir + "/run.json", absl::StrCat(R"({
   "seed": 3,
-  "sources": [{"path": ")", dir, R"(/trades.dbn.zst", "format": "dbn",
-               "options": {"definitions": ")", dir, R"(/defs.dbn"}}],
+  "sources": [{"path": ")",
+                                            dir, R"(/trades.dbn.zst", "format": "dbn",
+               "options": {"definitions": ")",
+                                            dir, R"(/defs.dbn"}}],
   "venue": {"entry_latency": "1ms", "response_latency": "1ms"},
   "account": {"initial_cash": "1000000"},
   "strategies": [{"name": "sma_crossover",
@@ -148,9 +150,8 @@ TEST(DbnCliTest, ARunConfigTakesADbnSourceWithItsDefinitions) {
   for (int run = 0; run < 2; ++run) {
     const std::string out_dir = absl::StrCat(dir, "/out", run);
     std::string out;
-    ASSERT_EQ(Shell(absl::StrCat(CliPath(), " run ", dir, "/run.json --out ", out_dir, " 2>&1"),
-                    &out),
-              0)
+    ASSERT_EQ(
+        Shell(absl::StrCat(CliPath(), " run ", dir, "/run.json --out ", out_dir, " 2>&1"), &out), 0)
         << out;
     digests[run] = ReadFile(out_dir + "/sma_crossover/digest.txt");
     EXPECT_THAT(ReadFile(out_dir + "/sma_crossover/fills.csv"), HasSubstr(",ESH1,"));

@@ -73,18 +73,19 @@ uint64_t RecordOffset(const std::string& path, int n) {
 
 TEST(DbnErrorsTest, ATruncatedFileNamesTheByteOffsetOfTheCutRecord) {
   const std::string dir = MakeTempDir("dbn_errors");
-  const std::string path = WriteEsDbn(dir + "/t.dbn", {Add(1, 3'720'000'000'000, 1),
-                                                       Add(2, 3'720'000'000'000, 1),
-                                                       Add(3, 3'720'000'000'000, 1)});
+  const std::string path = WriteEsDbn(
+      dir + "/t.dbn",
+      {Add(1, 3'720'000'000'000, 1), Add(2, 3'720'000'000'000, 1), Add(3, 3'720'000'000'000, 1)});
   const uint64_t third = RecordOffset(path, 2);
   std::filesystem::resize_file(path, third + 20);
-  EXPECT_THAT(Read(path), StatusIs(kInvalid, HasSubstr(absl::StrCat(
-                                                  path, ": byte ", third,
-                                                  " (record 3, mbo): truncated: the record is 56 "
-                                                  "bytes but the file ends 20 bytes into it"))));
+  EXPECT_THAT(
+      Read(path),
+      StatusIs(kInvalid, HasSubstr(absl::StrCat(path, ": byte ", third,
+                                                " (record 3, mbo): truncated: the record is 56 "
+                                                "bytes but the file ends 20 bytes into it"))));
   std::filesystem::resize_file(path, third + 5);  // not even a whole header
-  EXPECT_THAT(Read(path), StatusIs(kInvalid, HasSubstr(absl::StrCat(": byte ", third,
-                                                                    ": truncated"))));
+  EXPECT_THAT(Read(path),
+              StatusIs(kInvalid, HasSubstr(absl::StrCat(": byte ", third, ": truncated"))));
   std::filesystem::resize_file(path, 30);  // inside the metadata
   EXPECT_THAT(Read(path), StatusIs(kInvalid, HasSubstr("truncated: the metadata is")));
 }
@@ -97,39 +98,43 @@ TEST(DbnErrorsTest, ATruncatedZstdStreamIsAnError) {
   }
   const std::string path = WriteEsDbn(dir + "/t.dbn.zst", records, 3);
   std::filesystem::resize_file(path, std::filesystem::file_size(path) - 9);
-  EXPECT_THAT(Read(path), StatusIs(absl::StatusCode::kDataLoss,
-                                   HasSubstr("truncated zstd stream: the file ends inside a frame")));
+  EXPECT_THAT(Read(path),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("truncated zstd stream: the file ends inside a frame")));
 }
 
 TEST(DbnErrorsTest, ACorruptedRecordLengthNamesTheByteOffset) {
   const std::string dir = MakeTempDir("dbn_errors");
-  const std::string path = WriteEsDbn(dir + "/c.dbn", {Add(1, 3'720'000'000'000, 1),
-                                                       Add(2, 3'720'000'000'000, 1)});
+  const std::string path =
+      WriteEsDbn(dir + "/c.dbn", {Add(1, 3'720'000'000'000, 1), Add(2, 3'720'000'000'000, 1)});
   const uint64_t second = RecordOffset(path, 1);
   std::string bytes = ReadFile(path);
   bytes[second] = 0;  // length byte
   WriteFile(path, bytes);
-  EXPECT_THAT(Read(path), StatusIs(kInvalid, HasSubstr(absl::StrCat(
-                                                  ": byte ", second,
-                                                  " (record 2, mbo): record length 0 bytes (length "
-                                                  "byte 0) is shorter than the 16-byte header"))));
+  EXPECT_THAT(
+      Read(path),
+      StatusIs(kInvalid, HasSubstr(absl::StrCat(": byte ", second,
+                                                " (record 2, mbo): record length 0 bytes (length "
+                                                "byte 0) is shorter than the 16-byte header"))));
   bytes[second] = 15;  // 60 bytes
   WriteFile(path, bytes);
-  EXPECT_THAT(Read(path), StatusIs(kInvalid, HasSubstr(absl::StrCat(
-                                                  ": byte ", second,
-                                                  " (record 2, mbo): record length 60 bytes, but a "
-                                                  "DBN v3 mbo record is 56 bytes"))));
+  EXPECT_THAT(
+      Read(path),
+      StatusIs(kInvalid, HasSubstr(absl::StrCat(": byte ", second,
+                                                " (record 2, mbo): record length 60 bytes, but a "
+                                                "DBN v3 mbo record is 56 bytes"))));
 }
 
 TEST(DbnErrorsTest, APriceThatDoesNotFitTheScaleNamesTheByteOffset) {
   const std::string dir = MakeTempDir("dbn_errors");
   // 3720.125: finer than ESH1's two decimals.
-  const std::string path = WriteEsDbn(dir + "/p.dbn", {Add(1, 3'720'000'000'000, 1),
-                                                       Add(2, 3'720'125'000'000, 1)});
-  EXPECT_THAT(Read(path), StatusIs(kInvalid, HasSubstr(absl::StrCat(
-                                                  ": byte ", RecordOffset(path, 1),
-                                                  " (record 2, mbo): price 3720.125000000 does "
-                                                  "not fit 'ESH1''s price scale 2"))));
+  const std::string path =
+      WriteEsDbn(dir + "/p.dbn", {Add(1, 3'720'000'000'000, 1), Add(2, 3'720'125'000'000, 1)});
+  EXPECT_THAT(
+      Read(path),
+      StatusIs(kInvalid, HasSubstr(absl::StrCat(": byte ", RecordOffset(path, 1),
+                                                " (record 2, mbo): price 3720.125000000 does "
+                                                "not fit 'ESH1''s price scale 2"))));
 }
 
 TEST(DbnErrorsTest, ASequenceGoingBackIsAnErrorUnlessTheCheckIsOff) {
@@ -187,8 +192,8 @@ TEST(DbnErrorsTest, RecordsOfInstrumentsOutsideTheRunAreAnErrorOrSkipped) {
 
 TEST(DbnErrorsTest, ExchangeTimeGoingBackIsRaisedAndCounted) {
   const std::string dir = MakeTempDir("dbn_errors");
-  const std::string path = WriteEsDbn(
-      dir + "/ts.dbn", {Add(1, 3'720'000'000'000, 1, kT0 + 500), Add(2, 3'720'000'000'000, 1, kT0)});
+  const std::string path = WriteEsDbn(dir + "/ts.dbn", {Add(1, 3'720'000'000'000, 1, kT0 + 500),
+                                                        Add(2, 3'720'000'000'000, 1, kT0)});
   DbnStats stats;
   absl::StatusOr<std::vector<Event>> events = Read(path, {}, &stats);
   ASSERT_THAT(events, IsOk());
@@ -211,8 +216,8 @@ TEST(DbnErrorsTest, InconsistentOrdersAreErrors) {
   cancel.price = 3'720'000'000'000;
   cancel.size = 5;
   cancel.action = 'C';
-  const std::string over = WriteEsDbn(dir + "/over.dbn", {Add(1, 3'720'000'000'000, 1),
-                                                          Bytes(EncodeMbo(cancel))});
+  const std::string over =
+      WriteEsDbn(dir + "/over.dbn", {Add(1, 3'720'000'000'000, 1), Bytes(EncodeMbo(cancel))});
   EXPECT_THAT(Read(over), StatusIs(kInvalid, HasSubstr("cancel of 5 (raw) of order 1, which has "
                                                        "1 left")));
 }

@@ -25,8 +25,8 @@ using ::tapedeck::testing::WriteEsDbn;
 constexpr int64_t kT0 = 1'609'160'400'000'000'000;
 constexpr int64_t kMs = 1'000'000;
 
-std::vector<uint8_t> Mbo(int ms, char action, char side, uint64_t id, int64_t raw2,
-                         uint32_t size, uint8_t flags = dbn::kFlagLast) {
+std::vector<uint8_t> Mbo(int ms, char action, char side, uint64_t id, int64_t raw2, uint32_t size,
+                         uint8_t flags = dbn::kFlagLast) {
   DbnMbo m;
   m.instrument_id = 5482;
   m.ts_event = static_cast<uint64_t>(kT0 + ms * kMs);
@@ -85,7 +85,8 @@ TEST(DbnFifoTest, AnOwnBidFillsWhenTheExecutionsReachItsPlaceInTheQueue) {
           Mbo(10, 'A', 'A', 5, 372100, 1),
       });
   const InstrumentTable table = DbnFixtureInstruments();
-  absl::StatusOr<std::unique_ptr<DbnReader>> reader = DbnReader::Open(path, "", table, DbnOptions());
+  absl::StatusOr<std::unique_ptr<DbnReader>> reader =
+      DbnReader::Open(path, "", table, DbnOptions());
   ASSERT_THAT(reader, IsOk());
   std::vector<std::unique_ptr<EventSource>> sources;
   sources.push_back(std::move(*reader));

@@ -34,8 +34,8 @@ constexpr int64_t kEsh1 = 0;  // index of ESH1 in DbnFixtureInstruments()
 // version there is. The unversioned ones are DBN v2.
 std::vector<std::string> FixtureFiles(const std::string& schema) {
   std::vector<std::string> out;
-  for (const char* suffix : {".dbn", ".v1.dbn", ".v1.dbn.zst", ".v2.dbn.zst", ".v3.dbn",
-                             ".v3.dbn.zst"}) {
+  for (const char* suffix :
+       {".dbn", ".v1.dbn", ".v1.dbn.zst", ".v2.dbn.zst", ".v3.dbn", ".v3.dbn.zst"}) {
     const std::string path = DbnFixture("test_data." + schema + suffix);
     if (std::filesystem::exists(path)) out.push_back(path);
   }
@@ -101,8 +101,7 @@ void ExpectTrade(const Event& e, int64_t price, int64_t qty, Side aggressor) {
   EXPECT_EQ(e.trade.aggressor, aggressor);
 }
 
-void ExpectBar(const Event& e, int64_t end, int64_t o, int64_t h, int64_t l, int64_t c,
-               int64_t v) {
+void ExpectBar(const Event& e, int64_t end, int64_t o, int64_t h, int64_t l, int64_t c, int64_t v) {
   ASSERT_EQ(e.kind, EventKind::kBar);
   ExpectTimes(e, end, end);
   EXPECT_EQ(e.bar.open.raw, o);
@@ -323,8 +322,8 @@ TEST(DbnFixturesTest, EveryDbnFileIsDetectedAndOpensThroughTheFactory) {
     spec.path = path;
     absl::StatusOr<std::unique_ptr<EventSource>> source = OpenSource(spec, table);
     if (absl::EndsWith(path, ".dbz")) {
-      EXPECT_THAT(source, StatusIs(absl::StatusCode::kInvalidArgument,
-                                   HasSubstr("a legacy DBZ file")));
+      EXPECT_THAT(source,
+                  StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("a legacy DBZ file")));
     } else if (absl::StrContains(path, ".frag")) {
       EXPECT_THAT(source, StatusIs(absl::StatusCode::kInvalidArgument,
                                    HasSubstr("DBN fragment (DBN records without the metadata")));
@@ -339,10 +338,10 @@ TEST(DbnFixturesTest, EveryDbnFileIsDetectedAndOpensThroughTheFactory) {
 
 TEST(DbnFixturesTest, ZstdFragmentsAreNamedAsSuch) {
   TAPEDECK_REQUIRE_SHARED_DATA();
-  EXPECT_THAT(DbnReader::Open(DbnFixture("multi-frame.definition.v1.dbn.frag.zst"), "",
-                              DbnFixtureInstruments(), DbnOptions()),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("a zstd-compressed DBN fragment")));
+  EXPECT_THAT(
+      DbnReader::Open(DbnFixture("multi-frame.definition.v1.dbn.frag.zst"), "",
+                      DbnFixtureInstruments(), DbnOptions()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("a zstd-compressed DBN fragment")));
   EXPECT_THAT(DbnReader::Open(DbnFixture("test_data.definition.v2.dbn.frag"), "",
                               DbnFixtureInstruments(), DbnOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(": a DBN fragment")));

@@ -1,11 +1,12 @@
 // Instruments from DBN definitions: the fixtures' MSFT (a stock, in every DBN version), CME
 // options in the fragments (skipped), a generated ES future; and ids named by definitions.
+#include "replay/dbn_instruments.h"
+
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "replay/dbn_instruments.h"
 #include "replay/dbn_reader.h"
 #include "replay/source_factory.h"
 #include "tests/replay/dbn_test_util.h"
@@ -38,7 +39,7 @@ TEST(DbnInstrumentsTest, TheFixturesDefinitionsGiveMsftInEveryVersion) {
     EXPECT_EQ(msft.symbol, "MSFT");
     EXPECT_EQ(msft.kind, InstrumentKind::kSpot);
     EXPECT_EQ(msft.base, "MSFT");
-    EXPECT_EQ(msft.quote, "");  // these definitions leave the currency empty
+    EXPECT_EQ(msft.quote, "");       // these definitions leave the currency empty
     EXPECT_EQ(msft.price_scale, 4);  // no increment given: a stock's sub-penny scale
     EXPECT_EQ(msft.tick_size.raw, 1);
     EXPECT_EQ(msft.qty_scale, 0);
@@ -112,8 +113,8 @@ std::string WriteDefinitions(const std::string& path, const std::vector<DbnDefin
 TEST(DbnInstrumentsTest, AFutureDefinitionGivesTickMultiplierExpiryAndCurrency) {
   const std::string dir = MakeTempDir("dbn_instruments");
   // A later definition with a finer increment: its fields at the finer scale.
-  const std::string path = WriteDefinitions(
-      dir + "/defs.dbn.zst", {EsDefinition(250'000'000), EsDefinition(125'000'000)});
+  const std::string path = WriteDefinitions(dir + "/defs.dbn.zst",
+                                            {EsDefinition(250'000'000), EsDefinition(125'000'000)});
   SourceSpec spec;
   spec.path = path;
   absl::StatusOr<std::vector<Instrument>> ins = SourceInstruments(spec);

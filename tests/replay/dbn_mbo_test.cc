@@ -32,8 +32,8 @@ constexpr uint8_t kLast = dbn::kFlagLast;
 int64_t Px(int64_t raw2) { return raw2 * 10'000'000; }
 
 // One MBO record `ms` milliseconds after kT0, received 100 us later.
-std::vector<uint8_t> Mbo(int ms, char action, char side, uint64_t id, int64_t raw2,
-                         uint32_t size, uint8_t flags = kLast, uint32_t sequence = 0) {
+std::vector<uint8_t> Mbo(int ms, char action, char side, uint64_t id, int64_t raw2, uint32_t size,
+                         uint8_t flags = kLast, uint32_t sequence = 0) {
   DbnMbo m;
   m.instrument_id = 5482;
   m.ts_event = kT0 + static_cast<uint64_t>(ms) * 1'000'000;
@@ -210,7 +210,8 @@ TEST(DbnMboTest, EveryEventEndsItsVenueEventAtFLast) {
   // A record with F_LAST but no book change (the N at 7 ms) ends nothing new: every book
   // event of a complete venue event still ends with exactly one flag.
   for (size_t i = 0; i + 1 < events.size(); ++i) {
-    if (events[i].kind == EventKind::kL3Order && events[i + 1].exchange_ts > events[i].exchange_ts) {
+    if (events[i].kind == EventKind::kL3Order &&
+        events[i + 1].exchange_ts > events[i].exchange_ts) {
       EXPECT_NE(events[i].l3.flags & kBookEndOfMessage, 0) << "event " << i;
     }
   }

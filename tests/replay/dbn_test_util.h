@@ -52,8 +52,9 @@ inline absl::StatusOr<std::vector<Event>> ReadAll(EventSource& source) {
 }
 
 // A DBN v3 file of `records` for instrument id 5482 named ESH1 on 2020-12-28.
-inline std::string WriteEsDbn(const std::string& path, const std::vector<std::vector<uint8_t>>& records,
-                              int zstd_level = 0, uint16_t schema = 0) {
+inline std::string WriteEsDbn(const std::string& path,
+                              const std::vector<std::vector<uint8_t>>& records, int zstd_level = 0,
+                              uint16_t schema = 0) {
   replay::DbnMetadataSpec meta;
   meta.schema = schema;
   meta.start = 1'609'113'600'000'000'000;

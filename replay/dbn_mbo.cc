@@ -24,33 +24,39 @@ std::string Char(uint8_t c) { return std::string(1, static_cast<char>(c)); }
 
 }  // namespace
 
-bool DbnReader::Fail(absl::Status s) {
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD bool DbnReader::Fail(absl::Status s) {
   error_ = std::move(s);
   return false;
 }
 
-bool DbnReader::FailTimes(uint64_t ts_event, uint64_t ts_recv) {
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD bool DbnReader::FailTimes(uint64_t ts_event,
+                                                                      uint64_t ts_recv) {
   return Fail(Error(absl::StrCat("ts_event ", ts_event, " or ts_recv ", ts_recv,
                                  " is undefined or beyond 2262")));
 }
 
-bool DbnReader::FailPrice(const Slot& s, int64_t dbn_price, const char* field) {
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD bool DbnReader::FailPrice(const Slot& s,
+                                                                      int64_t dbn_price,
+                                                                      const char* field) {
   if (dbn_price == dbn::kUndefPrice) return Fail(Error(absl::StrCat(field, ": undefined")));
   return Fail(Error(absl::StrCat(field, " ", FormatDecimal(dbn_price, 9), " does not fit '",
                                  s.symbol, "''s price scale ", 9 - s.price_shift)));
 }
 
-bool DbnReader::FailQty(const Slot& s, uint64_t size, const char* field) {
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD bool DbnReader::FailQty(const Slot& s, uint64_t size,
+                                                                    const char* field) {
   return Fail(
       Error(absl::StrCat(field, " ", size, " overflows at '", s.symbol, "''s quantity scale")));
 }
 
-bool DbnReader::FailSequence(const Slot& s, uint32_t seq, uint32_t last) {
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD bool DbnReader::FailSequence(const Slot& s,
+                                                                         uint32_t seq,
+                                                                         uint32_t last) {
   return Fail(Error(absl::StrCat("sequence ", seq, " goes back (the previous record of '", s.symbol,
                                  "' had ", last, "); options.check_sequence false reads on")));
 }
 
-int64_t DbnReader::Raise(int64_t ts_event) {
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD int64_t DbnReader::Raise(int64_t ts_event) {
   ++stats_.ts_event_raised;
   stats_.max_ts_raise_ns = std::max(stats_.max_ts_raise_ns, last_exchange_ts_ - ts_event);
   return last_exchange_ts_;
@@ -75,8 +81,29 @@ bool DbnReader::PushTrade(Slot& s, int64_t price, int64_t qty, char side, int64_
   return true;
 }
 
-bool DbnReader::MboBadSide(const char* what, uint64_t id, uint8_t side) {
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD bool DbnReader::MboBadSide(const char* what,
+                                                                       uint64_t id, uint8_t side) {
   return Fail(Error(absl::StrCat(what, " of order ", id, " on side '", Char(side), "'")));
+}
+
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD bool DbnReader::MboError(MboProblem p, const uint8_t* r,
+                                                                     int64_t a, int64_t b) {
+  const uint64_t id = Get<uint64_t>(r, off::kMboOrderId);
+  switch (p) {
+    case MboProblem::kAddSizeZero:
+      return Fail(Error(absl::StrCat("add of order ", id, " with size 0")));
+    case MboProblem::kAddLive:
+      return Fail(Error(absl::StrCat("add of order ", id, ", which is live")));
+    case MboProblem::kCancelTooMuch:
+      return Fail(
+          Error(absl::StrCat("cancel of ", a, " (raw) of order ", id, ", which has ", b, " left")));
+    case MboProblem::kModifySide:
+      return Fail(Error(absl::StrCat("modify moves order ", id, " to the other side")));
+    case MboProblem::kAction:
+      return Fail(Error(
+          absl::StrCat("action '", Char(r[off::kMboAction]), "' is none of A, C, M, R, T, F, N")));
+  }
+  return false;
 }
 
 template <int kShift>
@@ -105,9 +132,9 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::MboAdd(const uint8_t* r, Slo
       !ToQty(s, Get<uint32_t>(r, off::kMboSize), "size", &qty)) {
     return false;
   }
-  if (ABSL_PREDICT_FALSE(qty <= 0 || !s.orders.Insert(id, LiveOrder{price, qty, side}))) {
-    return Fail(
-        Error(absl::StrCat("add of order ", id, qty <= 0 ? " with size 0" : ", which is live")));
+  if (ABSL_PREDICT_FALSE(qty <= 0)) return MboError(MboProblem::kAddSizeZero, r);
+  if (ABSL_PREDICT_FALSE(!s.orders.Insert(id, price, qty, side))) {
+    return MboError(MboProblem::kAddLive, r);
   }
   PushL3(s, L3Action::kAdd, id, side, price, qty, ex, local);
   return true;
@@ -148,10 +175,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::MboCancel(const uint8_t* r, 
     PushL3(s, L3Action::kCancel, id, side, price, qty, ex, local);
     return true;
   }
-  if (ABSL_PREDICT_FALSE(qty > o->qty)) {
-    return Fail(Error(
-        absl::StrCat("cancel of ", qty, " (raw) of order ", id, ", which has ", o->qty, " left")));
-  }
+  if (ABSL_PREDICT_FALSE(qty > o->qty)) return MboError(MboProblem::kCancelTooMuch, r, qty, o->qty);
   if (ABSL_PREDICT_TRUE(s.fills.empty())) {
     PushL3(s, L3Action::kCancel, id, o->side, o->price, qty, ex, local);
   } else {
@@ -180,13 +204,11 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::MboModify(const uint8_t* r, 
     // Databento: a modify of an order not in the book is an add.
     ++stats_.unknown_order_refs;
     if (qty == 0) return true;
-    s.orders.Insert(id, LiveOrder{price, qty, side});
+    s.orders.Insert(id, price, qty, side);
     PushL3(s, L3Action::kAdd, id, side, price, qty, ex, local);
     return true;
   }
-  if (ABSL_PREDICT_FALSE(o->side != side)) {
-    return Fail(Error(absl::StrCat("modify moves order ", id, " to the other side")));
-  }
+  if (ABSL_PREDICT_FALSE(o->side != side)) return MboError(MboProblem::kModifySide, r);
   if (price == o->price && qty <= o->qty) {  // keeps its place in the queue
     if (qty < o->qty) MboReduce(s, id, *o, o->qty - qty, ex, local);
     o->qty = qty;
@@ -195,7 +217,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::MboModify(const uint8_t* r, 
   }
   // A new price or a larger size: to the back of the (new) level.
   PushL3(s, L3Action::kDelete, id, o->side, o->price, o->qty, ex, local);
-  *o = LiveOrder{price, qty, side};
+  o->price = price;
+  o->qty = qty;
   if (qty == 0) {
     s.orders.Erase(o);
     return true;
@@ -204,7 +227,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::MboModify(const uint8_t* r, 
   return true;
 }
 
-bool DbnReader::MboUnusual(const uint8_t* r, Slot& s, int64_t* ex, int64_t* local) {
+ABSL_ATTRIBUTE_NOINLINE ABSL_ATTRIBUTE_COLD bool DbnReader::MboUnusual(const uint8_t* r, Slot& s) {
   const uint8_t flags = r[off::kMboFlags];
   const uint16_t publisher = Get<uint16_t>(r, off::kPublisher);
   if (static_cast<int>(publisher) != s.book_publisher && !ClaimBook(s, publisher)) return false;
@@ -214,14 +237,15 @@ bool DbnReader::MboUnusual(const uint8_t* r, Slot& s, int64_t* ex, int64_t* loca
               "NYSE National publish) is not supported"));
   }
   if ((flags & dbn::kFlagSnapshot) != 0) ++stats_.snapshot_records;
-  if (!Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kMboTsRecv), ex, local)) {
+  int64_t ex = 0, local = 0;  // Times keeps ex as last_exchange_ts_, for the caller
+  if (!Times(Get<uint64_t>(r, off::kTsEvent), Get<uint64_t>(r, off::kMboTsRecv), &ex, &local)) {
     return false;
   }
   return r[off::kMboAction] == 'R' || Sequence(s, 0, Get<uint32_t>(r, off::kMboSequence), flags);
 }
 
 template <int kShift>
-bool DbnReader::OnMboT(const uint8_t* r, Slot& s) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool DbnReader::OnMboT(const uint8_t* r, Slot& s) {
   const uint8_t flags = r[off::kMboFlags];
   const char action = static_cast<char>(r[off::kMboAction]);
   const uint64_t ts_event = Get<uint64_t>(r, off::kTsEvent);
@@ -237,7 +261,9 @@ bool DbnReader::OnMboT(const uint8_t* r, Slot& s) {
   if (ABSL_PREDICT_TRUE(usual)) {
     last_exchange_ts_ = ex;
     s.sequence[0] = seq;
-  } else if (!MboUnusual(r, s, &ex, &local)) {
+  } else if (MboUnusual(r, s)) {
+    ex = last_exchange_ts_;  // raised when ts_event went back
+  } else {
     return false;
   }
   bool ok = true;
@@ -260,9 +286,7 @@ bool DbnReader::OnMboT(const uint8_t* r, Slot& s) {
       break;
     }
     case 'N': break;
-    default:
-      return Fail(Error(
-          absl::StrCat("action '", Char(r[off::kMboAction]), "' is none of A, C, M, R, T, F, N")));
+    default: return MboError(MboProblem::kAction, r);
   }
   if ((flags & dbn::kFlagLast) != 0) {
     s.fills.clear();
@@ -316,11 +340,11 @@ void DbnReader::MboClear(Slot& s, int64_t ex, int64_t local) {
   s.fills.clear();
   if (s.orders.empty()) return;
   // Deletes in order-id order, not the table's.
-  std::vector<std::pair<uint64_t, LiveOrder>> live = s.orders.All();
+  std::vector<LiveOrder> live = s.orders.All();
   std::sort(live.begin(), live.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [id, o] : live)
-    PushL3(s, L3Action::kDelete, id, o.side, o.price, o.qty, ex, local);
+            [](const LiveOrder& a, const LiveOrder& b) { return a.id < b.id; });
+  for (const LiveOrder& o : live)
+    PushL3(s, L3Action::kDelete, o.id, o.side, o.price, o.qty, ex, local);
   s.orders.Clear();
 }
 

@@ -14,11 +14,16 @@
 
 namespace tapedeck::replay {
 
+// A live order, as the map's slot holds it: 32 bytes, two to a cache line.
 struct DbnLiveOrder {
   int64_t price;  // at the instrument's scale
   int64_t qty;    // raw, what is left
+  uint64_t id;    // the map's key
+  uint32_t home;  // the map's: Home(id), which an erase's backward shift reads for every move
   Side side;
+  bool used;  // the map's: the slot holds an order
 };
+static_assert(sizeof(DbnLiveOrder) == 32, "two slots a cache line");
 
 class DbnOrderMap {
  public:
@@ -27,9 +32,9 @@ class DbnOrderMap {
   // The live order `id`, or nullptr. Valid until the next Insert or Erase.
   DbnLiveOrder* Find(uint64_t id) {
     for (size_t i = Home(id);; i = (i + 1) & mask_) {
-      Slot& s = slots_[i];
+      DbnLiveOrder& s = slots_[i];
       if (!s.used) return nullptr;
-      if (s.id == id) return &s.order;
+      if (s.id == id) return &s;
     }
   }
 
@@ -37,8 +42,8 @@ class DbnOrderMap {
   // will look up a few records ahead hides the cache miss of a book larger than the cache.
   void Prefetch(uint64_t id) const { __builtin_prefetch(&slots_[Home(id)]); }
 
-  // Adds `order` as `id`; false (and no change) when `id` is live.
-  bool Insert(uint64_t id, const DbnLiveOrder& order) {
+  // Adds the order `id`; false (and no change) when `id` is live.
+  bool Insert(uint64_t id, int64_t price, int64_t qty, Side side) {
     // At most half full: probe runs stay short, and so does the backward shift of an erase.
     if (2 * (size_ + 1) > slots_.size()) Rehash(bits_ + 1);
     const size_t home = Home(id);
@@ -46,15 +51,14 @@ class DbnOrderMap {
     for (; slots_[i].used; i = (i + 1) & mask_) {
       if (slots_[i].id == id) return false;
     }
-    slots_[i] = Slot{order, id, static_cast<uint32_t>(home), true};
+    slots_[i] = DbnLiveOrder{price, qty, id, static_cast<uint32_t>(home), side, true};
     ++size_;
     return true;
   }
 
   // Removes the order `at` points to (from Find).
   void Erase(DbnLiveOrder* at) {
-    // `order` is a Slot's first member: a pointer to it is a pointer to its Slot.
-    size_t i = static_cast<size_t>(reinterpret_cast<Slot*>(at) - slots_.data());
+    size_t i = static_cast<size_t>(at - slots_.data());
     // Pull back each entry of the probe run after i that may sit at i (its home is not in the
     // cyclic interval (i, j]), so that no search stops early at the hole.
     for (size_t j = (i + 1) & mask_; slots_[j].used; j = (j + 1) & mask_) {
@@ -76,24 +80,18 @@ class DbnOrderMap {
     Rehash(kMinBits);
   }
 
-  // Every live order as (id, order), in table order (callers sort what they show).
-  std::vector<std::pair<uint64_t, DbnLiveOrder>> All() const {
-    std::vector<std::pair<uint64_t, DbnLiveOrder>> out;
+  // Every live order, in table order (callers sort what they show).
+  std::vector<DbnLiveOrder> All() const {
+    std::vector<DbnLiveOrder> out;
     out.reserve(size_);
-    for (const Slot& s : slots_) {
-      if (s.used) out.emplace_back(s.id, s.order);
+    for (const DbnLiveOrder& s : slots_) {
+      if (s.used) out.push_back(s);
     }
     return out;
   }
 
  private:
   static constexpr int kMinBits = 6;
-  struct Slot {
-    DbnLiveOrder order;  // first: Erase maps a pointer to it back to its Slot
-    uint64_t id;
-    uint32_t home;  // Home(id), kept: an erase's backward shift reads it for every move
-    bool used;
-  };
 
   // Fibonacci hashing: order ids are often consecutive, and the golden-ratio multiply spreads
   // them over the table's top bits.
@@ -102,13 +100,13 @@ class DbnOrderMap {
   }
 
   void Rehash(int bits) {
-    std::vector<Slot> old = std::move(slots_);
+    std::vector<DbnLiveOrder> old = std::move(slots_);
     const bool keep = size_ > 0;
     bits_ = bits;
-    slots_.assign(size_t{1} << bits, Slot{DbnLiveOrder{0, 0, Side::kBuy}, 0, 0, false});
+    slots_.assign(size_t{1} << bits, DbnLiveOrder{0, 0, 0, 0, Side::kBuy, false});
     mask_ = slots_.size() - 1;
     size_ = 0;
-    for (const Slot& s : old) {
+    for (const DbnLiveOrder& s : old) {
       if (!keep || !s.used) continue;
       const size_t home = Home(s.id);
       size_t i = home;
@@ -119,7 +117,7 @@ class DbnOrderMap {
     }
   }
 
-  std::vector<Slot> slots_;
+  std::vector<DbnLiveOrder> slots_;
   size_t mask_ = 0;
   int bits_ = 0;
   size_t size_ = 0;

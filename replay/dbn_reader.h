@@ -169,8 +169,8 @@ class DbnReader : public EventSource {
   template <int kShift>
   bool MboRunT();
   // The checks of a record out of the usual (another publisher, a snapshot, time or sequence
-  // going back, a clear): sets its times, or fails.
-  bool MboUnusual(const uint8_t* r, Slot& s, int64_t* ex, int64_t* local);
+  // going back, a clear); its exchange time is then last_exchange_ts_.
+  bool MboUnusual(const uint8_t* r, Slot& s);
   template <int kShift>
   bool MboPrice(const Slot& s, int64_t dbn_price, int64_t* out);
   template <int kShift>
@@ -179,6 +179,9 @@ class DbnReader : public EventSource {
   bool MboCancel(const uint8_t* r, Slot& s, int64_t ex, int64_t local);
   template <int kShift>
   bool MboModify(const uint8_t* r, Slot& s, int64_t ex, int64_t local);
+  // Out of line: what is wrong with an MBO record (a and b: quantities for the message).
+  enum class MboProblem : uint8_t { kAddSizeZero, kAddLive, kCancelTooMuch, kModifySide, kAction };
+  bool MboError(MboProblem p, const uint8_t* r, int64_t a = 0, int64_t b = 0);
   bool MboBadSide(const char* what, uint64_t id, uint8_t side);
   void MboClear(Slot& s, int64_t ex, int64_t local);
   void MboReduce(Slot& s, uint64_t id, const LiveOrder& o, int64_t qty, int64_t ex, int64_t local);

@@ -25,8 +25,7 @@ TEST(DbnOrderMapTest, AgreesWithAnOrderedMapUnderChurn) {
     const uint64_t id = next() % 3'000;
     const uint64_t op = next() % 10;
     if (op < 5) {
-      const bool added =
-          map.Insert(id, DbnLiveOrder{static_cast<int64_t>(id) * 3, step, Side::kSell});
+      const bool added = map.Insert(id, static_cast<int64_t>(id) * 3, step, Side::kSell);
       EXPECT_EQ(added, want.emplace(id, step).second) << step;
     } else if (op < 8) {
       DbnLiveOrder* o = map.Find(id);
@@ -46,17 +45,17 @@ TEST(DbnOrderMapTest, AgreesWithAnOrderedMapUnderChurn) {
     ASSERT_EQ(map.size(), want.size());
   }
   auto all = map.All();
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   ASSERT_EQ(all.size(), want.size());
   size_t i = 0;
   for (const auto& [id, qty] : want) {
-    EXPECT_EQ(all[i].first, id);
-    EXPECT_EQ(all[i].second.qty, qty);
+    EXPECT_EQ(all[i].id, id);
+    EXPECT_EQ(all[i].qty, qty);
     ++i;
   }
   map.Clear();
   EXPECT_TRUE(map.empty());
-  EXPECT_EQ(map.Find(all.front().first), nullptr);
+  EXPECT_EQ(map.Find(all.front().id), nullptr);
 }
 
 }  // namespace

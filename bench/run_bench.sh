@@ -7,6 +7,8 @@
 #   THROUGHPUT_EVENTS   events per generated tape for bench_throughput (default 10000000)
 #   TAPE_MEMORY_EVENTS  events of bench_tape_memory's tape (default 200000000: a 12.8 GB tape in
 #                       /tmp, deleted afterwards, as issue 3 asks); 0 skips it
+#   DBN_MB              compressed MB of bench_dbn_decode's generated MBO file (default 100; the
+#                       file goes to BENCH_OUT and is deleted); 0 skips it
 #   SWEEP_BENCH_SHARD   slice of configs/dip_buyer_grid.json bench/sweep_bench.py sweeps
 #                       (default 1/1: all 64 points, ~25 s; a small slice is dominated by
 #                       each run's start-up and understates the speedup); 0 skips it
@@ -47,6 +49,15 @@ if [[ -x "$build_dir/apps/tapedeck" && "${SWEEP_BENCH_SHARD:-1/1}" != 0 ]]; then
   echo "== sweep throughput, 1 and 2 workers" >&2
   python3 bench/sweep_bench.py --tapedeck "$build_dir/apps/tapedeck" --out "$out" \
     --shard "${SWEEP_BENCH_SHARD:-1/1}" | tee "$out/sweep.txt"
+fi
+
+# DBN decoding against zstd's decompression alone on one generated file (issue 27): the two
+# benchmarks' repetitions interleave, so that the machine's load falls on both alike.
+if [[ -x "$bin/bench_dbn_decode" && "${DBN_MB:-100}" != 0 ]]; then
+  echo "== DBN decoding vs zstd decompression (${DBN_MB:-100} MB)" >&2
+  "$bin/bench_dbn_decode" --mb "${DBN_MB:-100}" --dir "$out" --benchmark_repetitions=5 \
+    --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+    --benchmark_out="$out/dbn_benchmarks.json" --benchmark_out_format=json | tee "$out/dbn_decode.txt"
 fi
 
 memory_events=${TAPE_MEMORY_EVENTS:-200000000}

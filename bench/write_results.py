@@ -186,6 +186,52 @@ def sweep_section(out):
     return lines
 
 
+def dbn_rows(runs):
+    """The DBN decoding target row and section (issue 27, bench_dbn_decode); (None, []) when
+    bench_dbn_decode did not run."""
+    dec = runs.get("BM_Dbn_DecodeMbo/real_time")
+    zstd = runs.get("BM_Dbn_ZstdDecompressOnly/real_time")
+    if not dec or not zstd:
+        return None, []
+    d, z = pick(dec), pick(zstd)
+    if d is None or z is None or d.get("error_occurred") or z.get("error_occurred"):
+        return ("| DBN MBO decoding (issue 27): at most 1.5x zstd's decompression alone | "
+                "failed: %s | **missed** |" % ((d or {}).get("error_message") or
+                                             (z or {}).get("error_message", "?")), [])
+    cpu, wall = d["cpu_time"] / z["cpu_time"], d["real_time"] / z["real_time"]
+    unit = d.get("time_unit", "ms")
+    row = ("| DBN MBO decoding (issue 27): at most 1.5x the time of zstd's decompression alone, "
+           "same file, same run | %.2fx in CPU time (decoding %.0f %s, zstd alone %.0f %s; "
+           "wall %.2fx); %s, %s of zstd file; a generated %.0f MB MBO file | %s |" %
+           (cpu, d["cpu_time"], unit, z["cpu_time"], unit, wall,
+            fmt_rate(d.get("items_per_second")), fmt_bytes(d.get("bytes_per_second")),
+            z.get("file_mb", 0), "met" if cpu <= 1.5 else "**missed**"))
+    lines = ["## DBN decoding (bench_dbn_decode)", ""]
+    lines.append(
+        "A zstd MBO DBN file of ESH1 written by tapedeck's own encoder (replay/dbn_encoder.h, "
+        "level 3): %d records, %.1f MB zstd, %.1f MB of DBN; a book of ~10,000 live orders that "
+        "adds, cancels, modifies and trades CME-style (T, F per resting order, then the C or M), "
+        "orders and actions picked at random: the worst case for caches and branch prediction. "
+        "Both benchmarks stream the whole file through a 1 MiB window; Google Benchmark "
+        "interleaves their repetitions; medians." %
+        (int(z.get("records", 0)), z.get("file_mb", 0), z.get("dbn_mb", 0)))
+    lines.append("")
+    lines.append("| benchmark | CPU time | wall time | items/s | MB/s of the zstd file |")
+    lines.append("|---|---|---|---|---|")
+    for name, b, what in (("BM_Dbn_ZstdDecompressOnly", z, "records"),
+                          ("BM_Dbn_DecodeMbo", d, "events")):
+        lines.append("| %s | %.1f %s | %.1f %s | %s %s | %s |" % (
+            name, b["cpu_time"], unit, b["real_time"], unit, fmt_rate(b.get("items_per_second")),
+            what, fmt_bytes(b.get("bytes_per_second"))))
+    lines.append("")
+    lines.append("Decoding / decompression: %.2fx in CPU time, %.2fx in wall time (the machine's "
+                 "other load counts in the wall time; the verdict takes CPU time). Peak resident "
+                 "memory while decoding: %.1f MiB (the window and the book, not the file)." %
+                 (cpu, wall, d.get("peak_rss_mib", 0)))
+    lines.append("")
+    return row, lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -296,6 +342,9 @@ def main():
           "input (USD-M BTCUSDT capture, %d events, read, merged and written as a tape) | "
           "reference |" % (fmt_rate(conv.get("items_per_second")),
                            fmt_bytes(conv.get("bytes_per_second")), int(conv.get("events", 0))))
+    dbn_row, dbn_section = dbn_rows(runs)
+    if dbn_row:
+        w(dbn_row)
     if mem_lines:
         rss = [l for l in mem_lines if "VmRSS" in l]
         w("| memory: replay resident memory does not grow with the tape | %s | see below |" %
@@ -375,6 +424,7 @@ def main():
         w("```")
         w("")
 
+    lines.extend(dbn_section)
     lines.extend(fix_section(runs))
     lines.extend(sweep_section(args.out))
 
@@ -387,7 +437,9 @@ def main():
     w("  strategy, the order request built and handed to the driver) as a mean per event; the SPSC")
     w("  hand-off is BM_SpscBridge_*. Histograms with p50/p99 belong to the FIX suite.")
     w("- Rerun: `make bench` (or `bench/run_bench.sh BUILD_DIR`); the harness alone:")
-    w("  `BUILD/bench/bench_throughput --events 10000000 --json out.json`.")
+    w("  `BUILD/bench/bench_throughput --events 10000000 --json out.json`; DBN decoding alone:")
+    w("  `BUILD/bench/bench_dbn_decode --mb 100 --benchmark_repetitions=5 "
+      "--benchmark_enable_random_interleaving=true`.")
     w("")
 
     tmp = args.results + ".tmp"

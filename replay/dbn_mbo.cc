@@ -303,7 +303,7 @@ bool DbnReader::MboRunT() {
   Slot& s = *last_slot_;
   const size_t len = expected_len_[dbn::kRTypeMbo];
   while (in.available() >= len) {
-    if (events_.size() >= kBatch && (open_books_ == 0 || events_.size() >= kBatchMax)) break;
+    if (n_events_ >= kBatch && (open_books_ == 0 || n_events_ >= kBatchMax)) break;
     const uint8_t* r = in.data();
     if (size_t{r[0]} * 4 != len || r[1] != dbn::kRTypeMbo ||
         Get<uint32_t>(r, off::kInstrument) != last_id_) {

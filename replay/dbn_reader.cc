@@ -125,11 +125,13 @@ absl::StatusOr<std::unique_ptr<DbnReader>> DbnReader::Open(const std::string& pa
                               ReadDbnDefinitions(r->options_.definitions));
     for (const DbnDefinition& d : defs) r->defined_symbols_[d.instrument_id] = d.raw_symbol;
   }
-  r->events_.reserve(kBatchMax + 64);
+  r->events_.resize(kBatchMax + 64);
   return r;
 }
 
 DbnReader::~DbnReader() = default;
+
+void DbnReader::GrowEvents() { events_.resize(2 * events_.size()); }
 
 absl::Status DbnReader::Error(std::string_view what) const {
   // The input still points at the record being read: it moves on only after it.
@@ -139,14 +141,14 @@ absl::Status DbnReader::Error(std::string_view what) const {
 }
 
 absl::StatusOr<std::span<const Event>> DbnReader::NextBatch() {
-  events_.clear();
+  n_events_ = 0;
   ++batch_;
   open_books_ = 0;
   DbnInput& in = *input_;
   absl::Status status;
   bool at_end = false;
   while (!done_) {
-    if (events_.size() >= kBatch && (open_books_ == 0 || events_.size() >= kBatchMax)) break;
+    if (n_events_ >= kBatch && (open_books_ == 0 || n_events_ >= kBatchMax)) break;
     if (!in.Ensure(dbn::kHeaderSize)) {
       status = in.status();
       if (status.ok() && in.available() > 0) {
@@ -200,9 +202,9 @@ absl::StatusOr<std::span<const Event>> DbnReader::NextBatch() {
     return status;
   }
   stats_.records = static_cast<int64_t>(record_index_);
-  stats_.events += static_cast<int64_t>(events_.size());
+  stats_.events += static_cast<int64_t>(n_events_);
   if (at_end) Finish();
-  return std::span<const Event>(events_.data(), events_.size());
+  return std::span<const Event>(events_.data(), n_events_);
 }
 
 bool DbnReader::Record(const uint8_t* r) {

@@ -243,7 +243,11 @@ class DbnReader : public EventSource {
   Slot* last_slot_ = nullptr;
   std::vector<uint32_t> book_owner_;  // per run instrument: the instrument id of its book
 
+  // The batch: events_[0, n_events_). Sized ahead (kBatchMax and some), grown only by a clear
+  // of a book larger than that; appending writes in place, with no constructor to undo.
   std::vector<Event> events_;
+  size_t n_events_ = 0;
+  void GrowEvents();
   uint64_t batch_ = 0;  // number of the batch being filled
   int open_books_ = 0;  // instruments whose last book event in this batch awaits F_LAST
   uint64_t record_index_ = 0;

@@ -261,6 +261,13 @@ TEST(DbnMboTest, MboAgreesWithTheVendorsMbp10WhereTheFixturesOverlap) {
   EXPECT_EQ(mbo[1].l3.price, Price(372300));
   EXPECT_GT(mbo[1].l3.price, Price(asks_before.back().price));
   EXPECT_EQ(LevelsOf(book, Side::kSell), asks_before);
+  // The mbp-1 this rebuild derives (the top of book) is the vendor's top after the event.
+  const BookTop top = book.Top();
+  ASSERT_TRUE(top.has_bid && top.has_ask);
+  EXPECT_EQ(top.bid, Price(372025));
+  EXPECT_EQ(top.bid_qty, Qty(24));
+  EXPECT_EQ(top.ask, Price(372050));
+  EXPECT_EQ(top.ask_qty, Qty(10));
 }
 
 }  // namespace

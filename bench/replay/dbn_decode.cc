@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "apps/command_line.h"
 #include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "replay/dbn_encoder.h"
 #include "replay/dbn_reader.h"
+#include "runner/command_line.h"
 
 namespace {
 
@@ -261,7 +261,7 @@ int main(int argc, char** argv) {
   std::optional<uint64_t> mb;
   std::string dir = "/tmp";
   bool keep = false;
-  auto cli = tapedeck::apps::CommandLine::Program("bench_dbn_decode", kUsage);
+  auto cli = tapedeck::runner::CommandLine::Program("bench_dbn_decode", kUsage);
   cli.Count("--mb", &mb, 1, 100'000).Value("--dir", &dir).Flag("--keep", &keep);
   if (const int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   const std::string path = dir + "/dbn_decode_" + std::to_string(::getpid()) + ".dbn.zst";

@@ -1,201 +1,155 @@
 #include "core/latency_model.h"
 
-#include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <numbers>
-#include <sstream>
 #include <string>
+#include <utility>
 
-#include "absl/strings/str_cat.h"
+#include "core/config.h"
 #include "core/decimal.h"
+#include "core/status.h"
 
 namespace tapedeck {
 
-absl::StatusOr<LatencyKind> ParseLatencyKind(std::string_view name) {
-  if (name == "constant") return LatencyKind::kConstant;
-  if (name == "lognormal") return LatencyKind::kLognormal;
-  if (name == "recorded") return LatencyKind::kRecorded;
-  return absl::InvalidArgumentError(absl::StrCat("unknown latency model '", std::string(name),
-                                                 "' (allowed: constant, lognormal, recorded)"));
-}
+// ---- constant ----
 
-std::string_view LatencyKindName(LatencyKind k) {
-  switch (k) {
-    case LatencyKind::kLognormal:
-      return "lognormal";
-    case LatencyKind::kRecorded:
-      return "recorded";
-    case LatencyKind::kConstant:
-      break;
+absl::Status ConstantLatency::Parse(ConfigObject&, Spec*) { return absl::OkStatus(); }
+
+// ---- lognormal ----
+
+absl::Status LognormalLatency::Parse(ConfigObject& o, Spec* spec) {
+  TAPEDECK_RETURN_IF_ERROR(o.Decimal("sigma", 3, &spec->sigma_milli));
+  TAPEDECK_RETURN_IF_ERROR(o.Decimal("spike_probability", 6, &spec->spike_ppm));
+  TAPEDECK_RETURN_IF_ERROR(o.DurationValue("spike", &spec->spike));
+  if (spec->sigma_milli < 0) return o.Error("sigma", "must be >= 0");
+  if (spec->spike_ppm < 0 || spec->spike_ppm > 1'000'000) {
+    return o.Error("spike_probability", "must be in [0, 1]");
   }
-  return "constant";
+  if (spec->spike.ns < 0) return o.Error("spike", "must be >= 0");
+  return absl::OkStatus();
 }
 
-absl::StatusOr<LatencyAlign> ParseLatencyAlign(std::string_view name) {
-  if (name == "start") return LatencyAlign::kStart;
-  if (name == "absolute") return LatencyAlign::kAbsolute;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown align '", std::string(name), "' (allowed: start, absolute)"));
-}
-
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-}  // namespace
-
-absl::StatusOr<std::shared_ptr<const LatencyRecording>> ParseLatencyRecording(
-    std::string_view text, const std::string& path) {
-  static constexpr const char* kColumns[3] = {"request_ns", "exchange_ns", "response_ns"};
-  auto rec = std::make_shared<LatencyRecording>();
-  rec->path = path;
-  bool header = false;
-  size_t line_no = 0;
-  while (!text.empty()) {
-    const size_t nl = text.find('\n');
-    const std::string_view raw = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    ++line_no;
-    const std::string_view line = Trim(raw);
-    if (line.empty() || line.front() == '#') continue;
-    auto error = [&](const std::string& what) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": ", what));
-    };
-    std::string_view fields[3];
-    size_t n = 0;
-    std::string_view rest = line;
-    while (true) {
-      const size_t comma = rest.find(',');
-      if (n < 3) fields[n] = Trim(rest.substr(0, comma));
-      ++n;
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-    if (!header) {
-      if (n != 3 || fields[0] != kColumns[0] || fields[1] != kColumns[1] ||
-          fields[2] != kColumns[2]) {
-        return error("expected the header request_ns,exchange_ns,response_ns");
-      }
-      header = true;
-      continue;
-    }
-    if (n != 3) {
-      return error(absl::StrCat("expected 3 fields (request_ns,exchange_ns,response_ns), got ", n));
-    }
-    int64_t v[3];
-    for (int i = 0; i < 3; ++i) {
-      if (!TryParseInt(fields[i], &v[i])) {
-        return error(absl::StrCat(kColumns[i], " '", std::string(fields[i]),
-                                  "' is not an integer of nanoseconds"));
-      }
-      if (v[i] < 0) return error(absl::StrCat(kColumns[i], " must be >= 0"));
-    }
-    if (v[1] < v[0]) {
-      return error(absl::StrCat("exchange_ns ", v[1], " is before request_ns ", v[0]));
-    }
-    if (v[2] < v[1]) {
-      return error(absl::StrCat("response_ns ", v[2], " is before exchange_ns ", v[1]));
-    }
-    if (!rec->time.empty() && v[0] < rec->time.back()) {
-      return error(absl::StrCat("request_ns ", v[0], " is before the previous row's ",
-                                rec->time.back(), " (rows must be in time order)"));
-    }
-    rec->time.push_back(v[0]);
-    rec->entry.push_back(v[1] - v[0]);
-    rec->response.push_back(v[2] - v[1]);
-  }
-  if (!header) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": empty; expected the header request_ns,exchange_ns,response_ns"));
-  }
-  if (rec->time.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", line_no, ": no rows after the header"));
-  }
-  return std::shared_ptr<const LatencyRecording>(std::move(rec));
-}
-
-absl::StatusOr<std::shared_ptr<const LatencyRecording>> LoadLatencyRecording(
-    const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open the latency file"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return ParseLatencyRecording(text.str(), path);
-}
-
-int64_t InterpolateLatency(const std::vector<int64_t>& time, const std::vector<int64_t>& value,
-                           int64_t t, size_t* cursor) {
-  const size_t n = time.size();
-  if (n == 0) return 0;
-  if (t <= time.front()) return value.front();
-  if (t >= time.back()) return value.back();
-  // Find i with time[i] <= t < time[i + 1] (exists: time[0] < t < time[n - 1]).
-  size_t i = *cursor < n - 1 ? *cursor : 0;
-  if (!(time[i] <= t && t < time[i + 1])) {
-    if (i + 2 < n && time[i + 1] <= t && t < time[i + 2]) {
-      ++i;
-    } else {
-      i = static_cast<size_t>(std::upper_bound(time.begin(), time.end(), t) - time.begin()) - 1;
-    }
-  }
-  *cursor = i;
-  const int64_t t0 = time[i], t1 = time[i + 1];
-  const int64_t v0 = value[i], v1 = value[i + 1];
-  // t0 <= t < t1, so t1 > t0. The division truncates toward zero, i.e. toward v0.
-  const Int128 step = static_cast<Int128>(v1 - v0) * (t - t0) / (t1 - t0);
-  return v0 + static_cast<int64_t>(step);
-}
-
-LatencyModel::LatencyModel(const LatencySpec& spec, Duration fallback, uint64_t seed, bool entry)
-    : spec_(spec), rng_(seed) {
-  if (spec_.inherits()) spec_.base = fallback;
-  if (spec_.kind == LatencyKind::kRecorded && spec_.recording != nullptr) {
-    column_ = entry ? &spec_.recording->entry : &spec_.recording->response;
-  }
-}
-
-int64_t LatencyModel::SampleRecorded(int64_t now) {
-  if (column_ == nullptr) return spec_.base.ns;
-  const std::vector<int64_t>& time = spec_.recording->time;
-  int64_t key = now;
-  if (spec_.align == LatencyAlign::kStart) {
-    // now - run_start_ >= 0 in a run; before SetRunStart it is a large number and clamps to the
-    // last row. Saturate instead of overflowing.
-    const Int128 k = static_cast<Int128>(time.front()) + (static_cast<Int128>(now) - run_start_);
-    key = k > INT64_MAX ? INT64_MAX : k < INT64_MIN ? INT64_MIN : static_cast<int64_t>(k);
-  }
-  return InterpolateLatency(time, *column_, key, &cursor_);
-}
-
-int64_t LatencyModel::ScaleByVolatility(int64_t d, int64_t vol_mbp) const {
-  // d x (1 + k x vol / ref) = d + d x k_milli x vol / (1000 x ref), truncated, in 128 bits.
-  const Int128 extra = static_cast<Int128>(d) * spec_.vol_k_milli * vol_mbp /
-                         (static_cast<Int128>(1000) * spec_.vol_reference_mbp);
-  const Int128 total = static_cast<Int128>(d) + extra;
-  return total > kMaxLatencyNs ? kMaxLatencyNs : static_cast<int64_t>(total);
-}
-
-int64_t LatencyModel::SampleLognormal() {
+int64_t LognormalLatency::Draw(const LatencyDraw& d) {
   // Uniforms in (0, 1] and [0, 1) from 53 random bits each.
   const double u1 = (static_cast<double>(rng_.Next() >> 11) + 1.0) * 0x1.0p-53;
   const double u2 = static_cast<double>(rng_.Next() >> 11) * 0x1.0p-53;
   const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
   const double sigma = static_cast<double>(spec_.sigma_milli) / 1000.0;
-  int64_t d = std::llround(static_cast<double>(spec_.base.ns) * std::exp(sigma * z));
+  int64_t v = std::llround(static_cast<double>(d.base_ns) * std::exp(sigma * z));
   if (spec_.spike_ppm > 0) {
     const uint64_t r = rng_.Next() % 1'000'000;
-    if (r < static_cast<uint64_t>(spec_.spike_ppm)) d += spec_.spike.ns;
+    if (r < static_cast<uint64_t>(spec_.spike_ppm)) v += spec_.spike.ns;
   }
-  return d;
+  return v;
+}
+
+// ---- recorded ----
+
+absl::Status RecordedLatency::Parse(ConfigObject& o, Spec* spec) {
+  std::string file;
+  TAPEDECK_RETURN_IF_ERROR(o.String("file", &file));
+  std::string align = spec->align == LatencyAlign::kAbsolute ? "absolute" : "start";
+  TAPEDECK_RETURN_IF_ERROR(o.String("align", &align));
+  absl::StatusOr<LatencyAlign> a = ParseLatencyAlign(align);
+  if (!a.ok()) return o.Error("align", std::string(a.status().message()));
+  spec->align = *a;
+  if (!file.empty()) {
+    // Read once here; the venue only interpolates. Relative paths are from the working
+    // directory, like sources.
+    absl::StatusOr<std::shared_ptr<const LatencyRecording>> rec = LoadLatencyRecording(file);
+    if (!rec.ok()) return o.Error("file", std::string(rec.status().message()));
+    spec->recording = *std::move(rec);
+  }
+  if (spec->recording == nullptr) {
+    return o.Error("file",
+                   "required for model 'recorded' (a CSV request_ns,exchange_ns,response_ns)");
+  }
+  return absl::OkStatus();
+}
+
+RecordedLatency::RecordedLatency(const Spec& spec, uint64_t, bool entry) : spec_(spec) {
+  if (spec_.recording != nullptr) {
+    column_ = entry ? &spec_.recording->entry : &spec_.recording->response;
+  }
+}
+
+int64_t RecordedLatency::Draw(const LatencyDraw& d) {
+  if (column_ == nullptr) return d.base_ns;
+  const std::vector<int64_t>& time = spec_.recording->time;
+  int64_t key = d.now.ns;
+  if (spec_.align == LatencyAlign::kStart) {
+    // now - run_start_ >= 0 in a run; before SetRunStart it is a large number and clamps to the
+    // last row. Saturate instead of overflowing.
+    const Int128 k = static_cast<Int128>(time.front()) + (static_cast<Int128>(d.now.ns) - run_start_);
+    key = k > INT64_MAX ? INT64_MAX : k < INT64_MIN ? INT64_MIN : static_cast<int64_t>(k);
+  }
+  return InterpolateLatency(time, *column_, key, &cursor_);
+}
+
+// ---- the spec and the sampled model ----
+
+std::string_view LatencySpec::model_name() const {
+  switch (model.index()) {
+    case 0:
+      return ConstantLatency::kName;
+    case 1:
+      return LognormalLatency::kName;
+    case 2:
+      return RecordedLatency::kName;
+    default:
+      return std::get_if<CustomLatency::Spec>(&model)->name;
+  }
+}
+
+LatencySpec LatencySpec::Constant(Duration base) {
+  LatencySpec s;
+  s.base = base;
+  return s;
+}
+
+LatencySpec LatencySpec::Lognormal(Duration base, int64_t sigma_milli, int64_t spike_ppm,
+                                   Duration spike) {
+  LatencySpec s;
+  s.model = LognormalLatency::Spec{sigma_milli, spike_ppm, spike};
+  s.base = base;
+  return s;
+}
+
+LatencySpec LatencySpec::Recorded(std::shared_ptr<const LatencyRecording> recording,
+                                  LatencyAlign align) {
+  LatencySpec s;
+  s.model = RecordedLatency::Spec{std::move(recording), align};
+  return s;
+}
+
+LatencyModel::LatencyModel(const LatencySpec& spec, Duration fallback, uint64_t seed, bool entry)
+    : model_(std::visit(
+          [&](const auto& s) -> Model {
+            using S = std::decay_t<decltype(s)>;
+            if constexpr (std::is_same_v<S, ConstantLatency::Spec>) {
+              return ConstantLatency(s, seed, entry);
+            } else if constexpr (std::is_same_v<S, LognormalLatency::Spec>) {
+              return LognormalLatency(s, seed, entry);
+            } else if constexpr (std::is_same_v<S, RecordedLatency::Spec>) {
+              return RecordedLatency(s, seed, entry);
+            } else {
+              return CustomLatency(s, seed, entry);
+            }
+          },
+          spec.model)),
+      base_ns_(spec.inherits() ? fallback.ns : spec.base.ns),
+      scaling_(spec.scaling) {}
+
+void LatencyModel::SetRunStart(Timestamp start) {
+  std::visit([start](auto& m) { m.SetRunStart(start); }, model_);
+}
+
+int64_t LatencyModel::ScaleByVolatility(int64_t d, int64_t vol_mbp) const {
+  // d x (1 + k x vol / ref) = d + d x k_milli x vol / (1000 x ref), truncated, in 128 bits.
+  const Int128 extra = static_cast<Int128>(d) * scaling_.vol_k_milli * vol_mbp /
+                       (static_cast<Int128>(1000) * scaling_.vol_reference_mbp);
+  const Int128 total = static_cast<Int128>(d) + extra;
+  return total > kMaxLatencyNs ? kMaxLatencyNs : static_cast<int64_t>(total);
 }
 
 }  // namespace tapedeck

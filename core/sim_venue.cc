@@ -11,10 +11,6 @@ namespace tapedeck {
 namespace {
 constexpr uint16_t kVenueSource = 0xFFFE;
 
-bool IsEntry(VenueMessage m) {
-  return m == VenueMessage::kSubmit || m == VenueMessage::kCancel || m == VenueMessage::kModify;
-}
-
 // A resting order of `side` at `limit` is beaten by an opposite price strictly beyond it.
 bool Through(Side side, Price limit, Price opposite) {
   return side == Side::kBuy ? opposite < limit : opposite > limit;
@@ -38,13 +34,13 @@ SimVenue::SimVenue(const InstrumentTable& instruments, SimVenueConfig config,
     const uint64_t salt = uint64_t{0xD1B54A32D192ED03} * (static_cast<uint64_t>(i) + 1);
     SplitMix64 derive(config_.seed ^ salt);
     latency_[i] = LatencyModel(config_.latency[i], fallback, derive.Next(), IsEntry(m));
-    TrackWhatScales(config_.latency[i]);
+    TrackWhatScales(config_.latency[i].scaling);
   }
-  if (config_.account_latency.has_value()) TrackWhatScales(*config_.account_latency);
+  if (config_.account_latency.has_value()) TrackWhatScales(config_.account_latency->scaling);
   InitAccount();
 }
 
-void SimVenue::TrackWhatScales(const LatencySpec& spec) {
+void SimVenue::TrackWhatScales(const LatencyScaling& spec) {
   if (spec.vol_k_milli != 0) track_vol_ = true;
   if (spec.feed_scale_pct != 0) track_feed_ = true;
 }

@@ -106,32 +106,10 @@
 #include "core/order_book.h"
 #include "core/portfolio.h"
 #include "core/queue_model.h"
+#include "core/sim_venue_config.h"
 #include "core/types.h"
 
 namespace tapedeck {
-
-// Which latency model a message uses.
-// kModify comes last so that the other streams keep their seeds (derived from the index).
-enum class VenueMessage : uint8_t {
-  kSubmit = 0, kCancel = 1, kAck = 2, kFill = 3, kCancelAck = 4, kReject = 5, kModify = 6,
-};
-inline constexpr int kVenueMessageCount = 7;
-
-struct SimVenueConfig {
-  // Defaults of every request (entry) and response model that inherits (LatencySpec::base < 0).
-  Duration entry_latency = Duration::Millis(1);     // strategy -> venue, per request
-  Duration response_latency = Duration::Millis(1);  // venue -> strategy, per response
-  // Per message type, indexed by VenueMessage. Default: constant, inheriting the two above.
-  LatencySpec latency[kVenueMessageCount];
-  // Account news (funding, settlement, liquidation: kAccount responses); unset, the ack's model.
-  std::optional<LatencySpec> account_latency;
-  QueueModelConfig queue;  // default: risk-averse
-  uint64_t seed = 0;       // the run seed; each latency stream derives its own from it
-  // Half-life of the volatility tracker that scales latency (see the header comment).
-  Duration vol_halflife = Duration::Seconds(1);
-  // The account's starting cash, for margin (the Engine sets it from EngineConfig).
-  Money initial_cash;
-};
 
 class SimVenue {
  public:
@@ -252,7 +230,7 @@ class SimVenue {
   // event was handled entirely (order-level data).
   [[gnu::noinline]] bool OnWatchedData(InstrumentState& s, const Event& e);
   // Turns on the volatility and feed-latency trackers that `spec` scales with.
-  void TrackWhatScales(const LatencySpec& spec);
+  void TrackWhatScales(const LatencyScaling& spec);
   // Every event must go through OnWatchedData while a tracker runs or a position is watched.
   void UpdateWatch() { watch_every_event_ = track_feed_ || track_vol_ || account_watch_; }
   // OnMarketData past its fast path (kept out of line).

@@ -5,9 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "core/decimal.h"
 #include "core/instrument_config.h"
+#include "core/sim_venue_config.h"
 #include "core/status.h"
 #include "runner/instruments.h"
-#include "runner/venue_config.h"
 #include "strategies/registry.h"
 
 namespace tapedeck::runner {
@@ -101,16 +101,9 @@ absl::Status Instruments(ConfigObject& root, RunConfig* rc) {
 }
 
 absl::Status Venue(ConfigObject& root, RunConfig* rc) {
-  SimVenueConfig& v = rc->engine.venue;
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject venue, root.Object("venue"));
-  TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("entry_latency", &v.entry_latency));
-  TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("response_latency", &v.response_latency));
-  TAPEDECK_RETURN_IF_ERROR(venue.DurationValue("local_shift", &rc->engine.local_shift));
-  TAPEDECK_RETURN_IF_ERROR(ParseVenueModels(venue, &v));
-  v.seed = rc->seed.value_or(0);
-  TAPEDECK_RETURN_IF_ERROR(venue.Finish());
-  if (v.entry_latency.ns < 0) return venue.Error("entry_latency", "must be >= 0");
-  if (v.response_latency.ns < 0) return venue.Error("response_latency", "must be >= 0");
+  TAPEDECK_RETURN_IF_ERROR(ParseVenueConfig(venue, &rc->engine.venue, &rc->engine.local_shift));
+  rc->engine.venue.seed = rc->seed.value_or(0);
   return absl::OkStatus();
 }
 

@@ -13,10 +13,10 @@
 namespace tapedeck {
 namespace {
 
-QueueModelConfig ModelOf(int64_t i) {
-  if (i == 0) return {QueueModelKind::kRiskAverse, 2};
-  if (i == 1) return {QueueModelKind::kPower, 2};
-  return {QueueModelKind::kLog, 2};
+QueueModel ModelOf(int64_t i) {
+  if (i == 0) return RiskAverseQueue{};
+  if (i == 1) return PowerQueue{2};
+  return LogQueue{};
 }
 
 // (previous size, new size) pairs of one level: mostly shrinking, sometimes refilled.
@@ -37,7 +37,7 @@ std::vector<std::pair<int64_t, int64_t>> DepthChanges(size_t n) {
 }
 
 void BM_QueueModel_AheadAfterDepthChange(benchmark::State& state) {
-  const QueueModelConfig m = ModelOf(state.range(0));
+  const QueueModel m = ModelOf(state.range(0));
   const auto changes = DepthChanges(4096);
   for (auto _ : state) {
     int64_t ahead = 25'000;
@@ -48,7 +48,7 @@ void BM_QueueModel_AheadAfterDepthChange(benchmark::State& state) {
     benchmark::DoNotOptimize(ahead);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(changes.size()));
-  state.SetLabel(std::string(QueueModelName(m.kind)));
+  state.SetLabel(std::string(QueueModelName(m)));
 }
 BENCHMARK(BM_QueueModel_AheadAfterDepthChange)->Arg(0)->Arg(1)->Arg(2);
 

@@ -106,10 +106,10 @@ class GeneratedSource final : public EventSource {
   std::vector<Event> buf_;
 };
 
-QueueModelConfig Model(int64_t i) {
-  if (i == 0) return {QueueModelKind::kRiskAverse, 0};
-  if (i == 1) return {QueueModelKind::kPower, 2};
-  return {QueueModelKind::kLog, 0};
+QueueModel Model(int64_t i) {
+  if (i == 0) return RiskAverseQueue{};
+  if (i == 1) return PowerQueue{2};
+  return LogQueue{};
 }
 
 // Venue alone: events straight into SimVenue with 8 own orders resting near the touch, re-placed
@@ -140,7 +140,7 @@ void BM_SimVenue_Match(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) *
                           static_cast<int64_t>(events.size()));
-  state.SetLabel(std::string(QueueModelName(cfg.queue.kind)));
+  state.SetLabel(std::string(QueueModelName(cfg.queue)));
 }
 BENCHMARK(BM_SimVenue_Match)->Arg(0)->Arg(1)->Arg(2);
 
@@ -159,11 +159,7 @@ void BM_SimVenue_EndToEnd(benchmark::State& state) {
     cfg.venue.queue = Model(state.range(0));
     cfg.venue.seed = 42;
     for (LatencySpec& l : cfg.venue.latency) {
-      l.kind = LatencyKind::kLognormal;
-      l.base = Duration::Micros(300);
-      l.sigma_milli = 500;
-      l.spike_ppm = 10'000;
-      l.spike = Duration::Millis(5);
+      l = LatencySpec::Lognormal(Duration::Micros(300), 500, 10'000, Duration::Millis(5));
     }
     cfg.equity_interval = Duration::Seconds(1);
     Engine engine(t, cfg);
@@ -174,7 +170,7 @@ void BM_SimVenue_EndToEnd(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) *
                           static_cast<int64_t>(kEvents));
   state.counters["fills"] = static_cast<double>(fills);
-  state.SetLabel(std::string(QueueModelName(Model(state.range(0)).kind)));
+  state.SetLabel(std::string(QueueModelName(Model(state.range(0)))));
 }
 BENCHMARK(BM_SimVenue_EndToEnd)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(1);
 

@@ -702,15 +702,10 @@ int Main(int argc, char** argv) {
                      p.qty = Qty(1);
                      strategies::TouchQuoter s(p, Price(1));
                      EngineConfig config;
-                     config.venue.queue.kind = QueueModelKind::kPower;
-                     config.venue.queue.power = 2;
+                     config.venue.queue = PowerQueue{2};
                      config.venue.seed = 7;
-                     LatencySpec lognormal;
-                     lognormal.kind = LatencyKind::kLognormal;
-                     lognormal.base = Duration::Millis(1);
-                     lognormal.sigma_milli = 500;
-                     lognormal.spike_ppm = 10'000;
-                     lognormal.spike = Duration::Millis(20);
+                     const LatencySpec lognormal = LatencySpec::Lognormal(
+                         Duration::Millis(1), 500, 10'000, Duration::Millis(20));
                      for (LatencySpec& l : config.venue.latency) l = lognormal;
                      uint64_t unused = 0;
                      if (auto st = RunEngine(mixed, s, table, events, &unused, nullptr, config);

@@ -42,13 +42,7 @@ std::shared_ptr<const LatencyRecording> TwoRows() {
   return r.ok() ? *r : nullptr;
 }
 
-LatencySpec Recorded(LatencyAlign align) {
-  LatencySpec s;
-  s.kind = LatencyKind::kRecorded;
-  s.recording = TwoRows();
-  s.align = align;
-  return s;
-}
+LatencySpec Recorded(LatencyAlign align) { return LatencySpec::Recorded(TwoRows(), align); }
 
 TEST(RecordedLatencyTest, ParsesRowsIntoEntryAndResponseLatencies) {
   std::shared_ptr<const LatencyRecording> r = TwoRows();
@@ -161,13 +155,10 @@ TEST(RecordedLatencyTest, TheShippedExampleLoads) {
   EXPECT_EQ((*r)->entry[135], 26'815'000);
 }
 
-TEST(LatencyModelTest, ParsesKindAndAlignNamesAndListsTheAllowedOnes) {
-  EXPECT_EQ(*ParseLatencyKind("recorded"), LatencyKind::kRecorded);
-  EXPECT_EQ(LatencyKindName(LatencyKind::kRecorded), "recorded");
-  absl::StatusOr<LatencyKind> bad = ParseLatencyKind("gamma");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(std::string(bad.status().message()).find("constant, lognormal, recorded"),
-            std::string::npos);
+TEST(LatencyModelTest, SpecsNameTheirModelAndAlignNamesParse) {
+  EXPECT_EQ(LatencySpec::Recorded(TwoRows()).model_name(), "recorded");
+  EXPECT_EQ(LatencySpec::Lognormal(Duration(5), 100).model_name(), "lognormal");
+  EXPECT_EQ(LatencySpec{}.model_name(), "constant");
   EXPECT_EQ(*ParseLatencyAlign("absolute"), LatencyAlign::kAbsolute);
   EXPECT_FALSE(ParseLatencyAlign("end").ok());
 }
@@ -183,10 +174,9 @@ TEST(VolatilityLatencyTest, APriceDropScalesLatencyAndCalmDecaysIt) {
   std::vector<Event> out;
   SimVenueConfig v;  // vol_halflife 1 s (the default)
   for (LatencySpec& l : v.latency) {
-    l.kind = LatencyKind::kConstant;
-    l.base = Duration::Millis(2);
-    l.vol_k_milli = 1000;           // k = 1
-    l.vol_reference_mbp = 100'000;  // 100 bp: after 100 bp of recent movement latency doubles
+    l = LatencySpec::Constant(Duration::Millis(2));
+    l.scaling.vol_k_milli = 1000;           // k = 1
+    l.scaling.vol_reference_mbp = 100'000;  // 100 bp: after 100 bp of movement latency doubles
   }
   SimVenue venue(t, v, &out);
   venue.OnMarketData(Trade(0, 10000));  // the first price: nothing to compare with
@@ -227,7 +217,7 @@ TEST(VolatilityLatencyTest, QuoteMidsCountInTheirOwnSeries) {
   std::vector<Event> out;
   SimVenueConfig v;
   v.latency[0].base = Duration::Millis(1);
-  v.latency[0].vol_k_milli = 1;  // any k turns the tracker on
+  v.latency[0].scaling.vol_k_milli = 1;  // any k turns the tracker on
   SimVenue venue(t, v, &out);
   venue.OnMarketData(Trade(5, 10000));  // trade series: first price
   // Mid 100.00 (bid + ask = 20000) then 99.00 (19800) at the same time (no decay):
@@ -327,15 +317,14 @@ std::vector<int64_t> StateDependentFills(uint64_t seed) {
   std::shared_ptr<const LatencyRecording> rec = *ParseLatencyRecording(text, "gen.csv");
   for (int i = 0; i < kVenueMessageCount; ++i) {
     LatencySpec& l = cfg.venue.latency[i];
-    l.kind = LatencyKind::kRecorded;
-    l.recording = rec;
-    l.vol_k_milli = 500;
-    l.vol_reference_mbp = 5'000;
+    l = LatencySpec::Recorded(rec);
+    l.scaling.vol_k_milli = 500;
+    l.scaling.vol_reference_mbp = 5'000;
   }
   LatencySpec& fill = cfg.venue.latency[static_cast<int>(VenueMessage::kFill)];
-  fill.kind = LatencyKind::kLognormal;
-  fill.base = Duration::Millis(2);
-  fill.sigma_milli = 700;
+  const LatencyScaling scaling = fill.scaling;
+  fill = LatencySpec::Lognormal(Duration::Millis(2), 700);
+  fill.scaling = scaling;
   class RoundTrips final : public Strategy {
    public:
     void OnTrade(Context& c, const Event& e) override {

@@ -6,9 +6,9 @@
 namespace tapedeck {
 namespace {
 
-QueueModelConfig Power(int n) { return QueueModelConfig{QueueModelKind::kPower, n}; }
-const QueueModelConfig kLog{QueueModelKind::kLog, 0};
-const QueueModelConfig kRiskAverse{QueueModelKind::kRiskAverse, 0};
+QueueModel Power(int n) { return PowerQueue{n}; }
+const QueueModel kLog = LogQueue{};
+const QueueModel kRiskAverse = RiskAverseQueue{};
 
 TEST(QueueModelTest, Log2IsExactOnPowersOfTwoAndCloseElsewhere) {
   EXPECT_EQ(Log2Q32(1), 0);
@@ -23,11 +23,11 @@ TEST(QueueModelTest, ProbabilityBehindForEachFamily) {
   // power 1: 70 / 100 = 0.7; power 2: 4900 / 5800 = 0.84483; log: ln 71 / (ln 71 + ln 31)
   // = 4.26268 / 7.69667 = 0.55383.
   const double one = static_cast<double>(kQueueProbOne);
-  EXPECT_NEAR(static_cast<double>(QueueProbBehindQ30(Power(1), 30, 70)) / one, 0.7, 1e-9);
-  EXPECT_NEAR(static_cast<double>(QueueProbBehindQ30(Power(2), 30, 70)) / one, 0.8448276, 1e-7);
-  EXPECT_NEAR(static_cast<double>(QueueProbBehindQ30(kLog, 30, 70)) / one, 0.5538345, 1e-7);
+  EXPECT_NEAR(static_cast<double>(PowerQueue{1}.ProbBehindQ30(30, 70)) / one, 0.7, 1e-9);
+  EXPECT_NEAR(static_cast<double>(PowerQueue{2}.ProbBehindQ30(30, 70)) / one, 0.8448276, 1e-7);
+  EXPECT_NEAR(static_cast<double>(LogQueue{}.ProbBehindQ30(30, 70)) / one, 0.5538345, 1e-7);
   // Nobody anywhere: an even split.
-  EXPECT_EQ(QueueProbBehindQ30(Power(1), 0, 0), kQueueProbOne / 2);
+  EXPECT_EQ(PowerQueue{1}.ProbBehindQ30(0, 0), kQueueProbOne / 2);
 }
 
 TEST(QueueModelTest, DepthDecreaseAdvancesByTheShareAhead) {
@@ -65,17 +65,15 @@ TEST(QueueModelTest, IncreasesNeverMoveAnOrderForward) {
 TEST(QueueModelTest, HugeSizesDoNotOverflow) {
   // 10^15 raw units each side: the power family rescales to 20 bits; p = 1/2 either way.
   const int64_t big = 1'000'000'000'000'000;
-  EXPECT_EQ(QueueProbBehindQ30(Power(3), big, big), kQueueProbOne / 2);
+  EXPECT_EQ(PowerQueue{3}.ProbBehindQ30(big, big), kQueueProbOne / 2);
   EXPECT_EQ(QueueAheadAfterDepthChange(Power(3), big, 2 * big, big, 1), big / 2);
 }
 
-TEST(QueueModelTest, NamesRoundTrip) {
-  for (QueueModelKind k : {QueueModelKind::kRiskAverse, QueueModelKind::kPower, QueueModelKind::kLog}) {
-    auto parsed = ParseQueueModelKind(QueueModelName(k));
-    ASSERT_TRUE(parsed.ok());
-    EXPECT_EQ(*parsed, k);
-  }
-  EXPECT_FALSE(ParseQueueModelKind("fifo").ok());
+TEST(QueueModelTest, EachModelHasItsName) {
+  EXPECT_EQ(QueueModelName(kRiskAverse), "risk_averse");
+  EXPECT_EQ(QueueModelName(Power(2)), "power");
+  EXPECT_EQ(QueueModelName(kLog), "log");
+  EXPECT_EQ(QueueModelName(QueueModel{}), "risk_averse");  // the default
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ std::vector<Event> QueueTape() {
           Trade(30, 10005, 1, Side::kBuy)};
 }
 
-std::vector<int64_t> QueueFills(QueueModelConfig q) {
+std::vector<int64_t> QueueFills(QueueModel q) {
   const InstrumentTable t = Table();
   Scripted s({{0, [&](Context& c) { s.ids.push_back(c.BuyLimit(kBtc, Price(10000), Qty(1000))); }}});
   SimVenueConfig v;
@@ -77,27 +77,27 @@ std::vector<int64_t> QueueFills(QueueModelConfig q) {
 TEST(SimVenueL2Test, RiskAverseQueueAdvancesOnlyOnTrades) {
   // 5 ms: min(3.000, 4.000) = 3.000 still ahead. 8 ms: the 2.800 sell eats 2.800 of the 3.000
   // ahead: 0.200 left, no fill. 20 ms: 0.500 sold: 0.200 ahead, then 0.300 fills us.
-  EXPECT_EQ(QueueFills({QueueModelKind::kRiskAverse, 0}), (std::vector<int64_t>{300}));
+  EXPECT_EQ(QueueFills(RiskAverseQueue{}), (std::vector<int64_t>{300}));
 }
 
 TEST(SimVenueL2Test, PowerOneQueueAdvancesOnCancellationsAhead) {
   // 5 ms: front 3.000, back 5.000 - 3.000 = 2.000, p = 2/5 = 0.4; the share ahead is
   // 0.6 x 1.000 = 0.600: 2.400 ahead. 8 ms: 2.800 sold: 2.400 ahead, 0.400 fills us.
   // 20 ms: 0.500 sold, nothing ahead: 0.500 more (0.100 still open).
-  EXPECT_EQ(QueueFills({QueueModelKind::kPower, 1}), (std::vector<int64_t>{400, 500}));
+  EXPECT_EQ(QueueFills(PowerQueue{1}), (std::vector<int64_t>{400, 500}));
 }
 
 TEST(SimVenueL2Test, PowerTwoQueue) {
   // 5 ms: p = 2^2 / (2^2 + 3^2) = 4/13 = 0.30769; ahead share 0.69231 x 1.000 = 0.692 (floor):
   // 2.308 ahead. 8 ms: 2.800 - 2.308 = 0.492 fills. 20 ms: 0.500 fills (0.008 open).
-  EXPECT_EQ(QueueFills({QueueModelKind::kPower, 2}), (std::vector<int64_t>{492, 500}));
+  EXPECT_EQ(QueueFills(PowerQueue{2}), (std::vector<int64_t>{492, 500}));
 }
 
 TEST(SimVenueL2Test, LogQueue) {
   // 5 ms, in lots of 0.001: p = ln 2001 / (ln 2001 + ln 3001) = 7.60140 / 15.60806 = 0.48702;
   // ahead share 0.51298 x 1000 = 512.98 -> 512: 2.488 ahead. 8 ms: 0.312 fills.
   // 20 ms: 0.500 fills.
-  EXPECT_EQ(QueueFills({QueueModelKind::kLog, 0}), (std::vector<int64_t>{312, 500}));
+  EXPECT_EQ(QueueFills(LogQueue{}), (std::vector<int64_t>{312, 500}));
 }
 
 TEST(SimVenueL2Test, RiskAverseFillsNoMoreThanTheProbabilityModels) {
@@ -106,10 +106,10 @@ TEST(SimVenueL2Test, RiskAverseFillsNoMoreThanTheProbabilityModels) {
     for (int64_t x : v) s += x;
     return s;
   };
-  const int64_t ra = sum(QueueFills({QueueModelKind::kRiskAverse, 0}));
-  EXPECT_LE(ra, sum(QueueFills({QueueModelKind::kPower, 1})));
-  EXPECT_LE(ra, sum(QueueFills({QueueModelKind::kPower, 2})));
-  EXPECT_LE(ra, sum(QueueFills({QueueModelKind::kLog, 0})));
+  const int64_t ra = sum(QueueFills(RiskAverseQueue{}));
+  EXPECT_LE(ra, sum(QueueFills(PowerQueue{1})));
+  EXPECT_LE(ra, sum(QueueFills(PowerQueue{2})));
+  EXPECT_LE(ra, sum(QueueFills(LogQueue{})));
 }
 
 TEST(SimVenueL2Test, OwnOrdersAtOnePriceShareOneQueue) {
@@ -222,11 +222,7 @@ std::vector<int64_t> RandomLatencyFills(uint64_t seed) {
   SimVenueConfig v;
   v.seed = seed;
   for (LatencySpec& l : v.latency) {
-    l.kind = LatencyKind::kLognormal;
-    l.base = Duration::Millis(3);
-    l.sigma_milli = 800;
-    l.spike_ppm = 100'000;  // 10 %
-    l.spike = Duration::Millis(40);
+    l = LatencySpec::Lognormal(Duration::Millis(3), 800, 100'000, Duration::Millis(40));  // 10 %
   }
   auto engine = RunTape(t, tape, s, v);
   std::vector<int64_t> out;
@@ -250,11 +246,7 @@ TEST(SimVenueL2Test, ResponsesNeverOvertakeUnderRandomLatency) {
   std::vector<Event> out;
   SimVenueConfig v;
   v.seed = 3;
-  for (LatencySpec& l : v.latency) {
-    l.kind = LatencyKind::kLognormal;
-    l.base = Duration::Millis(5);
-    l.sigma_milli = 1500;
-  }
+  for (LatencySpec& l : v.latency) l = LatencySpec::Lognormal(Duration::Millis(5), 1500);
   SimVenue venue(t, v, &out);
   venue.OnMarketData(Level(0, Side::kSell, 10010, 100000, kBookSnapshotBegin));
   for (int i = 0; i < 200; ++i) {

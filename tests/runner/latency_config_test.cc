@@ -49,18 +49,20 @@ TEST(LatencyConfigTest, RecordedModelReadsItsFileOnceAndKeepsDefaultsOff) {
   ASSERT_TRUE(rc.ok()) << rc.status();
   const SimVenueConfig& v = rc->engine.venue;
   const LatencySpec& submit = v.latency[static_cast<int>(VenueMessage::kSubmit)];
-  EXPECT_EQ(submit.kind, LatencyKind::kRecorded);
-  EXPECT_EQ(submit.align, LatencyAlign::kStart);  // the default
-  ASSERT_NE(submit.recording, nullptr);
-  EXPECT_EQ(submit.recording->entry, (std::vector<int64_t>{100, 500}));
-  EXPECT_EQ(submit.vol_k_milli, 0);  // off unless asked for
+  const auto* recorded = std::get_if<RecordedLatency::Spec>(&submit.model);
+  ASSERT_NE(recorded, nullptr);
+  EXPECT_EQ(recorded->align, LatencyAlign::kStart);  // the default
+  ASSERT_NE(recorded->recording, nullptr);
+  EXPECT_EQ(recorded->recording->entry, (std::vector<int64_t>{100, 500}));
+  EXPECT_EQ(submit.scaling.vol_k_milli, 0);  // off unless asked for
   // Every message type shares the one recording read at config time.
-  EXPECT_EQ(v.latency[static_cast<int>(VenueMessage::kAck)].recording, submit.recording);
+  const LatencySpec& ack = v.latency[static_cast<int>(VenueMessage::kAck)];
+  EXPECT_EQ(std::get_if<RecordedLatency::Spec>(&ack.model)->recording, recorded->recording);
   const LatencySpec& fill = v.latency[static_cast<int>(VenueMessage::kFill)];
-  EXPECT_EQ(fill.kind, LatencyKind::kConstant);
+  EXPECT_EQ(fill.model_name(), "constant");
   EXPECT_EQ(fill.base, Duration::Millis(3));
-  EXPECT_EQ(fill.vol_k_milli, 2000);
-  EXPECT_EQ(fill.vol_reference_mbp, 1500);
+  EXPECT_EQ(fill.scaling.vol_k_milli, 2000);
+  EXPECT_EQ(fill.scaling.vol_reference_mbp, 1500);
   EXPECT_EQ(v.vol_halflife, Duration::Millis(250));
   EXPECT_EQ(Parse("{}")->engine.venue.vol_halflife, Duration::Seconds(1));  // the default
 }
@@ -72,9 +74,11 @@ TEST(LatencyConfigTest, AccountNewsHaveTheirOwnModelElseTheAcks) {
       "account": {"model": "lognormal", "base": "7ms", "sigma": "0.5"}}})");
   ASSERT_TRUE(rc.ok()) << rc.status();
   ASSERT_TRUE(rc->engine.venue.account_latency.has_value());
-  EXPECT_EQ(rc->engine.venue.account_latency->kind, LatencyKind::kLognormal);
+  EXPECT_EQ(rc->engine.venue.account_latency->model_name(), "lognormal");
   EXPECT_EQ(rc->engine.venue.account_latency->base, Duration::Millis(7));
-  EXPECT_EQ(rc->engine.venue.account_latency->sigma_milli, 500);
+  EXPECT_EQ(std::get_if<LognormalLatency::Spec>(&rc->engine.venue.account_latency->model)
+                ->sigma_milli,
+            500);
   EXPECT_FALSE(Parse(R"({"latency": {"ack": {"base": "2ms"}}})")->engine.venue.account_latency);
   EXPECT_THAT(Message(Parse(R"({"latency": {"account": {"model": "gamma", "base": "1ms"}}})")),
               HasSubstr("gamma"));
@@ -86,7 +90,8 @@ TEST(LatencyConfigTest, AbsoluteAlignIsRead) {
   absl::StatusOr<RunConfig> rc = Parse(R"({"latency": {"default": {"model": "recorded",
       "file": ")" + dir + R"(/lat.csv", "align": "absolute"}}})");
   ASSERT_TRUE(rc.ok()) << rc.status();
-  EXPECT_EQ(rc->engine.venue.latency[0].align, LatencyAlign::kAbsolute);
+  EXPECT_EQ(std::get_if<RecordedLatency::Spec>(&rc->engine.venue.latency[0].model)->align,
+            LatencyAlign::kAbsolute);
 }
 
 TEST(LatencyConfigTest, ErrorsNameTheKeyAndForFilesTheFileAndLine) {

@@ -176,8 +176,9 @@ TEST(SessionConfigTest, RunKeysMeanTheSameToFixsim) {
   ASSERT_THAT(f, IsOk());
   absl::StatusOr<RunConfig> r = ParseRunConfig(run, "run.json", std::nullopt);
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ(f->sim.venue.queue.kind, r->engine.venue.queue.kind);
-  EXPECT_EQ(f->sim.venue.queue.power, 3);
+  EXPECT_EQ(QueueModelName(f->sim.venue.queue), QueueModelName(r->engine.venue.queue));
+  ASSERT_NE(std::get_if<PowerQueue>(&f->sim.venue.queue), nullptr);
+  EXPECT_EQ(std::get_if<PowerQueue>(&f->sim.venue.queue)->power, 3);
   EXPECT_EQ(f->sim.venue.seed, r->engine.venue.seed);
   EXPECT_EQ(f->sim.venue.initial_cash, r->engine.initial_cash);
   EXPECT_EQ(f->run.sources[0].seed, 11u);

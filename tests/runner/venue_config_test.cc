@@ -20,11 +20,11 @@ TEST(VenueConfigTest, DefaultsAreRiskAverseAndConstantLatency) {
   absl::StatusOr<RunConfig> rc = Parse("{}");
   ASSERT_TRUE(rc.ok()) << rc.status();
   const SimVenueConfig& v = rc->engine.venue;
-  EXPECT_EQ(v.queue.kind, QueueModelKind::kRiskAverse);
+  EXPECT_EQ(QueueModelName(v.queue), "risk_averse");
   EXPECT_EQ(v.entry_latency, Duration::Millis(1));
   EXPECT_EQ(v.seed, 5u);
   for (const LatencySpec& l : v.latency) {
-    EXPECT_EQ(l.kind, LatencyKind::kConstant);
+    EXPECT_EQ(l.model_name(), "constant");
     EXPECT_TRUE(l.inherits());
   }
 }
@@ -36,18 +36,19 @@ TEST(VenueConfigTest, ReadsQueueAndPerMessageLatencyModels) {
                   "cancel": {"base": "7ms"}}})");
   ASSERT_TRUE(rc.ok()) << rc.status();
   const SimVenueConfig& v = rc->engine.venue;
-  EXPECT_EQ(v.queue.kind, QueueModelKind::kPower);
-  EXPECT_EQ(v.queue.power, 3);
+  ASSERT_NE(std::get_if<PowerQueue>(&v.queue), nullptr);
+  EXPECT_EQ(std::get_if<PowerQueue>(&v.queue)->power, 3);
   const LatencySpec& fill = v.latency[static_cast<int>(VenueMessage::kFill)];
-  EXPECT_EQ(fill.kind, LatencyKind::kLognormal);
+  const auto* lognormal = std::get_if<LognormalLatency::Spec>(&fill.model);
+  ASSERT_NE(lognormal, nullptr);
   EXPECT_EQ(fill.base, Duration::Millis(2));
-  EXPECT_EQ(fill.sigma_milli, 400);
-  EXPECT_EQ(fill.spike_ppm, 10'000);
-  EXPECT_EQ(fill.spike, Duration::Millis(30));
-  EXPECT_EQ(fill.feed_scale_pct, 50);
+  EXPECT_EQ(lognormal->sigma_milli, 400);
+  EXPECT_EQ(lognormal->spike_ppm, 10'000);
+  EXPECT_EQ(lognormal->spike, Duration::Millis(30));
+  EXPECT_EQ(fill.scaling.feed_scale_pct, 50);
   // A named type starts from the default and overrides what it names.
   const LatencySpec& cancel = v.latency[static_cast<int>(VenueMessage::kCancel)];
-  EXPECT_EQ(cancel.kind, LatencyKind::kLognormal);
+  EXPECT_EQ(cancel.model_name(), "lognormal");
   EXPECT_EQ(cancel.base, Duration::Millis(7));
 }
 

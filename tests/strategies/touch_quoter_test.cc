@@ -43,7 +43,7 @@ struct Outcome {
   int64_t filled_raw = 0;
 };
 
-Outcome RunQuoter(QueueModelConfig queue) {
+Outcome RunQuoter(QueueModel queue) {
   InstrumentTable t;
   Instrument in;
   in.symbol = "BTCUSDT";
@@ -94,8 +94,8 @@ Outcome RunQuoter(QueueModelConfig queue) {
 
 TEST(TouchQuoterTest, BtcCaptureDigestsUnderTwoQueueModels) {
   TAPEDECK_REQUIRE_SHARED_DATA();
-  const Outcome ra = RunQuoter({QueueModelKind::kRiskAverse, 0});
-  const Outcome pw = RunQuoter({QueueModelKind::kPower, 2});
+  const Outcome ra = RunQuoter(RiskAverseQueue{});
+  const Outcome pw = RunQuoter(PowerQueue{2});
   std::printf("risk_averse: %zu orders %zu fills %lld raw orders %016llx fills %016llx\n",
               ra.order_count, ra.fill_count, static_cast<long long>(ra.filled_raw),
               static_cast<unsigned long long>(ra.orders), static_cast<unsigned long long>(ra.fills));
@@ -113,8 +113,8 @@ TEST(TouchQuoterTest, BtcCaptureDigestsUnderTwoQueueModels) {
 
 TEST(TouchQuoterTest, SameRunTwiceIsIdentical) {
   TAPEDECK_REQUIRE_SHARED_DATA();
-  const Outcome a = RunQuoter({QueueModelKind::kLog, 0});
-  const Outcome b = RunQuoter({QueueModelKind::kLog, 0});
+  const Outcome a = RunQuoter(LogQueue{});
+  const Outcome b = RunQuoter(LogQueue{});
   EXPECT_EQ(a.orders, b.orders);
   EXPECT_EQ(a.fills, b.fills);
 }

@@ -144,10 +144,7 @@ TEST(SmaTradeRunsTest, TradesOnlyTapeWithRandomLatency) {
     EngineConfig config;
     config.trade_runs = trade_runs;
     config.equity_interval = Duration::Millis(250);
-    LatencySpec lognormal;
-    lognormal.kind = LatencyKind::kLognormal;
-    lognormal.base = Duration::Micros(200);
-    lognormal.sigma_milli = 800;
+    const LatencySpec lognormal = LatencySpec::Lognormal(Duration::Micros(200), 800);
     for (LatencySpec& l : config.venue.latency) l = lognormal;
     config.venue.seed = 11;
     auto engine = testing::RunEngine(table, tape, sma, config, /*batch=*/1000);

@@ -1,95 +1,78 @@
-// SimVenue's account: perpetual funding, dated-future expiry and settlement, initial and
-// maintenance margin with cross margin, liquidation (issue 4). The rules are in the
-// "Account" section of core/sim_venue.h. The venue keeps its own books of the account in a
-// Portfolio (core/portfolio.h), the same class the strategy side uses, at venue time.
+#include "core/venue_account.h"
+
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
 
-#include "core/sim_venue.h"
+#include "core/matching_core.h"
 
 namespace tapedeck {
 namespace {
-constexpr uint16_t kVenueSource = 0xFFFE;  // the source of every venue response (sim_venue.cc)
-// The account stream's seed salt: past the per-message streams (indices 0..7), so that those
-// keep their seeds.
-constexpr uint64_t kAccountSalt = uint64_t{0xD1B54A32D192ED03} * 64;
-
 int64_t Abs(int64_t v) { return v < 0 ? -v : v; }
 }  // namespace
 
-void SimVenue::InitAccount() {
-  // Account news take their own latency model, else the ack's, on a stream of their own.
-  SplitMix64 derive(config_.seed ^ kAccountSalt);
-  account_latency_ = LatencyModel(
-      config_.account_latency.value_or(config_.latency[static_cast<int>(VenueMessage::kAck)]),
-      config_.response_latency, derive.Next(), /*entry=*/false);
-  for (const Instrument& in : instruments_->all()) {
+VenueAccount::VenueAccount(const InstrumentTable& instruments, Money initial_cash,
+                           ExchangeSide* exchange, bool watch_always)
+    : instruments_(&instruments),
+      exchange_(exchange),
+      state_(instruments.size()),
+      books_(instruments, initial_cash),
+      watch_always_(watch_always),
+      watch_every_event_(watch_always) {
+  for (const Instrument& in : instruments.all()) {
     if (in.initial_margin.raw > 0) initial_margin_on_ = true;
     if (in.maintenance_margin.raw > 0) maintenance_on_ = true;
   }
-  account_watch_ = false;  // no position yet
-  UpdateWatch();
-  RecomputeAccountDue();
+  RecomputeDue();
 }
 
-void SimVenue::RecomputeAccountDue() {
+Money VenueAccount::OnFill(const OrderRequest& r, Price price, Qty qty, Liquidity liq) {
+  const Instrument& in = instruments_->at(r.instrument);
+  const Money fee = Instrument::Fee(in.Notional(price, qty),
+                                    liq == Liquidity::kMaker ? in.maker_fee : in.taker_fee);
+  State& s = state_[r.instrument.value];
+  UpdatePosition(s, r.side == Side::kBuy ? qty.raw : -qty.raw);
+  books_.ApplyFill(r.instrument, r.side, price, qty, fee);
+  s.last_price = price;
+  s.has_last_price = true;
+  return fee;
+}
+
+void VenueAccount::RecomputeDue() {
   int64_t due = INT64_MAX;
   for (size_t i = 0; i < state_.size(); ++i) {
-    const InstrumentState& s = state_[i];
+    const State& s = state_[i];
     if (s.funding_ts != 0) due = std::min(due, s.funding_ts);
     const Instrument& in = instruments_->at(InstrumentId(static_cast<uint16_t>(i)));
     if (in.kind == InstrumentKind::kDatedFuture && in.expiry.ns != 0 && !s.expired) {
       due = std::min(due, in.expiry.ns);
     }
   }
-  account_due_ns_ = due;
+  due_ns_ = due;
 }
 
-void SimVenue::UpdatePosition(InstrumentState& s, int64_t delta) {
+void VenueAccount::UpdatePosition(State& s, int64_t delta) {
   const bool was_open = s.position != 0;
   s.position += delta;
   const bool open = s.position != 0;
   if (open && !was_open) ++open_positions_;
   if (!open && was_open) --open_positions_;
-  account_watch_ = maintenance_on_ && open_positions_ != 0;
-  UpdateWatch();
+  watch_every_event_ = watch_always_ || watching_positions();
 }
 
-Price SimVenue::MarkOf(const InstrumentState& s) {
-  // The venue's mark price, else the last traded price (an open position always has one: its
-  // own fill).
-  return s.has_mark_price ? s.mark_price : s.last_price;
-}
-
-Money SimVenue::MarkedEquity() {
+Money VenueAccount::MarkedEquity() {
   for (size_t i = 0; i < state_.size(); ++i) {
-    const InstrumentState& s = state_[i];
+    const State& s = state_[i];
     if (s.position != 0 && (s.has_mark_price || s.has_last_price)) {
-      account_.Mark(InstrumentId(static_cast<uint16_t>(i)), MarkOf(s));
+      books_.Mark(InstrumentId(static_cast<uint16_t>(i)), MarkOf(s));
     }
   }
-  return account_.Equity();
+  return books_.Equity();
 }
 
-void SimVenue::RespondAccount(AccountAction a, InstrumentId id, Timestamp at, Money amount,
-                              Price price, Qty qty, Money fee) {
-  const Duration lat = account_latency_.Sample(at, feed_latency_, vol_mbp_);
-  // The one response channel: never overtake the previous response (fills, cancels, ...).
-  const int64_t local = std::max((at + lat).ns, last_response_local_);
-  last_response_local_ = local;
-  Event e = MakeEvent(EventKind::kAccount, id, at, Timestamp(local));
-  e.source = kVenueSource;
-  e.account.amount = amount;
-  e.account.price = price;
-  e.account.qty = qty;
-  e.account.fee = fee;
-  e.account.action = a;
-  out_->push_back(e);
-}
-
-void SimVenue::OnAccountData(InstrumentState& s, const Event& e) {
-  if (e.exchange_ts >= account_due_ns_) AccountDue(e.exchange_time());
+void VenueAccount::OnData(const Event& e, MatchingCore& matching) {
+  if (e.exchange_ts >= due_ns_) DueBy(e.exchange_time(), matching);
+  State& s = state_[e.instrument.value];
   bool mark_moved = false;
   switch (e.kind) {
     case EventKind::kFundingRate: {
@@ -102,7 +85,7 @@ void SimVenue::OnAccountData(InstrumentState& s, const Event& e) {
       if (ft <= e.exchange_ts) {
         PayFunding(e.instrument, s, e.exchange_time());  // a realised rate, paid at its time
       } else {
-        account_due_ns_ = std::min(account_due_ns_, ft);
+        due_ns_ = std::min(due_ns_, ft);
       }
       break;
     }
@@ -128,24 +111,24 @@ void SimVenue::OnAccountData(InstrumentState& s, const Event& e) {
     default:
       break;
   }
-  if (mark_moved && maintenance_on_ && open_positions_ != 0) CheckMaintenance(e.exchange_time());
+  if (mark_moved && watching_positions()) CheckMaintenance(e.exchange_time(), matching);
 }
 
-void SimVenue::AccountDue(Timestamp at) {
+void VenueAccount::DueBy(Timestamp at, MatchingCore& matching) {
   for (size_t i = 0; i < state_.size(); ++i) {
     const InstrumentId id(static_cast<uint16_t>(i));
-    InstrumentState& s = state_[i];
+    State& s = state_[i];
     if (s.funding_ts != 0 && s.funding_ts <= at.ns) PayFunding(id, s, at);
     const Instrument& in = instruments_->at(id);
     if (in.kind == InstrumentKind::kDatedFuture && in.expiry.ns != 0 && !s.expired &&
         in.expiry <= at) {
-      Expire(id, s, at);
+      Expire(id, s, at, matching);
     }
   }
-  RecomputeAccountDue();
+  RecomputeDue();
 }
 
-void SimVenue::PayFunding(InstrumentId id, InstrumentState& s, Timestamp at) {
+void VenueAccount::PayFunding(InstrumentId id, State& s, Timestamp at) {
   s.funding_paid_ts = s.funding_ts;
   s.funding_ts = 0;
   if (s.position == 0 || s.funding_rate.raw == 0) return;
@@ -155,37 +138,30 @@ void SimVenue::PayFunding(InstrumentId id, InstrumentState& s, Timestamp at) {
   const Money pay = Instrument::Fee(in.Notional(mark, Qty(Abs(s.position))), s.funding_rate);
   const Money amount = s.position > 0 ? -pay : pay;
   if (amount.raw == 0) return;
-  account_.ApplyFunding(id, amount);
-  RespondAccount(AccountAction::kFunding, id, at, amount, mark, Qty(s.position), Money());
+  books_.ApplyFunding(id, amount);
+  exchange_->RespondAccount(AccountAction::kFunding, id, at, amount, mark, Qty(s.position),
+                            Money());
 }
 
-void SimVenue::CancelAllResting(InstrumentState& s, Timestamp at) {
-  for (const Resting& r : s.resting) {
-    Respond(EventKind::kOrderCancel, r.request, at, r.request.price, r.remaining, Money(),
-            Liquidity::kNone, RejectReason::kNone);
-  }
-  s.resting.clear();
-}
-
-void SimVenue::CloseAccountPosition(InstrumentId id, InstrumentState& s, Timestamp at,
-                                    AccountAction a, Price price, Money fee) {
+void VenueAccount::ClosePosition(InstrumentId id, State& s, Timestamp at, AccountAction a,
+                                 Price price, Money fee) {
   const Qty qty(s.position);
-  const Money realized = account_.ClosePosition(id, qty, price, fee);
+  const Money realized = books_.ClosePosition(id, qty, price, fee);
   UpdatePosition(s, -s.position);
-  RespondAccount(a, id, at, realized, price, qty, fee);
+  exchange_->RespondAccount(a, id, at, realized, price, qty, fee);
 }
 
-void SimVenue::Expire(InstrumentId id, InstrumentState& s, Timestamp at) {
+void VenueAccount::Expire(InstrumentId id, State& s, Timestamp at, MatchingCore& matching) {
   s.expired = true;
-  CancelAllResting(s, at);
+  matching.CancelAll(id, at);
   if (s.position == 0) return;
   // Settlement price: the last index price (what delivery contracts settle against), else the
   // mark, else the last traded price.
   const Price price = s.has_index_price ? s.index_price : MarkOf(s);
-  CloseAccountPosition(id, s, at, AccountAction::kSettlement, price, Money());
+  ClosePosition(id, s, at, AccountAction::kSettlement, price, Money());
 }
 
-bool SimVenue::MarginAllows(const OrderRequest& r) {
+bool VenueAccount::MarginAllows(const OrderRequest& r, const MatchingCore& matching) {
   // Initial requirement = sum over instruments of initial_margin x notional at mark of the
   // larger of |position + open buys| and |position - open sells| (the worst case if every open
   // order filled). An order is refused when the requirement with it exceeds the equity and is
@@ -195,20 +171,19 @@ bool SimVenue::MarginAllows(const OrderRequest& r) {
     const InstrumentId id(static_cast<uint16_t>(i));
     const Instrument& in = instruments_->at(id);
     if (in.initial_margin.raw <= 0) continue;
-    const InstrumentState& s = state_[i];
-    int64_t buys = 0, sells = 0;
-    for (const Resting& o : s.resting) {
-      (o.request.side == Side::kBuy ? buys : sells) += o.remaining.raw;
-    }
+    const State& s = state_[i];
+    const OpenQty open = matching.OpenOrders(id);
+    int64_t buys = open.buys, sells = open.sells;
     const bool mine = id == r.instrument;
     if (!mine && s.position == 0 && buys == 0 && sells == 0) continue;
     Price price;
+    const BookState& book = matching.state(id);
     if (s.has_mark_price || s.has_last_price) {
       price = MarkOf(s);
     } else if (mine && r.type == OrderType::kLimit) {
       price = r.price;
-    } else if (mine && (r.side == Side::kBuy ? s.has_ask : s.has_bid)) {
-      price = r.side == Side::kBuy ? s.ask : s.bid;
+    } else if (mine && (r.side == Side::kBuy ? book.has_ask : book.has_bid)) {
+      price = r.side == Side::kBuy ? book.ask : book.bid;
     } else {
       continue;  // nothing to value it at (and nothing can fill before a price exists)
     }
@@ -226,10 +201,10 @@ bool SimVenue::MarginAllows(const OrderRequest& r) {
   return after <= MarkedEquity();
 }
 
-void SimVenue::CheckMaintenance(Timestamp at) {
+void VenueAccount::CheckMaintenance(Timestamp at, MatchingCore& matching) {
   Money required;
   for (size_t i = 0; i < state_.size(); ++i) {
-    const InstrumentState& s = state_[i];
+    const State& s = state_[i];
     const Instrument& in = instruments_->at(InstrumentId(static_cast<uint16_t>(i)));
     if (s.position == 0 || in.maintenance_margin.raw <= 0) continue;
     required += Instrument::Fee(in.Notional(MarkOf(s), Qty(Abs(s.position))),
@@ -239,16 +214,18 @@ void SimVenue::CheckMaintenance(Timestamp at) {
   // Cross margin: the whole account is liquidated. Open orders are cancelled first (they could
   // only reopen positions), then every position closes at its mark, the fee charged on the
   // notional closed.
-  for (InstrumentState& s : state_) CancelAllResting(s, at);
+  for (size_t i = 0; i < state_.size(); ++i) {
+    matching.CancelAll(InstrumentId(static_cast<uint16_t>(i)), at);
+  }
   for (size_t i = 0; i < state_.size(); ++i) {
     const InstrumentId id(static_cast<uint16_t>(i));
-    InstrumentState& s = state_[i];
+    State& s = state_[i];
     if (s.position == 0) continue;
     const Instrument& in = instruments_->at(id);
     const Price mark = MarkOf(s);
     const Money fee =
         Instrument::Fee(in.Notional(mark, Qty(Abs(s.position))), in.liquidation_fee);
-    CloseAccountPosition(id, s, at, AccountAction::kLiquidation, mark, fee);
+    ClosePosition(id, s, at, AccountAction::kLiquidation, mark, fee);
   }
 }
 

@@ -11,9 +11,15 @@
 //
 // Runs of trades that nothing can come between go to Strategy::OnTrades in one call
 // (DeliverTradeRun); the order and the outputs are those of one-at-a-time delivery.
+//
+// The engine is written against a venue seam (core/venue_model.h): BasicEngine<V> drives any
+// venue model V, compiled for it (no virtual call per event). `Engine` is the engine of the
+// simulated venue, SimVenue, instantiated once in engine.cc; another venue model includes
+// core/engine_impl.h to instantiate BasicEngine for itself.
 #ifndef TAPEDECK_CORE_ENGINE_H_
 #define TAPEDECK_CORE_ENGINE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -26,11 +32,13 @@
 #include "core/ring_queue.h"
 #include "core/sim_venue.h"
 #include "core/strategy.h"
+#include "core/venue_model.h"
 
 namespace tapedeck {
 
-struct EngineConfig {
-  SimVenueConfig venue;
+template <typename VenueConfig>
+struct BasicEngineConfig {
+  VenueConfig venue;
   Duration local_shift;                          // added to every local_ts
   // Per source index (the merger's, = the run config's "sources" order), added on top of
   // local_shift: a feed received at another location. Missing entries are 0.
@@ -38,7 +46,7 @@ struct EngineConfig {
   Money initial_cash = Money(100'000 * Money::kOne);
   Duration equity_interval = Duration::Minutes(1);  // equity curve sampling, strategy time
   // Hand runs of trades that nothing can come between to Strategy::OnTrades in one call (see
-  // Engine::DeliverTradeRun). Outputs are the same either way; off, every event goes one by
+  // BasicEngine::DeliverTradeRun). Outputs are the same either way; off, every event goes one by
   // one (the tests compare the two).
   bool trade_runs = true;
 };
@@ -61,9 +69,12 @@ struct EngineStats {
   Timestamp last_ts;
 };
 
-class Engine final : public ContextDriver {
+template <VenueModel V>
+class BasicEngine final : public ContextDriver {
  public:
-  Engine(const InstrumentTable& instruments, EngineConfig config);
+  using Config = BasicEngineConfig<typename V::Config>;
+
+  BasicEngine(const InstrumentTable& instruments, Config config);
 
   // Replays every source through the venue and the strategy. Errors from sources stop the run.
   // `progress`, when set, is called every 2^16 market events with the count so far.
@@ -73,6 +84,7 @@ class Engine final : public ContextDriver {
   const Context& context() const { return context_; }
   const EngineStats& stats() const { return stats_; }
   const std::vector<EquityPoint>& equity_curve() const { return equity_; }
+  const V& venue() const { return venue_; }
 
   // ContextDriver
   void SendOrder(const OrderRequest& request, Timestamp now) override;
@@ -86,15 +98,11 @@ class Engine final : public ContextDriver {
     EventKey key;
     Event event;
   };
-  enum class RequestKind : uint8_t { kSubmit, kCancel, kModify };
-  struct Request {
-    Timestamp arrival;
-    RequestKind kind;
-    OrderRequest order;  // cancel: id and instrument; modify: also the new price and qty
-  };
 
-  // Queues a request on the FIFO channel to the venue, to arrive after its entry latency.
-  void QueueRequest(VenueMessage m, RequestKind kind, const OrderRequest& r, Timestamp now);
+  // Sends a request on the venue's FIFO channel, to arrive after its entry latency.
+  void SendRequest(VenueMessage m, const OrderRequest& r, Timestamp now) {
+    due_ = std::min(due_, venue_.Send(m, r, now).ns);
+  }
   // The new event nearly always belongs at the back (a constant feed latency keeps local_ts in
   // exchange order) and is written in place; anything else goes through InsertStrategy, out of
   // line so that the common path needs no 64-byte-aligned temporary (no stack realignment).
@@ -115,6 +123,10 @@ class Engine final : public ContextDriver {
   // strategy-side events that precede e, then delivers e (out of line: Run's loop stays small).
   [[gnu::noinline]] void DeliverAtDueInstant(const Event& e, Strategy& strategy);
   void FlushResponses();
+  std::vector<int64_t> SourceShifts(size_t sources) const;
+  // After the last market event: what is due by its strategy-side time, Stop, the closing
+  // equity point.
+  void EndRun(int64_t end_ts, int64_t start, Strategy& strategy);
   // One compare on the hot path; the rest (first call, crossing a boundary) out of line.
   void SampleEquity(Timestamp upto) {
     if (upto.ns >= next_sample_.ns) SampleEquitySlow(upto);
@@ -123,24 +135,27 @@ class Engine final : public ContextDriver {
   void AppendEquity(Timestamp ts);
 
   const InstrumentTable* instruments_;
-  EngineConfig config_;
+  Config config_;
   std::vector<Event> responses_;
-  SimVenue venue_;
+  V venue_;
   Context context_;
   // Strategy-side events, sorted by key. Pushes arrive nearly sorted (constant feed latency),
   // so inserting from the back is O(1) in the common case; the ring allocates nothing once warm.
   RingQueue<Pending> strategy_queue_;
-  RingQueue<Request> requests_;  // FIFO: arrival times never decrease
   uint64_t push_sequence_ = 0;
   // The earliest time anything queued is due: the first order arrival or the first
   // strategy-side event (INT64_MAX when both queues are empty). Every push keeps it (a push
   // can only bring it earlier); ProcessPendingUntil, which pops, sets it on return.
   int64_t due_ = INT64_MAX;
-  Timestamp last_arrival_ = Timestamp::Min();
   EngineStats stats_;
   std::vector<EquityPoint> equity_;
   Timestamp next_sample_ = Timestamp::Min();
 };
+
+// The engine of the simulated venue, compiled once in engine.cc.
+extern template class BasicEngine<SimVenue>;
+using Engine = BasicEngine<SimVenue>;
+using EngineConfig = BasicEngineConfig<SimVenueConfig>;
 
 }  // namespace tapedeck
 

@@ -80,7 +80,8 @@ int64_t RecordedLatency::Draw(const LatencyDraw& d) {
   if (spec_.align == LatencyAlign::kStart) {
     // now - run_start_ >= 0 in a run; before SetRunStart it is a large number and clamps to the
     // last row. Saturate instead of overflowing.
-    const Int128 k = static_cast<Int128>(time.front()) + (static_cast<Int128>(d.now.ns) - run_start_);
+    const Int128 k =
+        static_cast<Int128>(time.front()) + (static_cast<Int128>(d.now.ns) - run_start_);
     key = k > INT64_MAX ? INT64_MAX : k < INT64_MIN ? INT64_MIN : static_cast<int64_t>(k);
   }
   return InterpolateLatency(time, *column_, key, &cursor_);

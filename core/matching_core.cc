@@ -294,7 +294,8 @@ void MatchingCore::OnLevel(BookState& s, const Event& e) {
     // (and leaves the other side alone): the touch stays. A snapshot clears the book, and
     // before the first level the touch came from quotes: refresh then too.
     const bool buy = l.side == Side::kBuy;
-    const bool behind = (buy & s.has_bid & (l.price < s.bid)) | (!buy & s.has_ask & (l.price > s.ask));
+    const bool behind =
+        (buy & s.has_bid & (l.price < s.bid)) | (!buy & s.has_ask & (l.price > s.ask));
     if (!behind | !had_book | ((l.flags & kBookSnapshotBegin) != 0)) RefreshTouchFromBook(s);
     return;
   }

@@ -62,7 +62,8 @@ void MatchingCore::OnL3Data(BookState& s, const Event& e) {
   if (!c.ok) return;  // readers reject inconsistent data; a stray event changes nothing here
   if (c.snapshot) {
     s.book.Clear();
-    for (RestingOrder& r : s.resting) r.ahead = 0;  // the snapshot's orders, queued in front, add to it
+    // The snapshot's orders, queued in front, add to it.
+    for (RestingOrder& r : s.resting) r.ahead = 0;
   }
   // The L2 book mirrors the level aggregates: the touch, and market or crossing orders walking
   // levels, read it as with level data.

@@ -128,9 +128,8 @@ absl::Status ParseQueueModel(ConfigObject& venue, QueueModel* model) {
   for (const QueueModelEntry* e : all) {
     if (e == entry) continue;
     for (const std::string& k : e->keys) {
-      if (!venue.Has(k) || std::find(entry->keys.begin(), entry->keys.end(), k) != entry->keys.end()) {
-        continue;
-      }
+      const bool own = std::find(entry->keys.begin(), entry->keys.end(), k) != entry->keys.end();
+      if (own || !venue.Has(k)) continue;
       return venue.Error(k, absl::StrCat("only for queue model '", e->name, "' (this one is '",
                                          name, "')"));
     }

@@ -21,7 +21,8 @@ void SimVenue::OnMarketData(const Event& e) {
   // a funding time or expiry due, or every price while maintenance margin watches an open
   // position) and order-level data.
   constexpr uint32_t kWatchedKinds =
-      1u << static_cast<int>(EventKind::kFundingRate) | 1u << static_cast<int>(EventKind::kMarkPrice) |
+      1u << static_cast<int>(EventKind::kFundingRate) |
+      1u << static_cast<int>(EventKind::kMarkPrice) |
       1u << static_cast<int>(EventKind::kIndexPrice) | 1u << static_cast<int>(EventKind::kBar) |
       1u << static_cast<int>(EventKind::kL3Order);
   const bool watched = account_.watch_every_event() | (e.exchange_ts >= account_.due_ns()) |
@@ -109,7 +110,8 @@ void SimVenue::OnOrderArrival(const OrderRequest& req, Timestamp at) {
     }
     r.qty = Qty(std::min(r.qty.raw, reducible));
   }
-  const bool crosses = matching_.Crosses(matching_.state(r.instrument), r.side, r.type, r.price);
+  const bool crosses =
+      MatchingCore::Crosses(matching_.state(r.instrument), r.side, r.type, r.price);
   if (r.post_only && crosses) {
     exchange_.Reject(r, at, RejectReason::kWouldCross);
     return;
@@ -176,8 +178,9 @@ void SimVenue::OnModifyArrival(OrderId id, InstrumentId instrument, Price new_pr
                       Liquidity::kNone, RejectReason::kNone);
     return;
   }
-  const bool crosses = limit && now.price != old.price &&
-                       matching_.Crosses(matching_.state(instrument), old.side, old.type, now.price);
+  const bool crosses =
+      limit && now.price != old.price &&
+      MatchingCore::Crosses(matching_.state(instrument), old.side, old.type, now.price);
   if (old.post_only && crosses) return reject(RejectReason::kWouldCross);
   if (account_.initial_margin_on() && left > old_remaining.raw) {
     // A size increase must fit the initial margin as a new order of the difference would:

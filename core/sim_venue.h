@@ -105,7 +105,9 @@ class SimVenue {
 
   // ---- Queries ----
   // Latency of a request sent now (kSubmit, kCancel or kModify), from its model.
-  Duration RequestLatency(VenueMessage m, Timestamp now) { return exchange_.RequestLatency(m, now); }
+  Duration RequestLatency(VenueMessage m, Timestamp now) {
+    return exchange_.RequestLatency(m, now);
+  }
   int64_t volatility_mbp() const { return exchange_.volatility_mbp(); }
   size_t resting_orders() const { return matching_.resting_orders(); }
   // The estimated size ahead of a resting order (raw qty), or -1 when it is not resting.

@@ -206,8 +206,7 @@ absl::StatusOr<std::unique_ptr<FixSim>> FixSim::Create(
     s->subscribed.assign(sim->config_.instruments.size(), false);
     sim->sessions_.push_back(std::move(s));
   }
-  sim->venue_ = std::make_unique<SimVenue>(sim->config_.instruments, sim->config_.venue,
-                                           &sim->responses_);
+  sim->venue_ = std::make_unique<VenueDriver>(sim->config_.instruments, sim->config_.venue);
   FIX::Application& app = *sim;
   try {
     if (sim->config_.fix.tls.enabled) {
@@ -342,7 +341,7 @@ void FixSim::fromApp(const FIX::Message& msg, const FIX::SessionID& id) {
     outbox_.clear();
     throw;  // QuickFIX answers with a session-level Reject naming the missing tag
   }
-  DrainVenue();
+  AdvanceVenue(venue_->now());
   FlushOutbox(lock);
 }
 
@@ -459,7 +458,7 @@ void FixSim::OnNewOrder(const FIX::Message& msg, size_t session) {
   orders_.push_back(o);
   s.clordids[clordid] = r.id.value;
   stat_[kOrders].fetch_add(1);
-  venue_->OnOrderArrival(r, Timestamp(now_ns_));
+  venue_->Send(VenueMessage::kSubmit, r, /*tag=*/0);
 }
 
 void FixSim::SendCancelReject(size_t session, const std::string& order_id,
@@ -497,14 +496,18 @@ void FixSim::OnCancel(const FIX::Message& msg, size_t session, bool replace) {
     OnReplace(msg, session, o, reject);
     return;
   }
-  o.cancel_clordid = msg.getField(tag::kClOrdID);
-  venue_->OnCancelArrival(o.request.id, o.request.instrument, Timestamp(now_ns_));
+  OrderRequest cancel;
+  cancel.id = o.request.id;
+  cancel.instrument = o.request.instrument;
+  amends_[next_tag_] = Amend{o.request.id.value, false, msg.getField(tag::kClOrdID)};
+  venue_->Send(VenueMessage::kCancel, cancel, next_tag_++);
 }
 
 template <typename Reject>
 void FixSim::OnReplace(const FIX::Message& msg, size_t session, OrderInfo& o, const Reject& reject) {
-  // The modify goes through SimVenue::OnModifyArrival (same rules as in a backtest); DrainVenue
-  // answers ExecType=5 (replaced), 4 (new quantity at or below the filled one) or 35=9.
+  // The modify goes through SimVenue::OnModifyArrival (same rules as in a backtest);
+  // OnVenueResponse answers ExecType=5 (replaced), 4 (new quantity at or below the filled one)
+  // or 35=9.
   SessionState& s = *sessions_[session];
   const Instrument& in = config_.instruments.at(o.request.instrument);
   const std::string& clordid = msg.getField(tag::kClOrdID);
@@ -526,9 +529,13 @@ void FixSim::OnReplace(const FIX::Message& msg, size_t session, OrderInfo& o, co
   // The new ClOrdID names the order from now on; the older ones still find it (a client may
   // send the next request before it hears of this one).
   s.clordids[clordid] = o.request.id.value;
-  o.replace_clordid = clordid;
-  venue_->OnModifyArrival(o.request.id, o.request.instrument, Price(price), Qty(qty),
-                          Timestamp(now_ns_));
+  OrderRequest modify;
+  modify.id = o.request.id;
+  modify.instrument = o.request.instrument;
+  modify.price = Price(price);
+  modify.qty = Qty(qty);
+  amends_[next_tag_] = Amend{o.request.id.value, true, clordid};
+  venue_->Send(VenueMessage::kModify, modify, next_tag_++);
 }
 
 void FixSim::OnStatusRequest(const FIX::Message& msg, size_t session) {
@@ -607,67 +614,81 @@ void FixSim::SendExecutionReport(OrderInfo& o, char exec_type, const Event* resp
   Send(er, o.session);
 }
 
-void FixSim::DrainVenue() {
-  for (size_t k = 0; k < responses_.size(); ++k) {
-    const Event r = responses_[k];
-    const uint64_t id = r.order.order_id.value;
-    if (id == 0 || id > orders_.size()) continue;
-    OrderInfo& o = orders_[id - 1];
-    switch (r.kind) {
-      case EventKind::kOrderAck:
-        if (o.status == 'A') o.status = '0';
-        SendExecutionReport(o, '0', &r, RejectReason::kNone, "");
-        break;
-      case EventKind::kOrderReplaced:
-        o.request.price = r.order.price;
-        o.request.qty = r.order.qty;
-        o.previous_clordid = o.clordid;
-        o.clordid = o.replace_clordid;
-        o.replace_clordid.clear();
-        if (o.status == 'A') o.status = '0';
-        SendExecutionReport(o, '5', &r, RejectReason::kNone, "");
-        break;
-      case EventKind::kOrderFill:
-        o.cum = o.cum + r.order.qty;
-        o.notional += static_cast<Int128>(r.order.price.raw) * r.order.qty.raw;
-        o.last_px = r.order.price;
-        o.status = o.cum >= o.request.qty ? '2' : '1';
-        stat_[kFills].fetch_add(1);
-        SendExecutionReport(o, 'F', &r, RejectReason::kNone, "");
-        break;
-      case EventKind::kOrderCancel:
-        // A modify to at or below the filled quantity cancels the rest: answered for the 35=G.
-        if (!o.replace_clordid.empty()) o.cancel_clordid = std::move(o.replace_clordid);
-        o.replace_clordid.clear();
-        o.status = '4';
-        stat_[kCancels].fetch_add(1);
-        SendExecutionReport(o, '4', &r, RejectReason::kNone, "");
-        break;
-      case EventKind::kOrderReject:
-        if (!o.replace_clordid.empty()) {
-          // A rejected modify: the order stays as it was (filled, cancelled, or unchanged).
-          // 0: too late (the order is over); 99: other, named in Text.
-          SendCancelReject(o.session, std::to_string(id), o.replace_clordid, o.clordid,
-                           o.wire_status(), '2',
-                           r.order.reason == RejectReason::kUnknownOrder ? "0" : "99",
-                           std::string(RejectReasonName(r.order.reason)));
-          o.replace_clordid.clear();
-        } else if (r.order.reason == RejectReason::kUnknownOrder && !o.cancel_clordid.empty()) {
-          SendCancelReject(o.session, std::to_string(id), o.cancel_clordid, o.clordid,
-                           o.wire_status(), '1', "0",  // too late to cancel
-                           std::string(RejectReasonName(r.order.reason)));
-          o.cancel_clordid.clear();
-        } else {
-          o.status = '8';
-          stat_[kRejects].fetch_add(1);
-          SendExecutionReport(o, '8', &r, r.order.reason, "");
-        }
-        break;
-      default:
-        break;
-    }
+void FixSim::AdvanceVenue(int64_t t) {
+  if (data_ended_) {
+    venue_->Flush();
+    t = INT64_MAX;
+  } else {
+    venue_->AdvanceTo(t);
   }
-  responses_.clear();
+  venue_->TakeResponses(t, [this](const Event& r, uint64_t tag) { OnVenueResponse(r, tag); });
+}
+
+void FixSim::OnVenueResponse(const Event& r, uint64_t tag) {
+  if (!IsOrderResponse(r.kind)) return;  // account news have no FIX message here
+  const uint64_t id = r.order.order_id.value;
+  if (id == 0 || id > orders_.size()) return;
+  OrderInfo& o = orders_[id - 1];
+  // The first answer about the order to a cancel or replace request names its ClOrdID (its
+  // arrival may also produce fills, and news of other orders).
+  if (auto a = amends_.find(tag);
+      a != amends_.end() && a->second.order == id && r.kind != EventKind::kOrderFill) {
+    (a->second.replace ? o.replace_clordid : o.cancel_clordid) = std::move(a->second.clordid);
+    amends_.erase(a);
+  }
+  switch (r.kind) {
+    case EventKind::kOrderAck:
+      if (o.status == 'A') o.status = '0';
+      SendExecutionReport(o, '0', &r, RejectReason::kNone, "");
+      break;
+    case EventKind::kOrderReplaced:
+      o.request.price = r.order.price;
+      o.request.qty = r.order.qty;
+      o.previous_clordid = o.clordid;
+      o.clordid = o.replace_clordid;
+      o.replace_clordid.clear();
+      if (o.status == 'A') o.status = '0';
+      SendExecutionReport(o, '5', &r, RejectReason::kNone, "");
+      break;
+    case EventKind::kOrderFill:
+      o.cum = o.cum + r.order.qty;
+      o.notional += static_cast<Int128>(r.order.price.raw) * r.order.qty.raw;
+      o.last_px = r.order.price;
+      o.status = o.cum >= o.request.qty ? '2' : '1';
+      stat_[kFills].fetch_add(1);
+      SendExecutionReport(o, 'F', &r, RejectReason::kNone, "");
+      break;
+    case EventKind::kOrderCancel:
+      // A modify to at or below the filled quantity cancels the rest: answered for the 35=G.
+      if (!o.replace_clordid.empty()) o.cancel_clordid = std::move(o.replace_clordid);
+      o.replace_clordid.clear();
+      o.status = '4';
+      stat_[kCancels].fetch_add(1);
+      SendExecutionReport(o, '4', &r, RejectReason::kNone, "");
+      break;
+    case EventKind::kOrderReject:
+      if (!o.replace_clordid.empty()) {
+        // A rejected modify: the order stays as it was (filled, cancelled, or unchanged).
+        // 0: too late (the order is over); 99: other, named in Text.
+        SendCancelReject(o.session, std::to_string(id), o.replace_clordid, o.clordid,
+                         o.wire_status(), '2',
+                         r.order.reason == RejectReason::kUnknownOrder ? "0" : "99",
+                         std::string(RejectReasonName(r.order.reason)));
+        o.replace_clordid.clear();
+      } else if (r.order.reason == RejectReason::kUnknownOrder && !o.cancel_clordid.empty()) {
+        SendCancelReject(o.session, std::to_string(id), o.cancel_clordid, o.clordid,
+                         o.wire_status(), '1', "0",  // too late to cancel
+                         std::string(RejectReasonName(r.order.reason)));
+        o.cancel_clordid.clear();
+      } else {
+        o.status = '8';
+        stat_[kRejects].fetch_add(1);
+        SendExecutionReport(o, '8', &r, r.order.reason, "");
+      }
+      break;
+    default:
+      break;
+  }
 }
 
 namespace {
@@ -860,10 +881,10 @@ absl::Status FixSim::Run(const std::atomic<bool>* interrupt,
     ++count;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      now_ns_ = e.exchange_ts;
+      AdvanceVenue(e.exchange_ts - 1);  // orders and reports due before this event
       venue_->OnMarketData(e);
       Publish(e);
-      DrainVenue();
+      AdvanceVenue(e.exchange_ts);
       FlushOutbox(lock);
     }
     stat_[kEvents].fetch_add(1, std::memory_order_relaxed);
@@ -880,7 +901,11 @@ absl::Status FixSim::Run(const std::atomic<bool>* interrupt,
   {
     std::unique_lock<std::mutex> lock(mu_);
     FlushLevels();
-    // End of data: TradingSessionStatus "closed" to every logged-on session.
+    // End of data: every order on its way reaches the venue and every report goes out; from now
+    // on venue time follows the orders. Then TradingSessionStatus "closed" to every logged-on
+    // session.
+    data_ended_ = true;
+    AdvanceVenue(INT64_MAX);
     for (size_t i = 0; i < sessions_.size(); ++i) {
       if (!sessions_[i]->logged_on) continue;
       FIX::Message h;

@@ -2,7 +2,12 @@
 // replays market data from the event sources it is handed (files, tapes, the scenario: the
 // runner opens them) to the sessions that subscribed with MarketDataRequest (35=V), and matches
 // their orders with the backtester's own core::SimVenue, answering with ExecutionReports (35=8) and
-// OrderCancelRejects (35=9). Wire conventions: adapters/fix_codec.h. OrderCancelReplaceRequest
+// OrderCancelRejects (35=9). The venue model is the one a backtest runs, from the same "venue"
+// section (core/sim_venue_config.h): queue model and latency models included. It runs on venue
+// time (core/venue_driver.h): an order reaches the venue after its entry latency and is
+// applied when the replay reaches that time; a report leaves when the replay reaches its
+// local_ts (venue time + response latency). Wire conventions: adapters/fix_codec.h.
+// OrderCancelReplaceRequest
 // (35=G) goes through SimVenue::OnModifyArrival (the backtester's modify rules): ExecType=5
 // (replaced; the new ClOrdID names the order from then on, the older ones still find it),
 // ExecType=4 (new quantity at or below the filled one), or 35=9 with CxlRejResponseTo=2
@@ -12,7 +17,8 @@
 // take one mutex around the SimVenue and the session state, build their FIX messages into an
 // outbox under it, and send them after releasing it (QuickFIX holds a session's lock while it
 // calls fromApp, so sending under our lock would invert the order). Venue time is the
-// exchange_ts of the last event published; an order arrives at that time.
+// exchange_ts of the last event published; an order is sent at that time. After the end of the
+// data, venue time follows the orders: each is applied at its arrival and answered at once.
 //
 // Pace: "fast" (as fast as the sessions take it), "realtime", or a speed factor k ("10x").
 // Replay starts when `wait_for_sessions` sessions have subscribed; at the end of the data every
@@ -49,7 +55,8 @@
 #include "adapters/fix_session_config.h"
 #include "core/config.h"
 #include "core/instrument.h"
-#include "core/sim_venue.h"
+#include "core/sim_venue_config.h"
+#include "core/venue_driver.h"
 #include "core/source.h"
 #include "quickfix/Acceptor.h"
 #include "quickfix/Application.h"
@@ -128,7 +135,10 @@ class FixSim final : private FIX::Application {
   void Publish(const Event& e);
   void FlushLevels();
   void SendToSubscribers(FIX::Message& msg, InstrumentId instrument);
-  void DrainVenue();
+  // Applies the orders that reach the venue by venue time `t` and answers the responses due by
+  // then; after the data, every order on its way and every response.
+  void AdvanceVenue(int64_t t);
+  void OnVenueResponse(const Event& r, uint64_t tag);
   void SendExecutionReport(OrderInfo& o, char exec_type, const Event* response, RejectReason reason,
                            const std::string& text);
   void RejectOrder(size_t session, const FIX::Message& msg, int code, const std::string& text);
@@ -157,10 +167,18 @@ class FixSim final : private FIX::Application {
   std::unique_ptr<CaptureLogFactory> log_factory_;
   std::unique_ptr<FIX::Acceptor> acceptor_;
   std::vector<std::unique_ptr<SessionState>> sessions_;
-  std::vector<Event> responses_;
-  std::unique_ptr<SimVenue> venue_;
+  std::unique_ptr<VenueDriver> venue_;
   std::vector<OrderInfo> orders_;  // orders_[venue id - 1]
-  int64_t now_ns_ = 0;             // venue time: exchange_ts of the last event published
+  // Cancels (35=F) and replaces (35=G) on their way to the venue, by the tag of their request:
+  // the ClOrdID their answer is for.
+  struct Amend {
+    uint64_t order = 0;  // venue id
+    bool replace = false;
+    std::string clordid;
+  };
+  std::map<uint64_t, Amend> amends_;
+  uint64_t next_tag_ = 1;
+  bool data_ended_ = false;
   uint64_t next_exec_id_ = 1;
   // Book levels of one venue message (kBookEndOfMessage closes it), sent as one W or X.
   std::vector<Event> pending_levels_;

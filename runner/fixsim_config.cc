@@ -11,9 +11,6 @@ namespace tapedeck::runner {
 namespace {
 
 constexpr char kMode[] = "fixsim";
-constexpr char kNoLatency[] =
-    "an order reaches its venue when its FIX message arrives, and reports go out at once (the "
-    "network's latency is the latency)";
 constexpr char kNoShift[] = "market data goes out to the sessions as the venue sees it";
 
 // Keys of the older fixsim shape, and the keys of the run schema the simulator cannot honour.
@@ -27,9 +24,6 @@ absl::Status CheckShape(ConfigObject& root) {
       root, "output", kMode, "the simulator writes no run outputs; each paper session does"));
   if (root.Has("venue")) {
     TAPEDECK_ASSIGN_OR_RETURN(ConfigObject venue, root.Object("venue"));
-    for (const char* key : {"entry_latency", "response_latency", "latency"}) {
-      TAPEDECK_RETURN_IF_ERROR(RefuseKey(venue, key, kMode, kNoLatency));
-    }
     TAPEDECK_RETURN_IF_ERROR(RefuseKey(venue, "local_shift", kMode, kNoShift));
   }
   if (root.Has("sources")) {
@@ -54,6 +48,10 @@ absl::StatusOr<FixsimRunConfig> ParseFixsimConfig(const nlohmann::json& doc,
   TAPEDECK_RETURN_IF_ERROR(section::Seed(root, std::nullopt, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Sources(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Instruments(root, &rc));
+  // The network between the sessions and fixsim is real: latencies the config does not name
+  // are 0 here (core/venue_driver.h runs those it names on venue time).
+  rc.engine.venue.entry_latency = Duration();
+  rc.engine.venue.response_latency = Duration();
   TAPEDECK_RETURN_IF_ERROR(section::Venue(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Account(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Window(root, &rc));
@@ -64,9 +62,6 @@ absl::StatusOr<FixsimRunConfig> ParseFixsimConfig(const nlohmann::json& doc,
   TAPEDECK_RETURN_IF_ERROR(root.Finish());
   c.sim.instruments = rc.instruments;
   c.sim.venue = rc.engine.venue;
-  // Refused above: they would only be fallbacks of latency models the simulator does not run.
-  c.sim.venue.entry_latency = Duration();
-  c.sim.venue.response_latency = Duration();
   c.sim.venue.initial_cash = rc.engine.initial_cash;
   return c;
 }

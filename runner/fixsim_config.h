@@ -6,7 +6,8 @@
 //     "seed": 20260205,                      // the scenario's and the venue's; default 0
 //     "instruments": [ {instrument}, ... ],  // optional when the sources define them
 //     "sources": [ {"path": "...", "format": "...", "instrument": "SYM", "options": {...}} ],
-//     "venue": {"queue_model": "power", "queue_power": 2},
+//     "venue": {"queue_model": "power", "queue_power": 2, "entry_latency": "0ns",
+//               "response_latency": "0ns", "latency": {...}},  // latencies default to 0
 //     "account": {"initial_cash": "100000"}, // the venue's account, for margin checks
 //     "window": {"start": "...", "end": "..."},
 //     "fix": {"host": "127.0.0.1", "port": 9878, "sessions": [...], ... (acceptor keys of
@@ -14,11 +15,11 @@
 //             "wait_for_sessions": 1, "linger": "1s"}
 //   }
 //
-// Refused, saying why: "strategies" and "output" (strategies trade through the FIX sessions),
-// the venue's latencies ("entry_latency", "response_latency", "latency": an order reaches the
-// simulated venue when its FIX message arrives, and reports go out at once) and the local
-// shifts ("venue.local_shift", "sources[].local_shift": market data goes out as the venue sees
-// it). "pace", "linger" and "wait_for_sessions" at the root (the older shape) are errors saying
+// The venue's latencies apply on venue time (adapters/fix_sim.h): an order reaches the venue
+// after its entry latency, a report leaves after its response latency; they default to 0
+// (the network between the sessions and fixsim is real). Refused, saying why: "strategies" and
+// "output" (strategies trade through the FIX sessions) and the local shifts
+// ("venue.local_shift", "sources[].local_shift": market data goes out as the venue sees it). "pace", "linger" and "wait_for_sessions" at the root (the older shape) are errors saying
 // they moved into "fix".
 #ifndef TAPEDECK_RUNNER_FIXSIM_CONFIG_H_
 #define TAPEDECK_RUNNER_FIXSIM_CONFIG_H_

@@ -30,7 +30,7 @@ struct Instrument {
   Rate maker_fee;  // negative means a rebate
   Rate taker_fee;
   Timestamp expiry;  // dated futures only; 0 otherwise
-  // Margin, as rates of the position's notional at mark (core/sim_venue.h, "Account"). 0 = off:
+  // Margin, as rates of the position's notional at mark (core/venue_account.h). 0 = off:
   // no initial-margin check, no maintenance check, no fee on liquidation.
   Rate initial_margin;      // required to open: (position + open orders) x mark x rate
   Rate maintenance_margin;  // equity below position x mark x rate liquidates

@@ -1,5 +1,5 @@
-// Bookkeeping for a true FIFO queue on order-level (L3) data, for the simulated venue
-// (core/sim_venue.h): the data's order book (an L3Book fed by kL3Order events) plus the time
+// Bookkeeping for a true FIFO queue on order-level (L3) data, for the simulated venue's
+// matching core (core/matching_core.h): the data's order book (an L3Book fed by kL3Order events) plus the time
 // priority of every live real order, so that an own order can be placed among them.
 //
 // Priority: a real order added at the back of its level takes the next number of a counter

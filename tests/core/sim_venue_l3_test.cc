@@ -1,5 +1,5 @@
 // The venue on order-level (L3) data: own resting orders in a true FIFO queue among the real
-// orders (core/l3_queue.h, SimVenue::OnL3Data). Driven directly through SimVenue, so that every
+// orders (core/l3_queue.h, MatchingCore::OnL3Data). Driven directly through SimVenue, so that every
 // number below is worked out by hand. Table: price scale 2, qty scale 0 (shares), tick 0.01,
 // lot 1, no fees. Prices are written in cents (10000 = 100.00).
 #include <vector>

@@ -96,26 +96,6 @@ int64_t MatchingCore::Take(BookState& s, const OrderRequest& r, Timestamp at, in
 
 // ---- Orders ----
 
-void MatchingCore::Execute(const OrderRequest& r, bool crosses, Timestamp at) {
-  BookState& s = state_[r.instrument.value];
-  int64_t left = r.qty.raw;
-  if (crosses) {
-    if (r.tif == TimeInForce::kFok && Available(s, r, left) < left) {
-      RespondCancel(r, at, r.qty);
-      return;
-    }
-    left -= Take(s, r, at, left);
-    if (left == 0) return;
-  }
-  if (r.tif != TimeInForce::kGtc) {
-    RespondCancel(r, at, Qty(left));
-    return;
-  }
-  RestingOrder rest{r, Qty(left), 0};
-  if (r.type == OrderType::kLimit) rest.ahead = LevelQty(s, r.side, r.price);
-  s.resting.push_back(rest);
-}
-
 RestingOrder* MatchingCore::FindResting(InstrumentId instrument, OrderId id) {
   if (instrument.value >= state_.size()) return nullptr;
   for (RestingOrder& r : state_[instrument.value].resting) {

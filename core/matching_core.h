@@ -84,6 +84,10 @@ struct BookState {
   int64_t traded_qty = 0;
   std::vector<RestingOrder> resting;  // in arrival order
   std::unique_ptr<L3Queue> l3;        // set by the instrument's first kL3Order event
+  // The last traded price: a market trade, a bar's close or an own fill (the account's mark
+  // where the data has no mark price).
+  Price last_price;
+  bool has_last_price = false;
 };
 
 // Open quantity of own orders, raw.
@@ -103,6 +107,10 @@ class MatchingCore {
   const BookState& state(InstrumentId id) const { return state_[id.value]; }
 
   // ---- Market data ----
+  static void SetLastPrice(BookState& s, Price price) {
+    s.last_price = price;
+    s.has_last_price = true;
+  }
   // The side a trade took from (resting orders there traded): the opposite of its aggressor.
   static Side HitSide(const Event& e) {
     return e.trade.aggressor == Side::kBuy ? Side::kSell : Side::kBuy;
@@ -163,7 +171,24 @@ class MatchingCore {
   }
   // An acknowledged order: FOK check, taking what crosses, cancelling an IOC or FOK remainder,
   // resting the rest.
-  void Execute(const OrderRequest& r, bool crosses, Timestamp at);
+  void Execute(BookState& s, const OrderRequest& r, bool crosses, Timestamp at) {
+    int64_t left = r.qty.raw;
+    if (crosses) {
+      if (r.tif == TimeInForce::kFok && Available(s, r, left) < left) {
+        RespondCancel(r, at, r.qty);
+        return;
+      }
+      left -= Take(s, r, at, left);
+      if (left == 0) return;
+    }
+    if (r.tif != TimeInForce::kGtc) {
+      RespondCancel(r, at, Qty(left));
+      return;
+    }
+    RestingOrder rest{r, Qty(left), 0};
+    if (r.type == OrderType::kLimit) rest.ahead = LevelQty(s, r.side, r.price);
+    s.resting.push_back(rest);
+  }
   // The resting order `id`, or nullptr.
   RestingOrder* FindResting(InstrumentId instrument, OrderId id);
   // Takes a resting order out of its queue (no response).
@@ -186,6 +211,7 @@ class MatchingCore {
  private:
   void Fill(const OrderRequest& r, Timestamp at, Price price, Qty qty, Liquidity liq) {
     const Money fee = account_->OnFill(r, price, qty, liq);
+    SetLastPrice(state_[r.instrument.value], price);
     exchange_->Respond(EventKind::kOrderFill, r, at, price, qty, fee, liq, RejectReason::kNone);
   }
   void RespondCancel(const OrderRequest& r, Timestamp at, Qty qty) {

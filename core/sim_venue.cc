@@ -32,7 +32,7 @@ void SimVenue::OnMarketData(const Event& e) {
   if (e.kind == EventKind::kTrade) {
     // The last traded price: the venue's mark where the data has no mark price (funding,
     // settlement and margin value positions and orders at it).
-    account_.SetLastPrice(e.instrument, e.trade.price);
+    MatchingCore::SetLastPrice(s, e.trade.price);
     if (s.resting.empty()) {
       // Fast path, most trades of a backtest: no own order to fill, so only the tally of the
       // quantity traded at one level (for the next depth decrease there) is kept.
@@ -46,8 +46,9 @@ void SimVenue::OnMarketData(const Event& e) {
 void SimVenue::OnQuietTrades(std::span<const Event> trades) {
   if (trades.empty()) return;
   const Event& last = trades.back();  // every trade is of last.instrument
-  MatchingCore::TallyTrades(matching_.state(last.instrument), trades);
-  account_.SetLastPrice(last.instrument, last.trade.price);
+  BookState& s = matching_.state(last.instrument);
+  MatchingCore::TallyTrades(s, trades);
+  MatchingCore::SetLastPrice(s, last.trade.price);
 }
 
 bool SimVenue::OnWatchedData(BookState& s, const Event& e) {
@@ -56,7 +57,7 @@ bool SimVenue::OnWatchedData(BookState& s, const Event& e) {
   exchange_.TrackFeed(e);
   // The account and order-level data value at the last price, and the latter returns before
   // OnMarketData's own store.
-  if (e.kind == EventKind::kTrade) account_.SetLastPrice(e.instrument, e.trade.price);
+  if (e.kind == EventKind::kTrade) MatchingCore::SetLastPrice(s, e.trade.price);
   if (account_.watching_positions() || e.exchange_ts >= account_.due_ns() ||
       static_cast<uint8_t>(static_cast<uint8_t>(e.kind) - 3) < 3 ||  // kFundingRate..kIndexPrice
       e.kind == EventKind::kBar) {
@@ -68,22 +69,6 @@ bool SimVenue::OnWatchedData(BookState& s, const Event& e) {
     return true;
   }
   return false;
-}
-
-void SimVenue::ArriveNext() {
-  const VenueRequest r = exchange_.requests().front();
-  exchange_.requests().pop_front();
-  switch (r.kind) {
-    case VenueMessage::kCancel:
-      OnCancelArrival(r.order.id, r.order.instrument, r.arrival);
-      break;
-    case VenueMessage::kModify:
-      OnModifyArrival(r.order.id, r.order.instrument, r.order.price, r.order.qty, r.arrival);
-      break;
-    default:
-      OnOrderArrival(r.order, r.arrival);
-      break;
-  }
 }
 
 void SimVenue::OnOrderArrival(const OrderRequest& req, Timestamp at) {
@@ -110,8 +95,8 @@ void SimVenue::OnOrderArrival(const OrderRequest& req, Timestamp at) {
     }
     r.qty = Qty(std::min(r.qty.raw, reducible));
   }
-  const bool crosses =
-      MatchingCore::Crosses(matching_.state(r.instrument), r.side, r.type, r.price);
+  BookState& s = matching_.state(r.instrument);
+  const bool crosses = MatchingCore::Crosses(s, r.side, r.type, r.price);
   if (r.post_only && crosses) {
     exchange_.Reject(r, at, RejectReason::kWouldCross);
     return;
@@ -122,7 +107,7 @@ void SimVenue::OnOrderArrival(const OrderRequest& req, Timestamp at) {
   }
   exchange_.Respond(EventKind::kOrderAck, r, at, r.price, r.qty, Money(), Liquidity::kNone,
                     RejectReason::kNone);
-  matching_.Execute(r, crosses, at);
+  matching_.Execute(s, r, crosses, at);
 }
 
 void SimVenue::OnCancelArrival(OrderId id, InstrumentId instrument, Timestamp at) {

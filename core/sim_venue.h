@@ -94,7 +94,21 @@ class SimVenue {
   // The next request's arrival (INT64_MAX: none).
   int64_t next_arrival_ns() const { return exchange_.requests().next_arrival_ns(); }
   // Applies the next request at its arrival time.
-  void ArriveNext();
+  void ArriveNext() {
+    const VenueRequest r = exchange_.requests().front();
+    exchange_.requests().pop_front();
+    switch (r.kind) {
+      case VenueMessage::kCancel:
+        OnCancelArrival(r.order.id, r.order.instrument, r.arrival);
+        break;
+      case VenueMessage::kModify:
+        OnModifyArrival(r.order.id, r.order.instrument, r.order.price, r.order.qty, r.arrival);
+        break;
+      default:
+        OnOrderArrival(r.order, r.arrival);
+        break;
+    }
+  }
 
   // ---- Arrivals (what ArriveNext applies; tests call them directly) ----
   void OnOrderArrival(const OrderRequest& r, Timestamp at);

@@ -33,8 +33,6 @@ Money VenueAccount::OnFill(const OrderRequest& r, Price price, Qty qty, Liquidit
   State& s = state_[r.instrument.value];
   UpdatePosition(s, r.side == Side::kBuy ? qty.raw : -qty.raw);
   books_.ApplyFill(r.instrument, r.side, price, qty, fee);
-  s.last_price = price;
-  s.has_last_price = true;
   return fee;
 }
 
@@ -60,11 +58,20 @@ void VenueAccount::UpdatePosition(State& s, int64_t delta) {
   watch_every_event_ = watch_always_ || watching_positions();
 }
 
-Money VenueAccount::MarkedEquity() {
+Price VenueAccount::MarkOf(const State& s, const BookState& book) {
+  return s.has_mark_price ? s.mark_price : book.last_price;
+}
+
+bool VenueAccount::HasMark(const State& s, const BookState& book) {
+  return s.has_mark_price || book.has_last_price;
+}
+
+Money VenueAccount::MarkedEquity(const MatchingCore& matching) {
   for (size_t i = 0; i < state_.size(); ++i) {
+    const InstrumentId id(static_cast<uint16_t>(i));
     const State& s = state_[i];
-    if (s.position != 0 && (s.has_mark_price || s.has_last_price)) {
-      books_.Mark(InstrumentId(static_cast<uint16_t>(i)), MarkOf(s));
+    if (s.position != 0 && HasMark(s, matching.state(id))) {
+      books_.Mark(id, MarkOf(s, matching.state(id)));
     }
   }
   return books_.Equity();
@@ -83,7 +90,7 @@ void VenueAccount::OnData(const Event& e, MatchingCore& matching) {
       s.funding_rate = e.funding.rate;
       s.funding_ts = ft;
       if (ft <= e.exchange_ts) {
-        PayFunding(e.instrument, s, e.exchange_time());  // a realised rate, paid at its time
+        PayFunding(e.instrument, s, e.exchange_time(), matching);  // realised: paid at its time
       } else {
         due_ns_ = std::min(due_ns_, ft);
       }
@@ -98,14 +105,13 @@ void VenueAccount::OnData(const Event& e, MatchingCore& matching) {
       s.index_price = e.price.price;
       s.has_index_price = true;
       break;
-    case EventKind::kTrade:
-      s.last_price = e.trade.price;
-      s.has_last_price = true;
+    case EventKind::kTrade:  // its price is the last price already
       mark_moved = !s.has_mark_price;
       break;
     case EventKind::kBar:
-      s.last_price = e.bar.close;
-      s.has_last_price = true;
+      // The close is the last price from now on (what was due by now was paid at the one
+      // before).
+      MatchingCore::SetLastPrice(matching.state(e.instrument), e.bar.close);
       mark_moved = !s.has_mark_price;
       break;
     default:
@@ -118,7 +124,7 @@ void VenueAccount::DueBy(Timestamp at, MatchingCore& matching) {
   for (size_t i = 0; i < state_.size(); ++i) {
     const InstrumentId id(static_cast<uint16_t>(i));
     State& s = state_[i];
-    if (s.funding_ts != 0 && s.funding_ts <= at.ns) PayFunding(id, s, at);
+    if (s.funding_ts != 0 && s.funding_ts <= at.ns) PayFunding(id, s, at, matching);
     const Instrument& in = instruments_->at(id);
     if (in.kind == InstrumentKind::kDatedFuture && in.expiry.ns != 0 && !s.expired &&
         in.expiry <= at) {
@@ -128,12 +134,13 @@ void VenueAccount::DueBy(Timestamp at, MatchingCore& matching) {
   RecomputeDue();
 }
 
-void VenueAccount::PayFunding(InstrumentId id, State& s, Timestamp at) {
+void VenueAccount::PayFunding(InstrumentId id, State& s, Timestamp at,
+                              const MatchingCore& matching) {
   s.funding_paid_ts = s.funding_ts;
   s.funding_ts = 0;
   if (s.position == 0 || s.funding_rate.raw == 0) return;
   const Instrument& in = instruments_->at(id);
-  const Price mark = MarkOf(s);
+  const Price mark = MarkOf(s, matching.state(id));
   // rate x notional at mark; a long pays a positive rate, a short receives it.
   const Money pay = Instrument::Fee(in.Notional(mark, Qty(Abs(s.position))), s.funding_rate);
   const Money amount = s.position > 0 ? -pay : pay;
@@ -157,7 +164,7 @@ void VenueAccount::Expire(InstrumentId id, State& s, Timestamp at, MatchingCore&
   if (s.position == 0) return;
   // Settlement price: the last index price (what delivery contracts settle against), else the
   // mark, else the last traded price.
-  const Price price = s.has_index_price ? s.index_price : MarkOf(s);
+  const Price price = s.has_index_price ? s.index_price : MarkOf(s, matching.state(id));
   ClosePosition(id, s, at, AccountAction::kSettlement, price, Money());
 }
 
@@ -178,8 +185,8 @@ bool VenueAccount::MarginAllows(const OrderRequest& r, const MatchingCore& match
     if (!mine && s.position == 0 && buys == 0 && sells == 0) continue;
     Price price;
     const BookState& book = matching.state(id);
-    if (s.has_mark_price || s.has_last_price) {
-      price = MarkOf(s);
+    if (HasMark(s, book)) {
+      price = MarkOf(s, book);
     } else if (mine && r.type == OrderType::kLimit) {
       price = r.price;
     } else if (mine && (r.side == Side::kBuy ? book.has_ask : book.has_bid)) {
@@ -198,19 +205,20 @@ bool VenueAccount::MarginAllows(const OrderRequest& r, const MatchingCore& match
     after += requirement(buys, sells);
   }
   if (after <= before) return true;
-  return after <= MarkedEquity();
+  return after <= MarkedEquity(matching);
 }
 
 void VenueAccount::CheckMaintenance(Timestamp at, MatchingCore& matching) {
   Money required;
   for (size_t i = 0; i < state_.size(); ++i) {
+    const InstrumentId id(static_cast<uint16_t>(i));
     const State& s = state_[i];
-    const Instrument& in = instruments_->at(InstrumentId(static_cast<uint16_t>(i)));
+    const Instrument& in = instruments_->at(id);
     if (s.position == 0 || in.maintenance_margin.raw <= 0) continue;
-    required += Instrument::Fee(in.Notional(MarkOf(s), Qty(Abs(s.position))),
-                                in.maintenance_margin);
+    const Price mark = MarkOf(s, matching.state(id));
+    required += Instrument::Fee(in.Notional(mark, Qty(Abs(s.position))), in.maintenance_margin);
   }
-  if (required.raw <= 0 || MarkedEquity() >= required) return;
+  if (required.raw <= 0 || MarkedEquity(matching) >= required) return;
   // Cross margin: the whole account is liquidated. Open orders are cancelled first (they could
   // only reopen positions), then every position closes at its mark, the fee charged on the
   // notional closed.
@@ -222,7 +230,7 @@ void VenueAccount::CheckMaintenance(Timestamp at, MatchingCore& matching) {
     State& s = state_[i];
     if (s.position == 0) continue;
     const Instrument& in = instruments_->at(id);
-    const Price mark = MarkOf(s);
+    const Price mark = MarkOf(s, matching.state(id));
     const Money fee =
         Instrument::Fee(in.Notional(mark, Qty(Abs(s.position))), in.liquidation_fee);
     ClosePosition(id, s, at, AccountAction::kLiquidation, mark, fee);

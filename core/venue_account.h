@@ -6,7 +6,7 @@
 // what it does on its own with kAccount responses (the exchange side's one response channel):
 // - Fees: maker or taker rate x notional of each fill.
 // - Marks: the instrument's last kMarkPrice, else its last traded price (trade, bar close or
-//   own fill).
+//   own fill), which the matching core keeps (BookState::last_price).
 // - Funding (perpetuals; any instrument whose data carries kFundingRate): an event announces
 //   `rate` for the funding time funding_ts. The last rate announced for a funding time before
 //   venue time reaches it is paid at the first venue-side event (market data or order arrival)
@@ -45,6 +45,7 @@
 namespace tapedeck {
 
 class MatchingCore;  // core/matching_core.h
+struct BookState;    // core/matching_core.h
 
 class VenueAccount {
  public:
@@ -53,16 +54,11 @@ class VenueAccount {
   VenueAccount(const InstrumentTable& instruments, Money initial_cash, ExchangeSide* exchange,
                bool watch_always);
 
-  // A fill of `r` at venue time: the fee (returned), the position, the books, the last price.
+  // A fill of `r` at venue time: the fee (returned), the position, the books.
   Money OnFill(const OrderRequest& r, Price price, Qty qty, Liquidity liq);
-  // The last traded price of a market trade (a mark where the data has none).
-  void SetLastPrice(InstrumentId id, Price price) {
-    State& s = state_[id.value];
-    s.last_price = price;
-    s.has_last_price = true;
-  }
   // Market data that concerns the account: funding, mark and index prices, trades and bars
-  // (marks for the maintenance check), and whatever is due by its time.
+  // (marks for the maintenance check), and whatever is due by its time. A trade's price is the
+  // last price already; a bar's close becomes it here, after what is due.
   void OnData(const Event& e, MatchingCore& matching);
   // Funding and expiries due at or before `at`.
   void DueBy(Timestamp at, MatchingCore& matching);
@@ -96,12 +92,11 @@ class VenueAccount {
   const Portfolio& books() const { return books_; }
 
  private:
-  // One instrument's: reference prices, last traded price (trade, bar close or own fill), the
-  // pending funding, the position.
+  // One instrument's: reference prices, the pending funding, the position.
   struct State {
     int64_t position = 0;
-    Price mark_price, index_price, last_price;
-    bool has_mark_price = false, has_index_price = false, has_last_price = false;
+    Price mark_price, index_price;
+    bool has_mark_price = false, has_index_price = false;
     bool expired = false;
     Rate funding_rate;
     int64_t funding_ts = 0;               // funding time of the pending announcement, 0: none
@@ -109,17 +104,16 @@ class VenueAccount {
   };
 
   void RecomputeDue();
-  void PayFunding(InstrumentId id, State& s, Timestamp at);
+  void PayFunding(InstrumentId id, State& s, Timestamp at, const MatchingCore& matching);
   void Expire(InstrumentId id, State& s, Timestamp at, MatchingCore& matching);
   void ClosePosition(InstrumentId id, State& s, Timestamp at, AccountAction a, Price price,
                      Money fee);
   // Marks every open position at MarkOf and returns the equity.
-  Money MarkedEquity();
-  static Price MarkOf(const State& s) {
-    // The venue's mark price, else the last traded price (an open position always has one: its
-    // own fill).
-    return s.has_mark_price ? s.mark_price : s.last_price;
-  }
+  Money MarkedEquity(const MatchingCore& matching);
+  // The venue's mark price, else the last traded price (an open position always has one: its
+  // own fill); HasMark: either is known.
+  static Price MarkOf(const State& s, const BookState& book);
+  static bool HasMark(const State& s, const BookState& book);
   void CheckMaintenance(Timestamp at, MatchingCore& matching);
   void UpdatePosition(State& s, int64_t delta);
 

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libabsl-dev nlohmann-json3-dev libsimdjson-dev libboost-dev libquickfix-dev
+  libabsl-dev nlohmann-json3-dev libsimdjson-dev libboost-dev libquickfix-dev libssl-dev
   libzstd-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then

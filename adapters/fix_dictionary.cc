@@ -9,13 +9,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace tapedeck::adapters {
 namespace {
 
-constexpr char kFix44[] =
-#include "adapters/fix/fix44_dictionary.inc"
-    ;
+struct Embedded {
+  std::string_view file;  // "FIX44.xml"
+  std::string_view text;
+};
+
+constexpr Embedded kDictionaries[] = {
+#include "adapters/fix/fix_dictionaries.inc"
+};
+
+std::string_view StemOf(std::string_view file) { return file.substr(0, file.rfind('.')); }
 
 uint64_t Fnv1a(std::string_view s) {
   uint64_t h = 1469598103934665603ULL;
@@ -28,13 +36,29 @@ uint64_t Fnv1a(std::string_view s) {
 
 }  // namespace
 
-std::string_view EmbeddedFix44Dictionary() { return std::string_view(kFix44, sizeof(kFix44) - 1); }
+absl::StatusOr<std::string_view> EmbeddedDictionary(std::string_view name) {
+  for (const Embedded& d : kDictionaries) {
+    if (StemOf(d.file) == name) return d.text;
+  }
+  return absl::NotFoundError(absl::StrCat("no embedded FIX dictionary '", std::string(name),
+                                          "' (embedded: ",
+                                          absl::StrJoin(EmbeddedDictionaryNames(), ", "), ")"));
+}
 
-absl::StatusOr<std::string> EmbeddedFix44DictionaryPath() {
-  const std::string_view text = EmbeddedFix44Dictionary();
+std::vector<std::string> EmbeddedDictionaryNames() {
+  std::vector<std::string> names;
+  for (const Embedded& d : kDictionaries) names.emplace_back(StemOf(d.file));
+  return names;
+}
+
+absl::StatusOr<std::string> EmbeddedDictionaryPath(std::string_view name) {
+  absl::StatusOr<std::string_view> found = EmbeddedDictionary(name);
+  if (!found.ok()) return found.status();
+  const std::string_view text = *found;
   const char* tmp = std::getenv("TMPDIR");
   const std::string dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
-  const std::string path = absl::StrFormat("%s/tapedeck-FIX44-%016x.xml", dir, Fnv1a(text));
+  const std::string path =
+      absl::StrFormat("%s/tapedeck-%s-%016x.xml", dir, std::string(name), Fnv1a(text));
   std::error_code ec;
   if (std::filesystem::file_size(path, ec) == text.size() && !ec) return path;
   const std::string part = absl::StrCat(path, ".", ::getpid(), ".part");
@@ -49,6 +73,12 @@ absl::StatusOr<std::string> EmbeddedFix44DictionaryPath() {
                                             ec.message()));
   }
   return path;
+}
+
+std::string_view EmbeddedFix44Dictionary() { return *EmbeddedDictionary("FIX44"); }
+
+absl::StatusOr<std::string> EmbeddedFix44DictionaryPath() {
+  return EmbeddedDictionaryPath("FIX44");
 }
 
 }  // namespace tapedeck::adapters

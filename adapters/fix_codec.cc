@@ -136,20 +136,22 @@ std::string ClOrdIdOf(std::string_view prefix, OrderId id) {
   return absl::StrCat(std::string(prefix), id.value);
 }
 
-std::string CancelClOrdIdOf(std::string_view prefix, OrderId id) {
-  return absl::StrCat(std::string(prefix), id.value, ".c");
+std::string CancelClOrdIdOf(std::string_view prefix, OrderId id, char sep) {
+  return absl::StrCat(std::string(prefix), id.value, std::string(1, sep), "c");
 }
 
-std::string ModifyClOrdIdOf(std::string_view prefix, OrderId id, uint32_t n) {
-  return absl::StrCat(std::string(prefix), id.value, ".m", n);
+std::string ModifyClOrdIdOf(std::string_view prefix, OrderId id, uint32_t n, char sep) {
+  return absl::StrCat(std::string(prefix), id.value, std::string(1, sep), "m", n);
 }
 
-OrderId ParseClOrdId(std::string_view prefix, std::string_view text) {
+OrderId ParseClOrdId(std::string_view prefix, std::string_view text, char sep) {
   if (text.substr(0, prefix.size()) != prefix) return OrderId();
   text.remove_prefix(prefix.size());
-  if (text.size() > 2 && text.substr(text.size() - 2) == ".c") {
+  const char cancel[2] = {sep, 'c'};
+  const char modify[2] = {sep, 'm'};
+  if (text.size() > 2 && text.substr(text.size() - 2) == std::string_view(cancel, 2)) {
     text.remove_suffix(2);
-  } else if (const size_t m = text.rfind(".m"); m != std::string_view::npos) {
+  } else if (const size_t m = text.rfind(std::string_view(modify, 2)); m != std::string_view::npos) {
     const std::string_view n = text.substr(m + 2);
     if (n.empty() || n.size() > 9 || n[0] == '0' ||
         n.find_first_not_of("0123456789") != std::string_view::npos) {

@@ -58,11 +58,22 @@ bool ParseFixDateTime(std::string_view date, std::string_view time, int64_t* ns)
 bool ParseFixTimestamp(std::string_view text, int64_t* ns);
 
 // "<prefix><id>", "<prefix><id>.c" and "<prefix><id>.m<n>" (n >= 1); ParseClOrdId accepts all
-// three and returns the OrderId (invalid when the text is not one of ours).
+// three and returns the OrderId (invalid when the text is not one of ours). `sep` replaces the
+// '.' for venues whose ClOrdID alphabet has none (adapters/clordid.h).
 std::string ClOrdIdOf(std::string_view prefix, OrderId id);
-std::string CancelClOrdIdOf(std::string_view prefix, OrderId id);
-std::string ModifyClOrdIdOf(std::string_view prefix, OrderId id, uint32_t n);
-OrderId ParseClOrdId(std::string_view prefix, std::string_view text);
+std::string CancelClOrdIdOf(std::string_view prefix, OrderId id, char sep = '.');
+std::string ModifyClOrdIdOf(std::string_view prefix, OrderId id, uint32_t n, char sep = '.');
+OrderId ParseClOrdId(std::string_view prefix, std::string_view text, char sep = '.');
+// DecodeExecutionReport's id reader: a plain prefix (the '.' shapes above), or any type with
+// `OrderId Parse(std::string_view) const` (adapters/clordid.h's ClOrdIdScheme).
+inline OrderId ParseOrderIdWith(std::string_view prefix, std::string_view text) {
+  return ParseClOrdId(prefix, text);
+}
+template <typename Scheme>
+  requires requires(const Scheme& s, std::string_view t) { s.Parse(t); }
+OrderId ParseOrderIdWith(const Scheme& scheme, std::string_view text) {
+  return scheme.Parse(text);
+}
 
 // FIX Side(54) / OrdType(40) / TimeInForce(59) characters.
 char FixSide(Side s);
@@ -111,9 +122,10 @@ struct ExecReport {
 
 // Decodes 35=8; `symbol_lookup` maps Symbol(55) to an instrument (false: unknown). An error
 // message (for counting and logging) on anything malformed.
-template <typename Lookup>
+// `ids` is a ClOrdID prefix or a scheme (ParseOrderIdWith).
+template <typename Ids, typename Lookup>
 bool DecodeExecutionReport(const FIX::Message& msg, const InstrumentTable& instruments,
-                           std::string_view prefix, const Lookup& symbol_lookup, ExecReport* out,
+                           const Ids& ids, const Lookup& symbol_lookup, ExecReport* out,
                            std::string* error);
 
 // Reads an optional decimal field at `scale` into *raw; false (with *error) when malformed.

@@ -7,9 +7,9 @@
 
 namespace tapedeck::adapters {
 
-template <typename Lookup>
+template <typename Ids, typename Lookup>
 bool DecodeExecutionReport(const FIX::Message& msg, const InstrumentTable& instruments,
-                           std::string_view prefix, const Lookup& symbol_lookup, ExecReport* out,
+                           const Ids& ids, const Lookup& symbol_lookup, ExecReport* out,
                            std::string* error) {
   *out = ExecReport();
   if (!msg.isSetField(tag::kExecType) || !msg.isSetField(tag::kOrdStatus) ||
@@ -27,10 +27,10 @@ bool DecodeExecutionReport(const FIX::Message& msg, const InstrumentTable& instr
   out->ord_status = os[0];
   // A cancel's report names the cancel request in ClOrdID and the order in OrigClOrdID.
   if (msg.isSetField(tag::kOrigClOrdID)) {
-    out->order_id = ParseClOrdId(prefix, msg.getField(tag::kOrigClOrdID));
+    out->order_id = ParseOrderIdWith(ids, msg.getField(tag::kOrigClOrdID));
   }
   if (!out->order_id.valid() && msg.isSetField(tag::kClOrdID)) {
-    out->order_id = ParseClOrdId(prefix, msg.getField(tag::kClOrdID));
+    out->order_id = ParseOrderIdWith(ids, msg.getField(tag::kClOrdID));
   }
   if (!out->order_id.valid()) {
     *error = "ExecutionReport for an order that is not ours";

@@ -17,14 +17,58 @@
 namespace tapedeck::adapters {
 namespace {
 
-absl::Status ReadIdentity(ConfigObject& obj, FixSessionIdentity* id) {
+absl::Status ReadIdentity(ConfigObject& obj, const VenueProfile& profile, FixRole role,
+                          FixSessionIdentity* id) {
   TAPEDECK_RETURN_IF_ERROR(obj.String("sender_comp_id", &id->sender_comp_id, true));
   TAPEDECK_RETURN_IF_ERROR(obj.String("target_comp_id", &id->target_comp_id, true));
-  TAPEDECK_RETURN_IF_ERROR(obj.String("username", &id->username));
-  TAPEDECK_RETURN_IF_ERROR(obj.String("password", &id->password));
   if (id->sender_comp_id.empty()) return obj.Error("sender_comp_id", "must not be empty");
   if (id->target_comp_id.empty()) return obj.Error("target_comp_id", "must not be empty");
+  const bool generic = profile.id == VenueProfileId::kGenericFix44;
+  for (const char* key : {"username", "password"}) {
+    if (!generic && obj.Has(key)) {
+      (void)obj.Raw(key);
+      return obj.Error(key, absl::StrCat("venue profile ", std::string(profile.name),
+                                         " reads its credentials from \"credentials\" (each item "
+                                         "from an environment variable or a file), never from a "
+                                         "config"));
+    }
+  }
+  TAPEDECK_RETURN_IF_ERROR(obj.String("username", &id->username));
+  TAPEDECK_RETURN_IF_ERROR(obj.String("password", &id->password));
+  TAPEDECK_RETURN_IF_ERROR(ParseCredentials(obj, &id->credentials));
+  Credentials& c = id->credentials;
+  if (c.api_key.empty()) c.api_key = id->username;
+  if (c.password.empty()) c.password = id->password;
+  id->username = c.api_key;
+  id->password = c.password;
+  const std::string where = obj.PathOf("credentials");
+  return role == FixRole::kInitiator ? CheckInitiatorCredentials(profile, c, where)
+                                     : CheckAcceptorCredentials(profile, c, where);
+}
+
+absl::Status ReadProfile(ConfigObject& obj, FixSessionConfig* c) {
+  std::string name(c->profile->name);
+  TAPEDECK_RETURN_IF_ERROR(obj.Enum("venue_profile", VenueProfileNames(), &name));
+  TAPEDECK_ASSIGN_OR_RETURN(c->profile, FindVenueProfile(name));
+  if (const nlohmann::json* m = obj.Raw("symbol_map"); m != nullptr) {
+    if (!m->is_object()) return obj.Error("symbol_map", "must map instrument symbols to venue symbols");
+    for (const auto& [from, to] : m->items()) {
+      if (!to.is_string() || to.get<std::string>().empty()) {
+        return obj.Error("symbol_map", absl::StrCat("'", from, "' must map to a non-empty string"));
+      }
+      c->symbol_map[from] = to.get<std::string>();
+    }
+  }
+  // Venues that require ResetSeqNumFlag=Y on every Logon: QuickFIX must reset before it sends
+  // it, or the signature would cover a sequence number the reset then changes.
+  for (const FixTagValue& f : c->profile->logon_fields) {
+    if (f.tag == 141 && f.value == "Y") c->reset_on_logon = true;
+  }
   return absl::OkStatus();
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
 }
 
 }  // namespace
@@ -60,16 +104,23 @@ absl::StatusOr<FixSessionConfig> ParseFixSessionConfig(ConfigObject& obj, FixRol
       return tls.Error("ca_file", "verify_peer needs ca_file");
     }
   }
+  TAPEDECK_RETURN_IF_ERROR(ReadProfile(obj, &c));
+  if (role == FixRole::kInitiator && c.profile->tls_required && !c.tls.enabled &&
+      !IsLoopback(c.host)) {
+    return obj.Error("tls", absl::StrCat(std::string(c.profile->display),
+                                         " accepts FIX over TLS only: set tls.enabled (plain "
+                                         "TCP is for a simulator on loopback)"));
+  }
   if (role == FixRole::kInitiator) {
     FixSessionIdentity id;
-    TAPEDECK_RETURN_IF_ERROR(ReadIdentity(obj, &id));
+    TAPEDECK_RETURN_IF_ERROR(ReadIdentity(obj, *c.profile, role, &id));
     c.sessions.push_back(id);
   } else {
     TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> sessions, obj.ObjectArray("sessions", true));
     if (sessions.empty()) return obj.Error("sessions", "must name at least one session");
     for (ConfigObject& s : sessions) {
       FixSessionIdentity id;
-      TAPEDECK_RETURN_IF_ERROR(ReadIdentity(s, &id));
+      TAPEDECK_RETURN_IF_ERROR(ReadIdentity(s, *c.profile, role, &id));
       TAPEDECK_RETURN_IF_ERROR(s.Finish());
       for (const FixSessionIdentity& other : c.sessions) {
         if (other.sender_comp_id == id.sender_comp_id && other.target_comp_id == id.target_comp_id) {
@@ -85,20 +136,32 @@ absl::StatusOr<FixSessionConfig> ParseFixSessionConfig(ConfigObject& obj, FixRol
 
 absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& config,
                                                        FixRole role) {
+  const VenueProfile& profile = *config.profile;
   std::string dictionary = config.dictionary;
   if (dictionary.empty()) {
-    TAPEDECK_ASSIGN_OR_RETURN(dictionary, EmbeddedFix44DictionaryPath());
+    TAPEDECK_ASSIGN_OR_RETURN(dictionary, EmbeddedDictionaryPath(profile.app_dictionary));
+  }
+  std::string transport;
+  if (!profile.transport_dictionary.empty()) {
+    TAPEDECK_ASSIGN_OR_RETURN(transport, EmbeddedDictionaryPath(profile.transport_dictionary));
   }
   try {
     FIX::SessionSettings settings;
     FIX::Dictionary defaults;
     defaults.setString(FIX::CONNECTION_TYPE, role == FixRole::kInitiator ? "initiator" : "acceptor");
-    defaults.setString(FIX::BEGINSTRING, "FIX.4.4");
+    defaults.setString(FIX::BEGINSTRING, std::string(profile.begin_string));
     defaults.setString(FIX::START_TIME, "00:00:00");
     defaults.setString(FIX::END_TIME, "00:00:00");
     defaults.setInt(FIX::HEARTBTINT, config.heartbeat_s);
     defaults.setBool(FIX::USE_DATA_DICTIONARY, true);
-    defaults.setString(FIX::DATA_DICTIONARY, dictionary);
+    if (transport.empty()) {
+      defaults.setString(FIX::DATA_DICTIONARY, dictionary);
+    } else {
+      // FIXT.1.1: the session layer's dictionary, and the application's for FIX.5.0SP2.
+      defaults.setString(FIX::TRANSPORT_DATA_DICTIONARY, transport);
+      defaults.setString(FIX::APP_DATA_DICTIONARY, dictionary);
+      defaults.setString(FIX::DEFAULT_APPLVERID, "FIX.5.0SP2");
+    }
     defaults.setBool(FIX::SOCKET_NODELAY, true);
     defaults.setBool(FIX::SOCKET_REUSE_ADDRESS, true);
     defaults.setBool(FIX::RESET_ON_LOGON, config.reset_on_logon);
@@ -141,14 +204,18 @@ absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& c
     }
     settings.set(defaults);
     for (const FixSessionIdentity& id : config.sessions) {
-      FIX::SessionID sid("FIX.4.4", id.sender_comp_id, id.target_comp_id);
       FIX::Dictionary d;
-      settings.set(sid, d);
+      settings.set(SessionIdOf(config, id), d);
     }
     return settings;
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("FIX session settings: ", e.what()));
   }
+}
+
+FIX::SessionID SessionIdOf(const FixSessionConfig& config, const FixSessionIdentity& id) {
+  return FIX::SessionID(std::string(config.profile->begin_string), id.sender_comp_id,
+                        id.target_comp_id);
 }
 
 std::unique_ptr<FIX::MessageStoreFactory> MakeStoreFactory(const FixSessionConfig& config,

@@ -12,16 +12,27 @@
 //   "target_comp_id", "username", "password" move into "sessions": [{"sender_comp_id": "FIXSIM",
 //   "target_comp_id": "PAPER", "password": "..."}], and "host" is the local IPv4 address to
 //   listen on ("0.0.0.0": every interface; see fix_listen.h).
+// Both: "venue_profile": "generic_fix44" (adapters/venue_profile.h: the FIX version, the
+// dictionaries, the Logon's authentication and the order dialect), "symbol_map": {"<instrument
+// symbol>": "<venue symbol>"} (over the profile's spelling), and "credentials" (venue_auth.h;
+// the initiator's in "fix", each admitted session's in "sessions"). Secrets are never written in
+// a config: real venue profiles refuse "username"/"password" and read credentials from the
+// environment or files; generic_fix44 still takes an inline "password" for a simulator on
+// loopback.
 #ifndef TAPEDECK_ADAPTERS_FIX_SESSION_CONFIG_H_
 #define TAPEDECK_ADAPTERS_FIX_SESSION_CONFIG_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "adapters/venue_auth.h"
+#include "adapters/venue_profile.h"
 #include "core/config.h"
 #include "quickfix/MessageStore.h"
+#include "quickfix/SessionID.h"
 #include "quickfix/SessionSettings.h"
 
 namespace tapedeck::adapters {
@@ -38,8 +49,10 @@ struct FixTlsConfig {
 struct FixSessionIdentity {
   std::string sender_comp_id;  // ours
   std::string target_comp_id;  // theirs
-  std::string username;        // Logon 553; initiator sends it, acceptor checks it when set
-  std::string password;        // Logon 554; likewise
+  std::string username;        // Logon 553 (generic_fix44); initiator sends it, acceptor checks
+  std::string password;        // Logon 554 (generic_fix44); likewise
+  // The profile's credentials (generic_fix44: username and password copied in).
+  Credentials credentials;
 };
 
 struct FixSessionConfig {
@@ -55,15 +68,21 @@ struct FixSessionConfig {
   std::string log;               // empty: no FIX message log; else a directory for FileLog
   FixTlsConfig tls;
   std::vector<FixSessionIdentity> sessions;  // initiator: exactly one
+  const VenueProfile* profile = &GetVenueProfile(VenueProfileId::kGenericFix44);
+  std::map<std::string, std::string> symbol_map;  // instrument symbol -> venue symbol
 };
+
+// The QuickFIX session id of `id` in `config`'s FIX version.
+FIX::SessionID SessionIdOf(const FixSessionConfig& config, const FixSessionIdentity& id);
 
 enum class FixRole { kInitiator, kAcceptor };
 
 // Reads the keys above from `obj` and calls obj.Finish().
 absl::StatusOr<FixSessionConfig> ParseFixSessionConfig(ConfigObject& obj, FixRole role);
 
-// QuickFIX settings for `config`: one [SESSION] per identity, BeginString FIX.4.4, the
-// dictionary (written out from the embedded copy when none is configured), SocketNodelay=Y
+// QuickFIX settings for `config`: one [SESSION] per identity, the profile's BeginString and
+// dictionaries (written out from the embedded copies when none is configured; FIXT sessions get
+// their transport and application dictionaries and DefaultApplVerID), SocketNodelay=Y
 // always (QuickFIX's default N stalls ~44 ms per order), a non-stop session schedule.
 absl::StatusOr<FIX::SessionSettings> ToSessionSettings(const FixSessionConfig& config, FixRole role);
 

@@ -18,7 +18,9 @@
 #include "absl/strings/str_format.h"
 #include "adapters/fix_codec.h"
 #include "adapters/fix_listen.h"
+#include "adapters/fix_redact.h"
 #include "adapters/fix_venue.h"
+#include "adapters/venue_dialect.h"
 #include "core/decimal.h"
 #include "core/merger.h"
 #include "core/status.h"
@@ -47,7 +49,7 @@ std::string WithUnsignedPort(const std::string& text) {
 
 enum Stat {
   kEvents, kMarketMessages, kOrders, kRejects, kFills, kCancels, kStatusRequests, kRefused,
-  kLogons
+  kLogons, kCancelledOnDisconnect
 };
 
 class NullLog final : public FIX::Log {
@@ -66,6 +68,9 @@ struct FixSim::SessionState {
   FixSessionIdentity identity;
   FIX::Session* session = nullptr;
   bool logged_on = false;
+  LogonState auth;                    // nonces seen (venue_auth.h)
+  bool cancel_on_disconnect = false;  // asked for in the last Logon
+  bool logout_received = false;       // the client said Logout before the session ended
   std::vector<bool> subscribed;  // by instrument
   bool any_subscription = false;
   std::string md_req_id;
@@ -91,8 +96,12 @@ struct FixSim::OrderInfo {
 // connections; session logs go to files when configured.
 class FixSim::CaptureLogFactory final : public FIX::LogFactory {
  public:
-  CaptureLogFactory(FixSim* sim, const FIX::SessionSettings& settings, bool files)
-      : sim_(sim), files_(files ? std::make_unique<FIX::FileLogFactory>(settings) : nullptr) {}
+  CaptureLogFactory(FixSim* sim, const FIX::SessionSettings& settings, bool files,
+                    const std::vector<std::string>& secrets)
+      : sim_(sim),
+        files_(files ? std::make_unique<RedactingLogFactory>(
+                           std::make_unique<FIX::FileLogFactory>(settings), secrets)
+                     : nullptr) {}
 
   FIX::Log* create() override { return new Global(sim_); }
   FIX::Log* create(const FIX::SessionID& id) override {
@@ -106,6 +115,7 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
     }
     delete log;
   }
+  FIX::LogFactory* files() { return files_.get(); }
 
  private:
   class Global final : public FIX::Log {
@@ -132,7 +142,7 @@ class FixSim::CaptureLogFactory final : public FIX::LogFactory {
   };
 
   FixSim* sim_;
-  std::unique_ptr<FIX::FileLogFactory> files_;
+  std::unique_ptr<FIX::LogFactory> files_;
 };
 
 absl::Status ParseFixSimSection(ConfigObject& fix, FixSimConfig* c) {
@@ -195,13 +205,20 @@ absl::StatusOr<std::unique_ptr<FixSim>> FixSim::Create(
   if (sim->config_.fix.port == 0) {
     TAPEDECK_ASSIGN_OR_RETURN(sim->config_.fix.port, PickFreePort());
   }
+  // The venue's spelling of the instruments, on the wire and in every lookup.
+  TAPEDECK_ASSIGN_OR_RETURN(sim->config_.instruments,
+                            WireInstruments(*sim->config_.fix.profile, sim->config_.instruments,
+                                            sim->config_.fix.symbol_map));
+  for (const FixSessionIdentity& id : sim->config_.fix.sessions) {
+    for (std::string& secret : id.credentials.Secrets()) sim->secrets_.push_back(std::move(secret));
+  }
   TAPEDECK_ASSIGN_OR_RETURN(sim->settings_, ToSessionSettings(sim->config_.fix, FixRole::kAcceptor));
   sim->store_ = MakeStoreFactory(sim->config_.fix, sim->settings_);
-  sim->log_factory_ =
-      std::make_unique<CaptureLogFactory>(sim.get(), sim->settings_, !sim->config_.fix.log.empty());
+  sim->log_factory_ = std::make_unique<CaptureLogFactory>(
+      sim.get(), sim->settings_, !sim->config_.fix.log.empty(), sim->secrets_);
   for (const FixSessionIdentity& id : sim->config_.fix.sessions) {
     auto s = std::make_unique<SessionState>();
-    s->id = FIX::SessionID("FIX.4.4", id.sender_comp_id, id.target_comp_id);
+    s->id = SessionIdOf(sim->config_.fix, id);
     s->identity = id;
     s->subscribed.assign(sim->config_.instruments.size(), false);
     sim->sessions_.push_back(std::move(s));
@@ -234,6 +251,7 @@ FixSimStats FixSim::stats() const {
   s.status_requests = stat_[kStatusRequests].load();
   s.refused_logons = stat_[kRefused].load();
   s.logons = stat_[kLogons].load();
+  s.cancelled_on_disconnect = stat_[kCancelledOnDisconnect].load();
   return s;
 }
 
@@ -242,7 +260,15 @@ std::vector<std::string> FixSim::refusals() const {
   return refusals_;
 }
 
+size_t FixSim::resting_orders() {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const OrderInfo& o : orders_) n += o.status == '0' || o.status == '1' || o.status == 'A';
+  return n;
+}
+
 void FixSim::Refuse(std::string line) {
+  line = RedactFixText(line, secrets_);
   stat_[kRefused].fetch_add(1);
   std::fprintf(stderr, "fixsim: refused: %s\n", line.c_str());
   std::lock_guard<std::mutex> lock(refusals_mu_);
@@ -288,32 +314,65 @@ void FixSim::onLogon(const FIX::SessionID& id) {
 }
 
 void FixSim::onLogout(const FIX::SessionID& id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   const size_t i = SessionIndex(id);
   if (i == sessions_.size()) return;
   SessionState& s = *sessions_[i];
+  if (s.logged_on && s.cancel_on_disconnect &&
+      (config_.fix.profile->cancel_on_disconnect.on_logout || !s.logout_received)) {
+    CancelOnDisconnect(i);
+  }
+  s.cancel_on_disconnect = false;
+  s.logout_received = false;
   s.logged_on = false;
   // A new logon asks for market data again.
   s.any_subscription = false;
   s.subscribed.assign(s.subscribed.size(), false);
+  FlushOutbox(lock);  // the cancels' reports: stored by QuickFIX, the session being gone
+}
+
+void FixSim::CancelOnDisconnect(size_t i) {
+  for (OrderInfo& o : orders_) {
+    if (o.session != i || (o.status != '0' && o.status != '1' && o.status != 'A')) continue;
+    stat_[kCancelledOnDisconnect].fetch_add(1);
+    venue_->OnCancelArrival(o.request.id, o.request.instrument, Timestamp(now_ns_));
+  }
+  DrainVenue();
 }
 
 void FixSim::fromAdmin(const FIX::Message& msg, const FIX::SessionID& id) {
-  if (msg.getHeader().getField(tag::kMsgType) != "A") return;
+  const std::string& type = msg.getHeader().getField(tag::kMsgType);
+  if (type != "A" && type != "5") return;
   const size_t i = SessionIndex(id);
   if (i == sessions_.size()) {
+    if (type == "5") return;
     Refuse(absl::StrCat("logon from unconfigured session ", id.toString()));
     throw FIX::RejectLogon("unknown session");
   }
-  const FixSessionIdentity& want = sessions_[i]->identity;
-  auto field = [&](int t) { return msg.isSetField(t) ? msg.getField(t) : std::string(); };
-  if (!want.username.empty() && field(tag::kUsername) != want.username) {
-    Refuse(absl::StrCat("logon of ", id.toString(), " with a wrong username"));
-    throw FIX::RejectLogon("wrong username or password");
+  if (type == "5") {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_[i]->logout_received = true;
+    return;
   }
-  if (!want.password.empty() && field(tag::kPassword) != want.password) {
-    Refuse(absl::StrCat("logon of ", id.toString(), " with a wrong password"));
-    throw FIX::RejectLogon("wrong username or password");
+  CheckLogon(msg, i);
+}
+
+void FixSim::CheckLogon(const FIX::Message& msg, size_t i) {
+  const VenueProfile& profile = *config_.fix.profile;
+  SessionState& s = *sessions_[i];
+  absl::Status checked;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    checked = VerifyLogon(profile, s.identity.credentials, msg, WallNanos(), &s.auth);
+    if (checked.ok()) {
+      s.cancel_on_disconnect = LogonRequestsCancelOnDisconnect(profile, msg);
+      s.logout_received = false;
+    }
+  }
+  if (!checked.ok()) {
+    // The reason names fields, never their values (venue_auth.h); Refuse redacts all the same.
+    Refuse(absl::StrCat("logon of ", s.id.toString(), ": ", checked.message()));
+    throw FIX::RejectLogon(std::string(profile.logon_refused_text));
   }
 }
 
@@ -449,6 +508,12 @@ void FixSim::OnNewOrder(const FIX::Message& msg, size_t session) {
     const std::string& ei = msg.getField(tag::kExecInst);
     r.post_only = ei.find('6') != std::string::npos;
     r.reduce_only = ei.find('E') != std::string::npos;
+  }
+  if (config_.fix.profile->id != VenueProfileId::kGenericFix44) {
+    if (absl::Status d = ReadOrderDialect(*config_.fix.profile, msg, &r); !d.ok()) {
+      RejectOrder(session, msg, 99, std::string(d.message()));
+      return;
+    }
   }
   r.id = OrderId(orders_.size() + 1);
   OrderInfo o;

@@ -25,9 +25,15 @@
 // subscribed session gets TradingSessionStatus (35=h, TradSesStatus=3 closed), and the
 // simulator keeps serving orders and status requests for `linger`, then stops.
 //
-// Admission: only configured sessions (SenderCompID/TargetCompID) are accepted; a Logon
-// without the configured Username (553) / Password (554) is refused. Refusals are logged
-// (stderr and refusals()). fixsim listens on "fix.host" (default 127.0.0.1; "0.0.0.0" for
+// Admission: only configured sessions (SenderCompID/TargetCompID) are accepted, and each
+// Logon is checked in the venue profile's way ("fix.venue_profile", adapters/venue_auth.h): the
+// generic Username (553) / Password (554), or the venue's signature over its documented fields;
+// a bad one is refused with the venue's own Logout text. Refusals are logged (stderr and
+// refusals()) with every credential redacted (fix_redact.h), as are the session logs.
+// In a venue profile fixsim reads orders in that venue's dialect (venue_dialect.h) and its
+// FIX version and dictionaries, and applies cancel-on-disconnect where the Logon asked for it
+// in the venue's way: when the session ends (Kraken: only without a Logout), every order it
+// left resting is cancelled. fixsim listens on "fix.host" (default 127.0.0.1; "0.0.0.0" for
 // every interface) through fix_listen.h, as QuickFIX 1.15.1 has no setting for it; where that
 // cannot take effect, Run fails rather than listen on every interface. fixsim logs the address
 // of every accepted connection.
@@ -87,6 +93,7 @@ struct FixSimStats {
   uint64_t status_requests = 0;
   uint64_t refused_logons = 0;
   uint64_t logons = 0;
+  uint64_t cancelled_on_disconnect = 0;  // orders cancelled because their session dropped
 };
 
 class FixSim final : private FIX::Application {
@@ -108,6 +115,8 @@ class FixSim final : private FIX::Application {
   int port() const { return config_.fix.port; }
   // Refused logons and unknown sessions, one line each (thread-safe).
   std::vector<std::string> refusals() const;
+  // Orders resting at the venue now (acknowledged or pending, not yet filled or cancelled).
+  size_t resting_orders();
 
  private:
   struct SessionState;
@@ -121,6 +130,10 @@ class FixSim final : private FIX::Application {
   void onLogon(const FIX::SessionID&) override;
   void onLogout(const FIX::SessionID&) override;
   void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+  // The venue profile's check of a Logon; throws FIX::RejectLogon with the venue's text.
+  void CheckLogon(const FIX::Message& msg, size_t session);
+  // Cancels the orders session `i` left resting (cancel-on-disconnect); under mu_.
+  void CancelOnDisconnect(size_t i);
   void toApp(FIX::Message&, const FIX::SessionID&) override {}
   void fromAdmin(const FIX::Message&, const FIX::SessionID&) override;
   void fromApp(const FIX::Message&, const FIX::SessionID&) override;
@@ -184,7 +197,8 @@ class FixSim final : private FIX::Application {
   std::vector<Event> pending_levels_;
   mutable std::mutex refusals_mu_;
   std::vector<std::string> refusals_;
-  std::atomic<uint64_t> stat_[9] = {};
+  std::atomic<uint64_t> stat_[10] = {};
+  std::vector<std::string> secrets_;  // every session's credentials, for redaction
   bool restrict_host_ = false;  // "host" is one address, not "0.0.0.0"
   uint32_t host_addr_ = 0;      // network order
   bool listen_set_ = false;     // SetListenAddress was called for the port

@@ -2,9 +2,13 @@
 
 #include <chrono>
 #include <exception>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "adapters/fix_codec.h"
+#include "adapters/fix_crypto.h"
+#include "adapters/fix_redact.h"
+#include "adapters/venue_dialect.h"
 #include "core/check.h"
 #include "core/decimal.h"
 #include "core/status.h"
@@ -20,6 +24,27 @@ enum Stat {
   kLogons, kDisconnects, kMarketMessages, kMarketEvents, kExecReports, kDuplicates,
   kUndecodable, kRefusedResends, kStatusRequests, kLocalRejects, kStatCount
 };
+
+// A private key that cannot sign would only show as refused logons, one a second: try it now.
+absl::Status ProbeCredentials(const VenueProfile& profile, const Credentials& c) {
+  std::optional<crypto::KeyType> type;
+  if (profile.auth == LogonAuth::kEd25519RawData) type = crypto::KeyType::kEd25519;
+  if (profile.auth == LogonAuth::kRsaSha256RawData) type = crypto::KeyType::kRsa;
+  if (type) {
+    if (absl::StatusOr<std::string> s = crypto::Sign(*type, c.private_key, "probe"); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("fix.credentials.private_key: ",
+                                                     s.status().message()));
+    }
+  }
+  if (profile.auth == LogonAuth::kHmacSha256Passphrase ||
+      profile.auth == LogonAuth::kHmacSha512Nonce) {
+    if (!crypto::Base64Decode(c.secret).ok()) {
+      return absl::InvalidArgumentError("fix.credentials.secret: the venue's API secret is Base64 "
+                                        "text, and this one is not");
+    }
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -47,10 +72,17 @@ absl::StatusOr<FixVenueConfig> ParseFixVenueConfig(ConfigObject& obj) {
   }
   c.queue_capacity = static_cast<size_t>(capacity);
   TAPEDECK_RETURN_IF_ERROR(obj.String("clordid_prefix", &c.clordid_prefix));
-  if (!c.clordid_prefix.empty() && c.clordid_prefix.back() >= '0' && c.clordid_prefix.back() <= '9') {
-    return obj.Error("clordid_prefix", "must not end in a digit");
-  }
+  TAPEDECK_RETURN_IF_ERROR(obj.Bool("cancel_on_disconnect", &c.cancel_on_disconnect));
+  const bool market_data_set = obj.Has("market_data");
+  TAPEDECK_RETURN_IF_ERROR(obj.Bool("market_data", &c.market_data));
   TAPEDECK_ASSIGN_OR_RETURN(c.session, ParseFixSessionConfig(obj, FixRole::kInitiator));
+  if (!market_data_set) c.market_data = c.session.profile->market_data;
+  // The prefix's alphabet and length against the venue's ClOrdID rules (the tag is 10 chars).
+  if (absl::StatusOr<ClOrdIdScheme> ids =
+          MakeClOrdIdScheme(*c.session.profile, c.clordid_prefix, "0000000000");
+      !ids.ok()) {
+    return obj.Error("clordid_prefix", std::string(ids.status().message()));
+  }
   return c;
 }
 
@@ -114,14 +146,28 @@ absl::StatusOr<std::unique_ptr<FixVenue>> FixVenue::Create(const FixVenueConfig&
   for (const std::string& s : config.symbols) {
     TAPEDECK_RETURN_IF_ERROR(instruments.Find(s).status());
   }
-  TAPEDECK_ASSIGN_OR_RETURN(v->settings_, ToSessionSettings(config.session, FixRole::kInitiator));
+  const VenueProfile& profile = *config.session.profile;
+  v->generic_ = profile.id == VenueProfileId::kGenericFix44;
+  TAPEDECK_ASSIGN_OR_RETURN(v->wire_,
+                            WireInstruments(profile, instruments, config.session.symbol_map));
+  const int64_t start = WallNanos();
+  TAPEDECK_ASSIGN_OR_RETURN(v->ids_, MakeClOrdIdScheme(profile, config.clordid_prefix,
+                                                       NewSessionTag(start, crypto::RandomBytes(2))));
   const FixSessionIdentity& id = config.session.sessions.front();
-  v->session_id_ = FIX::SessionID("FIX.4.4", id.sender_comp_id, id.target_comp_id);
+  TAPEDECK_RETURN_IF_ERROR(ProbeCredentials(profile, id.credentials));
+  TAPEDECK_ASSIGN_OR_RETURN(v->settings_, ToSessionSettings(config.session, FixRole::kInitiator));
+  v->session_id_ = SessionIdOf(config.session, id);
   v->store_ = MakeStoreFactory(config.session, v->settings_);
+  if (config.session.store != "memory" && config.session.store != "null") {
+    TAPEDECK_RETURN_IF_ERROR(RecordClOrdIdPrefix(config.session.store, start, v->ids_.prefix()));
+  }
   FIX::Application& app = *v;
   try {
     std::unique_ptr<FIX::LogFactory> file_log;
-    if (!config.session.log.empty()) file_log = std::make_unique<FIX::FileLogFactory>(v->settings_);
+    if (!config.session.log.empty()) {
+      file_log = std::make_unique<RedactingLogFactory>(
+          std::make_unique<FIX::FileLogFactory>(v->settings_), id.credentials.Secrets());
+    }
     v->log_factory_ = std::make_unique<StampingLogFactory>(std::move(file_log));
     if (config.session.tls.enabled) {
       v->initiator_ = std::make_unique<FIX::SSLSocketInitiator>(app, *v->store_, v->settings_,
@@ -224,8 +270,14 @@ void FixVenue::SendOrder(const OrderRequest& request, Timestamp now) {
     RejectLocally(request, wall > now.ns ? wall : now.ns);
     return;
   }
-  BuildNewOrderSingle(request, instruments_->at(request.instrument),
-                      ClOrdIdOf(config_.clordid_prefix, request.id), wall, &order_msg_);
+  if (!generic_ && !UnsupportedByVenue(profile(), request).empty()) {
+    // What the venue's dialect cannot say (reduce-only on a spot venue, ...) never leaves.
+    RejectLocally(request, wall > now.ns ? wall : now.ns);
+    return;
+  }
+  BuildNewOrderSingle(request, wire_.at(request.instrument), ids_.Order(request.id), wall,
+                      &order_msg_);
+  if (!generic_) ApplyOrderDialect(profile(), request, &order_msg_);
   bool sent = false;
   sending_ = request.id;
   t_sending_venue = this;
@@ -251,8 +303,9 @@ void FixVenue::SendCancel(OrderId id, InstrumentId, Timestamp now) {
   const int64_t wall = WallNanos();
   bool sent = false;
   if (logged_on() && session_ != nullptr) {
-    BuildCancelRequest(r, instruments_->at(r.instrument), LiveClOrdId(id),
-                       CancelClOrdIdOf(config_.clordid_prefix, id), wall, &cancel_msg_);
+    BuildCancelRequest(r, wire_.at(r.instrument), LiveClOrdId(id), ids_.Cancel(id), wall,
+                       &cancel_msg_);
+    if (!generic_) ApplyCancelDialect(profile(), &cancel_msg_);
     try {
       sent = session_->send(cancel_msg_);
     } catch (const std::exception&) {
@@ -277,12 +330,14 @@ void FixVenue::SendModify(OrderId id, InstrumentId, Price new_price, Qty new_qty
   r.qty = new_qty;
   const int64_t wall = WallNanos();
   bool sent = false;
-  if (logged_on() && session_ != nullptr) {
+  // Venues without OrderCancelReplaceRequest (venue_profile.h `replace`): refused here.
+  if (logged_on() && session_ != nullptr && profile().replace) {
     // OrigClOrdID: the last ClOrdID sent for the order (the venue knows the chain).
     const std::string orig = LiveClOrdId(id);
     uint32_t& n = modifies_sent_[id.value];
-    BuildReplaceRequest(r, instruments_->at(r.instrument), orig,
-                        ModifyClOrdIdOf(config_.clordid_prefix, id, n + 1), wall, &replace_msg_);
+    BuildReplaceRequest(r, wire_.at(r.instrument), orig, ids_.Modify(id, n + 1), wall,
+                        &replace_msg_);
+    if (!generic_) ApplyOrderDialect(profile(), r, &replace_msg_);
     try {
       sent = session_->send(replace_msg_);
     } catch (const std::exception&) {
@@ -305,9 +360,8 @@ void FixVenue::SendModify(OrderId id, InstrumentId, Price new_price, Qty new_qty
 
 std::string FixVenue::LiveClOrdId(OrderId id) const {
   const auto it = modifies_sent_.find(id.value);
-  return it == modifies_sent_.end() || it->second == 0
-             ? ClOrdIdOf(config_.clordid_prefix, id)
-             : ModifyClOrdIdOf(config_.clordid_prefix, id, it->second);
+  return it == modifies_sent_.end() || it->second == 0 ? ids_.Order(id)
+                                                       : ids_.Modify(id, it->second);
 }
 
 void FixVenue::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {
@@ -317,11 +371,12 @@ void FixVenue::ScheduleTimer(uint64_t timer_id, Timestamp at, uint64_t tag) {
 void FixVenue::ReconcileIfNeeded(const Context& ctx) {
   if (!need_reconcile_.load(std::memory_order_acquire)) return;
   need_reconcile_.store(false, std::memory_order_release);
-  if (session_ == nullptr) return;
+  // Venues without OrderStatusRequest on the order session have nothing to ask.
+  if (session_ == nullptr || !profile().status_request) return;
   for (const Instrument& in : instruments_->all()) {
     for (OrderId id : ctx.OpenOrders(in.id)) {
       FIX::Message msg;
-      BuildStatusRequest(ctx.order(id)->request, in, LiveClOrdId(id), &msg);
+      BuildStatusRequest(ctx.order(id)->request, wire_.at(in.id), LiveClOrdId(id), &msg);
       try {
         if (session_->send(msg)) stat_[kStatusRequests].fetch_add(1, std::memory_order_relaxed);
       } catch (const std::exception&) {
@@ -341,7 +396,7 @@ void FixVenue::Note(std::string line) {
 }
 
 bool FixVenue::LookupSymbol(const std::string& symbol, InstrumentId* out) const {
-  for (const Instrument& in : instruments_->all()) {
+  for (const Instrument& in : wire_.all()) {
     if (in.symbol == symbol) {
       *out = in.id;
       return true;
@@ -356,7 +411,7 @@ void FixVenue::onLogon(const FIX::SessionID&) {
   // Reconcile before the strategy hears of the logon, so its first requests follow the status
   // requests of its open orders.
   need_reconcile_.store(true, std::memory_order_release);
-  SendMarketDataRequest();
+  if (config_.market_data) SendMarketDataRequest();
   const int64_t now = WallNanos();
   Event e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(now), Timestamp(now));
   e.timer.timer_id = kVenueStatusTimerId;
@@ -378,9 +433,13 @@ void FixVenue::onLogout(const FIX::SessionID&) {
 
 void FixVenue::toAdmin(FIX::Message& msg, const FIX::SessionID&) {
   if (msg.getHeader().getField(tag::kMsgType) != "A") return;
+  // QuickFIX has filled the header (MsgSeqNum, SendingTime): the profile signs over it.
   const FixSessionIdentity& id = config_.session.sessions.front();
-  if (!id.username.empty()) msg.setField(tag::kUsername, id.username);
-  if (!id.password.empty()) msg.setField(tag::kPassword, id.password);
+  if (absl::Status s = SignLogon(profile(), id.credentials, config_.cancel_on_disconnect,
+                                 WallNanos(), &msg);
+      !s.ok()) {
+    Note(absl::StrCat("Logon not signed: ", s.message()));
+  }
 }
 
 void FixVenue::toApp(FIX::Message& msg, const FIX::SessionID&) {
@@ -394,9 +453,12 @@ void FixVenue::toApp(FIX::Message& msg, const FIX::SessionID&) {
 }
 
 void FixVenue::SendMarketDataRequest() {
-  std::vector<std::string> symbols = config_.symbols;
+  std::vector<std::string> symbols;
+  for (const std::string& s : config_.symbols) {
+    symbols.push_back(wire_.at(*instruments_->Find(s)).symbol);
+  }
   if (symbols.empty()) {
-    for (const Instrument& in : instruments_->all()) symbols.push_back(in.symbol);
+    for (const Instrument& in : wire_.all()) symbols.push_back(in.symbol);
   }
   if (symbols.empty()) return;
   FIX::Message msg;
@@ -580,7 +642,7 @@ void FixVenue::OnExecutionReport(const FIX::Message& msg, int64_t local_ns) {
   ExecReport r;
   std::string error;
   auto lookup = [this](const std::string& s, InstrumentId* id) { return LookupSymbol(s, id); };
-  if (!DecodeExecutionReport(msg, *instruments_, config_.clordid_prefix, lookup, &r, &error)) {
+  if (!DecodeExecutionReport(msg, wire_, ids_, lookup, &r, &error)) {
     Note(error);
     return;
   }
@@ -708,10 +770,8 @@ void FixVenue::OnExecutionReport(const FIX::Message& msg, int64_t local_ns) {
 
 void FixVenue::OnCancelReject(const FIX::Message& msg, int64_t local_ns) {
   OrderId id;
-  if (msg.isSetField(tag::kOrigClOrdID)) id = ParseClOrdId(config_.clordid_prefix, msg.getField(tag::kOrigClOrdID));
-  if (!id.valid() && msg.isSetField(tag::kClOrdID)) {
-    id = ParseClOrdId(config_.clordid_prefix, msg.getField(tag::kClOrdID));
-  }
+  if (msg.isSetField(tag::kOrigClOrdID)) id = ids_.Parse(msg.getField(tag::kOrigClOrdID));
+  if (!id.valid() && msg.isSetField(tag::kClOrdID)) id = ids_.Parse(msg.getField(tag::kClOrdID));
   if (!id.valid() || id.value > max_order_id_.load(std::memory_order_acquire)) {
     Note("OrderCancelReject for an order that is not ours");
     return;

@@ -30,6 +30,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "adapters/clordid.h"
 #include "adapters/fix_session_config.h"
 #include "adapters/spsc_bridge.h"
 #include "core/config.h"
@@ -53,11 +54,18 @@ struct FixVenueConfig {
   std::vector<std::string> symbols;  // market data to request (default: every instrument)
   int market_depth = 0;              // MarketDepth(264): 0 = full book, 1 = top of book
   size_t queue_capacity = 1 << 16;   // events in the SPSC ring
-  std::string clordid_prefix;        // before the Context's order ids in ClOrdID
+  // Before the session tag and the Context's order ids in ClOrdID (adapters/clordid.h).
+  std::string clordid_prefix;
+  // Ask the venue to cancel this session's open orders when it drops (where the profile's venue
+  // offers it: venue_profile.h).
+  bool cancel_on_disconnect = true;
+  // Subscribe to market data (35=V) on this session; default: the profile's market_data.
+  bool market_data = true;
 };
 
-// Reads "venue" of a paper config: the session keys of fix_session_config.h plus "symbols",
-// "market_depth", "queue_capacity", "clordid_prefix".
+// Reads the "fix" section of a paper config: the session keys of fix_session_config.h plus
+// "symbols", "market_depth", "queue_capacity", "clordid_prefix", "cancel_on_disconnect",
+// "market_data".
 absl::StatusOr<FixVenueConfig> ParseFixVenueConfig(ConfigObject& obj);
 
 struct FixVenueStats {
@@ -100,6 +108,9 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   // Last send latency: from the strategy's call into SendOrder to QuickFIX's return, ns.
   FixVenueStats stats() const;
   const std::vector<std::string>& log_lines() const { return log_; }
+  // The ClOrdIDs this session writes (its prefix carries the session tag).
+  const ClOrdIdScheme& clordids() const { return ids_; }
+  const VenueProfile& profile() const { return *config_.session.profile; }
 
   // ContextDriver (strategy thread)
   void SendOrder(const OrderRequest& request, Timestamp now) override;
@@ -151,6 +162,11 @@ class FixVenue final : public ContextDriver, private FIX::Application {
 
   FixVenueConfig config_;
   const InstrumentTable* instruments_;
+  // The instruments as the venue spells them (venue_profile.h WireInstruments): messages are
+  // written and read with these; ids are the same.
+  InstrumentTable wire_;
+  ClOrdIdScheme ids_;
+  bool generic_ = true;  // generic_fix44: the codec's shape, no dialect pass
   FIX::SessionSettings settings_;
   std::unique_ptr<FIX::MessageStoreFactory> store_;
   std::unique_ptr<FIX::LogFactory> log_factory_;  // a StampingLogFactory

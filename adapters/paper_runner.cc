@@ -118,6 +118,8 @@ absl::Status PaperRunner::Begin(const PaperOptions& options, Timestamp at) {
                                          {"params", config_->strategy_params}}},
                            {"initial_cash", FormatDecimal(config_->initial_cash.raw, Money::kScale)},
                            {"clock", config_->venue_clock ? "venue" : "wall"},
+                           {"venue_profile", std::string(venue_->profile().name)},
+                           {"clordid_prefix", venue_->clordids().prefix()},
                            {"start_ns", at.ns}};
     TAPEDECK_ASSIGN_OR_RETURN(journal_, JournalWriter::Create(options.journal_path, meta,
                                                               config_->journal_flush.ns));
@@ -247,6 +249,8 @@ nlohmann::json PaperRunner::Report() const {
       {"fills", context_.fill_log().size()},
       {"reached_end_of_data", reached_end_},
       {"clock", config_->venue_clock ? "venue" : "wall"},
+      {"venue_profile", std::string(venue_->profile().name)},
+      {"clordid_prefix", venue_->clordids().prefix()},
       {"latency", {{"decision", decision_latency().ToJson()},
                    {"encoded", encoded_latency().ToJson()},
                    {"send", send_latency().ToJson()},

@@ -119,8 +119,9 @@ absl::StatusOr<ClOrdIdScheme> MakeClOrdIdScheme(const VenueProfile& profile,
   }
   const std::string prefix =
       absl::StrCat(std::string(base), std::string(tag), style == ClOrdIdStyle::kDashed ? "-" : ".");
-  // The longest ClOrdID: the prefix, 20 digits of order id, a replace suffix "-m9999".
-  if (prefix.size() + 20 + 6 > profile.clordid_max) {
+  // The longest ClOrdID a session writes: the prefix, 12 digits of order id (10^12 orders)
+  // and a replace suffix "-m999".
+  if (prefix.size() + 12 + 5 > profile.clordid_max) {
     return absl::InvalidArgumentError(absl::StrCat(
         "clordid_prefix: too long for ", std::string(profile.name), " (ClOrdIDs of at most ",
         profile.clordid_max, " characters; the session tag takes ", tag.size() + 1, ")"));

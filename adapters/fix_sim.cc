@@ -335,9 +335,23 @@ void FixSim::CancelOnDisconnect(size_t i) {
   for (OrderInfo& o : orders_) {
     if (o.session != i || (o.status != '0' && o.status != '1' && o.status != 'A')) continue;
     stat_[kCancelledOnDisconnect].fetch_add(1);
-    venue_->OnCancelArrival(o.request.id, o.request.instrument, Timestamp(now_ns_));
+    // The venue's own cancel travels the request channel like any request, so an order the
+    // session sent before it dropped reaches the venue first and is cancelled too.
+    OrderRequest cancel;
+    cancel.id = o.request.id;
+    cancel.instrument = o.request.instrument;
+    venue_->Send(VenueMessage::kCancel, cancel, next_tag_++);
   }
-  DrainVenue();
+  AdvanceVenue(venue_->now());
+}
+
+void FixSim::toAdmin(FIX::Message& msg, const FIX::SessionID&) {
+  static const std::string kQuickFixPrefix = "Rejected Logon Attempt: ";
+  if (msg.getHeader().getField(tag::kMsgType) != "5" || !msg.isSetField(tag::kText)) return;
+  const std::string text = msg.getField(tag::kText);
+  if (absl::StartsWith(text, kQuickFixPrefix)) {
+    msg.setField(tag::kText, text.substr(kQuickFixPrefix.size()));
+  }
 }
 
 void FixSim::fromAdmin(const FIX::Message& msg, const FIX::SessionID& id) {

@@ -129,7 +129,8 @@ class FixSim final : private FIX::Application {
   void onCreate(const FIX::SessionID&) override {}
   void onLogon(const FIX::SessionID&) override;
   void onLogout(const FIX::SessionID&) override;
-  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+  // A refused Logon's Logout says the venue's words alone (QuickFIX prefixes its own).
+  void toAdmin(FIX::Message& msg, const FIX::SessionID&) override;
   // The venue profile's check of a Logon; throws FIX::RejectLogon with the venue's text.
   void CheckLogon(const FIX::Message& msg, size_t session);
   // Cancels the orders session `i` left resting (cancel-on-disconnect); under mu_.

@@ -68,6 +68,10 @@
 #include "quickfix/Application.h"
 #include "quickfix/Log.h"
 
+namespace tapedeck {
+class Merger;
+}  // namespace tapedeck
+
 namespace tapedeck::adapters {
 
 struct FixSimConfig {
@@ -119,9 +123,14 @@ class FixSim final : private FIX::Application {
   size_t resting_orders();
 
  private:
-  struct SessionState;
-  struct OrderInfo;
+  struct SessionState;  // fix_sim_state.h
+  struct OrderInfo;     // fix_sim_state.h
   class CaptureLogFactory;
+  // Indexes of stat_.
+  enum Stat {
+    kEvents, kMarketMessages, kOrders, kRejects, kFills, kCancels, kStatusRequests, kRefused,
+    kLogons, kCancelledOnDisconnect
+  };
 
   explicit FixSim(const FixSimConfig& config);
 
@@ -161,6 +170,14 @@ class FixSim final : private FIX::Application {
   void SendCancelReject(size_t session, const std::string& order_id, const std::string& clordid,
                         const std::string& orig_clordid, char ord_status, char response_to,
                         const char* reason, const std::string& text);
+  // Run's steps. StartAcceptor listens on "host" only; WaitForSubscribers and Replay return
+  // false when *interrupt became true; EndOfData flushes the venue and closes the session.
+  absl::Status StartAcceptor();
+  void StopAcceptor();
+  bool WaitForSubscribers(const std::atomic<bool>* interrupt);
+  bool Replay(Merger& merger, const std::atomic<bool>* interrupt,
+              const std::function<void(const std::string&)>& progress);
+  void EndOfData();
   void Refuse(std::string line);
   size_t SessionIndex(const FIX::SessionID& id) const;
   // Queues `msg` for `session`; FlushOutbox sends the queue after releasing `lock` (on mu_).

@@ -2,11 +2,11 @@
 
 #include <chrono>
 #include <exception>
-#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "adapters/fix_codec.h"
 #include "adapters/fix_crypto.h"
+#include "adapters/venue_auth.h"
 #include "adapters/fix_redact.h"
 #include "adapters/venue_dialect.h"
 #include "core/check.h"
@@ -24,27 +24,6 @@ enum Stat {
   kLogons, kDisconnects, kMarketMessages, kMarketEvents, kExecReports, kDuplicates,
   kUndecodable, kRefusedResends, kStatusRequests, kLocalRejects, kStatCount
 };
-
-// A private key that cannot sign would only show as refused logons, one a second: try it now.
-absl::Status ProbeCredentials(const VenueProfile& profile, const Credentials& c) {
-  std::optional<crypto::KeyType> type;
-  if (profile.auth == LogonAuth::kEd25519RawData) type = crypto::KeyType::kEd25519;
-  if (profile.auth == LogonAuth::kRsaSha256RawData) type = crypto::KeyType::kRsa;
-  if (type) {
-    if (absl::StatusOr<std::string> s = crypto::Sign(*type, c.private_key, "probe"); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("fix.credentials.private_key: ",
-                                                     s.status().message()));
-    }
-  }
-  if (profile.auth == LogonAuth::kHmacSha256Passphrase ||
-      profile.auth == LogonAuth::kHmacSha512Nonce) {
-    if (!crypto::Base64Decode(c.secret).ok()) {
-      return absl::InvalidArgumentError("fix.credentials.secret: the venue's API secret is Base64 "
-                                        "text, and this one is not");
-    }
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace
 

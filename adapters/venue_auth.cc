@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
@@ -389,6 +390,26 @@ bool LogonRequestsCancelOnDisconnect(const VenueProfile& profile, const FIX::Mes
   // Kraken's default (tag absent) is to cancel; the others default to keeping orders.
   if (!logon.isSetField(cod.tag)) return profile.id == VenueProfileId::kKraken;
   return logon.getField(cod.tag) == cod.on;
+}
+
+absl::Status ProbeCredentials(const VenueProfile& profile, const Credentials& c) {
+  std::optional<crypto::KeyType> type;
+  if (profile.auth == LogonAuth::kEd25519RawData) type = crypto::KeyType::kEd25519;
+  if (profile.auth == LogonAuth::kRsaSha256RawData) type = crypto::KeyType::kRsa;
+  if (type) {
+    if (absl::StatusOr<std::string> s = crypto::Sign(*type, c.private_key, "probe"); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("fix.credentials.private_key: ",
+                                                     s.status().message()));
+    }
+  }
+  if (profile.auth == LogonAuth::kHmacSha256Passphrase ||
+      profile.auth == LogonAuth::kHmacSha512Nonce) {
+    if (!crypto::Base64Decode(c.secret).ok()) {
+      return absl::InvalidArgumentError("fix.credentials.secret: the venue's API secret is Base64 "
+                                        "text, and this one is not");
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace tapedeck::adapters

@@ -45,6 +45,10 @@ absl::Status CheckInitiatorCredentials(const VenueProfile& profile, const Creden
 absl::Status CheckAcceptorCredentials(const VenueProfile& profile, const Credentials& c,
                                       const std::string& where);
 
+// The initiator's keys tried once when a session is built: a private key that cannot sign, or
+// a secret that is not Base64, would otherwise only show as refused logons, one a second.
+absl::Status ProbeCredentials(const VenueProfile& profile, const Credentials& c);
+
 // --- the signing schemes, one function per documented formula ---
 // Binance: MsgType, SenderCompID, TargetCompID, MsgSeqNum, SendingTime joined by SOH.
 std::string BinancePayload(std::string_view sender, std::string_view target,

@@ -3,8 +3,8 @@
 // fixsim (in the same profile) checks the signature and the dialect, one order of each type
 // round-trips, a wrong signature is refused with the venue's Logout text, a dropped session
 // (a proxy cuts the TCP connection, no Logout) leaves no resting order where the venue offers
-// cancel-on-disconnect, and no secret appears in any log or output. Waits are bounded only so
-// that a broken build cannot hang.
+// cancel-on-disconnect, and no secret appears in any log, message store, journal or stderr.
+// Waits are bounded only so that a broken build cannot hang.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -248,6 +248,7 @@ class VenueE2eTest : public ::testing::TestWithParam<VenueProfileId> {
     nlohmann::json& f = (*sim)["fix"];
     f["venue_profile"] = name;
     f["log"] = dir + "/sim-log";
+    f["store"] = dir + "/sim-store";  // file stores, so the search below covers them
     f["sessions"] = {{{"sender_comp_id", std::string(profile().default_target_comp_id)},
                       {"target_comp_id", client_id()},
                       {"credentials", venue_creds}}};
@@ -260,8 +261,26 @@ class VenueE2eTest : public ::testing::TestWithParam<VenueProfileId> {
     p["credentials"] = client_creds;
     p["market_data"] = true;  // the real venues serve it elsewhere; fixsim on this session
     p["log"] = dir + "/paper-log";
+    p["store"] = dir + "/paper-store";
   }
 };
+
+// The secrets of `keys`: the HMAC secret, the passphrase, the private key, and each Base64
+// line of the key's body (a log may wrap or cut it).
+std::vector<std::string> SecretsOf(std::initializer_list<const Keys*> keys) {
+  std::vector<std::string> out;
+  for (const Keys* k : keys) {
+    for (const std::string& v : {k->secret, k->passphrase, k->pair.private_pem}) {
+      if (!v.empty()) out.push_back(v);
+    }
+    for (absl::string_view line : absl::StrSplit(k->pair.private_pem, '\n')) {
+      if (line.size() >= 16 && line.find("-----") == absl::string_view::npos) {
+        out.emplace_back(line.data(), line.size());
+      }
+    }
+  }
+  return out;
+}
 
 // Every file under `dir` and the given texts, searched for each secret.
 void ExpectNoSecret(const std::string& dir, const std::vector<std::string>& texts,
@@ -327,6 +346,10 @@ TEST_P(VenueE2eTest, SignedLogonOrdersOfEachTypeAndCancelOnDisconnect) {
   EXPECT_EQ(sim->sim().stats().rejects, 0u) << "fixsim refused an order's dialect";
   EXPECT_EQ(sim->sim().resting_orders(), 2u);
 
+  // While the session is up its stores hold the Logons both ends sent: no secret in them.
+  ExpectNoSecret(dir + "/paper-store", {}, SecretsOf({&keys}));
+  ExpectNoSecret(dir + "/sim-store", {}, SecretsOf({&keys}));
+
   proxy.Cut();  // the session drops without a Logout
   if (profile().cancel_on_disconnect.tag != 0) {
     EXPECT_TRUE(WaitFor([&] { return sim->sim().resting_orders() == 0; }));
@@ -342,18 +365,9 @@ TEST_P(VenueE2eTest, SignedLogonOrdersOfEachTypeAndCancelOnDisconnect) {
   EXPECT_THAT(run_status, IsOk());
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(sim->sim().stats().refused_logons, 0u) << err;
-  std::vector<std::string> secrets;
-  for (const std::string& v : {keys.secret, keys.passphrase, keys.pair.private_pem}) {
-    if (!v.empty()) secrets.push_back(v);
-  }
-  for (absl::string_view line : absl::StrSplit(keys.pair.private_pem, '\n')) {
-    if (line.size() >= 16 && line.find("-----") == absl::string_view::npos) {
-      secrets.emplace_back(line.data(), line.size());
-    }
-  }
   std::vector<std::string> texts = {err};
   for (const std::string& l : (*runner)->venue().log_lines()) texts.push_back(l);
-  ExpectNoSecret(dir, texts, secrets);
+  ExpectNoSecret(dir, texts, SecretsOf({&keys}));
   // The credential fields are in the logs, redacted.
   const std::string log = AllText(dir + "/paper-log") + AllText(dir + "/sim-log");
   EXPECT_NE(log.find("35=A"), std::string::npos);
@@ -364,6 +378,10 @@ TEST_P(VenueE2eTest, SignedLogonOrdersOfEachTypeAndCancelOnDisconnect) {
     EXPECT_NE(log.find("554=***"), std::string::npos);
   }
   EXPECT_NE(log.find("8=" + std::string(profile().begin_string)), std::string::npos);
+  // fixsim's store holds the reports it sent (the search covered them); paper's store dir holds
+  // the run's ClOrdID prefix.
+  EXPECT_NE(AllText(dir + "/sim-store").find("35=8"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/paper-store/clordid_prefixes"));
 }
 
 TEST_P(VenueE2eTest, AWrongSignatureIsRefusedWithTheVenuesLogout) {
@@ -401,13 +419,8 @@ TEST_P(VenueE2eTest, AWrongSignatureIsRefusedWithTheVenuesLogout) {
   EXPECT_EQ(s->connects.load(), 0);
   EXPECT_EQ(sim->sim().stats().logons, 0u);
   ASSERT_FALSE(sim->sim().refusals().empty());
-  std::vector<std::string> secrets;
-  for (const Keys* k : {&venue_keys, &client_keys}) {
-    for (const std::string& v : {k->secret, k->passphrase, k->pair.private_pem}) {
-      if (!v.empty()) secrets.push_back(v);
-    }
-  }
-  ExpectNoSecret(dir, {err, absl::StrJoin(sim->sim().refusals(), "\n")}, secrets);
+  ExpectNoSecret(dir, {err, absl::StrJoin(sim->sim().refusals(), "\n")},
+                 SecretsOf({&venue_keys, &client_keys}));
 }
 
 std::string ProfileName(const ::testing::TestParamInfo<VenueProfileId>& info) {

@@ -259,7 +259,7 @@ void BM_Paper_TickToOrder(benchmark::State& state) {
   (void)config.instruments.Add(in);
   config.venue.session.port = *port;
   config.venue.session.store = "null";
-  config.venue.session.sessions.push_back(FixSessionIdentity{"PAPER", "SINK", "", ""});
+  config.venue.session.sessions.push_back(FixSessionIdentity{"PAPER", "SINK", "", "", {}});
   absl::StatusOr<std::unique_ptr<PaperRunner>> runner =
       PaperRunner::Create(config, std::make_unique<EveryTrade>());
   if (!runner.ok() || !(*runner)->mutable_venue().Start().ok()) {
@@ -353,7 +353,7 @@ void BM_Fix_LoopbackRoundTrip(benchmark::State& state) {
   FixVenueConfig vc;
   vc.session.port = *port;
   vc.session.store = "memory";
-  vc.session.sessions.push_back(FixSessionIdentity{"PAPER", "FIXSIM", "", ""});
+  vc.session.sessions.push_back(FixSessionIdentity{"PAPER", "FIXSIM", "", "", {}});
   InstrumentTable instruments;
   Instrument in = Btc();
   (void)instruments.Add(in);

@@ -1,8 +1,8 @@
-// fixsim: a FIX 4.4 venue simulator. A QuickFIX SocketAcceptor (or SSLSocketAcceptor) that
-// replays market data from the event sources it is handed (files, tapes, the scenario: the
-// runner opens them) to the sessions that subscribed with MarketDataRequest (35=V), and matches
-// their orders with the backtester's own core::SimVenue, answering with ExecutionReports (35=8) and
-// OrderCancelRejects (35=9). The venue model is the one a backtest runs, from the same "venue"
+// fixsim: a FIX venue simulator (FIX 4.4, or the venue profile's version). A QuickFIX
+// SocketAcceptor (or SSLSocketAcceptor) that replays market data from the event sources it is
+// handed (files, tapes, the scenario: the runner opens them) to the sessions that subscribed
+// with MarketDataRequest (35=V), and matches their orders with the backtester's own
+// core::SimVenue, answering with ExecutionReports (35=8) and OrderCancelRejects (35=9). The venue model is the one a backtest runs, from the same "venue"
 // section (core/sim_venue_config.h): queue model and latency models included. It runs on venue
 // time (core/venue_driver.h): an order reaches the venue after its entry latency and is
 // applied when the replay reaches that time; a report leaves when the replay reaches its

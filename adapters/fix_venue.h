@@ -4,7 +4,7 @@
 //
 // Threads: QuickFIX's one initiator thread runs the Application callbacks, which only decode
 // messages into plain Events and push them into an SpscBridge. The strategy thread (PaperRunner)
-// pops them, calls Context::Deliver, and sends requests through this class (SendOrder,
+// pops them, delivers them to its strategy, and sends requests through this class (SendOrder,
 // SendCancel), which builds the FIX messages and hands them to the session on that same thread.
 //
 // Connection status reaches the strategy as OnTimer(ctx, 0, tag) (timer id 0 is never a Context
@@ -35,7 +35,7 @@
 #include "adapters/spsc_bridge.h"
 #include "core/config.h"
 #include "core/instrument.h"
-#include "core/strategy.h"
+#include "core/strategy_host.h"
 #include "quickfix/Application.h"
 #include "quickfix/Initiator.h"
 #include "quickfix/Log.h"

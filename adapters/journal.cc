@@ -208,16 +208,19 @@ void JournalReplay::Run(const JournalContents& journal, Strategy& strategy) {
   if (journal.meta.contains("start_ns") && journal.meta["start_ns"].is_number_integer()) {
     start = journal.meta["start_ns"].get<int64_t>();
   }
-  context_.Start(strategy, Timestamp(start));
-  for (const Event& e : journal.events) context_.Deliver(strategy, e);
-  context_.Stop(strategy, journal.stopped ? journal.stop_ts : context_.now());
+  host_.Start(strategy, Timestamp(start));
+  for (const Event& e : journal.events) host_.Deliver(strategy, e);
+  host_.Stop(strategy, journal.stopped ? journal.stop_ts : host_.context().now());
 }
 
 std::string OrderLogText(std::span<const OrderLogEntry> log) {
   std::string out;
   for (const OrderLogEntry& o : log) {
     const OrderRequest& r = o.request;
-    absl::StrAppend(&out, o.ts.ns, ",", o.cancel ? "cancel" : o.modify ? "modify" : "order", ",", r.id.value, ",",
+    const char* action = o.action == RequestAction::kCancel   ? "cancel"
+                         : o.action == RequestAction::kModify ? "modify"
+                                                              : "order";
+    absl::StrAppend(&out, o.ts.ns, ",", action, ",", r.id.value, ",",
                     r.instrument.value, ",", std::string(SideName(r.side)), ",",
                     std::string(OrderTypeName(r.type)), ",", std::string(TimeInForceName(r.tif)),
                     ",", r.price.raw, ",", r.qty.raw, ",", r.post_only ? 1 : 0, ",",

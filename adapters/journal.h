@@ -6,7 +6,7 @@
 //           instruments, strategy name and params, initial cash, start time), u64 FNV-1a of meta
 //   records one per event: the 64-byte Event as it was delivered, then u64 FNV-1a of the record
 //           index (u64) and the event bytes, 72 bytes in all. A record whose kind byte is
-//           kStopKind marks Context::Stop at its exchange_ts.
+//           kStopKind marks the strategy's stop at its exchange_ts.
 // The writer buffers and flushes at an interval (and on close). A crash leaves at most a torn
 // tail: a last record that is short or fails its checksum, which the reader reports in
 // `torn_bytes` and otherwise ignores. A bad record followed by good ones is an error naming its
@@ -26,6 +26,7 @@
 #include "core/instrument.h"
 #include "core/source.h"
 #include "core/strategy.h"
+#include "core/strategy_host.h"
 #include "nlohmann/json.hpp"
 
 namespace tapedeck::adapters {
@@ -78,14 +79,16 @@ absl::StatusOr<std::unique_ptr<EventSource>> OpenJournalSource(const std::string
 bool LooksLikeJournal(const std::string& path);
 
 // Replays `journal` through `strategy` with a Context that sends nothing: each event is
-// delivered exactly as the paper session delivered it, so the order decisions (the Context's
-// order log) come out the same.
+// delivered exactly as the paper session delivered it, so the order decisions (the order log)
+// come out the same.
 class JournalReplay final : public ContextDriver {
  public:
   JournalReplay(const InstrumentTable& instruments, Money initial_cash)
-      : context_(instruments, this, initial_cash) {}
+      : host_(instruments, this, initial_cash) {}
   void Run(const JournalContents& journal, Strategy& strategy);
-  const Context& context() const { return context_; }
+  const Context& context() const { return host_.context(); }
+  const StrategyHost& host() const { return host_; }
+  const CollectingSink& records() const { return host_.records(); }
 
   void SendOrder(const OrderRequest&, Timestamp) override {}
   void SendCancel(OrderId, InstrumentId, Timestamp) override {}
@@ -93,7 +96,7 @@ class JournalReplay final : public ContextDriver {
   void ScheduleTimer(uint64_t, Timestamp, uint64_t) override {}
 
  private:
-  Context context_;
+  StrategyHost host_;
 };
 
 // The order log as canonical text, one request per line, for byte-for-byte comparison:

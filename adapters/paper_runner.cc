@@ -59,7 +59,7 @@ PaperRunner::PaperRunner(std::unique_ptr<PaperConfig> config, std::unique_ptr<St
     : config_(std::move(config)),
       strategy_(std::move(strategy)),
       venue_(std::move(venue)),
-      context_(config_->instruments, venue_.get(), config_->initial_cash) {
+      host_(config_->instruments, venue_.get(), config_->initial_cash) {
   venue_->set_send_observer(this);
   decision_ns_.reserve(1 << 16);
   encoded_ns_.reserve(1 << 16);
@@ -94,7 +94,7 @@ void PaperRunner::Process(const Event& e, int64_t pop_steady_ns) {
   if (IsOrderResponse(e.kind)) {
     // The venue adapter only passes reports for orders this context sent.
     const uint64_t id = e.order.order_id.value;
-    if (id == 0 || id > context_.orders_sent()) return;
+    if (id == 0 || id > host_.orders_sent()) return;
     if (id <= responded_.size() && !responded_[id - 1]) {
       responded_[id - 1] = true;
       const int64_t sent = venue_->sent_at(e.order.order_id);
@@ -104,7 +104,7 @@ void PaperRunner::Process(const Event& e, int64_t pop_steady_ns) {
   }
   pop_steady_ns_ = IsMarketData(e.kind) ? pop_steady_ns : 0;
   if (journal_ != nullptr) journal_->Append(e, e.local_ts);
-  context_.Deliver(*strategy_, e);
+  host_.Deliver(*strategy_, e);
   pop_steady_ns_ = 0;
   ++processed_;
 }
@@ -124,7 +124,7 @@ absl::Status PaperRunner::Begin(const PaperOptions& options, Timestamp at) {
     TAPEDECK_ASSIGN_OR_RETURN(journal_, JournalWriter::Create(options.journal_path, meta,
                                                               config_->journal_flush.ns));
   }
-  context_.Start(*strategy_, at);
+  host_.Start(*strategy_, at);
   started_ = true;
   return absl::OkStatus();
 }
@@ -174,7 +174,7 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
   uint32_t idle = 0;
   Event e;
   while (true) {
-    venue_->ReconcileIfNeeded(context_);
+    venue_->ReconcileIfNeeded(host_.context());
     if (venue_->Poll(&e)) {
       idle = 0;
       if (venue_clock) {
@@ -196,8 +196,8 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
       if (drain_deadline == 0) drain_deadline = now + config_->drain.ns;
       bool pending = false;
       for (const Instrument& in : config_->instruments.all()) {
-        for (OrderId id : context_.OpenOrders(in.id)) {
-          if (context_.order(id)->status == OrderStatus::kPendingNew) pending = true;
+        for (OrderId id : host_.context().OpenOrders(in.id)) {
+          if (host_.context().order(id)->status == OrderStatus::kPendingNew) pending = true;
         }
       }
       if (!pending || now >= drain_deadline) break;
@@ -207,8 +207,8 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
       const FixVenueStats s = venue_->stats();
       options.progress(absl::StrFormat(
           "paper: %s, %d events, %d orders, %d fills, %d disconnects",
-          venue_->logged_on() ? "logged on" : "connecting", processed_, context_.orders_sent(),
-          context_.fill_log().size(), s.disconnects));
+          venue_->logged_on() ? "logged on" : "connecting", processed_, host_.orders_sent(),
+          host_.records().fill_log().size(), s.disconnects));
     }
     // Spin briefly for latency, then back off so an idle session does not burn a core.
     if (++idle < 2000) {
@@ -229,9 +229,9 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
     early_.clear();
   }
   const Timestamp stop_at =
-      venue_clock ? context_.now() : Timestamp(stop > context_.now().ns ? stop : context_.now().ns);
-  context_.Stop(*strategy_, stop_at);
-  if (journal_ != nullptr) journal_->AppendStop(context_.now(), stop);
+      venue_clock ? host_.context().now() : Timestamp(stop > host_.context().now().ns ? stop : host_.context().now().ns);
+  host_.Stop(*strategy_, stop_at);
+  if (journal_ != nullptr) journal_->AppendStop(host_.context().now(), stop);
   venue_->Stop(false);
   if (journal_ != nullptr) {
     absl::Status s = journal_->Close();
@@ -245,8 +245,8 @@ nlohmann::json PaperRunner::Report() const {
   const FixVenueStats s = venue_->stats();
   return nlohmann::json{
       {"events_processed", processed_},
-      {"orders_sent", context_.orders_sent()},
-      {"fills", context_.fill_log().size()},
+      {"orders_sent", host_.orders_sent()},
+      {"fills", host_.records().fill_log().size()},
       {"reached_end_of_data", reached_end_},
       {"clock", config_->venue_clock ? "venue" : "wall"},
       {"venue_profile", std::string(venue_->profile().name)},

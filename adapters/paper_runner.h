@@ -1,6 +1,6 @@
 // Paper trading: one strategy, one FixVenue, one strategy thread (the caller's). The loop pops
-// events from the venue (and its own due timers), journals each one, then delivers it through
-// Context::Deliver; the strategy's requests go back out through FixVenue on this same thread.
+// events from the venue (and its own due timers), journals each one, then delivers it through its
+// StrategyHost; the strategy's requests go back out through FixVenue on this same thread.
 //
 // Latency (histograms of ns, reported as p50/p99/p99.9/max):
 //   decision  market-data event popped -> order request built by the Context
@@ -32,6 +32,7 @@
 #include "adapters/journal.h"
 #include "core/config.h"
 #include "core/strategy.h"
+#include "core/strategy_host.h"
 #include "nlohmann/json.hpp"
 
 namespace tapedeck::adapters {
@@ -80,7 +81,9 @@ class PaperRunner final : private FixVenue::SendObserver {
   // the venue. Errors: the venue could not start, or the journal could not be written.
   absl::Status Run(const PaperOptions& options);
 
-  const Context& context() const { return context_; }
+  const Context& context() const { return host_.context(); }
+  const StrategyHost& host() const { return host_; }
+  const CollectingSink& records() const { return host_.records(); }
   const Strategy& strategy() const { return *strategy_; }
   const FixVenue& venue() const { return *venue_; }
   FixVenue& mutable_venue() { return *venue_; }
@@ -95,7 +98,7 @@ class PaperRunner final : private FixVenue::SendObserver {
   // The latency and venue report, as written into summary.json.
   nlohmann::json Report() const;
 
-  // Delivers one event as Run does (journal, latency bookkeeping, Context::Deliver); for the
+  // Delivers one event as Run does (journal, latency bookkeeping, StrategyHost::Deliver); for the
   // in-process benchmark.
   void Process(const Event& e, int64_t pop_steady_ns);
 
@@ -114,7 +117,7 @@ class PaperRunner final : private FixVenue::SendObserver {
   std::unique_ptr<PaperConfig> config_;  // owns the instrument table everything points at
   std::unique_ptr<Strategy> strategy_;
   std::unique_ptr<FixVenue> venue_;
-  Context context_;
+  StrategyHost host_;
   std::unique_ptr<JournalWriter> journal_;
   int64_t pop_steady_ns_ = 0;  // when the market-data event being delivered left the queue
   std::vector<int64_t> decision_ns_, encoded_ns_, send_ns_, round_trip_ns_;

@@ -86,7 +86,7 @@ int PaperMain(int argc, char** argv) {
                  "paper: %llu events, %llu orders, %zu fills, end of data: %s; outputs in %s\n",
                  static_cast<unsigned long long>(s.events_processed()),
                  static_cast<unsigned long long>(s.context().orders_sent()),
-                 s.context().fill_log().size(), s.reached_end_of_data() ? "yes" : "no",
+                 s.records().fill_log().size(), s.reached_end_of_data() ? "yes" : "no",
                  options.out_dir.c_str());
     PrintLatency("decision", s.decision_latency());
     PrintLatency("encoded", s.encoded_latency());

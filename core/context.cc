@@ -2,13 +2,19 @@
 #include <cstring>
 
 #include "core/check.h"
+#include "core/context.h"
+#include "core/records.h"
 #include "core/strategy.h"
+#include "core/strategy_host.h"
 
 namespace tapedeck {
 
-Context::Context(const InstrumentTable& instruments, ContextDriver* driver, Money initial_cash)
+Context::Context(const InstrumentTable& instruments, ContextDriver* driver, Money initial_cash,
+                 RunSink* sink, CollectingSink* collect)
     : instruments_(&instruments),
       driver_(driver),
+      sink_(sink),
+      collect_(collect),
       portfolio_(instruments, initial_cash),
       market_(instruments.size()) {}
 
@@ -25,27 +31,23 @@ OrderId Context::Submit(OrderRequest request) {
     return request.id;
   }
   orders_.push_back(state);
-  order_log_.push_back(OrderLogEntry{now_, false, request});
+  Record(OrderLogEntry{now_, RequestAction::kNew, request});
   EndRun();
   driver_->SendOrder(request, now_);
   return request.id;
 }
 
 OrderId Context::BuyMarket(InstrumentId id, Qty qty) {
-  return Submit(OrderRequest{OrderId(), id, Side::kBuy, OrderType::kMarket, TimeInForce::kGtc,
-                             Price(), qty, false, false});
+  return Submit(OrderRequest::Market(id, Side::kBuy, qty));
 }
 OrderId Context::SellMarket(InstrumentId id, Qty qty) {
-  return Submit(OrderRequest{OrderId(), id, Side::kSell, OrderType::kMarket, TimeInForce::kGtc,
-                             Price(), qty, false, false});
+  return Submit(OrderRequest::Market(id, Side::kSell, qty));
 }
 OrderId Context::BuyLimit(InstrumentId id, Price price, Qty qty) {
-  return Submit(OrderRequest{OrderId(), id, Side::kBuy, OrderType::kLimit, TimeInForce::kGtc,
-                             price, qty, false, false});
+  return Submit(OrderRequest::Limit(id, Side::kBuy, price, qty));
 }
 OrderId Context::SellLimit(InstrumentId id, Price price, Qty qty) {
-  return Submit(OrderRequest{OrderId(), id, Side::kSell, OrderType::kLimit, TimeInForce::kGtc,
-                             price, qty, false, false});
+  return Submit(OrderRequest::Limit(id, Side::kSell, price, qty));
 }
 
 bool Context::Cancel(OrderId id) {
@@ -54,7 +56,7 @@ bool Context::Cancel(OrderId id) {
   OrderState& s = orders_[id.value - 1];
   if (IsTerminal(s.status) || s.cancel_requested) return false;
   s.cancel_requested = true;
-  order_log_.push_back(OrderLogEntry{now_, true, s.request});
+  Record(OrderLogEntry{now_, RequestAction::kCancel, s.request});
   EndRun();
   driver_->SendCancel(id, s.request.instrument, now_);
   return true;
@@ -69,7 +71,7 @@ bool Context::Modify(OrderId id, Price new_price, Qty new_qty) {
   OrderRequest r = s.request;
   r.price = new_price;
   r.qty = new_qty;
-  order_log_.push_back(OrderLogEntry{now_, false, r, true});
+  Record(OrderLogEntry{now_, RequestAction::kModify, r});
   EndRun();
   driver_->SendModify(id, r.instrument, new_price, new_qty, now_);
   return true;
@@ -86,16 +88,6 @@ std::vector<OrderId> Context::OpenOrders(InstrumentId id) const {
     if (s.request.instrument == id && !IsTerminal(s.status)) out.push_back(s.request.id);
   }
   return out;
-}
-
-std::optional<Price> Context::best_bid(InstrumentId id) const {
-  const MarketView& m = market_[id.value];
-  return m.has_bid ? std::optional<Price>(m.bid) : std::nullopt;
-}
-
-std::optional<Price> Context::best_ask(InstrumentId id) const {
-  const MarketView& m = market_[id.value];
-  return m.has_ask ? std::optional<Price>(m.ask) : std::nullopt;
 }
 
 uint64_t Context::SetTimer(Timestamp at, uint64_t tag) {
@@ -124,31 +116,33 @@ void Context::UpdateMarket(const Event& e) {
       MarkTrade(e);
       break;
     case EventKind::kQuote:
-      m.bid = e.quote.bid;
       m.bid_qty = e.quote.bid_qty;
-      m.ask = e.quote.ask;
       m.ask_qty = e.quote.ask_qty;
-      m.has_bid = e.quote.bid_qty.raw > 0;
-      m.has_ask = e.quote.ask_qty.raw > 0;
+      // emplace/reset: a store of the value and of the flag, no test of the old state.
+      if (e.quote.bid_qty.raw > 0) {
+        m.bid.emplace(e.quote.bid);
+      } else {
+        m.bid.reset();
+      }
+      if (e.quote.ask_qty.raw > 0) {
+        m.ask.emplace(e.quote.ask);
+      } else {
+        m.ask.reset();
+      }
       break;
     case EventKind::kBar:
       m.last_bar = e.bar;
-      m.has_bar = true;
       m.last_trade = e.bar.close;
-      m.has_trade = true;
       portfolio_.Mark(e.instrument, e.bar.close);
       break;
     case EventKind::kMarkPrice:
       m.mark = e.price.price;
-      m.has_mark = true;
       break;
     case EventKind::kIndexPrice:
       m.index = e.price.price;
-      m.has_index = true;
       break;
     case EventKind::kFundingRate:
-      m.funding_rate = e.funding.rate;
-      m.next_funding = e.funding.funding_ts;
+      m.funding = e.funding;
       break;
     case EventKind::kOpenInterest:
       m.open_interest = e.open_interest.qty;
@@ -172,9 +166,9 @@ void Context::UpdateOrder(const Event& e) {
       s.fees += e.order.fee;
       s.status = s.filled >= s.request.qty ? OrderStatus::kFilled : OrderStatus::kPartiallyFilled;
       portfolio_.ApplyFill(e.instrument, e.order.side, e.order.price, e.order.qty, e.order.fee);
-      fill_log_.push_back(FillLogEntry{e.local_time(), e.exchange_time(), id, e.instrument,
-                                       e.order.side, e.order.price, e.order.qty, e.order.fee,
-                                       e.order.liquidity});
+      Record(FillLogEntry{e.local_time(), e.exchange_time(), id, e.instrument,
+                                 e.order.side, e.order.price, e.order.qty, e.order.fee,
+                                 e.order.liquidity});
       break;
     case EventKind::kOrderCancel:
       if (!IsTerminal(s.status)) s.status = OrderStatus::kCancelled;
@@ -220,8 +214,8 @@ void Context::UpdateAccount(const Event& e) {
       portfolio_.ClosePosition(e.instrument, a.qty, a.price, a.fee);
       break;
   }
-  account_log_.push_back(AccountLogEntry{e.local_time(), e.exchange_time(), e.instrument,
-                                         a.action, a.qty, a.price, a.amount, a.fee});
+  Record(AccountLogEntry{e.local_time(), e.exchange_time(), e.instrument, a.action,
+                                   a.qty, a.price, a.amount, a.fee});
 }
 
 void Strategy::OnTrades(Context& ctx, TradeRun& run) {

@@ -30,8 +30,10 @@
 #include "core/event_order.h"
 #include "core/merger.h"
 #include "core/ring_queue.h"
+#include "core/records.h"
 #include "core/sim_venue.h"
 #include "core/strategy.h"
+#include "core/strategy_host.h"
 #include "core/venue_model.h"
 
 namespace tapedeck {
@@ -51,15 +53,6 @@ struct BasicEngineConfig {
   bool trade_runs = true;
 };
 
-struct EquityPoint {
-  Timestamp ts;
-  Money equity;
-  Money cash;
-  Money realized;
-  Money unrealized;
-  Money fees;
-};
-
 struct EngineStats {
   uint64_t market_events = 0;    // market-data events replayed
   uint64_t delivered = 0;        // events delivered to the strategy (data, responses, timers)
@@ -74,16 +67,20 @@ class BasicEngine final : public ContextDriver {
  public:
   using Config = BasicEngineConfig<typename V::Config>;
 
-  BasicEngine(const InstrumentTable& instruments, Config config);
+  // The run's records go to `sink`, or, when it is nullptr, into records().
+  BasicEngine(const InstrumentTable& instruments, Config config, RunSink* sink = nullptr);
 
   // Replays every source through the venue and the strategy. Errors from sources stop the run.
   // `progress`, when set, is called every 2^16 market events with the count so far.
   absl::Status Run(Merger& merger, Strategy& strategy,
                    const std::function<void(uint64_t)>& progress = {});
 
-  const Context& context() const { return context_; }
+  const Context& context() const { return host_.context(); }
+  const StrategyHost& host() const { return host_; }
+  // What the run recorded, when the engine was built without a sink.
+  const CollectingSink& records() const { return host_.records(); }
   const EngineStats& stats() const { return stats_; }
-  const std::vector<EquityPoint>& equity_curve() const { return equity_; }
+  const std::vector<EquityPoint>& equity_curve() const { return host_.records().equity(); }
   const V& venue() const { return venue_; }
 
   // ContextDriver
@@ -132,13 +129,16 @@ class BasicEngine final : public ContextDriver {
     if (upto.ns >= next_sample_.ns) SampleEquitySlow(upto);
   }
   void SampleEquitySlow(Timestamp upto);
-  void AppendEquity(Timestamp ts);
+  void AppendEquity(Timestamp ts) {
+    host_.RecordEquity(ts);
+    last_equity_ = ts;
+  }
 
   const InstrumentTable* instruments_;
   Config config_;
   std::vector<Event> responses_;
   V venue_;
-  Context context_;
+  StrategyHost host_;
   // Strategy-side events, sorted by key. Pushes arrive nearly sorted (constant feed latency),
   // so inserting from the back is O(1) in the common case; the ring allocates nothing once warm.
   RingQueue<Pending> strategy_queue_;
@@ -148,7 +148,7 @@ class BasicEngine final : public ContextDriver {
   // can only bring it earlier); ProcessPendingUntil, which pops, sets it on return.
   int64_t due_ = INT64_MAX;
   EngineStats stats_;
-  std::vector<EquityPoint> equity_;
+  Timestamp last_equity_ = Timestamp::Min();  // of the last equity point recorded
   Timestamp next_sample_ = Timestamp::Min();
 };
 

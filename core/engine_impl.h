@@ -24,11 +24,11 @@ auto VenueConfigWithCash(const EngineConfigT& c) {
 }  // namespace engine_internal
 
 template <VenueModel V>
-BasicEngine<V>::BasicEngine(const InstrumentTable& instruments, Config config)
+BasicEngine<V>::BasicEngine(const InstrumentTable& instruments, Config config, RunSink* sink)
     : instruments_(&instruments),
       config_(config),
       venue_(instruments, engine_internal::VenueConfigWithCash(config), &responses_),
-      context_(instruments, this, config.initial_cash) {}
+      host_(instruments, this, config.initial_cash, sink) {}
 
 template <VenueModel V>
 void BasicEngine<V>::PushStrategy(const Event& e) {
@@ -107,17 +107,6 @@ void BasicEngine<V>::SampleEquitySlow(Timestamp upto) {
 }
 
 template <VenueModel V>
-void BasicEngine<V>::AppendEquity(Timestamp ts) {
-  const Portfolio& p = context_.portfolio();
-  Money unrealized;
-  for (size_t i = 0; i < instruments_->size(); ++i) {
-    unrealized += p.Unrealized(InstrumentId(static_cast<uint16_t>(i)));
-  }
-  equity_.push_back(EquityPoint{ts, p.Equity(), p.cash(), p.TotalRealized(), unrealized,
-                                p.TotalFees()});
-}
-
-template <VenueModel V>
 size_t BasicEngine<V>::DeliverTradeRun(std::span<const Event> events, uint16_t source,
                                        Strategy& strategy) {
   // events.front() is a trade that the venue has just seen and that is due to the strategy now
@@ -135,7 +124,7 @@ size_t BasicEngine<V>::DeliverTradeRun(std::span<const Event> events, uint16_t s
   // The first is counted already: the run ends at the next multiple of 2^16 market events.
   const size_t to_report = (size_t{0x10000} - (stats_.market_events & 0xFFFF)) & 0xFFFF;
   const std::span<const Event> run = events.first(std::min(events.size(), to_report + 1));
-  const size_t taken = context_.DeliverTrades(strategy, run, source, before);
+  const size_t taken = host_.DeliverTrades(strategy, run, source, before);
   if (taken == 0) return 0;
   venue_.OnQuietTrades(run.subspan(1, taken - 1));
   stats_.market_events += taken - 1;
@@ -180,7 +169,7 @@ void BasicEngine<V>::ProcessPending(int64_t t, const EventKey& below, Strategy& 
       const Event e = front.event;
       strategy_queue_.pop_front();
       SampleEquity(Timestamp(ts));
-      context_.Deliver(strategy, e);
+      host_.Deliver(strategy, e);
       ++stats_.delivered;
     }
   }
@@ -196,7 +185,7 @@ void BasicEngine<V>::DeliverAtDueInstant(const Event& e, Strategy& strategy) {
   const int64_t t = e.exchange_ts;
   ProcessPending<true>(t, StrategyKey(e, push_sequence_), strategy);
   SampleEquity(Timestamp(t));
-  context_.Deliver(strategy, e);
+  host_.Deliver(strategy, e);
   ++stats_.delivered;
 }
 
@@ -214,9 +203,9 @@ template <VenueModel V>
 void BasicEngine<V>::EndRun(int64_t end_ts, int64_t start, Strategy& strategy) {
   ProcessPendingUntil(end_ts, strategy);
   stats_.last_ts = Timestamp(std::max(end_ts, start));
-  context_.Stop(strategy, stats_.last_ts);
+  host_.Stop(strategy, stats_.last_ts);
   // The closing point of the equity curve.
-  if (equity_.empty() || equity_.back().ts < stats_.last_ts) AppendEquity(stats_.last_ts);
+  if (last_equity_ < stats_.last_ts) AppendEquity(stats_.last_ts);
 }
 
 template <VenueModel V>
@@ -227,7 +216,7 @@ absl::Status BasicEngine<V>::Run(Merger& merger, Strategy& strategy,
   if (!merger.status().ok()) return merger.status();
   int64_t end_ts = std::numeric_limits<int64_t>::min();
   const int64_t start = run.empty() ? 0 : run.front().exchange_ts;
-  context_.Start(strategy, Timestamp(start));
+  host_.Start(strategy, Timestamp(start));
   stats_.first_ts = Timestamp(start);
   venue_.SetRunStart(Timestamp(start));
   // Local shift per source index. Read once per run (a run holds one source's events), so the
@@ -282,7 +271,7 @@ absl::Status BasicEngine<V>::Run(Merger& merger, Strategy& strategy,
           }
         }
         SampleEquity(Timestamp(t));
-        context_.Deliver(strategy, e);
+        host_.Deliver(strategy, e);
         ++stats_.delivered;
       } else if (local == t && due_ == t && next + 1 != run_end && next[1].exchange_ts > t) {
         // Something is due at this very instant (an order arriving, a response). Once no more

@@ -15,6 +15,9 @@ enum class TimeInForce : uint8_t { kGtc = 0, kIoc = 1, kFok = 2 };
 std::string_view OrderTypeName(OrderType t);
 std::string_view TimeInForceName(TimeInForce t);
 
+// A new order. Build one with Market or Limit and the modifiers, which return a changed copy:
+//   ctx.Submit(OrderRequest::Limit(id, Side::kBuy, price, qty).PostOnly());
+//   ctx.Submit(OrderRequest::Market(id, Side::kSell, qty).ReduceOnly());
 struct OrderRequest {
   OrderId id;  // assigned by the Context
   InstrumentId instrument;
@@ -23,8 +26,47 @@ struct OrderRequest {
   TimeInForce tif = TimeInForce::kGtc;
   Price price;  // limit price; ignored for market orders
   Qty qty;
-  bool post_only = false;
-  bool reduce_only = false;
+  bool post_only = false;    // rejected (kWouldCross) rather than take liquidity
+  bool reduce_only = false;  // only ever shrinks the position; the venue cuts the rest
+
+  static constexpr OrderRequest Market(InstrumentId instrument, Side side, Qty qty) {
+    OrderRequest r;
+    r.instrument = instrument;
+    r.side = side;
+    r.type = OrderType::kMarket;
+    r.qty = qty;
+    return r;
+  }
+  static constexpr OrderRequest Limit(InstrumentId instrument, Side side, Price price, Qty qty) {
+    OrderRequest r = Market(instrument, side, qty);
+    r.type = OrderType::kLimit;
+    r.price = price;
+    return r;
+  }
+  constexpr OrderRequest PostOnly() const {
+    OrderRequest r = *this;
+    r.post_only = true;
+    return r;
+  }
+  constexpr OrderRequest ReduceOnly() const {
+    OrderRequest r = *this;
+    r.reduce_only = true;
+    return r;
+  }
+  constexpr OrderRequest WithTif(TimeInForce t) const {
+    OrderRequest r = *this;
+    r.tif = t;
+    return r;
+  }
+  constexpr OrderRequest Ioc() const { return WithTif(TimeInForce::kIoc); }
+  constexpr OrderRequest Fok() const { return WithTif(TimeInForce::kFok); }
+  // The same request under the id `order_id` (venue-side tests and tools; a strategy's Context
+  // assigns ids itself).
+  constexpr OrderRequest WithId(OrderId order_id) const {
+    OrderRequest r = *this;
+    r.id = order_id;
+    return r;
+  }
 };
 
 enum class OrderStatus : uint8_t {

@@ -36,7 +36,8 @@ absl::StatusOr<PendingRun> Run(const RunConfig& config, const StrategySpec& spec
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<RunRecorder> recorder,
                             RunRecorder::Create(config.instruments, ro));
 
-  Engine engine(config.instruments, config.engine);
+  // The records go to the recorder's sinks as the run makes them.
+  Engine engine(config.instruments, config.engine, &recorder->sink());
   // Records prices and positions at the equity curve's timestamps (prices.csv, the report).
   SeriesRecorder series(*strategy, config.instruments, config.engine.equity_interval,
                         recorder->sample_sink());
@@ -50,7 +51,6 @@ absl::StatusOr<PendingRun> Run(const RunConfig& config, const StrategySpec& spec
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  SendRecords(engine.context(), engine.equity_curve(), recorder->sink());
   const EngineStats& stats = engine.stats();
   const RunFacts facts{spec.name,           spec.label,     config.seed.value_or(0),
                        stats.market_events, stats.first_ts, stats.last_ts};

@@ -42,12 +42,12 @@ std::string AveragePrice(Int128 pq, Qty qty, int price_scale) {
 void AppendOrderRow(const InstrumentTable& t, const OrderLogEntry& o, std::string* out) {
   const OrderRequest& r = o.request;
   const Instrument& in = t.at(r.instrument);
-  if (o.cancel) {
+  if (o.action == RequestAction::kCancel) {
     absl::StrAppend(out, o.ts.ns, ",", FormatTimestamp(o.ts), ",cancel,", r.id.value, ",",
                     in.symbol, ",,,,,,,\n");
     return;
   }
-  absl::StrAppend(out, o.ts.ns, ",", FormatTimestamp(o.ts), o.modify ? ",modify," : ",new,",
+  absl::StrAppend(out, o.ts.ns, ",", FormatTimestamp(o.ts), o.action == RequestAction::kModify ? ",modify," : ",new,",
                   r.id.value, ",", in.symbol, ",", SideName(r.side), ",",
                   std::string(OrderTypeName(r.type)), ",", std::string(TimeInForceName(r.tif)),
                   ",", r.type == OrderType::kLimit ? Px(t, r.instrument, r.price) : "", ",",

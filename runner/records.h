@@ -1,30 +1,19 @@
 // The records of a run (orders, fills, account events, equity points) as a stream: a sink
-// receives each record in the order the run made it, so that a table of any size can be
-// written, hashed or summed without being held whole. The output writer is one sink
-// (runner/output_writer.h), the metrics are computed from another (runner/summary.h), a caller
-// of RunBacktest may add its own (runner/backtest.h).
-//
-// The four callbacks are those of the run sink that core/records.h is to provide (called by the
-// strategy host as records happen); until the host calls sinks itself, SendRecords hands a
-// finished run's records to one, in the same order.
+// (core/records.h RunSink) receives each record in the order the run made it, so that a table of
+// any size can be written, hashed or summed without being held whole. The output writer is one
+// sink (runner/output_writer.h), the metrics are computed from another (runner/summary.h), a
+// caller of RunBacktest may add its own (runner/backtest.h). A backtest's engine calls them as
+// the records happen; a finished session's collected records are sent with SendRecords.
 #ifndef TAPEDECK_RUNNER_RECORDS_H_
 #define TAPEDECK_RUNNER_RECORDS_H_
 
 #include <vector>
 
-#include "core/engine.h"
-#include "core/strategy.h"
+#include "core/records.h"
 
 namespace tapedeck::runner {
 
-class RecordSink {
- public:
-  virtual ~RecordSink() = default;
-  virtual void OnOrder(const OrderLogEntry&) {}
-  virtual void OnFill(const FillLogEntry&) {}
-  virtual void OnAccount(const AccountLogEntry&) {}
-  virtual void OnEquity(const EquityPoint&) {}
-};
+using RecordSink = RunSink;
 
 // Passes every record on to each sink, in the order they were added.
 class RecordFanOut final : public RecordSink {
@@ -63,9 +52,9 @@ class RecordKeeper final : public RecordSink {
   std::vector<EquityPoint> equity;
 };
 
-// Sends the records `ctx` logged, then `equity`, to `sink`: each table in the order the run made
-// it (the tables are independent of one another).
-void SendRecords(const Context& ctx, const std::vector<EquityPoint>& equity, RecordSink& sink);
+// Sends the records `records` collected to `sink`: each table in the order the run made it (the
+// tables are independent of one another).
+void SendRecords(const CollectingSink& records, RecordSink& sink);
 
 }  // namespace tapedeck::runner
 

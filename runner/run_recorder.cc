@@ -50,16 +50,17 @@ absl::StatusOr<RunResult> RunRecorder::Finish(const Context& ctx, const RunFacts
   return r;
 }
 
-absl::StatusOr<RunResult> WriteFinishedRun(const Context& ctx, const RunFacts& facts,
+absl::StatusOr<RunResult> WriteFinishedRun(const StrategyHost& host, const RunFacts& facts,
                                            const nlohmann::json& strategy_report,
                                            const nlohmann::json& config,
                                            const std::string& out_dir,
                                            const nlohmann::json& summary_extra) {
+  const Context& ctx = host.context();
   RunRecorder::Options options;
   options.out_dir = out_dir;
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<RunRecorder> recorder,
                             RunRecorder::Create(ctx.instruments(), options));
-  SendRecords(ctx, {}, recorder->sink());
+  SendRecords(host.records(), recorder->sink());
   TAPEDECK_ASSIGN_OR_RETURN(RunResult r,
                             recorder->Finish(ctx, facts, strategy_report, config, summary_extra));
   TAPEDECK_RETURN_IF_ERROR(recorder->Commit());

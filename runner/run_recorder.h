@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "core/metrics.h"
 #include "core/strategy.h"
+#include "core/strategy_host.h"
 #include "nlohmann/json.hpp"
 #include "runner/output_writer.h"
 #include "runner/records.h"
@@ -39,10 +40,10 @@ struct RunResult {
   std::vector<EquityPoint> equity;
 };
 
-// The outputs of a run that has ended and whose Context kept its records (a paper session, a
-// replayed journal): records sent from `ctx`, files written into `out_dir` and committed. No
+// The outputs of a run that has ended and whose host collected its records (a paper session, a
+// replayed journal): records sent from `host`, files written into `out_dir` and committed. No
 // equity curve is sampled there, and no price series.
-absl::StatusOr<RunResult> WriteFinishedRun(const Context& ctx, const RunFacts& facts,
+absl::StatusOr<RunResult> WriteFinishedRun(const StrategyHost& host, const RunFacts& facts,
                                            const nlohmann::json& strategy_report,
                                            const nlohmann::json& config,
                                            const std::string& out_dir,

@@ -1,7 +1,8 @@
 // Per-instrument series sampled like the equity curve, for prices.csv and the report's charts.
 //
 // SeriesRecorder wraps the run's strategy and forwards every callback unchanged (a run of trades
-// goes on to the strategy's OnTrades, ended before the next sample boundary). Before each
+// goes on to the strategy's OnTrades, ended before the next sample boundary; a wrapper must
+// forward every Strategy callback, or the strategy never hears of it). Before each
 // callback it applies the engine's equity sampling rule (core/engine.cc SampleEquity): when the
 // strategy-side time reaches the next boundary of `interval`, it records the state BEFORE the
 // event being delivered, stamped at that boundary, and the next boundary becomes the first one
@@ -53,6 +54,9 @@ class SeriesRecorder final : public Strategy {
   void OnBar(Context& ctx, const Event& e) override;
   void OnReference(Context& ctx, const Event& e) override;
   void OnOrderUpdate(Context& ctx, const Event& e) override;
+  // Forwarded without a sample and without touching the recorded state: prices.csv keeps the
+  // instants and positions it has always had (a settlement's close shows in equity.csv only).
+  void OnAccount(Context& ctx, const Event& e) override { inner_->OnAccount(ctx, e); }
   void OnTimer(Context& ctx, uint64_t timer_id, uint64_t tag) override;
   void OnStop(Context& ctx) override;
   nlohmann::json Report() const override { return inner_->Report(); }

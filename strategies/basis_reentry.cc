@@ -20,8 +20,11 @@ Int128 Norm(int64_t raw, int scale) {
                     : static_cast<Int128>(raw) / Pow10(scale - 8);
 }
 
-bool HasTouch(const MarketView& m) { return m.has_bid && m.has_ask; }
-int64_t Mid(const MarketView& m) { return (m.bid.raw + m.ask.raw) / 2; }
+bool HasTouch(const MarketView& m) { return m.two_sided(); }
+// (bid + ask) / 2, an empty side counting as 0 (the price every reader writes for it).
+int64_t Mid(const MarketView& m) {
+  return (m.bid.value_or(Price()).raw + m.ask.value_or(Price()).raw) / 2;
+}
 
 int64_t AvgPrice(const BasisReentry::Leg& l) {
   return l.filled_qty > 0 ? static_cast<int64_t>(l.filled_pq / l.filled_qty) : 0;
@@ -64,9 +67,10 @@ bool BasisReentry::RawBasis(const Context& ctx, int64_t* out) const {
   const MarketView& f = ctx.market(p_.future);
   const Instrument& fi = ctx.instruments().at(p_.future);
   const Instrument& si = ctx.instruments().at(p_.spot);
-  if (fi.kind == InstrumentKind::kPerpetual && !p_.perp_premium && f.next_funding.ns != 0) {
+  if (fi.kind == InstrumentKind::kPerpetual && !p_.perp_premium && f.funding.has_value() &&
+      f.funding->funding_ts.ns != 0) {
     // Funding per interval, annualised: rate (10^-8) x year / interval, in bps.
-    *out = static_cast<int64_t>(static_cast<Int128>(f.funding_rate.raw) * kYearNs /
+    *out = static_cast<int64_t>(static_cast<Int128>(f.funding->rate.raw) * kYearNs /
                                   (static_cast<Int128>(p_.funding_interval.ns) * 10'000));
     return true;
   }
@@ -139,8 +143,8 @@ OrderId BasisReentry::SendLeg(Context& ctx, InstrumentId id, Side side, Qty qty,
   if (!p_.limit_legs) return side == Side::kBuy ? ctx.BuyMarket(id, qty) : ctx.SellMarket(id, qty);
   const MarketView& m = ctx.market(id);
   const Instrument& in = ctx.instruments().at(id);
-  const int64_t touch = side == Side::kBuy ? (m.has_ask ? m.ask.raw : Mid(m))
-                                           : (m.has_bid ? m.bid.raw : Mid(m));
+  const int64_t touch = side == Side::kBuy ? (m.ask ? m.ask->raw : Mid(m))
+                                           : (m.bid ? m.bid->raw : Mid(m));
   const int64_t sign = side == Side::kBuy ? 1 : -1;
   int64_t px = static_cast<int64_t>(static_cast<Int128>(touch) * (10'000 + sign * offset_bps) /
                                     10'000);

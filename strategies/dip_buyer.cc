@@ -14,7 +14,6 @@ namespace {
 
 constexpr int64_t kYearNs = 365LL * 86'400LL * 1'000'000'000LL;
 
-int64_t Mid(const MarketView& m) { return (m.bid.raw + m.ask.raw) / 2; }
 
 }  // namespace
 
@@ -28,8 +27,8 @@ Qty DipBuyer::MaxPosition() const {
 int64_t DipBuyer::BasisBps(const Context& ctx) const {
   const MarketView& s = ctx.market(p_.instrument);
   const MarketView& f = ctx.market(p_.basis_future);
-  if (!s.has_bid || !s.has_ask || !f.has_bid || !f.has_ask) return INT64_MIN;
-  const int64_t sm = Mid(s), fm = Mid(f);
+  if (!s.two_sided() || !f.two_sided()) return INT64_MIN;
+  const int64_t sm = s.mid()->raw, fm = f.mid()->raw;
   if (sm <= 0) return INT64_MIN;
   const Instrument& fi = ctx.instruments().at(p_.basis_future);
   const Instrument& si = ctx.instruments().at(p_.instrument);

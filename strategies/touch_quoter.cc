@@ -1,6 +1,7 @@
 #include "strategies/touch_quoter.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -11,15 +12,22 @@ namespace tapedeck::strategies {
 
 TouchQuoter::TouchQuoter(TouchQuoterParams p, Price tick) : p_(p), book_(tick) {}
 
-void TouchQuoter::Requote(Context& ctx, Side side, bool has, Price touch) {
+namespace {
+
+std::optional<Price> Touch(bool present, Price price) {
+  return present ? std::optional<Price>(price) : std::nullopt;
+}
+
+}  // namespace
+
+void TouchQuoter::Requote(Context& ctx, Side side, std::optional<Price> touch_price) {
   SideQuote& q = quotes_[side == Side::kBuy ? 0 : 1];
-  if (!has || ctx.now() < q.next_allowed) return;
+  if (!touch_price.has_value() || ctx.now() < q.next_allowed) return;
+  const Price touch = *touch_price;
   if (q.live && q.price == touch) return;
   // Cancel the previous quote whatever happened to it: a filled one is simply not cancelled.
   if (q.live) ctx.Cancel(q.id);
-  OrderRequest r{OrderId(), p_.instrument, side, OrderType::kLimit, TimeInForce::kGtc, touch,
-                 p_.qty, /*post_only=*/true, /*reduce_only=*/false};
-  q.id = ctx.Submit(r);
+  q.id = ctx.Submit(OrderRequest::Limit(p_.instrument, side, touch, p_.qty).PostOnly());
   q.price = touch;
   q.live = true;
   q.next_allowed = ctx.now() + p_.min_interval;
@@ -32,14 +40,14 @@ void TouchQuoter::OnBookLevel(Context& ctx, const Event& e) {
   book_.Apply(e.level);
   // Quote only on a consistent book (after the last level of a venue message).
   if ((e.level.flags & kBookEndOfMessage) == 0 || book_.crossed()) return;
-  Requote(ctx, Side::kBuy, book_.has_bid(), book_.best_bid());
-  Requote(ctx, Side::kSell, book_.has_ask(), book_.best_ask());
+  Requote(ctx, Side::kBuy, Touch(book_.has_bid(), book_.best_bid()));
+  Requote(ctx, Side::kSell, Touch(book_.has_ask(), book_.best_ask()));
 }
 
 void TouchQuoter::OnQuote(Context& ctx, const Event& e) {
   if (e.instrument != p_.instrument || has_book_) return;
-  Requote(ctx, Side::kBuy, e.quote.bid_qty.raw > 0, e.quote.bid);
-  Requote(ctx, Side::kSell, e.quote.ask_qty.raw > 0, e.quote.ask);
+  Requote(ctx, Side::kBuy, Touch(e.quote.bid_qty.raw > 0, e.quote.bid));
+  Requote(ctx, Side::kSell, Touch(e.quote.ask_qty.raw > 0, e.quote.ask));
 }
 
 nlohmann::json TouchQuoter::Report() const {

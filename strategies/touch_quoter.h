@@ -6,6 +6,8 @@
 #ifndef TAPEDECK_STRATEGIES_TOUCH_QUOTER_H_
 #define TAPEDECK_STRATEGIES_TOUCH_QUOTER_H_
 
+#include <optional>
+
 #include "core/order_book.h"
 #include "core/strategy.h"
 
@@ -32,7 +34,8 @@ class TouchQuoter final : public Strategy {
     bool live = false;
     Timestamp next_allowed;
   };
-  void Requote(Context& ctx, Side side, bool has, Price touch);
+  // Quotes `side` at `touch` (nothing when that side of the book is empty).
+  void Requote(Context& ctx, Side side, std::optional<Price> touch);
 
   TouchQuoterParams p_;
   OrderBook book_;

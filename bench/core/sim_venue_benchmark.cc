@@ -165,7 +165,7 @@ void BM_SimVenue_EndToEnd(benchmark::State& state) {
     Engine engine(t, cfg);
     strategies::TouchQuoter quoter({kId, Qty(100), Duration::Millis(1)}, Price(1));
     (void)engine.Run(merger, quoter);
-    fills = engine.context().fill_log().size();
+    fills = engine.records().fill_log().size();
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) *
                           static_cast<int64_t>(kEvents));

@@ -1,5 +1,5 @@
-// Tick to order: from a market-data event handed to the Context (as the paper runner does when it
-// takes one off the SPSC queue) to the order request built and handed to the driver. The
+// Tick to order: from a market-data event handed to the strategy's host (as the paper runner does
+// when it takes one off the SPSC queue) to the order request built and handed to the driver. The
 // strategy quotes one tick behind the touch on every quote, so every event makes an order: the
 // decision path with no venue, no queue and no FIX encoding in it.
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include "bench/bench_util.h"
 #include "benchmark/benchmark.h"
 #include "core/strategy.h"
+#include "core/strategy_host.h"
 
 namespace tapedeck {
 namespace {
@@ -51,7 +52,7 @@ std::vector<Event> Quotes(size_t n) {
   return v;
 }
 
-// One iteration = a fresh Context fed `range(0)` quotes (the Context logs every order it sends,
+// One iteration = a fresh StrategyHost fed `range(0)` quotes (the host collects every order sent,
 // so a bounded batch keeps its memory flat); items are quotes, each one decision.
 void BM_TickToOrder_Decide(benchmark::State& state) {
   const InstrumentTable t = Table();
@@ -59,9 +60,9 @@ void BM_TickToOrder_Decide(benchmark::State& state) {
   LastRequestDriver driver;
   QuoteBehindTouch strategy;
   for (auto _ : state) {
-    Context ctx(t, &driver, Money(100'000 * Money::kOne));
-    ctx.Start(strategy, quotes.front().local_time());
-    for (const Event& e : quotes) ctx.Deliver(strategy, e);
+    StrategyHost host(t, &driver, Money(100'000 * Money::kOne));
+    host.Start(strategy, quotes.front().local_time());
+    for (const Event& e : quotes) host.Deliver(strategy, e);
     benchmark::DoNotOptimize(driver.last);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -428,10 +428,10 @@ absl::Status RunEngine(const std::string& path, Strategy& strategy, const Instru
   Engine engine(table, config);
   if (auto s = engine.Run(merger, strategy); !s.ok()) return s;
   *events = engine.stats().market_events;
-  *check = engine.stats().delivered + engine.context().orders_sent();
+  *check = engine.stats().delivered + engine.host().orders_sent();
   if (outcome != nullptr) {
     const Context& ctx = engine.context();
-    *outcome = {ctx.fill_log().size(), ctx.position(InstrumentId(0)).raw,
+    *outcome = {engine.records().fill_log().size(), ctx.position(InstrumentId(0)).raw,
                 ctx.portfolio().cash().raw};
   }
   return absl::OkStatus();

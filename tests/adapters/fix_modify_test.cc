@@ -142,16 +142,17 @@ TEST(FixModifyTest, ModifyIsReplacedOverFixAndAModifyOfAFilledOrderIsRejected) {
   EXPECT_EQ(o2->modifies_pending, 0u);
 
   // The order log has the three modifies; the journal replays to the same decisions.
+  const auto& log = (*runner)->records().order_log();
   int modifies = 0;
-  for (const OrderLogEntry& e : ctx.order_log()) modifies += e.modify ? 1 : 0;
+  for (const OrderLogEntry& e : log) modifies += e.action == RequestAction::kModify ? 1 : 0;
   EXPECT_EQ(modifies, 3);
   absl::StatusOr<JournalContents> j = ReadJournal(options.journal_path);
   ASSERT_THAT(j, IsOk());
   ModifyScript again;
   JournalReplay replay(ctx.instruments(), Money(100'000 * Money::kOne));
   replay.Run(*j, again);
-  EXPECT_EQ(OrderLogText(replay.context().order_log()), OrderLogText(ctx.order_log()));
-  EXPECT_NE(OrderLogText(ctx.order_log()).find(",modify,1,"), std::string::npos);
+  EXPECT_EQ(OrderLogText(replay.records().order_log()), OrderLogText(log));
+  EXPECT_NE(OrderLogText(log).find(",modify,1,"), std::string::npos);
 }
 
 TEST(FixModifyTest, ReplaceClOrdIdsParseBackToTheOrderAndTheRequestCarriesTheNewValues) {

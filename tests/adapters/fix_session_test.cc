@@ -97,9 +97,9 @@ TEST(FixSessionTest, PaperTradesThroughFixsimAndTheJournalReplaysToIdenticalOrde
   EXPECT_THAT(sim->status(), IsOk());
   const PaperRunner& r = **runner;
   EXPECT_TRUE(r.reached_end_of_data());
-  EXPECT_GT(r.context().orders_sent(), 2u);
-  EXPECT_GT(r.context().fill_log().size(), 2u);
-  EXPECT_EQ(sim->sim().stats().orders, r.context().orders_sent());
+  EXPECT_GT(r.host().orders_sent(), 2u);
+  EXPECT_GT(r.records().fill_log().size(), 2u);
+  EXPECT_EQ(sim->sim().stats().orders, r.host().orders_sent());
   EXPECT_EQ(sim->sim().stats().events, 1000u);
   EXPECT_EQ(r.venue().stats().undecodable, 0u);
   EXPECT_GT(r.decision_latency().count, 0u);
@@ -121,8 +121,8 @@ TEST(FixSessionTest, PaperTradesThroughFixsimAndTheJournalReplaysToIdenticalOrde
   ASSERT_THAT(again, IsOk());
   JournalReplay replay(r.context().instruments(), Money(100'000 * Money::kOne));
   replay.Run(*j, **again);
-  EXPECT_EQ(OrderLogText(replay.context().order_log()), OrderLogText(r.context().order_log()));
-  EXPECT_EQ(replay.context().fill_log().size(), r.context().fill_log().size());
+  EXPECT_EQ(OrderLogText(replay.records().order_log()), OrderLogText(r.records().order_log()));
+  EXPECT_EQ(replay.records().fill_log().size(), r.records().fill_log().size());
 }
 
 TEST(FixSessionTest, VenueRejectsReachTheStrategy) {
@@ -208,7 +208,7 @@ TEST(FixSessionTest, FixsimKilledMidSessionReconnectsAndReconcilesWithoutDuplica
   EXPECT_EQ(second_orders, 1u);  // order 1 was not resent
   EXPECT_EQ(status_requests, 1u);
   const Context& ctx = (*runner)->context();
-  ASSERT_EQ(ctx.orders_sent(), 2u);
+  ASSERT_EQ((*runner)->host().orders_sent(), 2u);
   // The venue lost order 1 with its restart: reported cancelled, exactly once.
   EXPECT_EQ(ctx.order(OrderId(1))->status, OrderStatus::kCancelled);
   EXPECT_EQ(ctx.order(OrderId(2))->status, OrderStatus::kOpen);
@@ -414,10 +414,11 @@ TEST(FixSessionTest, FixVenueTradesWithAPlainExecutorAcceptor) {
   ASSERT_THAT((*runner)->Run(options), IsOk());
   acceptor.stop(true);
   const Context& ctx = (*runner)->context();
-  ASSERT_EQ(ctx.fill_log().size(), 2u);
-  EXPECT_EQ(ctx.fill_log()[0].price.raw, 6'900'012);
-  EXPECT_EQ(ctx.fill_log()[0].qty.raw, 25);
-  EXPECT_EQ(ctx.fill_log()[1].price.raw, 6'900'500);
+  const auto& fills = (*runner)->records().fill_log();
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(fills[0].price.raw, 6'900'012);
+  EXPECT_EQ(fills[0].qty.raw, 25);
+  EXPECT_EQ(fills[1].price.raw, 6'900'500);
   EXPECT_EQ(ctx.position(InstrumentId(0)).raw, 0);
   EXPECT_EQ(ctx.order(OrderId(1))->status, OrderStatus::kFilled);
 }
@@ -446,7 +447,7 @@ TEST(FixSessionTest, PaperTradesOverTls) {
   ASSERT_TRUE(sim->Join()) << SessionCounters(*sim, **runner);
   EXPECT_TRUE((*runner)->reached_end_of_data());
   EXPECT_EQ(sim->sim().stats().events, 200u);
-  EXPECT_GT((*runner)->context().fill_log().size(), 0u);
+  EXPECT_GT((*runner)->records().fill_log().size(), 0u);
 }
 
 }  // namespace

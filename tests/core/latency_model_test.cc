@@ -338,7 +338,7 @@ std::vector<int64_t> StateDependentFills(uint64_t seed) {
   Engine engine(t, cfg);
   EXPECT_THAT(engine.Run(merger, s), IsOk());
   std::vector<int64_t> out;
-  for (const auto& f : engine.context().fill_log()) {
+  for (const auto& f : engine.records().fill_log()) {
     out.insert(out.end(), {f.local_ts.ns, f.exchange_ts.ns, f.price.raw, f.qty.raw});
   }
   return out;

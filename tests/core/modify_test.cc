@@ -298,10 +298,9 @@ TEST(ModifyTest, ModifyAfterTheFillIsRejectedAndTheStrategyLearnsOfBoth) {
   EXPECT_EQ(o->request.qty, Qty(1000));
   EXPECT_EQ(o->modifies_pending, 0u);
   // The order log: the order, then the modify with the new total quantity.
-  const auto& log = engine->context().order_log();
+  const auto& log = engine->records().order_log();
   ASSERT_EQ(log.size(), 2u);
-  EXPECT_FALSE(log[1].cancel);
-  EXPECT_TRUE(log[1].modify);
+  EXPECT_EQ(log[1].action, RequestAction::kModify);
   EXPECT_EQ(log[1].ts, Timestamp(5 * kMs));
   EXPECT_EQ(log[1].request.qty, Qty(2000));
   // No modify for a finished order: nothing sent, nothing logged.
@@ -329,7 +328,7 @@ TEST(ModifyTest, TheContextTakesTheNewPriceAndQuantityWhenTheVenueReplaces) {
   EXPECT_EQ(s.updates[2].kind, EventKind::kOrderCancel);
   EXPECT_EQ(s.updates[2].order.qty, Qty(3000));
   EXPECT_FALSE(late);  // a cancelled order cannot be modified
-  EXPECT_EQ(engine->context().order_log().size(), 3u);  // order, modify, cancel
+  EXPECT_EQ(engine->records().order_log().size(), 3u);  // order, modify, cancel
 }
 
 TEST(ModifyTest, ModifyHasItsOwnEntryLatencyOnTheSameFifoChannel) {

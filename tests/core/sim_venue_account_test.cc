@@ -132,8 +132,8 @@ TEST_P(FundingTest, PaidAtTheFundingTimeOnTheNotionalAtMark) {
   // Cash: 100000 - 100.00 (bought) or + 99.00 (sold), plus the funding.
   const Money traded = c.long_position ? -Usd(100) : Usd(99);
   EXPECT_EQ(p.cash(), Usd(100'000) + traded + Money(c.expected));
-  ASSERT_EQ(engine->context().account_log().size(), 1u);
-  EXPECT_EQ(engine->context().account_log()[0].amount, Money(c.expected));
+  ASSERT_EQ(engine->records().account_log().size(), 1u);
+  EXPECT_EQ(engine->records().account_log()[0].amount, Money(c.expected));
 }
 
 // A latency model of their own for account news: the funding paid at 50 ms reaches the strategy

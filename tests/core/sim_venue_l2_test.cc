@@ -70,7 +70,7 @@ std::vector<int64_t> QueueFills(QueueModel q) {
   v.queue = q;
   auto engine = RunTape(t, QueueTape(), s, v);
   std::vector<int64_t> out;
-  for (const auto& f : engine->context().fill_log()) out.push_back(f.qty.raw);
+  for (const auto& f : engine->records().fill_log()) out.push_back(f.qty.raw);
   return out;
 }
 
@@ -126,7 +126,7 @@ TEST(SimVenueL2Test, OwnOrdersAtOnePriceShareOneQueue) {
                      Level(0, Side::kSell, 10010, 1000), Trade(5, 10000, 1300, Side::kSell),
                      Trade(7, 10000, 600, Side::kSell), Trade(30, 10005, 1, Side::kBuy)},
                     s);
-  const auto& f = engine->context().fill_log();
+  const auto& f = engine->records().fill_log();
   ASSERT_EQ(f.size(), 3u);
   EXPECT_EQ(f[0].order_id, s.ids[0]);
   EXPECT_EQ(f[0].qty, Qty(300));
@@ -152,7 +152,7 @@ TEST(SimVenueL2Test, MarketOrderWalksTheBook) {
   auto engine = RunTape(t, DeepAsks(), s);
   // 0.500 at 100.10, then 0.700 at 100.20. Fees (taker 0.0005): 100.10 x 0.5 x 0.0005 =
   // 0.025025; 100.20 x 0.7 x 0.0005 = 0.03507.
-  const auto& f = engine->context().fill_log();
+  const auto& f = engine->records().fill_log();
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].price, Price(10010));
   EXPECT_EQ(f[0].qty, Qty(500));
@@ -176,7 +176,7 @@ TEST(SimVenueL2Test, FokNeedsTheWholeQuantityWithinTheLimitAndIocCancelsTheRest)
                                            TimeInForce::kIoc, Price(10020), Qty(2000), false, false}));
                }}});
   auto engine = RunTape(t, DeepAsks(), s);
-  const auto& f = engine->context().fill_log();
+  const auto& f = engine->records().fill_log();
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].order_id, s.ids[1]);
   EXPECT_EQ(f[0].qty, Qty(500));
@@ -226,7 +226,7 @@ std::vector<int64_t> RandomLatencyFills(uint64_t seed) {
   }
   auto engine = RunTape(t, tape, s, v);
   std::vector<int64_t> out;
-  for (const auto& f : engine->context().fill_log()) {
+  for (const auto& f : engine->records().fill_log()) {
     out.insert(out.end(), {f.local_ts.ns, f.exchange_ts.ns, f.price.raw, f.qty.raw, f.fee.raw});
   }
   return out;

@@ -52,7 +52,7 @@ TEST(SimVenueTest, MarketOrderFillsAtTheTouchAfterEntryLatencyAndReportsAfterRes
   auto engine = RunTape(t, {Quote(0, 10000, 10010), Quote(1, 10020, 10030), Trade(10, 10025)}, s);
   // Sent at 0 ms, arrives at 1 ms; the quote stamped 1 ms is applied first (market data goes
   // first at equal time), so the buy lifts 100.30. The fill reaches the strategy at 2 ms.
-  const auto& fills = engine->context().fill_log();
+  const auto& fills = engine->records().fill_log();
   ASSERT_EQ(fills.size(), 1u);
   EXPECT_EQ(fills[0].price, Price(10030));
   EXPECT_EQ(fills[0].qty, Qty(1000));
@@ -76,7 +76,7 @@ TEST(SimVenueTest, WithTradesOnlyAMarketOrderFillsAtTheNextTrade) {
   auto engine = RunTape(t, {Trade(0, 10000), Trade(4, 10005), Trade(9, 9990), Trade(30, 9995)}, s);
   // Sent at 3, arrives at 4: the trade at 4 comes first at equal time, so the order waits for
   // the next trade, at 9 ms, 99.90.
-  const auto& fills = engine->context().fill_log();
+  const auto& fills = engine->records().fill_log();
   ASSERT_EQ(fills.size(), 1u);
   EXPECT_EQ(fills[0].price, Price(9990));
   EXPECT_EQ(fills[0].exchange_ts, Timestamp(9 * kMs));
@@ -89,8 +89,8 @@ TEST(SimVenueTest, ResponsesDueAfterTheLastMarketEventAreNotDelivered) {
   auto engine = RunTape(t, {Trade(0, 10000), Trade(4, 10005), Trade(9, 9990)}, s);
   // The run ends at the last market event's strategy time (9 ms): the fill at 9 ms is due at
   // 10 ms and never reaches the strategy; the order log still shows the request.
-  EXPECT_TRUE(engine->context().fill_log().empty());
-  EXPECT_EQ(engine->context().order_log().size(), 1u);
+  EXPECT_TRUE(engine->records().fill_log().empty());
+  EXPECT_EQ(engine->records().order_log().size(), 1u);
   EXPECT_EQ(engine->context().order(s.ids[0])->status, OrderStatus::kOpen);
 }
 
@@ -104,7 +104,7 @@ TEST(SimVenueTest, RestingLimitFillsOnlyWhenTheMarketTradesThrough) {
   // first version filled nothing until a trade went through). 99.49 trades through and fills the
   // remaining 1.900 at the limit, as maker.
   // Fees: 99.50 x 0.100 x 0.0002 = 0.00199; 99.50 x 1.900 x 0.0002 = 0.03781 (sum 0.0398).
-  const auto& fills = engine->context().fill_log();
+  const auto& fills = engine->records().fill_log();
   ASSERT_EQ(fills.size(), 2u);
   EXPECT_EQ(fills[0].price, Price(9950));
   EXPECT_EQ(fills[0].qty, Qty(100));
@@ -121,7 +121,7 @@ TEST(SimVenueTest, MarketableLimitTakesAtTheTouchWithPriceImprovement) {
   const InstrumentTable t = Table();
   Scripted s({{0, [&](Context& c) { s.ids.push_back(c.BuyLimit(kBtc, Price(10050), Qty(1000))); }}});
   auto engine = RunTape(t, {Quote(0, 10000, 10010), Trade(5, 10005)}, s);
-  const auto& fills = engine->context().fill_log();
+  const auto& fills = engine->records().fill_log();
   ASSERT_EQ(fills.size(), 1u);
   EXPECT_EQ(fills[0].price, Price(10010));
   EXPECT_EQ(fills[0].liquidity, Liquidity::kTaker);
@@ -148,7 +148,7 @@ TEST(SimVenueTest, CancelBeforeTheFillCancels) {
   Scripted s({{0, [&](Context& c) { s.ids.push_back(c.BuyLimit(kBtc, Price(9950), Qty(1000))); }},
               {3, [&](Context& c) { EXPECT_TRUE(c.Cancel(s.ids[0])); }}});
   auto engine = RunTape(t, {Quote(0, 10000, 10010), Trade(5, 9940), Trade(30, 9945)}, s);
-  EXPECT_TRUE(engine->context().fill_log().empty());
+  EXPECT_TRUE(engine->records().fill_log().empty());
   ASSERT_EQ(s.updates.size(), 2u);
   EXPECT_EQ(s.updates[1].kind, EventKind::kOrderCancel);
   EXPECT_EQ(s.updates[1].order.qty, Qty(1000));
@@ -176,7 +176,7 @@ TEST(SimVenueTest, PostOnlyThatWouldCrossIsRejectedAndIocThatCannotFillIsCancell
   EXPECT_EQ(s.updates[2].kind, EventKind::kOrderReject);
   EXPECT_EQ(s.updates[2].order.reason, RejectReason::kWouldCross);
   EXPECT_EQ(s.updates[2].order.order_id, s.ids[0]);
-  EXPECT_TRUE(engine->context().fill_log().empty());
+  EXPECT_TRUE(engine->records().fill_log().empty());
 }
 
 TEST(SimVenueTest, InvalidQuantityAndPriceAreRejected) {
@@ -261,7 +261,7 @@ TEST(SimVenueTest, AtTheInstantOfATradeTheVenueSideGoesFirstThenTheStrategySideB
                                                     "ack@7", "timer@7", "trade@8", "fill@8",
                                                     "trade@9", "trade@10"}))
         << "batch " << batch;
-    const auto& fills = engine->context().fill_log();
+    const auto& fills = engine->records().fill_log();
     ASSERT_EQ(fills.size(), 1u);
     EXPECT_EQ(fills[0].price, Price(10'005));
     EXPECT_EQ(fills[0].exchange_ts, Timestamp(5 * kMs));
@@ -275,7 +275,7 @@ TEST(SimVenueTest, SameTapeSameOrdersSameFills) {
                 {2, [&](Context& c) { c.SellMarket(kBtc, Qty(300)); }}});
     auto engine = RunTape(t, {Quote(0, 10000, 10010), Trade(5, 9980), Trade(8, 9985)}, s);
     std::vector<int64_t> out;
-    for (const auto& f : engine->context().fill_log()) {
+    for (const auto& f : engine->records().fill_log()) {
       out.insert(out.end(), {f.local_ts.ns, f.price.raw, f.qty.raw, f.fee.raw});
     }
     return out;

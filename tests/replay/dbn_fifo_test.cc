@@ -99,7 +99,7 @@ TEST(DbnFifoTest, AnOwnBidFillsWhenTheExecutionsReachItsPlaceInTheQueue) {
   Joiner joiner;
   ASSERT_THAT(engine.Run(merger, joiner), IsOk());
 
-  const auto& fills = engine.context().fill_log();
+  const auto& fills = engine.records().fill_log();
   ASSERT_EQ(fills.size(), 1u);
   EXPECT_EQ(fills[0].exchange_ts.ns, kT0 + 4 * kMs);
   EXPECT_EQ(fills[0].price.raw, 372000);

@@ -278,7 +278,7 @@ TEST(LobsterFifoTest, PassiveJoinerFillsExactlyWhenTheFifoSaysSo) {
   FillMap got;
   uint64_t fills_digest = 0xCBF29CE484222325ULL;
   int64_t filled = 0;
-  for (const FillLogEntry& f : engine.context().fill_log()) {
+  for (const FillLogEntry& f : engine.records().fill_log()) {
     EXPECT_EQ(f.liquidity, Liquidity::kMaker);
     for (int64_t v : {f.exchange_ts.ns, static_cast<int64_t>(f.order_id.value), f.price.raw,
                       f.qty.raw, f.fee.raw}) {
@@ -297,15 +297,15 @@ TEST(LobsterFifoTest, PassiveJoinerFillsExactlyWhenTheFifoSaysSo) {
   EXPECT_GT(got.size(), 0u) << "the sample should give the joiner some fills";
 
   uint64_t orders_digest = 0xCBF29CE484222325ULL;
-  for (const OrderLogEntry& e : engine.context().order_log()) {
-    for (int64_t v : {e.ts.ns, int64_t{e.cancel}, static_cast<int64_t>(e.request.id.value),
+  for (const OrderLogEntry& e : engine.records().order_log()) {
+    for (int64_t v : {e.ts.ns, int64_t{e.action == RequestAction::kCancel}, static_cast<int64_t>(e.request.id.value),
                       static_cast<int64_t>(e.request.side), e.request.price.raw,
                       e.request.qty.raw}) {
       orders_digest = Fnv(orders_digest, v);
     }
   }
   std::printf("orders=%zu fills=%zu filled=%lld digests orders=0x%016llx fills=0x%016llx\n",
-              engine.context().order_log().size(), engine.context().fill_log().size(),
+              engine.records().order_log().size(), engine.records().fill_log().size(),
               static_cast<long long>(filled), static_cast<unsigned long long>(orders_digest),
               static_cast<unsigned long long>(fills_digest));
   EXPECT_EQ(orders_digest, kOrdersDigest);

@@ -56,7 +56,7 @@ TEST(SeriesRecorderTest, HandsRunsToTheStrategyAndRecordsTheSameSeries) {
     auto engine = testing::RunEngine(table, tape, recorder, config, /*batch=*/4096);
     const int k = trade_runs ? 0 : 1;
     prices[k] = RenderPricesCsv(table, recorder.samples());
-    for (const FillLogEntry& f : engine->context().fill_log()) {
+    for (const FillLogEntry& f : engine->records().fill_log()) {
       absl::StrAppend(&fills[k], f.local_ts.ns, " ", f.price.raw, " ", f.qty.raw, "\n");
     }
     runs[k] = sma.runs;

@@ -65,7 +65,7 @@ TEST(BasisReentryTest, NoTradesInACalmOnlyScenario) {
   p.calm_only = true;
   ScenarioRun run;
   ASSERT_THAT(RunOnScenario(p, 7, "basis_reentry", Params(), &run), IsOk());
-  EXPECT_TRUE(run.engine->context().order_log().empty());
+  EXPECT_TRUE(run.engine->records().order_log().empty());
   // Without the unwind requirement and with a low enough threshold it would trade: the test
   // above is not vacuous.
   ScenarioRun eager;
@@ -74,7 +74,7 @@ TEST(BasisReentryTest, NoTradesInACalmOnlyScenario) {
                                     {"exit_basis_bps", 100}}),
                             &eager),
               IsOk());
-  EXPECT_FALSE(eager.engine->context().order_log().empty());
+  EXPECT_FALSE(eager.engine->records().order_log().empty());
 }
 
 TEST(BasisReentryTest, StarvedLegIsCancelledAndTheResidualDeltaHedged) {
@@ -95,8 +95,8 @@ TEST(BasisReentryTest, StarvedLegIsCancelledAndTheResidualDeltaHedged) {
   // The hedge went out one leg_timeout + hedge_delay after the entry and flattened the delta.
   const Context& ctx = run.engine->context();
   bool hedge_seen = false;
-  for (const OrderLogEntry& o : ctx.order_log()) {
-    if (!o.cancel && o.request.instrument == InstrumentId(0) && o.request.side == Side::kSell &&
+  for (const OrderLogEntry& o : run.engine->records().order_log()) {
+    if (o.action != RequestAction::kCancel && o.request.instrument == InstrumentId(0) && o.request.side == Side::kSell &&
         o.request.type == OrderType::kMarket) {
       EXPECT_GE(o.ts, r.entry_time + Duration::Seconds(31));
       hedge_seen = true;
@@ -139,7 +139,7 @@ TEST(BasisReentryTest, SameSeedSameReport) {
   ASSERT_THAT(RunOnScenario(p, 5, "basis_reentry", Params(), &a), IsOk());
   ASSERT_THAT(RunOnScenario(p, 5, "basis_reentry", Params(), &b), IsOk());
   EXPECT_EQ(a.strategy->Report().dump(), b.strategy->Report().dump());
-  EXPECT_EQ(a.engine->context().fill_log().size(), b.engine->context().fill_log().size());
+  EXPECT_EQ(a.engine->records().fill_log().size(), b.engine->records().fill_log().size());
 }
 
 TEST(BasisReentryTest, BadParametersAreErrors) {

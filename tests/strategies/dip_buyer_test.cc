@@ -43,15 +43,15 @@ TEST(DipBuyerTest, FirstEntryComesAfterTheCascadeLowNotInTheFirstLeg) {
   const replay::ScenarioParams p;
   ScenarioRun run;
   ASSERT_THAT(RunOnScenario(p, 7, "dip_buyer", kParams, &run), IsOk());
-  const auto& log = run.engine->context().order_log();
-  const auto& fills = run.engine->context().fill_log();
+  const auto& log = run.engine->records().order_log();
+  const auto& fills = run.engine->records().fill_log();
   ASSERT_FALSE(log.empty());
   ASSERT_FALSE(fills.empty());
   const auto [low_time, low_price] = DayLow(p, 7);
   // The first order goes out after the day's low, which is set in the second leg.
   EXPECT_GT(low_time, p.second_leg_start);
   EXPECT_GT(log.front().ts, low_time);
-  EXPECT_FALSE(log.front().cancel);
+  EXPECT_EQ(log.front().action, RequestAction::kNew);
   EXPECT_EQ(log.front().request.side, Side::kBuy);
   // ... and the strategy's own view of the cascade low is that low.
   const auto* dip = dynamic_cast<const DipBuyer*>(run.strategy.get());
@@ -74,7 +74,7 @@ TEST(DipBuyerTest, NoTradesInACalmOnlyScenario) {
   p.calm_only = true;
   ScenarioRun run;
   ASSERT_THAT(RunOnScenario(p, 7, "dip_buyer", kParams, &run), IsOk());
-  EXPECT_TRUE(run.engine->context().order_log().empty());
+  EXPECT_TRUE(run.engine->records().order_log().empty());
 }
 
 TEST(DipBuyerTest, SameSeedSameOrders) {
@@ -82,8 +82,8 @@ TEST(DipBuyerTest, SameSeedSameOrders) {
   ScenarioRun a, b;
   ASSERT_THAT(RunOnScenario(p, 11, "dip_buyer", kParams, &a), IsOk());
   ASSERT_THAT(RunOnScenario(p, 11, "dip_buyer", kParams, &b), IsOk());
-  const auto& fa = a.engine->context().fill_log();
-  const auto& fb = b.engine->context().fill_log();
+  const auto& fa = a.engine->records().fill_log();
+  const auto& fb = b.engine->records().fill_log();
   ASSERT_EQ(fa.size(), fb.size());
   for (size_t i = 0; i < fa.size(); ++i) {
     EXPECT_EQ(fa[i].local_ts, fb[i].local_ts);
@@ -153,7 +153,7 @@ TEST(DipBuyerTest, WorksOnBars) {
   ASSERT_THAT(merger.Init(), IsOk());
   Engine engine(t, EngineConfig{});
   ASSERT_THAT(engine.Run(merger, **strategy), IsOk());
-  const auto& log = engine.context().order_log();
+  const auto& log = engine.records().order_log();
   ASSERT_FALSE(log.empty());
   EXPECT_GT(log.front().ts.ns, low.exchange_ts);
   const auto* dip = dynamic_cast<const DipBuyer*>(strategy->get());

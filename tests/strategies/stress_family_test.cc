@@ -56,7 +56,7 @@ MemberResult RunMember(const std::string& strategy, int i) {
   MemberResult r;
   if (run.engine == nullptr) return r;
   r.pnl = run.engine->context().portfolio().Equity().raw - cash.raw;
-  r.fills = run.engine->context().fill_log().size();
+  r.fills = run.engine->records().fill_log().size();
   int64_t peak = cash.raw;
   for (const EquityPoint& e : run.engine->equity_curve()) {
     peak = std::max(peak, e.equity.raw);

@@ -74,21 +74,21 @@ Outcome RunQuoter(QueueModel queue) {
   absl::Status s = engine.Run(merger, quoter);
   EXPECT_TRUE(s.ok()) << s;
   Outcome o;
-  for (const OrderLogEntry& e : engine.context().order_log()) {
-    for (int64_t v : {e.ts.ns, int64_t{e.cancel}, static_cast<int64_t>(e.request.id.value),
+  for (const OrderLogEntry& e : engine.records().order_log()) {
+    for (int64_t v : {e.ts.ns, int64_t{e.action == RequestAction::kCancel}, static_cast<int64_t>(e.request.id.value),
                       static_cast<int64_t>(e.request.side), e.request.price.raw, e.request.qty.raw}) {
       o.orders = Fnv(o.orders, v);
     }
   }
-  for (const FillLogEntry& f : engine.context().fill_log()) {
+  for (const FillLogEntry& f : engine.records().fill_log()) {
     for (int64_t v : {f.local_ts.ns, f.exchange_ts.ns, static_cast<int64_t>(f.order_id.value),
                       f.price.raw, f.qty.raw, f.fee.raw}) {
       o.fills = Fnv(o.fills, v);
     }
     o.filled_raw += f.qty.raw;
   }
-  o.order_count = engine.context().order_log().size();
-  o.fill_count = engine.context().fill_log().size();
+  o.order_count = engine.records().order_log().size();
+  o.fill_count = engine.records().fill_log().size();
   return o;
 }
 

@@ -26,20 +26,21 @@ using ::tapedeck::testing::ScenarioRun;
 // Everything a run leaves behind, as text: a difference shows where it starts.
 std::string Outcome(const Engine& engine) {
   const Context& c = engine.context();
+  const CollectingSink& records = engine.records();
   std::string out;
-  for (const OrderLogEntry& o : c.order_log()) {
+  for (const OrderLogEntry& o : records.order_log()) {
     const OrderRequest& r = o.request;
-    absl::StrAppend(&out, "order ", o.ts.ns, " ", o.cancel, o.modify, " ", r.id.value, " ",
+    absl::StrAppend(&out, "order ", o.ts.ns, " ", static_cast<int>(o.action), " ", r.id.value, " ",
                     r.instrument.value, " ", static_cast<int>(r.side), static_cast<int>(r.type),
                     static_cast<int>(r.tif), " ", r.price.raw, " ", r.qty.raw, r.post_only,
                     r.reduce_only, "\n");
   }
-  for (const FillLogEntry& f : c.fill_log()) {
+  for (const FillLogEntry& f : records.fill_log()) {
     absl::StrAppend(&out, "fill ", f.local_ts.ns, " ", f.exchange_ts.ns, " ", f.order_id.value,
                     " ", f.instrument.value, " ", static_cast<int>(f.side), " ", f.price.raw,
                     " ", f.qty.raw, " ", f.fee.raw, " ", static_cast<int>(f.liquidity), "\n");
   }
-  for (const AccountLogEntry& a : c.account_log()) {
+  for (const AccountLogEntry& a : records.account_log()) {
     absl::StrAppend(&out, "account ", a.local_ts.ns, " ", a.exchange_ts.ns, " ",
                     a.instrument.value, " ", static_cast<int>(a.action), " ", a.qty.raw, " ",
                     a.price.raw, " ", a.amount.raw, " ", a.fee.raw, "\n");
@@ -102,7 +103,7 @@ TEST_P(TradeRunsTest, SameOutcomeWithAndWithoutRuns) {
       EXPECT_GT(with.engine->stats().trade_runs, 100u);
       EXPECT_GT(with.engine->stats().run_trades, with.engine->stats().trade_runs);
     }
-    EXPECT_FALSE(with.engine->context().order_log().empty());
+    EXPECT_FALSE(with.engine->records().order_log().empty());
     EXPECT_EQ(Outcome(*with.engine), Outcome(*without.engine)) << c.strategy;
     EXPECT_EQ(with.strategy->Report().dump(), without.strategy->Report().dump());
   }
@@ -179,8 +180,9 @@ TEST(TradeRunsContextTest, AnswersAsIfEachTradeWasDelivered) {
       const uint64_t id = e.trade.trade_id;
       if (id % 3 == 0) return;  // not asked: the Context need not catch up
       const InstrumentId a(0);
-      absl::StrAppend(&log, id, " ", ctx.now().ns, " ", ctx.market(a).last_trade.raw, " ",
-                      ctx.market(InstrumentId(1)).last_trade.raw, " ",
+      absl::StrAppend(&log, id, " ", ctx.now().ns, " ",
+                      ctx.market(a).last_trade.value_or(Price()).raw, " ",
+                      ctx.market(InstrumentId(1)).last_trade.value_or(Price()).raw, " ",
                       ctx.portfolio().position(a).mark.raw, " ", ctx.portfolio().Equity().raw,
                       "\n");
       if (id % 97 == 0) ctx.BuyMarket(a, Qty(1));

@@ -7,8 +7,8 @@
 #include "core/instrument_config.h"
 #include "core/sim_venue_config.h"
 #include "core/status.h"
+#include "core/strategy_registry.h"
 #include "runner/instruments.h"
-#include "strategies/registry.h"
 
 namespace tapedeck::runner {
 
@@ -16,14 +16,13 @@ absl::StatusOr<std::unique_ptr<Strategy>> BuildStrategy(const StrategySpec& spec
                                                         const InstrumentTable& instruments) {
   ConfigObject params(&spec.params, spec.where + ".params");
   absl::StatusOr<std::unique_ptr<Strategy>> s =
-      strategies::CreateStrategy(spec.name, params, instruments);
+      CreateStrategy(spec.name, params, instruments);
   if (s.ok()) return s;
   // Parameter errors name their path already; the others (an unknown name, an instrument the
   // table lacks) get the strategy's.
   const std::string message(s.status().message());
   if (message.rfind(spec.where, 0) == 0) return s.status();
-  bool known = false;
-  for (const strategies::StrategyInfo& info : strategies::Registry()) known |= info.name == spec.name;
+  const bool known = FindStrategy(spec.name) != nullptr;
   return absl::Status(s.status().code(), absl::StrCat(spec.where, known ? ".params: " : ".name: ",
                                                       message));
 }

@@ -78,7 +78,7 @@ absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::s
 absl::StatusOr<RunConfig> LoadRunConfig(const std::string& path,
                                         std::optional<uint64_t> seed_override);
 
-// Builds the strategy `spec` names (strategies/registry.h) with its parameters; errors name the
+// Builds the strategy `spec` names (core/strategy_registry.h) with its parameters; errors name the
 // key's path ("strategies[1].params.fast: ...").
 absl::StatusOr<std::unique_ptr<Strategy>> BuildStrategy(const StrategySpec& spec,
                                                         const InstrumentTable& instruments);

@@ -6,8 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/config.h"
+#include "core/params.h"
 #include "core/status.h"
-#include "strategies/registry.h"
+#include "core/strategy_registry.h"
 
 namespace tapedeck::strategies {
 namespace {
@@ -365,65 +366,11 @@ nlohmann::json BasisReentry::Report() const {
                         {"final_equity", FormatDecimal(final_equity_.raw, Money::kScale)}};
 }
 
-absl::StatusOr<std::unique_ptr<Strategy>> CreateBasisReentry(ConfigObject& params,
-                                                             const InstrumentTable& instruments) {
-  BasisReentryParams p;
-  for (const auto& [key, out, fallback] :
-       {std::tuple<const char*, InstrumentId*, const char*>{"spot", &p.spot, "BTC-SPOT"},
-        std::tuple<const char*, InstrumentId*, const char*>{"future", &p.future, "BTC-FUT-NEAR"}}) {
-    std::string symbol = fallback;
-    TAPEDECK_RETURN_IF_ERROR(params.String(key, &symbol));
-    absl::StatusOr<InstrumentId> id = instruments.Find(symbol);
-    if (!id.ok()) return params.Error(key, std::string(id.status().message()));
-    *out = *id;
-  }
-  const Instrument& si = instruments.at(p.spot);
-  const Instrument& fi = instruments.at(p.future);
-  int64_t raw = 0;
-  if (!params.Has("qty")) {
-    absl::StatusOr<int64_t> ten = ParseDecimal("10", si.qty_scale);
-    if (!ten.ok()) return params.Error("qty", "required for this instrument");
-    raw = *ten;
-  }
-  TAPEDECK_RETURN_IF_ERROR(params.Decimal("qty", si.qty_scale, &raw));
-  p.qty = Qty(raw);
-  TAPEDECK_RETURN_IF_ERROR(params.Int("entry_basis_bps", &p.entry_basis_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("exit_basis_bps", &p.exit_basis_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Bool("require_unwind", &p.require_unwind));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("jump_bps", &p.jump_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("jump_window", &p.jump_window));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("signature_ttl", &p.signature_ttl));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("sample_interval", &p.sample_interval));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("exit_before_expiry", &p.exit_before_expiry));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("initial_margin_bps", &p.initial_margin_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("collateral_bps", &p.collateral_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("margin_limit_pct", &p.margin_limit_pct));
-  std::string leg_order = "market";
-  TAPEDECK_RETURN_IF_ERROR(params.Enum("leg_order", {"market", "limit"}, &leg_order));
-  p.limit_legs = leg_order == "limit";
-  TAPEDECK_RETURN_IF_ERROR(params.Int("spot_offset_bps", &p.spot_offset_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("future_offset_bps", &p.future_offset_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("leg_timeout", &p.leg_timeout));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("hedge_delay", &p.hedge_delay));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("cooldown", &p.cooldown));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("funding_interval", &p.funding_interval));
-  std::string perp_basis = "funding";
-  TAPEDECK_RETURN_IF_ERROR(params.Enum("perp_basis", {"funding", "premium"}, &perp_basis));
-  p.perp_premium = perp_basis == "premium";
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("smooth_window", &p.smooth_window));
-  TAPEDECK_RETURN_IF_ERROR(params.Finish());
+namespace {
 
-  if (p.spot == p.future) return params.Error("future", "must differ from spot");
-  if (si.kind != InstrumentKind::kSpot) return params.Error("spot", "must be a spot instrument");
-  if (fi.kind == InstrumentKind::kSpot) {
-    return params.Error("future", "must be a dated future or a perpetual");
-  }
-  if (p.qty.raw <= 0 || p.qty.raw % si.lot_size.raw != 0) {
-    return params.Error("qty", "must be a positive multiple of the spot instrument's lot size");
-  }
-  if (p.exit_basis_bps >= p.entry_basis_bps) {
-    return params.Error("exit_basis_bps", "must be below entry_basis_bps");
-  }
+using P = BasisReentryParams;
+
+absl::Status CheckRanges(const P& p, const ConfigObject& params) {
   if (p.jump_bps <= 0) return params.Error("jump_bps", "must be positive");
   const std::pair<const char*, Duration> positive[] = {
       {"jump_window", p.jump_window},         {"signature_ttl", p.signature_ttl},
@@ -446,11 +393,81 @@ absl::StatusOr<std::unique_ptr<Strategy>> CreateBasisReentry(ConfigObject& param
     return params.Error("collateral_bps", "must be in (0, 100000]");
   }
   if (p.margin_limit_pct <= 0) return params.Error("margin_limit_pct", "must be positive");
-  for (const auto& [name, v] : {std::pair<const char*, int64_t>{"spot_offset_bps", p.spot_offset_bps},
-                                std::pair<const char*, int64_t>{"future_offset_bps", p.future_offset_bps}}) {
+  const std::pair<const char*, int64_t> offsets[] = {{"spot_offset_bps", p.spot_offset_bps},
+                                                     {"future_offset_bps", p.future_offset_bps}};
+  for (const auto& [name, v] : offsets) {
     if (v <= -10'000 || v >= 10'000) return params.Error(name, "must be in (-10000, 10000)");
   }
-  return std::unique_ptr<Strategy>(new BasisReentry(p));
+  return absl::OkStatus();
 }
+
+absl::Status Check(const P& p, const ConfigObject& params, const InstrumentTable& instruments) {
+  const Instrument& si = instruments.at(p.spot);
+  const Instrument& fi = instruments.at(p.future);
+  if (p.spot == p.future) return params.Error("future", "must differ from spot");
+  if (si.kind != InstrumentKind::kSpot) return params.Error("spot", "must be a spot instrument");
+  if (fi.kind == InstrumentKind::kSpot) {
+    return params.Error("future", "must be a dated future or a perpetual");
+  }
+  if (p.qty.raw <= 0 || p.qty.raw % si.lot_size.raw != 0) {
+    return params.Error("qty", "must be a positive multiple of the spot instrument's lot size");
+  }
+  if (p.exit_basis_bps >= p.entry_basis_bps) {
+    return params.Error("exit_basis_bps", "must be below entry_basis_bps");
+  }
+  return CheckRanges(p, params);
+}
+
+const ParamTable<P> kParams(
+    {Param<P>::Symbol("spot", &P::spot, "the long leg (a spot instrument)").Default("BTC-SPOT"),
+     Param<P>::Symbol("future", &P::future, "the short leg (a dated future or a perpetual)")
+         .Default("BTC-FUT-NEAR"),
+     Param<P>::Quantity("qty", &P::qty, &P::spot, "spot quantity per entry").Default("10"),
+     Param<P>::Int("entry_basis_bps", &P::entry_basis_bps, "enter at this basis, annualised bps"),
+     Param<P>::Int("exit_basis_bps", &P::exit_basis_bps,
+                   "exit on convergence to this basis, annualised bps"),
+     Param<P>::Bool("require_unwind", &P::require_unwind,
+                    "enter only within signature_ttl of a forced-unwind signature"),
+     Param<P>::Int("jump_bps", &P::jump_bps,
+                   "a signature: the basis this far above the lowest sample of jump_window, "
+                   "annualised bps"),
+     Param<P>::DurationOf("jump_window", &P::jump_window, "window of the signature's minimum"),
+     Param<P>::DurationOf("signature_ttl", &P::signature_ttl, "how long a signature counts"),
+     Param<P>::DurationOf("sample_interval", &P::sample_interval,
+                          "between two samples of the basis"),
+     Param<P>::DurationOf("exit_before_expiry", &P::exit_before_expiry,
+                          "dated futures: exit (and no entry) this close to expiry"),
+     Param<P>::Int("initial_margin_bps", &P::initial_margin_bps,
+                   "margin on the short leg, bps of its notional"),
+     Param<P>::Int("collateral_bps", &P::collateral_bps,
+                   "collateral posted for the short leg, bps of its entry notional"),
+     Param<P>::Int("margin_limit_pct", &P::margin_limit_pct,
+                   "exit when the short leg's margin use reaches this, percent"),
+     Param<P>::Choice("leg_order", &P::limit_legs, {{"market", false}, {"limit", true}},
+                      "market orders, or limits at the touch shifted by the offsets"),
+     Param<P>::Int("spot_offset_bps", &P::spot_offset_bps,
+                   "limit legs: buy at touch x (1 + offset); positive crosses further, bps"),
+     Param<P>::Int("future_offset_bps", &P::future_offset_bps,
+                   "limit legs: sell at touch x (1 - offset); positive crosses further, bps"),
+     Param<P>::DurationOf("leg_timeout", &P::leg_timeout,
+                          "an incomplete leg is cancelled after this"),
+     Param<P>::DurationOf("hedge_delay", &P::hedge_delay,
+                          "after the cancel, before hedging the residual delta"),
+     Param<P>::DurationOf("cooldown", &P::cooldown, "after an exit, before the next entry"),
+     Param<P>::DurationOf("funding_interval", &P::funding_interval, "perpetuals"),
+     Param<P>::Choice("perp_basis", &P::perp_premium, {{"funding", false}, {"premium", true}},
+                      "a perpetual's basis from its funding rate, or from its mid premium "
+                      "annualised over funding_interval"),
+     Param<P>::DurationOf("smooth_window", &P::smooth_window,
+                          "the basis is averaged over this (0: no averaging)")},
+    &Check);
+
+[[maybe_unused]] const bool kRegistered = RegisterStrategy<BasisReentry>(
+    "basis_reentry",
+    "long spot / short future while the annualised basis is rich, re-entered after a forced "
+    "unwind; legs hedged on a timeout",
+    kParams, {{"spot", "BTC-SPOT"}, {"future", "BTC-FUT-NEAR"}, {"qty", "10"}});
+
+}  // namespace
 
 }  // namespace tapedeck::strategies

@@ -21,32 +21,8 @@
 // `hedge_delay` later (so that late fills are counted), the residual delta is hedged with a market
 // order on the leg that has the excess; on exit, any leg not yet flat is closed at market.
 //
-// Parameters (JSON `params`), unit and default:
-//   spot                 symbol, "BTC-SPOT" (the scenario's): the long leg
-//   future               symbol, "BTC-FUT-NEAR": the short leg (dated future or perpetual)
-//   qty                  decimal, spot quantity per entry, "10"
-//   entry_basis_bps      integer bps (annualised), 750
-//   exit_basis_bps       integer bps (annualised), 450
-//   require_unwind       bool, true
-//   jump_bps             integer bps (annualised), 300
-//   jump_window          duration, "6h"
-//   signature_ttl        duration, "24h"
-//   sample_interval      duration, "1m"
-//   exit_before_expiry   duration, "2d"
-//   initial_margin_bps   integer bps of notional, 1000
-//   collateral_bps       integer bps of entry notional posted for the short leg, 3500
-//   margin_limit_pct     integer percent, 80
-//   leg_order            "market" | "limit", "market"
-//   spot_offset_bps      integer bps, 0: limit price = touch x (1 + offset) for the buy
-//   future_offset_bps    integer bps, 0: limit price = touch x (1 - offset) for the sell
-//                        (positive crosses further; negative rests away from the touch)
-//   leg_timeout          duration, "30s"
-//   hedge_delay          duration, "1s"
-//   cooldown             duration, "1h"
-//   funding_interval     duration, "8h" (perpetuals)
-//   perp_basis           "funding" | "premium", "funding": a perpetual's basis from its funding
-//                        rate, or from its mid premium annualised over funding_interval
-//   smooth_window        duration, "10m" (0: no averaging)
+// The parameters, with units and defaults, are declared once in basis_reentry.cc (kParams) and
+// listed by `tapedeck strategies`.
 #ifndef TAPEDECK_STRATEGIES_BASIS_REENTRY_H_
 #define TAPEDECK_STRATEGIES_BASIS_REENTRY_H_
 

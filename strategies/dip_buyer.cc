@@ -6,8 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "core/config.h"
 #include "core/decimal.h"
+#include "core/params.h"
 #include "core/status.h"
-#include "strategies/registry.h"
+#include "core/strategy_registry.h"
 
 namespace tapedeck::strategies {
 namespace {
@@ -26,11 +27,11 @@ Qty DipBuyer::MaxPosition() const {
 
 int64_t DipBuyer::BasisBps(const Context& ctx) const {
   const MarketView& s = ctx.market(p_.instrument);
-  const MarketView& f = ctx.market(p_.basis_future);
+  const MarketView& f = ctx.market(*p_.basis_future);
   if (!s.two_sided() || !f.two_sided()) return INT64_MIN;
   const int64_t sm = s.mid()->raw, fm = f.mid()->raw;
   if (sm <= 0) return INT64_MIN;
-  const Instrument& fi = ctx.instruments().at(p_.basis_future);
+  const Instrument& fi = ctx.instruments().at(*p_.basis_future);
   const Instrument& si = ctx.instruments().at(p_.instrument);
   if (fi.price_scale != si.price_scale) return INT64_MIN;
   // Dated futures: annualised over the time to expiry; otherwise the premium over one 8-hour
@@ -104,7 +105,7 @@ void DipBuyer::CloseBucket(Context& ctx, const Bucket& b, Timestamp at) {
   while (!liquidations_.empty() && liquidations_.front().first <= at - p_.confirm_window) {
     liquidations_.pop_front();
   }
-  if (p_.has_basis_future) {
+  if (p_.basis_future.has_value()) {
     const int64_t basis = BasisBps(ctx);
     if (basis != INT64_MIN) basis_.emplace_back(at, basis);
     while (!basis_.empty() && basis_.front().first <= at - p_.confirm_window) basis_.pop_front();
@@ -190,7 +191,7 @@ bool DipBuyer::Confirmed(Timestamp at, std::string* how) {
     *how = absl::StrCat("liquidations ", FormatDecimal(liq.raw, Money::kScale));
     return true;
   }
-  if (p_.has_basis_future && !basis_.empty()) {
+  if (p_.basis_future.has_value() && !basis_.empty()) {
     int64_t lo = basis_.front().second;
     for (const auto& [ts, bps] : basis_) lo = std::min(lo, bps);
     const int64_t rise = basis_.back().second - lo;
@@ -199,7 +200,7 @@ bool DipBuyer::Confirmed(Timestamp at, std::string* how) {
       return true;
     }
   }
-  if (p_.confirm == DipConfirm::kAuto && !seen_liquidation_ && !p_.has_basis_future) {
+  if (p_.confirm == DipConfirm::kAuto && !seen_liquidation_ && !p_.basis_future.has_value()) {
     *how = "none (the data has no liquidations)";
     return true;
   }
@@ -377,71 +378,11 @@ nlohmann::json DipBuyer::Report() const {
                         {"final_equity", FormatDecimal(final_equity_.raw, Money::kScale)}};
 }
 
-absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject& params,
-                                                         const InstrumentTable& instruments) {
-  DipBuyerParams p;
-  std::string symbol = "BTC-SPOT";
-  TAPEDECK_RETURN_IF_ERROR(params.String("instrument", &symbol));
-  absl::StatusOr<InstrumentId> id = instruments.Find(symbol);
-  if (!id.ok()) return params.Error("instrument", std::string(id.status().message()));
-  p.instrument = *id;
-  const Instrument& in = instruments.at(p.instrument);
-  int64_t raw = 0;
-  if (!params.Has("tranche_qty")) {
-    absl::StatusOr<int64_t> one = ParseDecimal("1", in.qty_scale);
-    if (!one.ok()) return params.Error("tranche_qty", "required for this instrument");
-    raw = *one;
-  }
-  TAPEDECK_RETURN_IF_ERROR(params.Decimal("tranche_qty", in.qty_scale, &raw));
-  p.tranche_qty = Qty(raw);
-  TAPEDECK_RETURN_IF_ERROR(params.Int("tranches", &p.tranches));
-  raw = 0;
-  TAPEDECK_RETURN_IF_ERROR(params.Decimal("max_position", in.qty_scale, &raw));
-  p.max_position = Qty(raw);
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("tranche_interval", &p.tranche_interval));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("bucket", &p.bucket));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("high_window", &p.high_window));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("drawdown_bps", &p.drawdown_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("volume_window", &p.volume_window));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("volume_baseline", &p.volume_baseline));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("volume_ratio_pct", &p.volume_ratio_pct));
-  std::string confirm = "auto";
-  TAPEDECK_RETURN_IF_ERROR(params.Enum("confirm", {"auto", "required", "off"}, &confirm));
-  p.confirm = confirm == "auto" ? DipConfirm::kAuto
-              : confirm == "required" ? DipConfirm::kRequired
-                                      : DipConfirm::kOff;
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("confirm_window", &p.confirm_window));
-  int64_t liq = p.min_liquidation_notional.raw;
-  TAPEDECK_RETURN_IF_ERROR(params.Decimal("min_liquidation_notional", Money::kScale, &liq));
-  p.min_liquidation_notional = Money(liq);
-  std::string basis_future;
-  TAPEDECK_RETURN_IF_ERROR(params.String("basis_future", &basis_future));
-  if (!basis_future.empty()) {
-    absl::StatusOr<InstrumentId> f = instruments.Find(basis_future);
-    if (!f.ok()) return params.Error("basis_future", std::string(f.status().message()));
-    p.has_basis_future = true;
-    p.basis_future = *f;
-  }
-  TAPEDECK_RETURN_IF_ERROR(params.Int("basis_spike_bps", &p.basis_spike_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("exhaustion_time", &p.exhaustion_time));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("fade_window", &p.fade_window));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("fade_sell_share_pct", &p.fade_sell_share_pct));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("fade_min_quiet", &p.fade_min_quiet));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("cascade_timeout", &p.cascade_timeout));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("take_profit_bps", &p.take_profit_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("trailing_stop_bps", &p.trailing_stop_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("trailing_activation_bps", &p.trailing_activation_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("hard_stop_bps", &p.hard_stop_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("max_chase_bps", &p.max_chase_bps));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("max_hold", &p.max_hold));
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("cooldown", &p.cooldown));
-  TAPEDECK_RETURN_IF_ERROR(params.Finish());
+namespace {
 
-  if (p.tranche_qty.raw <= 0 || p.tranche_qty.raw % in.lot_size.raw != 0) {
-    return params.Error("tranche_qty", "must be a positive multiple of the instrument's lot size");
-  }
-  if (p.tranches < 1 || p.tranches > 100) return params.Error("tranches", "must be in [1, 100]");
-  if (p.max_position.raw < 0) return params.Error("max_position", "must not be negative");
+using P = DipBuyerParams;
+
+absl::Status CheckDurations(const P& p, const ConfigObject& params) {
   const std::pair<const char*, Duration> positive[] = {
       {"bucket", p.bucket},           {"high_window", p.high_window},
       {"volume_window", p.volume_window}, {"volume_baseline", p.volume_baseline},
@@ -459,6 +400,17 @@ absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject& params,
   if (p.volume_baseline <= p.volume_window) {
     return params.Error("volume_baseline", "must be longer than volume_window");
   }
+  return absl::OkStatus();
+}
+
+absl::Status Check(const P& p, const ConfigObject& params, const InstrumentTable& instruments) {
+  const Instrument& in = instruments.at(p.instrument);
+  if (p.tranche_qty.raw <= 0 || p.tranche_qty.raw % in.lot_size.raw != 0) {
+    return params.Error("tranche_qty", "must be a positive multiple of the instrument's lot size");
+  }
+  if (p.tranches < 1 || p.tranches > 100) return params.Error("tranches", "must be in [1, 100]");
+  if (p.max_position.raw < 0) return params.Error("max_position", "must not be negative");
+  TAPEDECK_RETURN_IF_ERROR(CheckDurations(p, params));
   const std::pair<const char*, int64_t> bps[] = {
       {"drawdown_bps", p.drawdown_bps},       {"take_profit_bps", p.take_profit_bps},
       {"trailing_stop_bps", p.trailing_stop_bps},
@@ -474,8 +426,69 @@ absl::StatusOr<std::unique_ptr<Strategy>> CreateDipBuyer(ConfigObject& params,
     return params.Error("fade_sell_share_pct", "must be a percentage in [0, 100]");
   }
   if (p.basis_spike_bps < 0) return params.Error("basis_spike_bps", "must not be negative");
-  if (liq < 0) return params.Error("min_liquidation_notional", "must not be negative");
-  return std::unique_ptr<Strategy>(new DipBuyer(p));
+  if (p.min_liquidation_notional.raw < 0) {
+    return params.Error("min_liquidation_notional", "must not be negative");
+  }
+  return absl::OkStatus();
 }
+
+const ParamTable<P> kParams(
+    {Param<P>::Symbol("instrument", &P::instrument, "traded and watched").Default("BTC-SPOT"),
+     Param<P>::Quantity("tranche_qty", &P::tranche_qty, &P::instrument,
+                        "size of one tranche, in the instrument's quantity units")
+         .Default("1"),
+     Param<P>::Int("tranches", &P::tranches, "tranches bought per cascade"),
+     Param<P>::Quantity("max_position", &P::max_position, &P::instrument,
+                        "largest position (0: tranches x tranche_qty)"),
+     Param<P>::DurationOf("tranche_interval", &P::tranche_interval, "between two tranches"),
+     Param<P>::DurationOf("bucket", &P::bucket, "trade aggregation (ignored for bars)"),
+     Param<P>::DurationOf("high_window", &P::high_window, "window of the high the drop is from"),
+     Param<P>::Int("drawdown_bps", &P::drawdown_bps, "drop under the high that signals, bps"),
+     Param<P>::DurationOf("volume_window", &P::volume_window, "recent volume window"),
+     Param<P>::DurationOf("volume_baseline", &P::volume_baseline,
+                          "window of the average volume per bucket"),
+     Param<P>::Int("volume_ratio_pct", &P::volume_ratio_pct,
+                   "recent volume against its average, percent"),
+     Param<P>::Choice("confirm", &P::confirm,
+                      {{"auto", DipConfirm::kAuto},
+                       {"required", DipConfirm::kRequired},
+                       {"off", DipConfirm::kOff}},
+                      "\"auto\" requires a confirmation once the data has shown a liquidation "
+                      "or when basis_future is set"),
+     Param<P>::DurationOf("confirm_window", &P::confirm_window,
+                          "window of the liquidations or basis rise that confirm"),
+     Param<P>::MoneyOf("min_liquidation_notional", &P::min_liquidation_notional,
+                       "liquidation prints that confirm, quote money"),
+     Param<P>::OptionalSymbol("basis_future", &P::basis_future,
+                              "future whose basis over the instrument confirms (none: unset)"),
+     Param<P>::Int("basis_spike_bps", &P::basis_spike_bps,
+                   "basis rise that confirms, annualised bps"),
+     Param<P>::DurationOf("exhaustion_time", &P::exhaustion_time,
+                          "the cascade low unbroken this long: exhausted"),
+     Param<P>::DurationOf("fade_window", &P::fade_window, "window of the sell share"),
+     Param<P>::Int("fade_sell_share_pct", &P::fade_sell_share_pct,
+                   "seller-initiated share at most this: fading, percent"),
+     Param<P>::DurationOf("fade_min_quiet", &P::fade_min_quiet,
+                          "the low unbroken at least this long for a fade to count"),
+     Param<P>::DurationOf("cascade_timeout", &P::cascade_timeout,
+                          "a cascade not exhausted by then is dropped"),
+     Param<P>::Int("take_profit_bps", &P::take_profit_bps,
+                   "rebound target over the average entry, bps"),
+     Param<P>::Int("trailing_stop_bps", &P::trailing_stop_bps,
+                   "trailing stop under the highest price since entry, bps"),
+     Param<P>::Int("trailing_activation_bps", &P::trailing_activation_bps,
+                   "the trailing stop arms this far over the average entry, bps"),
+     Param<P>::Int("hard_stop_bps", &P::hard_stop_bps, "hard stop under the cascade low, bps"),
+     Param<P>::Int("max_chase_bps", &P::max_chase_bps,
+                   "no tranche this far over the cascade low, bps"),
+     Param<P>::DurationOf("max_hold", &P::max_hold, "time stop after the first entry"),
+     Param<P>::DurationOf("cooldown", &P::cooldown, "after an exit, before watching again")},
+    &Check);
+
+[[maybe_unused]] const bool kRegistered = RegisterStrategy<DipBuyer>(
+    "dip_buyer", "buys the exhaustion of a deleveraging cascade in tranches, sells the rebound",
+    kParams, {{"instrument", "BTC-SPOT"}, {"tranche_qty", "1"}});
+
+}  // namespace
 
 }  // namespace tapedeck::strategies

@@ -23,42 +23,14 @@
 //    entry). Then wait `cooldown` before watching for the next cascade.
 //
 // All decisions are integer comparisons of fixed-point prices, quantities and basis points.
-//
-// Parameters (JSON `params`), unit and default:
-//   instrument               symbol, "BTC-SPOT" (the scenario's spot): traded and watched
-//   tranche_qty              decimal in the instrument's quantity units, "1"
-//   tranches                 integer, 3
-//   max_position             decimal quantity, tranches x tranche_qty
-//   tranche_interval         duration, "15m"
-//   bucket                   duration, "1m": trade aggregation (ignored for bars)
-//   high_window              duration, "12h"
-//   drawdown_bps             integer bps, 600
-//   volume_window            duration, "1h"
-//   volume_baseline          duration, "24h"
-//   volume_ratio_pct         integer percent, 300
-//   confirm                  "auto" | "required" | "off", "auto": "auto" requires a confirmation
-//                            once the data has shown a liquidation or when basis_future is set
-//   confirm_window           duration, "2h"
-//   min_liquidation_notional decimal quote money, "1000000"
-//   basis_future             symbol, "" (none)
-//   basis_spike_bps          integer bps (annualised), 200
-//   exhaustion_time          duration, "2h"
-//   fade_window              duration, "30m"
-//   fade_sell_share_pct      integer percent, 45
-//   fade_min_quiet           duration, "1h"
-//   cascade_timeout          duration, "24h"
-//   take_profit_bps          integer bps, 600
-//   trailing_stop_bps        integer bps, 300
-//   trailing_activation_bps  integer bps, 200
-//   hard_stop_bps            integer bps, 150
-//   max_chase_bps            integer bps over the cascade low, 400
-//   max_hold                 duration, "48h"
-//   cooldown                 duration, "6h"
+// The parameters, with units and defaults, are declared once in dip_buyer.cc (kParams) and
+// listed by `tapedeck strategies`.
 #ifndef TAPEDECK_STRATEGIES_DIP_BUYER_H_
 #define TAPEDECK_STRATEGIES_DIP_BUYER_H_
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,8 +56,7 @@ struct DipBuyerParams {
   DipConfirm confirm = DipConfirm::kAuto;
   Duration confirm_window = Duration::Hours(2);
   Money min_liquidation_notional = Money(1'000'000 * Money::kOne);
-  bool has_basis_future = false;
-  InstrumentId basis_future;
+  std::optional<InstrumentId> basis_future;
   int64_t basis_spike_bps = 200;
   Duration exhaustion_time = Duration::Hours(2);
   Duration fade_window = Duration::Minutes(30);

@@ -1,9 +1,7 @@
 #include "strategies/sma_crossover.h"
 
-#include "absl/strings/str_cat.h"
-#include "core/decimal.h"
-#include "core/status.h"
-#include "strategies/registry.h"
+#include "core/params.h"
+#include "core/strategy_registry.h"
 
 namespace tapedeck::strategies {
 
@@ -29,27 +27,32 @@ nlohmann::json SmaCrossover::Report() const {
   return nlohmann::json{{"crossings", crossings_}};
 }
 
-absl::StatusOr<std::unique_ptr<Strategy>> CreateSmaCrossover(ConfigObject& params,
-                                                             const InstrumentTable& instruments) {
-  SmaCrossoverParams p;
-  std::string symbol;
-  TAPEDECK_RETURN_IF_ERROR(params.String("instrument", &symbol, /*required=*/true));
-  absl::StatusOr<InstrumentId> id = instruments.Find(symbol);
-  if (!id.ok()) return params.Error("instrument", std::string(id.status().message()));
-  p.instrument = *id;
-  TAPEDECK_RETURN_IF_ERROR(params.Int("fast", &p.fast));
-  TAPEDECK_RETURN_IF_ERROR(params.Int("slow", &p.slow));
-  const Instrument& in = instruments.at(p.instrument);
-  int64_t qty = in.lot_size.raw;
-  TAPEDECK_RETURN_IF_ERROR(params.Decimal("qty", in.qty_scale, &qty));
-  p.qty = Qty(qty);
-  TAPEDECK_RETURN_IF_ERROR(params.Finish());
+namespace {
+
+using P = SmaCrossoverParams;
+
+absl::Status Check(const P& p, const ConfigObject& params, const InstrumentTable& instruments) {
   if (p.fast < 1) return params.Error("fast", "must be at least 1");
   if (p.slow <= p.fast) return params.Error("slow", "must be greater than fast");
+  const Instrument& in = instruments.at(p.instrument);
   if (p.qty.raw <= 0 || p.qty.raw % in.lot_size.raw != 0) {
     return params.Error("qty", "must be a positive multiple of the instrument's lot size");
   }
-  return std::unique_ptr<Strategy>(new SmaCrossover(p));
+  return absl::OkStatus();
 }
+
+const ParamTable<P> kParams(
+    {Param<P>::Symbol("instrument", &P::instrument, "the traded instrument").Required(),
+     Param<P>::Int("fast", &P::fast, "window of the fast average, in prices"),
+     Param<P>::Int("slow", &P::slow, "window of the slow average, in prices"),
+     Param<P>::Quantity("qty", &P::qty, &P::instrument, "position size when long")
+         .DefaultLots(1)},
+    &Check);
+
+[[maybe_unused]] const bool kRegistered = RegisterStrategy<SmaCrossover>(
+    "sma_crossover", "long when the fast SMA of closes is above the slow one, flat otherwise",
+    kParams, {{"instrument", "BTC-PERP"}, {"fast", 5}, {"slow", 20}});
+
+}  // namespace
 
 }  // namespace tapedeck::strategies

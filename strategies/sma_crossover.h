@@ -13,11 +13,12 @@
 
 namespace tapedeck::strategies {
 
+// Declared, with units and defaults, in sma_crossover.cc (kParams).
 struct SmaCrossoverParams {
   InstrumentId instrument;
-  int fast = 10;   // window of the fast average, in prices
-  int slow = 30;   // window of the slow average, in prices
-  Qty qty;         // position size when long, in the instrument's quantity units
+  int fast = 10;
+  int slow = 30;
+  Qty qty;
 };
 
 // Running simple moving average over the last `window` values, in integers. Shared by the

@@ -1,16 +1,16 @@
 #include "strategies/touch_quoter.h"
 
-#include <memory>
 #include <optional>
-#include <string>
 
-#include "absl/status/statusor.h"
-#include "core/config.h"
-#include "core/status.h"
+#include "core/params.h"
+#include "core/strategy_registry.h"
 
 namespace tapedeck::strategies {
 
-TouchQuoter::TouchQuoter(TouchQuoterParams p, Price tick) : p_(p), book_(tick) {}
+TouchQuoter::TouchQuoter(const TouchQuoterParams& p, const InstrumentTable& instruments)
+    : TouchQuoter(p, instruments.at(p.instrument).tick_size) {}
+
+TouchQuoter::TouchQuoter(const TouchQuoterParams& p, Price tick) : p_(p), book_(tick) {}
 
 namespace {
 
@@ -54,25 +54,31 @@ nlohmann::json TouchQuoter::Report() const {
   return {{"quotes_sent", requotes_}};
 }
 
-absl::StatusOr<std::unique_ptr<Strategy>> CreateTouchQuoter(ConfigObject& params,
-                                                            const InstrumentTable& instruments) {
-  TouchQuoterParams p;
-  std::string symbol;
-  TAPEDECK_RETURN_IF_ERROR(params.String("instrument", &symbol, /*required=*/true));
-  absl::StatusOr<InstrumentId> id = instruments.Find(symbol);
-  if (!id.ok()) return params.Error("instrument", std::string(id.status().message()));
-  p.instrument = *id;
+namespace {
+
+using P = TouchQuoterParams;
+
+absl::Status Check(const P& p, const ConfigObject& params, const InstrumentTable& instruments) {
   const Instrument& in = instruments.at(p.instrument);
-  int64_t qty = in.lot_size.raw;
-  TAPEDECK_RETURN_IF_ERROR(params.Decimal("qty", in.qty_scale, &qty));
-  p.qty = Qty(qty);
-  TAPEDECK_RETURN_IF_ERROR(params.DurationValue("min_interval", &p.min_interval));
-  TAPEDECK_RETURN_IF_ERROR(params.Finish());
   if (p.qty.raw <= 0 || p.qty.raw % in.lot_size.raw != 0) {
     return params.Error("qty", "must be a positive multiple of the instrument's lot size");
   }
   if (p.min_interval.ns < 0) return params.Error("min_interval", "must be >= 0");
-  return std::unique_ptr<Strategy>(new TouchQuoter(p, in.tick_size));
+  return absl::OkStatus();
 }
+
+const ParamTable<P> kParams(
+    {Param<P>::Symbol("instrument", &P::instrument, "the quoted instrument").Required(),
+     Param<P>::Quantity("qty", &P::qty, &P::instrument, "size of each quote").DefaultLots(1),
+     Param<P>::DurationOf("min_interval", &P::min_interval,
+                          "least time between two re-quotes of one side")},
+    &Check);
+
+[[maybe_unused]] const bool kRegistered = RegisterStrategy<TouchQuoter>(
+    "touch_quoter",
+    "passive post-only quotes at the best bid and ask, following the touch (a venue-model test)",
+    kParams, {{"instrument", "BTC-SPOT"}, {"qty", "0.01"}});
+
+}  // namespace
 
 }  // namespace tapedeck::strategies

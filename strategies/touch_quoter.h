@@ -8,20 +8,24 @@
 
 #include <optional>
 
+#include "core/instrument.h"
 #include "core/order_book.h"
 #include "core/strategy.h"
 
 namespace tapedeck::strategies {
 
+// Declared, with units and defaults, in touch_quoter.cc (kParams).
 struct TouchQuoterParams {
   InstrumentId instrument;
-  Qty qty;                                    // per quote
-  Duration min_interval = Duration::Seconds(1);  // between re-quotes of one side
+  Qty qty;
+  Duration min_interval = Duration::Seconds(1);
 };
 
 class TouchQuoter final : public Strategy {
  public:
-  TouchQuoter(TouchQuoterParams p, Price tick);
+  TouchQuoter(const TouchQuoterParams& p, const InstrumentTable& instruments);
+  // With the instrument's tick size given (the L2 book's price grid).
+  TouchQuoter(const TouchQuoterParams& p, Price tick);
 
   void OnQuote(Context& ctx, const Event& e) override;
   void OnBookLevel(Context& ctx, const Event& e) override;

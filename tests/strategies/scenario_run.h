@@ -12,7 +12,7 @@
 #include "core/engine.h"
 #include "core/merger.h"
 #include "replay/scenario.h"
-#include "strategies/registry.h"
+#include "core/strategy_registry.h"
 
 namespace tapedeck::testing {
 
@@ -35,7 +35,7 @@ inline absl::Status RunOnScenario(const replay::ScenarioParams& p, uint64_t seed
   }
   ConfigObject c(&params, "params");
   absl::StatusOr<std::unique_ptr<Strategy>> st =
-      strategies::CreateStrategy(name, c, run->instruments);
+      CreateStrategy(name, c, run->instruments);
   if (!st.ok()) return st.status();
   run->strategy = std::move(*st);
   absl::StatusOr<std::unique_ptr<replay::ScenarioSource>> src =

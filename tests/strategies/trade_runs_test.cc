@@ -1,6 +1,6 @@
 // Runs of trades (Engine::DeliverTradeRun, Strategy::OnTrades) change nothing a run produces:
-// every shipped strategy, with and without them, gives the same orders, fills, account events,
-// equity curve and counts, on data where trades go in runs.
+// every registered strategy, with and without them, gives the same orders, fills, account
+// events, equity curve and counts, on data where trades go in runs.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/engine.h"
 #include "core/merger.h"
+#include "core/strategy_registry.h"
 #include "gtest/gtest.h"
 #include "replay/scenario.h"
 #include "strategies/sma_crossover.h"
@@ -80,43 +81,55 @@ replay::ScenarioParams Unlagged() {
   return p;
 }
 
-struct Case {
-  std::string strategy;
-  nlohmann::json params;
-};
-
-class TradeRunsTest : public ::testing::TestWithParam<Case> {};
+// Every registered strategy with its example parameters, on the small unlagged scenario.
+class TradeRunsTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TradeRunsTest, SameOutcomeWithAndWithoutRuns) {
-  const Case& c = GetParam();
-  for (const bool lagged : {false, true}) {
-    const replay::ScenarioParams p = lagged ? replay::ScenarioParams() : Unlagged();
-    if (lagged && c.strategy != "dip_buyer") continue;  // the full scenario is slow; one is enough
-    ScenarioRun with, without;
-    const Money cash(1'000'000 * Money::kOne);
-    ASSERT_THAT(RunOnScenario(p, 7, c.strategy, c.params, &with, cash, true), IsOk());
-    ASSERT_THAT(RunOnScenario(p, 7, c.strategy, c.params, &without, cash, false), IsOk());
-    EXPECT_EQ(without.engine->stats().trade_runs, 0u);
-    if (!lagged) {
-      // The path under test ran, some runs with more than one trade (the scenario's trades
-      // come in short bursts between book updates).
-      EXPECT_GT(with.engine->stats().trade_runs, 100u);
-      EXPECT_GT(with.engine->stats().run_trades, with.engine->stats().trade_runs);
-    }
-    EXPECT_FALSE(with.engine->records().order_log().empty());
-    EXPECT_EQ(Outcome(*with.engine), Outcome(*without.engine)) << c.strategy;
-    EXPECT_EQ(with.strategy->Report().dump(), without.strategy->Report().dump());
-  }
+  const StrategyInfo* info = FindStrategy(GetParam());
+  ASSERT_NE(info, nullptr);
+  ScenarioRun with, without;
+  const Money cash(1'000'000 * Money::kOne);
+  ASSERT_THAT(RunOnScenario(Unlagged(), 7, info->name, info->example_params, &with, cash, true),
+              IsOk());
+  ASSERT_THAT(
+      RunOnScenario(Unlagged(), 7, info->name, info->example_params, &without, cash, false),
+      IsOk());
+  EXPECT_EQ(without.engine->stats().trade_runs, 0u);
+  // The path under test ran, some runs with more than one trade (the scenario's trades come in
+  // short bursts between book updates), and the example parameters trade.
+  EXPECT_GT(with.engine->stats().trade_runs, 100u);
+  EXPECT_GT(with.engine->stats().run_trades, with.engine->stats().trade_runs);
+  EXPECT_FALSE(with.engine->records().order_log().empty());
+  EXPECT_EQ(Outcome(*with.engine), Outcome(*without.engine));
+  EXPECT_EQ(with.strategy->Report().dump(), without.strategy->Report().dump());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Shipped, TradeRunsTest,
-    ::testing::Values(
-        Case{"dip_buyer", {{"instrument", "BTC-SPOT"}, {"tranche_qty", "1"}}},
-        Case{"basis_reentry", {{"spot", "BTC-SPOT"}, {"future", "BTC-FUT-NEAR"}, {"qty", "10"}}},
-        Case{"sma_crossover", {{"instrument", "BTC-PERP"}, {"fast", 5}, {"slow", 20}}},
-        Case{"touch_quoter", {{"instrument", "BTC-SPOT"}, {"qty", "0.01"}}}),
-    [](const ::testing::TestParamInfo<Case>& param) { return param.param.strategy; });
+std::vector<std::string> RegisteredNames() {
+  std::vector<std::string> names;
+  for (const StrategyInfo& s : Strategies()) names.push_back(s.name);
+  return names;
+}
+
+// Evaluated when the tests are listed (in main), after every registration has run.
+INSTANTIATE_TEST_SUITE_P(Registered, TradeRunsTest, ::testing::ValuesIn(RegisteredNames()),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+// The full scenario, with its feed latency: a trade reaches the strategy after the venue, so runs
+// are rare, and the outcome is the same either way (one strategy is enough: the scenario is slow).
+TEST(TradeRunsFeedLatencyTest, SameOutcomeWithAndWithoutRuns) {
+  const nlohmann::json params = {{"instrument", "BTC-SPOT"}, {"tranche_qty", "1"}};
+  ScenarioRun with, without;
+  const Money cash(1'000'000 * Money::kOne);
+  ASSERT_THAT(RunOnScenario(replay::ScenarioParams(), 7, "dip_buyer", params, &with, cash, true),
+              IsOk());
+  ASSERT_THAT(
+      RunOnScenario(replay::ScenarioParams(), 7, "dip_buyer", params, &without, cash, false),
+      IsOk());
+  EXPECT_EQ(without.engine->stats().trade_runs, 0u);
+  EXPECT_FALSE(with.engine->records().order_log().empty());
+  EXPECT_EQ(Outcome(*with.engine), Outcome(*without.engine));
+  EXPECT_EQ(with.strategy->Report().dump(), without.strategy->Report().dump());
+}
 
 // Instruments 0 and 1 of the tapes below: AAA and BBB, in cents.
 InstrumentTable TwoInstruments() {

@@ -391,11 +391,7 @@ void FixVenue::onLogon(const FIX::SessionID&) {
   // requests of its open orders.
   need_reconcile_.store(true, std::memory_order_release);
   if (config_.market_data) SendMarketDataRequest();
-  const int64_t now = WallNanos();
-  Event e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(now), Timestamp(now));
-  e.timer.timer_id = kVenueStatusTimerId;
-  e.timer.tag = kVenueConnected;
-  Push(e);
+  PushStatus(VenueStatus::kConnected, WallNanos());
 }
 
 void FixVenue::onLogout(const FIX::SessionID&) {
@@ -403,11 +399,30 @@ void FixVenue::onLogout(const FIX::SessionID&) {
   if (!logged_on_.exchange(false)) return;
   stat_[kDisconnects].fetch_add(1, std::memory_order_relaxed);
   if (stopping_.load()) return;
-  const int64_t now = WallNanos();
-  Event e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(now), Timestamp(now));
-  e.timer.timer_id = kVenueStatusTimerId;
-  e.timer.tag = kVenueDisconnected;
+  PushStatus(VenueStatus::kDisconnected, WallNanos());
+}
+
+void FixVenue::PushStatus(VenueStatus status, int64_t local_ns) {
+  Event e = MakeEvent(EventKind::kVenueStatus, InstrumentId(), Timestamp(local_ns),
+                      Timestamp(local_ns));
+  e.venue.status = status;
   Push(e);
+}
+
+void FixVenue::OnTradingSessionStatus(const FIX::Message& msg, int64_t local_ns) {
+  if (!msg.isSetField(tag::kTradSesStatus)) return;
+  const std::string& status = msg.getField(tag::kTradSesStatus);
+  if (status == "1" && !halted_) {
+    halted_ = true;
+    PushStatus(VenueStatus::kTradingHalted, local_ns);
+  } else if (status == "2" && halted_) {
+    halted_ = false;
+    PushStatus(VenueStatus::kTradingResumed, local_ns);
+  } else if (status == "3") {
+    // The news first: a strategy loop that sees end_of_data() has already been handed it.
+    PushStatus(VenueStatus::kDataEnded, local_ns);
+    end_of_data_.store(true, std::memory_order_release);
+  }
 }
 
 void FixVenue::toAdmin(FIX::Message& msg, const FIX::SessionID&) {
@@ -476,9 +491,7 @@ void FixVenue::fromApp(const FIX::Message& msg, const FIX::SessionID&) {
     } else if (type == "9") {
       OnCancelReject(msg, local_ns);
     } else if (type == "h") {
-      if (msg.isSetField(tag::kTradSesStatus) && msg.getField(tag::kTradSesStatus) == "3") {
-        end_of_data_.store(true, std::memory_order_release);
-      }
+      OnTradingSessionStatus(msg, local_ns);
     } else if (type == "j") {
       Note(absl::StrCat("business message reject of a ",
                         msg.isSetField(372) ? msg.getField(372) : std::string("?"), ": ",

@@ -7,11 +7,13 @@
 // pops them, delivers them to its strategy, and sends requests through this class (SendOrder,
 // SendCancel), which builds the FIX messages and hands them to the session on that same thread.
 //
-// Connection status reaches the strategy as OnTimer(ctx, 0, tag) (timer id 0 is never a Context
-// timer): kVenueConnected after every logon, kVenueDisconnected when a logged-on session drops.
-// Orders sent while disconnected are rejected at once (RejectReason::kVenue) and never reach the
-// venue later: the session keeps no copy to resend (PersistMessages=N), and toApp refuses any
-// possible-duplicate resend all the same.
+// Connection and market status reach the strategy as kVenueStatus events
+// (Strategy::OnVenueStatus): kConnected after every logon, kDisconnected when a logged-on session
+// drops; from TradingSessionStatus (35=h) TradSesStatus(340): 1 kTradingHalted, 2
+// kTradingResumed (after a halt), 3 kDataEnded (fixsim's end of data). Orders sent while
+// disconnected are rejected at once (RejectReason::kVenue) and never reach the venue later: the
+// session keeps no copy to resend (PersistMessages=N), and toApp refuses any possible-duplicate
+// resend all the same.
 // After every logon the strategy thread asks the venue for the status of each open order
 // (OrderStatusRequest 35=H): fills it missed arrive as fills, an order the venue no longer knows
 // is reported cancelled, so no order is duplicated or lost. Execution reports are deduplicated by
@@ -43,11 +45,6 @@
 #include "quickfix/Session.h"
 
 namespace tapedeck::adapters {
-
-// Tags of OnTimer(ctx, kVenueStatusTimerId, tag).
-inline constexpr uint64_t kVenueStatusTimerId = 0;
-inline constexpr uint64_t kVenueDisconnected = 1;
-inline constexpr uint64_t kVenueConnected = 2;
 
 struct FixVenueConfig {
   FixSessionConfig session;
@@ -151,6 +148,8 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   void OnMarketData(const FIX::Message& msg, bool snapshot, int64_t local_ns);
   void OnExecutionReport(const FIX::Message& msg, int64_t local_ns);
   void OnCancelReject(const FIX::Message& msg, int64_t local_ns);
+  void OnTradingSessionStatus(const FIX::Message& msg, int64_t local_ns);
+  void PushStatus(VenueStatus status, int64_t local_ns);
   void SendMarketDataRequest();
   void Push(const Event& e);
   bool LookupSymbol(const std::string& symbol, InstrumentId* out) const;
@@ -188,6 +187,7 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   };
   absl::flat_hash_map<uint64_t, Track> tracks_;
   absl::flat_hash_set<std::string> exec_ids_;
+  bool halted_ = false;                    // a TradingSessionStatus halt is in force
   std::atomic<uint64_t> max_order_id_{0};  // published by the strategy thread
   std::vector<std::string> log_;           // decoding problems, QuickFIX thread (read after Stop)
   mutable std::atomic<uint64_t> stat_[11] = {};

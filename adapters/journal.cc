@@ -45,6 +45,18 @@ uint32_t GetU32(const unsigned char* p) {
 
 constexpr size_t kKindOffset = offsetof(Event, kind);
 
+// Version 1 journals carried venue status as a timer with id 0 (see journal.h).
+Event FromVersion1(const Event& e) {
+  if (e.kind != EventKind::kTimer || e.timer.timer_id != 0) return e;
+  constexpr uint64_t kDisconnectedTag = 1, kConnectedTag = 2;
+  if (e.timer.tag != kDisconnectedTag && e.timer.tag != kConnectedTag) return e;
+  Event s = MakeEvent(EventKind::kVenueStatus, e.instrument, e.exchange_time(), e.local_time());
+  s.source = e.source;
+  s.venue.status =
+      e.timer.tag == kConnectedTag ? VenueStatus::kConnected : VenueStatus::kDisconnected;
+  return s;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<JournalWriter>> JournalWriter::Create(const std::string& path,
@@ -152,7 +164,7 @@ absl::StatusOr<JournalContents> ReadJournal(const std::string& path) {
     } else if (p[off + kKindOffset] < kEventKindCount) {
       Event e;
       std::memcpy(static_cast<void*>(&e), p + off, 64);
-      out.events.push_back(e);
+      out.events.push_back(FromVersion1(e));
     } else {
       return absl::DataLossError(absl::StrCat(path, ": byte ", off + kKindOffset,
                                               ": unknown event kind ", p[off + kKindOffset]));

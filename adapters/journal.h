@@ -7,6 +7,10 @@
 //   records one per event: the 64-byte Event as it was delivered, then u64 FNV-1a of the record
 //           index (u64) and the event bytes, 72 bytes in all. A record whose kind byte is
 //           kStopKind marks the strategy's stop at its exchange_ts.
+// Version 2 (meta "version") carries venue status as kVenueStatus records. Version 1 journals
+// carried it as timers with id 0 (tag 1 disconnected, 2 connected), which no Context timer has;
+// ReadJournal turns those into kVenueStatus events, so an old journal replays as a new session
+// would.
 // The writer buffers and flushes at an interval (and on close). A crash leaves at most a torn
 // tail: a last record that is short or fails its checksum, which the reader reports in
 // `torn_bytes` and otherwise ignores. A bad record followed by good ones is an error naming its

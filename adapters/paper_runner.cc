@@ -112,7 +112,7 @@ void PaperRunner::Process(const Event& e, int64_t pop_steady_ns) {
 absl::Status PaperRunner::Begin(const PaperOptions& options, Timestamp at) {
   if (!options.journal_path.empty()) {
     nlohmann::json meta = {{"format", "tapedeck-journal"},
-                           {"version", 1},
+                           {"version", 2},
                            {"instruments", InstrumentsToJson(config_->instruments)},
                            {"strategy", {{"name", config_->strategy_name},
                                          {"params", config_->strategy_params}}},

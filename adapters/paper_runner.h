@@ -1,6 +1,8 @@
 // Paper trading: one strategy, one FixVenue, one strategy thread (the caller's). The loop pops
 // events from the venue (and its own due timers), journals each one, then delivers it through its
-// StrategyHost; the strategy's requests go back out through FixVenue on this same thread.
+// StrategyHost; the strategy's requests go back out through FixVenue on this same thread. Venue
+// status (connected, disconnected, halted, data ended) comes as kVenueStatus events in the same
+// stream, so the strategy hears of it in order with the data (Strategy::OnVenueStatus).
 //
 // Latency (histograms of ns, reported as p50/p99/p99.9/max):
 //   decision  market-data event popped -> order request built by the Context

@@ -343,6 +343,9 @@ void Context::Deliver(Strategy& s, const Event& e) {
     case EventKind::kTimer:
       s.OnTimer(*this, e.timer.timer_id, e.timer.tag);
       break;
+    case EventKind::kVenueStatus:
+      s.OnVenueStatus(*this, e.venue.status);
+      break;
   }
 }
 

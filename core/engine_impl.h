@@ -203,6 +203,7 @@ template <VenueModel V>
 void BasicEngine<V>::EndRun(int64_t end_ts, int64_t start, Strategy& strategy) {
   ProcessPendingUntil(end_ts, strategy);
   stats_.last_ts = Timestamp(std::max(end_ts, start));
+  host_.DeliverStatus(strategy, VenueStatus::kDataEnded, stats_.last_ts);
   host_.Stop(strategy, stats_.last_ts);
   // The closing point of the equity curve.
   if (last_equity_ < stats_.last_ts) AppendEquity(stats_.last_ts);

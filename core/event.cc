@@ -23,6 +23,7 @@ std::string_view EventKindName(EventKind k) {
     case EventKind::kL3Order: return "l3_order";
     case EventKind::kOrderReplaced: return "order_replaced";
     case EventKind::kAccount: return "account";
+    case EventKind::kVenueStatus: return "venue_status";
   }
   return "unknown";
 }
@@ -32,6 +33,17 @@ std::string_view AccountActionName(AccountAction a) {
     case AccountAction::kFunding: return "funding";
     case AccountAction::kSettlement: return "settlement";
     case AccountAction::kLiquidation: return "liquidation";
+  }
+  return "unknown";
+}
+
+std::string_view VenueStatusName(VenueStatus s) {
+  switch (s) {
+    case VenueStatus::kConnected: return "connected";
+    case VenueStatus::kDisconnected: return "disconnected";
+    case VenueStatus::kTradingHalted: return "trading_halted";
+    case VenueStatus::kTradingResumed: return "trading_resumed";
+    case VenueStatus::kDataEnded: return "data_ended";
   }
   return "unknown";
 }

@@ -31,8 +31,9 @@ enum class EventKind : uint8_t {
   kL3Order = 14,      // payload: l3 (one order of an order-level book added, reduced or removed)
   kOrderReplaced = 15,  // payload: order (a modify took effect: price and qty are the new ones)
   kAccount = 16,      // payload: account (funding, settlement, liquidation: see AccountAction)
+  kVenueStatus = 17,  // payload: venue (the session or the market changed state: VenueStatus)
 };
-inline constexpr int kEventKindCount = 17;
+inline constexpr int kEventKindCount = 18;
 
 std::string_view EventKindName(EventKind k);
 bool IsMarketData(EventKind k);
@@ -150,6 +151,21 @@ enum class AccountAction : uint8_t {
 };
 std::string_view AccountActionName(AccountAction a);
 
+// What a kVenueStatus event tells the strategy (Strategy::OnVenueStatus). Values are stable: they
+// are written into journals.
+enum class VenueStatus : uint8_t {
+  kConnected = 1,      // a FIX session logged on (again): requests reach the venue
+  kDisconnected = 2,   // the session dropped: requests are rejected until the next kConnected
+  kTradingHalted = 3,  // the venue halted trading (FIX TradingSessionStatus 340=1)
+  kTradingResumed = 4, // trading is open again after a halt (340=2)
+  kDataEnded = 5,      // no more market data: a backtest's last event, or the simulator's end
+};
+std::string_view VenueStatusName(VenueStatus s);
+
+struct VenueStatusPayload {
+  VenueStatus status;
+};
+
 struct AccountPayload {
   Money amount;  // cash received by the account (negative: paid), fees excluded
   Price price;   // mark price (funding), settlement price, or liquidation price
@@ -178,6 +194,7 @@ struct alignas(64) Event {
     OrderPayload order;
     L3OrderPayload l3;
     AccountPayload account;
+    VenueStatusPayload venue;
   };
 
   // Zeroed header; the payload is set by the maker of the event (see MakeEvent).

@@ -4,8 +4,8 @@
 //   ts        the timestamp of the side that consumes the event: exchange_ts on the venue side,
 //             local_ts on the strategy side;
 //   kind rank KindRank below: at equal time, reference prices come first, then book state,
-//             then trades, then what the venue tells about the strategy's own orders, and timers
-//             last, so that a strategy's timer at t sees everything stamped t;
+//             then trades, then what the venue tells about the strategy's own orders, then venue
+//             status, and timers last, so that a strategy's timer at t sees everything stamped t;
 //   source    the position of the source in the run config (venue responses and timers rank
 //             after every data source);
 //   sequence  the record's position in its source (or the order in which responses and timers
@@ -45,7 +45,10 @@ constexpr uint8_t RankOf(EventKind k) {
     // After the fills of the same instant: funding and liquidation apply to the position that
     // the fills left.
     case EventKind::kAccount: return 14;
-    case EventKind::kTimer: return 15;
+    // After everything else of the instant (data ended at t follows the data at t), before the
+    // strategy's own timers.
+    case EventKind::kVenueStatus: return 15;
+    case EventKind::kTimer: return 16;
   }
   return 255;
 }

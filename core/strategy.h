@@ -45,6 +45,12 @@ class Strategy {
   virtual void OnAccount(Context&, const Event&) {}
   // A timer set with Context::SetTimer is due (`timer_id` as it returned, `tag` as given).
   virtual void OnTimer(Context&, uint64_t /*timer_id*/, uint64_t /*tag*/) {}
+  // The session or the market changed state. Paper and live trading: kConnected after every
+  // logon, kDisconnected when the session drops (requests are rejected until the next
+  // kConnected), kTradingHalted / kTradingResumed, kDataEnded when a simulator runs out of data.
+  // A backtest sends kDataEnded once, after the last event and before OnStop (orders sent then,
+  // as in OnStop, are not executed).
+  virtual void OnVenueStatus(Context&, VenueStatus) {}
   // After the last event; orders sent here are not executed.
   virtual void OnStop(Context&) {}
 

@@ -2,6 +2,12 @@
 
 namespace tapedeck {
 
+void StrategyHost::DeliverStatus(Strategy& s, VenueStatus status, Timestamp at) {
+  Event e = MakeEvent(EventKind::kVenueStatus, InstrumentId(), at, at);
+  e.venue.status = status;
+  context_.Deliver(s, e);
+}
+
 void StrategyHost::RecordEquity(Timestamp ts) {
   const Portfolio& p = context_.portfolio();
   Money unrealized;

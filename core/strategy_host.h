@@ -59,6 +59,8 @@ class StrategyHost {
                        int64_t before) {
     return context_.DeliverTrades(s, events, source, before);
   }
+  // Delivers a kVenueStatus event at `at` (a backtest's kDataEnded).
+  void DeliverStatus(Strategy& s, VenueStatus status, Timestamp at);
   // Calls OnStop at `at` (or now, when later); requests after it are not sent.
   void Stop(Strategy& s, Timestamp at) { context_.Stop(s, at); }
 

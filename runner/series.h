@@ -58,6 +58,10 @@ class SeriesRecorder final : public Strategy {
   // instants and positions it has always had (a settlement's close shows in equity.csv only).
   void OnAccount(Context& ctx, const Event& e) override { inner_->OnAccount(ctx, e); }
   void OnTimer(Context& ctx, uint64_t timer_id, uint64_t tag) override;
+  // Forwarded without a sample: status is no market data.
+  void OnVenueStatus(Context& ctx, VenueStatus status) override {
+    inner_->OnVenueStatus(ctx, status);
+  }
   void OnStop(Context& ctx) override;
   nlohmann::json Report() const override { return inner_->Report(); }
 

@@ -362,6 +362,7 @@ class BookedDipBuyer final : public Strategy {
   void OnReference(Context& ctx, const Event& e) override { inner_.OnReference(ctx, e); }
   void OnOrderUpdate(Context& ctx, const Event& e) override { inner_.OnOrderUpdate(ctx, e); }
   void OnTimer(Context& ctx, uint64_t id, uint64_t tag) override { inner_.OnTimer(ctx, id, tag); }
+  void OnVenueStatus(Context& ctx, VenueStatus s) override { inner_.OnVenueStatus(ctx, s); }
   void OnStop(Context& ctx) override { inner_.OnStop(ctx); }
   uint64_t bad() const { return bad_; }
 

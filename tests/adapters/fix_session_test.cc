@@ -56,17 +56,19 @@ class ScriptStrategy final : public Strategy {
   std::vector<Event> updates;
   std::atomic<int> connects{0};
   std::atomic<int> disconnects{0};
+  std::atomic<int> data_ended{0};
   std::atomic<int> acks{0};
   std::atomic<int> fills{0};
   std::atomic<int> finished{0};
 
-  void OnTimer(Context& ctx, uint64_t id, uint64_t tag) override {
-    if (id != kVenueStatusTimerId) return;
-    if (tag == kVenueConnected) {
+  void OnVenueStatus(Context& ctx, VenueStatus status) override {
+    if (status == VenueStatus::kConnected) {
       const int n = ++connects;
       if (on_connect) on_connect(ctx, n);
-    } else if (tag == kVenueDisconnected) {
+    } else if (status == VenueStatus::kDisconnected) {
       ++disconnects;
+    } else if (status == VenueStatus::kDataEnded) {
+      ++data_ended;
     }
   }
   void OnOrderUpdate(Context& ctx, const Event& e) override {
@@ -159,6 +161,10 @@ TEST(FixSessionTest, VenueRejectsReachTheStrategy) {
   EXPECT_EQ(reasons[3], RejectReason::kNone);
   EXPECT_EQ((*runner)->context().order(OrderId(3))->status, OrderStatus::kOpen);
   EXPECT_EQ((*runner)->context().order(OrderId(1))->status, OrderStatus::kRejected);
+  // fixsim's end of data (TradingSessionStatus closed) reached the strategy, once, as status.
+  EXPECT_TRUE((*runner)->reached_end_of_data());
+  EXPECT_EQ(s->connects.load(), 1);
+  EXPECT_EQ(s->data_ended.load(), 1);
 }
 
 TEST(FixSessionTest, FixsimKilledMidSessionReconnectsAndReconcilesWithoutDuplicates) {

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "absl/strings/str_cat.h"
+
 #include "tests/test_util.h"
 
 namespace tapedeck::adapters {
@@ -102,6 +104,56 @@ TEST(JournalTest, SourceYieldsOnlyMarketData) {
   auto batch = (*src)->NextBatch();
   ASSERT_THAT(batch, IsOk());
   EXPECT_EQ(batch->size(), 2u);
+}
+
+// Version 1 journals carried venue status as timers with id 0 (tag 1 disconnected, 2
+// connected): they read back as kVenueStatus events, and a replay hands them to OnVenueStatus
+// in their place; a real timer (never id 0) is left alone.
+TEST(JournalTest, Version1StatusTimersReplayAsVenueStatus) {
+  const std::string dir = ::tapedeck::testing::MakeTempDir("j");
+  const std::string path = dir + "/v1.tdj";
+  auto timer = [](int64_t ts, uint64_t id, uint64_t tag) {
+    Event e = MakeEvent(EventKind::kTimer, InstrumentId(), Timestamp(ts), Timestamp(ts));
+    e.timer.timer_id = id;
+    e.timer.tag = tag;
+    return e;
+  };
+  auto w = JournalWriter::Create(path, {{"version", 1}, {"start_ns", 1}}, 1'000'000);
+  ASSERT_THAT(w, IsOk());
+  (*w)->Append(timer(10, 0, 2), 0);
+  (*w)->Append(Trade(20, 1000), 0);
+  (*w)->Append(timer(30, 0, 1), 0);
+  (*w)->Append(timer(40, 3, 2), 0);
+  ASSERT_THAT((*w)->Close(), IsOk());
+  absl::StatusOr<JournalContents> j = ReadJournal(path);
+  ASSERT_THAT(j, IsOk());
+  ASSERT_EQ(j->events.size(), 4u);
+  EXPECT_EQ(j->events[0].kind, EventKind::kVenueStatus);
+  EXPECT_EQ(j->events[0].venue.status, VenueStatus::kConnected);
+  EXPECT_EQ(j->events[0].local_ts, 10);
+  EXPECT_EQ(j->events[2].kind, EventKind::kVenueStatus);
+  EXPECT_EQ(j->events[2].venue.status, VenueStatus::kDisconnected);
+  EXPECT_EQ(j->events[3].kind, EventKind::kTimer);
+
+  class Listener final : public Strategy {
+   public:
+    void OnVenueStatus(Context& ctx, VenueStatus s) override {
+      absl::StrAppend(&log, "status ", std::string(VenueStatusName(s)), " ", ctx.now().ns, "\n");
+    }
+    void OnTimer(Context&, uint64_t id, uint64_t tag) override {
+      absl::StrAppend(&log, "timer ", id, " ", tag, "\n");
+    }
+    void OnTrade(Context&, const Event&) override { absl::StrAppend(&log, "trade\n"); }
+    std::string log;
+  };
+  InstrumentTable t;
+  Instrument in;
+  in.symbol = "AAA";
+  ASSERT_THAT(t.Add(in), IsOk());
+  Listener l;
+  JournalReplay replay(t, Money(0));
+  replay.Run(*j, l);
+  EXPECT_EQ(l.log, "status connected 10\ntrade\nstatus disconnected 30\ntimer 3 2\n");
 }
 
 }  // namespace

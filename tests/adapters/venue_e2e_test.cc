@@ -136,8 +136,8 @@ class EachTypeStrategy final : public Strategy {
   std::atomic<int> done{0};  // fills, cancels and rejects
   bool sent = false;
 
-  void OnTimer(Context&, uint64_t id, uint64_t tag) override {
-    if (id == kVenueStatusTimerId && tag == kVenueConnected) ++connects;
+  void OnVenueStatus(Context&, VenueStatus s) override {
+    if (s == VenueStatus::kConnected) ++connects;
   }
   void OnTrade(Context& ctx, const Event& e) override {
     if (sent) return;

@@ -60,14 +60,15 @@ TEST(EventOrderTest, KeyPartsReadBackAndTimesCompareSigned) {
 }
 
 TEST(EventOrderTest, KindRanksAreTheDocumentedOrder) {
-  // Reference prices, then book state, then trades, then own-order news, then timers.
+  // Reference prices, then book state, then trades, then own-order news, then venue status, then
+  // timers.
   const EventKind documented[] = {
       EventKind::kIndexPrice, EventKind::kMarkPrice,  EventKind::kFundingRate,
       EventKind::kOpenInterest, EventKind::kBookLevel, EventKind::kQuote,
       EventKind::kTrade,      EventKind::kLiquidation, EventKind::kBar,
       EventKind::kOrderAck,   EventKind::kOrderReplaced, EventKind::kOrderFill,
       EventKind::kOrderCancel, EventKind::kOrderReject, EventKind::kAccount,
-      EventKind::kTimer};
+      EventKind::kVenueStatus, EventKind::kTimer};
   for (size_t i = 1; i < std::size(documented); ++i) {
     EXPECT_LT(KindRank(documented[i - 1]), KindRank(documented[i]))
         << EventKindName(documented[i - 1]) << " before " << EventKindName(documented[i]);

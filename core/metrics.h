@@ -5,7 +5,7 @@
 // the same bits. Money-valued results (fees, PnL, notional) are computed exactly in fixed point.
 //
 // Definitions (docs/outputs.md has the same list with units):
-// - The equity series is the engine's sampled curve (core/engine.h EquityPoint), with the run's
+// - The equity series is the engine's sampled curve (core/records.h EquityPoint), with the run's
 //   starting point (start, initial equity) put in front when it is earlier than the first sample.
 // - Returns are simple returns between consecutive points of that series: r_i = E_i / E_{i-1} - 1.
 //   The series is sampled on a time grid (output.equity_interval, 1 minute by default), but
@@ -45,9 +45,8 @@
 #include "absl/status/status.h"
 
 #include "core/decimal.h"
-#include "core/engine.h"
 #include "core/instrument.h"
-#include "core/strategy.h"
+#include "core/records.h"
 #include "core/types.h"
 #include "nlohmann/json.hpp"
 
@@ -281,15 +280,6 @@ void RunTotalsToJson(const RunTotals& totals, nlohmann::json* summary);
 // empty: round_trips.csv holds them). Errors name `origin` and the key path.
 absl::Status ResultsFromJson(const nlohmann::json& summary, std::string_view origin,
                              RunTotals* totals, Metrics* metrics);
-
-// The "spread" object of the metrics, for spread strategies, taken from the strategy's Report():
-// when the report has "rounds" with "entry_basis_bps" (strategies/basis_reentry.h), returns
-//   {"rounds": n, "closed_rounds": k, "captured_basis_bps_total": integer bps,
-//    "mean_entry_basis_bps": number|null, "mean_exit_basis_bps": number|null,
-//    "entries": [{"entry_time", "entry_basis_bps", "exit_time"|null, "exit_basis_bps"|null,
-//                 "captured_basis_bps"|null, "exit_reason"|null}]}
-// (annualised basis in integer bps, as the strategy reports it); null otherwise.
-nlohmann::json SpreadMetricsFromReport(const nlohmann::json& report);
 
 }  // namespace tapedeck
 

@@ -3,7 +3,9 @@
 // live trading by the FIX adapter. Strategies never know which.
 //
 // What a strategy author reads: this file, core/context.h (acting and asking), core/order.h
-// (building requests), core/market_view.h, core/trade_run.h (runs of trades).
+// (building requests), core/market_view.h, core/trade_run.h (runs of trades),
+// core/strategy_report.h (report sections), core/params.h and core/strategy_registry.h
+// (parameters and registration).
 #ifndef TAPEDECK_CORE_STRATEGY_H_
 #define TAPEDECK_CORE_STRATEGY_H_
 
@@ -11,6 +13,7 @@
 
 #include "core/context.h"
 #include "core/event.h"
+#include "core/strategy_report.h"
 #include "core/trade_run.h"
 #include "nlohmann/json.hpp"
 
@@ -54,9 +57,12 @@ class Strategy {
   // After the last event; orders sent here are not executed.
   virtual void OnStop(Context&) {}
 
-  // Strategy-specific results for summary.json ("strategy_report"), e.g. basis at entry and
-  // exit. Must be deterministic.
+  // Strategy-specific facts for summary.json ("strategy_report"), e.g. counters and final
+  // values. Must be deterministic.
   virtual nlohmann::json Report() const { return nlohmann::json::object(); }
+  // Tables and charts for the run report (summary.json "strategy_sections" and
+  // "strategy_charts", rendered by report code that knows no strategy). Must be deterministic.
+  virtual StrategySections Sections() const { return {}; }
 };
 
 }  // namespace tapedeck

@@ -55,7 +55,7 @@ absl::StatusOr<PendingRun> Run(const RunConfig& config, const StrategySpec& spec
   const RunFacts facts{spec.name,           spec.label,     config.seed.value_or(0),
                        stats.market_events, stats.first_ts, stats.last_ts};
   TAPEDECK_ASSIGN_OR_RETURN(RunResult r, recorder->Finish(engine.context(), facts,
-                                                          strategy->Report(), config.document));
+                                                          *strategy, config.document));
   r.spec = spec;
   r.wall_seconds = wall;
   return PendingRun{std::move(r), std::move(recorder)};

@@ -57,7 +57,7 @@ absl::StatusOr<JournalReplayResult> ReplayJournal(const std::string& journal_pat
   const RunFacts facts{spec.name, spec.label, 0, market, Timestamp(), replay.context().now()};
   const nlohmann::json config = {{"journal", journal_path}, {"strategy", meta["strategy"]}};
   JournalReplayResult r;
-  TAPEDECK_ASSIGN_OR_RETURN(r.run, WriteFinishedRun(replay.host(), facts, (*strategy)->Report(),
+  TAPEDECK_ASSIGN_OR_RETURN(r.run, WriteFinishedRun(replay.host(), facts, **strategy,
                                                     config, out_dir, nlohmann::json::object()));
   r.run.spec = spec;
   r.events = j.events.size();

@@ -116,7 +116,7 @@ absl::StatusOr<PaperRunResult> RunPaper(const PaperRunConfig& config,
   const StrategySpec& spec = config.run.strategies[0];
   const RunFacts facts{spec.name, spec.label, 0, s.venue().stats().market_events, Timestamp(),
                        s.context().now()};
-  TAPEDECK_ASSIGN_OR_RETURN(r.run, WriteFinishedRun(s.host(), facts, s.strategy().Report(),
+  TAPEDECK_ASSIGN_OR_RETURN(r.run, WriteFinishedRun(s.host(), facts, s.strategy(),
                                                     config.run.document, options.out_dir,
                                                     {{"paper", s.Report()}}));
   r.run.spec = spec;

@@ -28,16 +28,18 @@ SeriesRecorder::SampleSink RunRecorder::sample_sink() {
 }
 
 absl::StatusOr<RunResult> RunRecorder::Finish(const Context& ctx, const RunFacts& facts,
-                                              const nlohmann::json& strategy_report,
+                                              const Strategy& strategy,
                                               const nlohmann::json& config,
                                               const nlohmann::json& summary_extra) {
   RunResult r;
   r.facts = facts;
-  r.strategy_report = strategy_report;
+  r.strategy_report = strategy.Report();
+  r.sections = strategy.Sections();
   TAPEDECK_ASSIGN_OR_RETURN(r.digests, writer_->FinishTables());
   r.totals = metrics_.Totals(ctx, facts);
   r.metrics = metrics_.Compute(ctx, facts);
-  r.summary = metrics_.Summary(ctx, facts, r.metrics, r.digests, strategy_report, config);
+  r.summary = metrics_.Summary(ctx, facts, r.metrics, r.digests, r.strategy_report, r.sections,
+                               config);
   for (const auto& [key, value] : summary_extra.items()) r.summary[key] = value;
   TAPEDECK_RETURN_IF_ERROR(writer_->FinishFiles(
       RenderRoundTripsCsv(ctx.instruments(), r.metrics.trips), r.summary));
@@ -51,7 +53,7 @@ absl::StatusOr<RunResult> RunRecorder::Finish(const Context& ctx, const RunFacts
 }
 
 absl::StatusOr<RunResult> WriteFinishedRun(const StrategyHost& host, const RunFacts& facts,
-                                           const nlohmann::json& strategy_report,
+                                           const Strategy& strategy,
                                            const nlohmann::json& config,
                                            const std::string& out_dir,
                                            const nlohmann::json& summary_extra) {
@@ -62,7 +64,7 @@ absl::StatusOr<RunResult> WriteFinishedRun(const StrategyHost& host, const RunFa
                             RunRecorder::Create(ctx.instruments(), options));
   SendRecords(host.records(), recorder->sink());
   TAPEDECK_ASSIGN_OR_RETURN(RunResult r,
-                            recorder->Finish(ctx, facts, strategy_report, config, summary_extra));
+                            recorder->Finish(ctx, facts, strategy, config, summary_extra));
   TAPEDECK_RETURN_IF_ERROR(recorder->Commit());
   return r;
 }

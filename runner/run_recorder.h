@@ -30,6 +30,7 @@ struct RunResult {
   Metrics metrics;
   RunDigests digests;
   nlohmann::json strategy_report;
+  StrategySections sections;  // the strategy's tables and charts (Strategy::Sections)
   nlohmann::json summary;  // summary.json, as written
   double wall_seconds = 0;  // wall time of the run itself, for display only (never in outputs)
   // With keep_records: every record of the run, in order. Otherwise empty: the tables went to
@@ -44,7 +45,7 @@ struct RunResult {
 // replayed journal): records sent from `host`, files written into `out_dir` and committed. No
 // equity curve is sampled there, and no price series.
 absl::StatusOr<RunResult> WriteFinishedRun(const StrategyHost& host, const RunFacts& facts,
-                                           const nlohmann::json& strategy_report,
+                                           const Strategy& strategy,
                                            const nlohmann::json& config,
                                            const std::string& out_dir,
                                            const nlohmann::json& summary_extra);
@@ -65,11 +66,11 @@ class RunRecorder {
   // The price series (SeriesRecorder) goes here.
   SeriesRecorder::SampleSink sample_sink();
 
-  // After the run: the metrics, digests and summary of the run whose Context is `ctx`; the
-  // files are written under temporary names until Commit. The keys of `summary_extra` (an
+  // After the run: the metrics, digests and summary of the run whose Context is `ctx`, with the
+  // strategy's report and sections; the files are written under temporary names until Commit. The keys of `summary_extra` (an
   // object) are added to summary.json (a paper session's "paper" section).
   absl::StatusOr<RunResult> Finish(const Context& ctx, const RunFacts& facts,
-                                   const nlohmann::json& strategy_report,
+                                   const Strategy& strategy,
                                    const nlohmann::json& config,
                                    const nlohmann::json& summary_extra = nlohmann::json::object());
   absl::Status Commit() { return writer_->Commit(); }

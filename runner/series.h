@@ -64,6 +64,7 @@ class SeriesRecorder final : public Strategy {
   }
   void OnStop(Context& ctx) override;
   nlohmann::json Report() const override { return inner_->Report(); }
+  StrategySections Sections() const override { return inner_->Sections(); }
 
   const std::vector<SeriesSample>& samples() const { return samples_; }
 

@@ -103,11 +103,11 @@ RunTotals MetricsCollector::Totals(const Context& ctx, const RunFacts& facts) co
 nlohmann::json MetricsCollector::Summary(const Context& ctx, const RunFacts& facts,
                                          const Metrics& metrics, const RunDigests& digests,
                                          const nlohmann::json& strategy_report,
+                                         const StrategySections& sections,
                                          const nlohmann::json& config) const {
   Money unrealized;
   nlohmann::json instruments = InstrumentResults(ctx.portfolio(), ctx.instruments(), &unrealized);
-  nlohmann::json metrics_json = MetricsToJson(metrics);
-  metrics_json["spread"] = SpreadMetricsFromReport(strategy_report);
+  const nlohmann::json metrics_json = MetricsToJson(metrics);
   nlohmann::json summary = {
       {"schema", "tapedeck.summary/1"},
       {"strategy", facts.strategy_name},
@@ -125,6 +125,8 @@ nlohmann::json MetricsCollector::Summary(const Context& ctx, const RunFacts& fac
       {"instruments", instruments},
       {"metrics", metrics_json},
       {"strategy_report", strategy_report},
+      {"strategy_sections", SectionsToJson(sections.sections)},
+      {"strategy_charts", ChartsToJson(sections.charts, ctx.instruments())},
       {"digest", digests.ToJson()},
       {"config", config},
   };

@@ -42,7 +42,7 @@ class MetricsCollector final : public RecordSink {
   // summary.json; `digests` are the tables' (runner/output_writer.h).
   nlohmann::json Summary(const Context& ctx, const RunFacts& facts, const Metrics& metrics,
                          const RunDigests& digests, const nlohmann::json& strategy_report,
-                         const nlohmann::json& config) const;
+                         const StrategySections& sections, const nlohmann::json& config) const;
 
   const std::vector<EquityPoint>& equity() const { return equity_; }
 

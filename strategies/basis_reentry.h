@@ -22,7 +22,8 @@
 // order on the leg that has the excess; on exit, any leg not yet flat is closed at market.
 //
 // The parameters, with units and defaults, are declared once in basis_reentry.cc (kParams) and
-// listed by `tapedeck strategies`.
+// listed by `tapedeck strategies`. The rounds are reported as a "Basis rounds" section of the
+// run report (Sections), with a chart of the spread between the legs.
 #ifndef TAPEDECK_STRATEGIES_BASIS_REENTRY_H_
 #define TAPEDECK_STRATEGIES_BASIS_REENTRY_H_
 
@@ -72,6 +73,8 @@ class BasisReentry final : public Strategy {
   void OnTimer(Context& ctx, uint64_t timer_id, uint64_t tag) override;
   void OnStop(Context& ctx) override;
   nlohmann::json Report() const override;
+  // The rounds (entry and exit basis, what each captured) and a chart of the legs' spread.
+  StrategySections Sections() const override;
 
   struct Leg {
     OrderId order;

@@ -135,8 +135,18 @@ TEST(RunSummaryTest, StrategySectionsAndChartsAreTyped) {
   ASSERT_EQ(s->charts.size(), 1u);
   EXPECT_EQ(s->charts[0].kind, StrategyChartKind::kSpreadBps);
   EXPECT_EQ(s->charts[0].instruments, (std::vector<std::string>{"BTC-SPOT", "BTC-FUT-NEAR"}));
-  // Without them (every run before strategies reported sections), none.
-  EXPECT_TRUE(RunSummaryFromJson(ScenarioJson(), "s.json")->sections.empty());
+  // basis_reentry's own: its rounds and its basis chart.
+  absl::StatusOr<RunSummary> own = RunSummaryFromJson(ScenarioJson(), "s.json");
+  ASSERT_THAT(own, IsOk());
+  ASSERT_EQ(own->sections.size(), 1u);
+  EXPECT_EQ(own->sections[0].title, "Basis rounds: basis at entry and exit");
+  ASSERT_EQ(own->charts.size(), 1u);
+  EXPECT_EQ(own->charts[0].title, "basis");
+  // Without the keys (runs written before strategies reported sections), none.
+  nlohmann::json old = ScenarioJson();
+  old.erase("strategy_sections");
+  old.erase("strategy_charts");
+  EXPECT_TRUE(RunSummaryFromJson(old, "s.json")->sections.empty());
 }
 
 TEST(RunSummaryTest, BadSectionsAndChartsNameTheKey) {

@@ -102,6 +102,8 @@ TEST_P(TradeRunsTest, SameOutcomeWithAndWithoutRuns) {
   EXPECT_FALSE(with.engine->records().order_log().empty());
   EXPECT_EQ(Outcome(*with.engine), Outcome(*without.engine));
   EXPECT_EQ(with.strategy->Report().dump(), without.strategy->Report().dump());
+  EXPECT_EQ(SectionsToJson(with.strategy->Sections().sections).dump(),
+            SectionsToJson(without.strategy->Sections().sections).dump());
 }
 
 std::vector<std::string> RegisteredNames() {

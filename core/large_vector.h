@@ -1,6 +1,6 @@
-// A vector for what grows to many megabytes in a run: the Context's orders and its order, fill
-// and account logs (a backtest that trades every few milliseconds of data logs hundreds of
-// thousands of orders).
+// A vector for what grows to many megabytes in a run: the Context's orders and the order, fill
+// and account records a run collects (core/records.h; a backtest that trades every few
+// milliseconds of data logs hundreds of thousands of orders).
 //
 // Below 2 MiB its storage is an ordinary heap block. From there on it is a mapping of its own,
 // aligned to 2 MiB and advised for transparent huge pages (MADV_HUGEPAGE), so that writing it takes

@@ -5,7 +5,7 @@
 // What a strategy author reads: this file, core/context.h (acting and asking), core/order.h
 // (building requests), core/market_view.h, core/trade_run.h (runs of trades),
 // core/strategy_report.h (report sections), core/params.h and core/strategy_registry.h
-// (parameters and registration).
+// (parameters and registration), core/sizing.h (quantities from money).
 #ifndef TAPEDECK_CORE_STRATEGY_H_
 #define TAPEDECK_CORE_STRATEGY_H_
 

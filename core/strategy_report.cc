@@ -47,8 +47,9 @@ nlohmann::json ChartsToJson(const std::vector<ReportChart>& charts,
     for (InstrumentId id : c.instruments) {
       symbols.push_back(id.value < instruments.size() ? instruments.at(id).symbol : "");
     }
-    out.push_back(
-        {{"kind", std::string(ChartKindName(c.kind))}, {"title", c.title}, {"instruments", symbols}});
+    out.push_back({{"kind", std::string(ChartKindName(c.kind))},
+                   {"title", c.title},
+                   {"instruments", symbols}});
   }
   return out;
 }

@@ -48,8 +48,8 @@ std::string ToWire(FIX::Message& msg) {
 
 void BM_Fix_EncodeNewOrderSingle(benchmark::State& state) {
   const Instrument in = Btc();
-  OrderRequest r{OrderId(1), InstrumentId(0), Side::kBuy, OrderType::kLimit, TimeInForce::kGtc,
-                 Price(6'900'012), Qty(1'500), false, false};
+  OrderRequest r = OrderRequest::Limit(InstrumentId(0), Side::kBuy, Price(6'900'012), Qty(1'500))
+                       .WithId(OrderId(1));
   uint64_t id = 1;
   for (auto _ : state) {
     r.id = OrderId(id++);
@@ -67,8 +67,8 @@ BENCHMARK(BM_Fix_EncodeNewOrderSingle);
 // BM_Fix_EncodeNewOrderSingle, a fresh message each time, is its baseline.
 void BM_Fix_EncodeNewOrderSingleReused(benchmark::State& state) {
   const Instrument in = Btc();
-  OrderRequest r{OrderId(1), InstrumentId(0), Side::kBuy, OrderType::kLimit, TimeInForce::kGtc,
-                 Price(6'900'012), Qty(1'500), false, false};
+  OrderRequest r = OrderRequest::Limit(InstrumentId(0), Side::kBuy, Price(6'900'012), Qty(1'500))
+                       .WithId(OrderId(1));
   FIX::Message msg;
   auto encode = [&] {
     BuildNewOrderSingle(r, in, ClOrdIdOf("", r.id), 1'770'296'400'000'000'000, &msg);
@@ -91,8 +91,9 @@ BENCHMARK(BM_Fix_EncodeNewOrderSingleReused);
 // An OrderCancelRequest (35=F), fresh each time and reused as FixVenue sends it.
 void EncodeCancels(benchmark::State& state, bool reuse) {
   const Instrument in = Btc();
-  const OrderRequest r{OrderId(1), InstrumentId(0), Side::kBuy, OrderType::kLimit,
-                       TimeInForce::kGtc, Price(6'900'012), Qty(1'500), false, false};
+  const OrderRequest r =
+      OrderRequest::Limit(InstrumentId(0), Side::kBuy, Price(6'900'012), Qty(1'500))
+          .WithId(OrderId(1));
   FIX::Message reused;
   uint64_t id = 1;
   auto encode = [&] {

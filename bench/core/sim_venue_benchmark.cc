@@ -131,8 +131,9 @@ void BM_SimVenue_Match(benchmark::State& state) {
       if (venue.resting_orders() < 8) {
         const BookTop top = venue.book(kId).Top();
         const bool buy = (next_id & 1) != 0;
-        OrderRequest r{OrderId(next_id++), kId, buy ? Side::kBuy : Side::kSell, OrderType::kLimit,
-                       TimeInForce::kGtc, buy ? top.bid : top.ask, Qty(100), false, false};
+        const OrderRequest r = OrderRequest::Limit(kId, buy ? Side::kBuy : Side::kSell,
+                                                   buy ? top.bid : top.ask, Qty(100))
+                                   .WithId(OrderId(next_id++));
         if (r.price.raw > 0) venue.OnOrderArrival(r, e.exchange_time());
       }
       if (out.size() > 60000) out.clear();

@@ -65,8 +65,11 @@ TEST(FixCodecTest, EmbeddedDictionaryLoadsAndValidatesANewOrderSingle) {
   in.symbol = "BTCUSDT";
   in.price_scale = 2;
   in.qty_scale = 3;
-  OrderRequest r{OrderId(7), InstrumentId(0), Side::kSell, OrderType::kLimit, TimeInForce::kIoc,
-                 Price(6'900'012), Qty(1'500), true, false};
+  const OrderRequest r = OrderRequest::Limit(InstrumentId(0), Side::kSell, Price(6'900'012),
+                                             Qty(1'500))
+                             .Ioc()
+                             .PostOnly()
+                             .WithId(OrderId(7));
   FIX::Message msg;
   BuildNewOrderSingle(r, in, "x7", 1'770'296'400'000'000'000, &msg);
   msg.getHeader().setField(8, "FIX.4.4");
@@ -98,12 +101,18 @@ TEST(FixCodecTest, OrdersInAReusedMessageEncodeAsInAFreshOne) {
     m.getHeader().setField(52, "20260205-13:00:00.000");
     return m.toString();
   };
-  const OrderRequest limit{OrderId(7), InstrumentId(0), Side::kSell, OrderType::kLimit,
-                           TimeInForce::kIoc, Price(6'900'012), Qty(1'500), true, true};
-  const OrderRequest market{OrderId(8), InstrumentId(0), Side::kBuy, OrderType::kMarket,
-                            TimeInForce::kGtc, Price(0), Qty(2'000), false, false};
-  const OrderRequest post_only{OrderId(9), InstrumentId(0), Side::kBuy, OrderType::kLimit,
-                               TimeInForce::kGtc, Price(6'900'000), Qty(2'000), true, false};
+  const OrderRequest limit =
+      OrderRequest::Limit(InstrumentId(0), Side::kSell, Price(6'900'012), Qty(1'500))
+          .Ioc()
+          .PostOnly()
+          .ReduceOnly()
+          .WithId(OrderId(7));
+  const OrderRequest market =
+      OrderRequest::Market(InstrumentId(0), Side::kBuy, Qty(2'000)).WithId(OrderId(8));
+  const OrderRequest post_only =
+      OrderRequest::Limit(InstrumentId(0), Side::kBuy, Price(6'900'000), Qty(2'000))
+          .PostOnly()
+          .WithId(OrderId(9));
   FIX::Message reused;
   for (const OrderRequest& r : {limit, market, post_only, limit}) {
     const int64_t at = 1'770'296'400'000'000'000 + static_cast<int64_t>(r.id.value) * 1'000'000;

@@ -32,10 +32,10 @@ constexpr InstrumentId kId(0);
 class TextDriver final : public ContextDriver {
  public:
   void SendOrder(const OrderRequest& r, Timestamp now) override {
-    absl::StrAppend(&log, "order ", r.id.value, " ", now.ns, " ", std::string(SideName(r.side)), " ",
-                    std::string(OrderTypeName(r.type)), " ", std::string(TimeInForceName(r.tif)), " ", r.price.raw, " ",
-                    r.qty.raw, r.post_only ? " post_only" : "", r.reduce_only ? " reduce_only" : "",
-                    "\n");
+    absl::StrAppend(&log, "order ", r.id.value, " ", now.ns, " ", std::string(SideName(r.side)),
+                    " ", std::string(OrderTypeName(r.type)), " ",
+                    std::string(TimeInForceName(r.tif)), " ", r.price.raw, " ", r.qty.raw,
+                    r.post_only ? " post_only" : "", r.reduce_only ? " reduce_only" : "", "\n");
   }
   void SendCancel(OrderId id, InstrumentId, Timestamp now) override {
     absl::StrAppend(&log, "cancel ", id.value, " ", now.ns, "\n");
@@ -60,7 +60,8 @@ class TextSink final : public RunSink {
     absl::StrAppend(&log, "fill ", e.order_id.value, " ", e.price.raw, " ", e.qty.raw, "\n");
   }
   void OnAccount(const AccountLogEntry& e) override {
-    absl::StrAppend(&log, "account ", std::string(AccountActionName(e.action)), " ", e.amount.raw, "\n");
+    absl::StrAppend(&log, "account ", std::string(AccountActionName(e.action)), " ",
+                    e.amount.raw, "\n");
   }
   void OnEquity(const EquityPoint& p) override {
     absl::StrAppend(&log, "equity ", p.ts.ns, " ", p.equity.raw, "\n");
@@ -285,8 +286,8 @@ TEST(StrategyHostTest, TheEngineSendsDataEndedBeforeTheStop) {
   probe.on_event = [&probe](Context& c, const Event&) {
     absl::StrAppend(&probe.log, "event at ", c.now().ns, "\n");
   };
-  testing::RunEngine(table, {QuoteAt(kId, 1, 10'000, 10'003), TradeAt(kId, 2, 10'001, 1, Side::kBuy)},
-                     probe);
+  testing::RunEngine(
+      table, {QuoteAt(kId, 1, 10'000, 10'003), TradeAt(kId, 2, 10'001, 1, Side::kBuy)}, probe);
   EXPECT_EQ(probe.log,
             "event at 1000000\nevent at 2000000\nstatus data_ended at 2000000\nstop at 2000000\n");
 }

@@ -197,8 +197,7 @@ TEST(VolatilityLatencyTest, APriceDropScalesLatencyAndCalmDecaysIt) {
   EXPECT_EQ(venue.RequestLatency(VenueMessage::kSubmit, Timestamp(3 * kMs)), Duration(5'999'000));
   // The responses of a market order arriving now carry the same scaled latency (no quotes or
   // book: it waits for the next trade, so only its ack is sent now).
-  OrderRequest r{OrderId(1), kBtc, Side::kBuy, OrderType::kMarket, TimeInForce::kGtc, Price(),
-                 Qty(1), false, false};
+  const OrderRequest r = OrderRequest::Market(kBtc, Side::kBuy, Qty(1)).WithId(OrderId(1));
   venue.OnOrderArrival(r, Timestamp(3 * kMs));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].kind, EventKind::kOrderAck);

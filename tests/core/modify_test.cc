@@ -37,16 +37,8 @@ Event SellTrade(int64_t ms, int64_t price, int64_t qty) {
   return TradeAt(kBtc, ms, price, qty, Side::kSell);
 }
 
-OrderRequest Limit(uint64_t id, Side side, int64_t price, int64_t qty, bool post_only = false) {
-  OrderRequest r;
-  r.id = OrderId(id);
-  r.instrument = kBtc;
-  r.side = side;
-  r.type = OrderType::kLimit;
-  r.price = Price(price);
-  r.qty = Qty(qty);
-  r.post_only = post_only;
-  return r;
+OrderRequest Limit(uint64_t id, Side side, int64_t price, int64_t qty) {
+  return OrderRequest::Limit(kBtc, side, Price(price), Qty(qty)).WithId(OrderId(id));
 }
 
 // A venue with a book: bids 100.00 x 5.000 and 99.90 x 3.000, asks 100.10 x 0.500 and
@@ -216,7 +208,7 @@ TEST(ModifyTest, ACrossingPriceRestsTheRemainderAtTheBackOfTheNewLevel) {
 
 TEST(ModifyTest, PostOnlyModifyThatWouldCrossIsRejectedAndTheOrderStaysAsItWas) {
   VenueFixture f;
-  f.venue->OnOrderArrival(Limit(1, Side::kBuy, 10000, 2000, /*post_only=*/true), Timestamp(1 * kMs));
+  f.venue->OnOrderArrival(Limit(1, Side::kBuy, 10000, 2000).PostOnly(), Timestamp(1 * kMs));
   f.venue->OnMarketData(Level(2, Side::kBuy, 10000, 9000));  // ahead stays 5000
   f.Take();
   f.venue->OnModifyArrival(OrderId(1), kBtc, Price(10010), Qty(2000), Timestamp(3 * kMs));

@@ -128,8 +128,8 @@ TEST(ParamTableTest, ReadsEveryKind) {
 }
 
 TEST(ParamTableTest, ErrorsNameTheKeyPath) {
-  EXPECT_THAT(Parse({{"windw", 3}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("strategies[2].params.windw")));
+  EXPECT_THAT(Parse({{"windw", 3}}), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("strategies[2].params.windw")));
   EXPECT_THAT(Parse({{"window", "3"}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("strategies[2].params.window: expected an integer")));

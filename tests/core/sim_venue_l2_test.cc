@@ -169,11 +169,11 @@ TEST(SimVenueL2Test, FokNeedsTheWholeQuantityWithinTheLimitAndIocCancelsTheRest)
   const InstrumentTable t = Table();
   Scripted s({{0, [&](Context& c) {
                  // FOK 1.000 up to 100.10: only 0.500 there -> cancelled, nothing filled.
-                 s.ids.push_back(c.Submit({OrderId(), kBtc, Side::kBuy, OrderType::kLimit,
-                                           TimeInForce::kFok, Price(10010), Qty(1000), false, false}));
+                 s.ids.push_back(
+                     c.Submit(OrderRequest::Limit(kBtc, Side::kBuy, Price(10010), Qty(1000)).Fok()));
                  // IOC 2.000 up to 100.20: 0.500 + 1.000 fill, 0.500 cancelled.
-                 s.ids.push_back(c.Submit({OrderId(), kBtc, Side::kBuy, OrderType::kLimit,
-                                           TimeInForce::kIoc, Price(10020), Qty(2000), false, false}));
+                 s.ids.push_back(
+                     c.Submit(OrderRequest::Limit(kBtc, Side::kBuy, Price(10020), Qty(2000)).Ioc()));
                }}});
   auto engine = RunTape(t, DeepAsks(), s);
   const auto& f = engine->records().fill_log();
@@ -190,12 +190,12 @@ TEST(SimVenueL2Test, ReduceOnlyIsRejectedWhenFlatAndCutToThePosition) {
   const InstrumentTable t = Table();
   Scripted s({{0, [&](Context& c) {
                  // Flat: rejected.
-                 s.ids.push_back(c.Submit({OrderId(), kBtc, Side::kSell, OrderType::kMarket,
-                                           TimeInForce::kGtc, Price(), Qty(100), false, true}));
+                 s.ids.push_back(
+                     c.Submit(OrderRequest::Market(kBtc, Side::kSell, Qty(100)).ReduceOnly()));
                  s.ids.push_back(c.BuyMarket(kBtc, Qty(300)));
                  // After the buy (same arrival instant, FIFO): sell 1.000 reduce-only -> 0.300.
-                 s.ids.push_back(c.Submit({OrderId(), kBtc, Side::kSell, OrderType::kMarket,
-                                           TimeInForce::kGtc, Price(), Qty(1000), false, true}));
+                 s.ids.push_back(
+                     c.Submit(OrderRequest::Market(kBtc, Side::kSell, Qty(1000)).ReduceOnly()));
                }}});
   auto engine = RunTape(t, DeepAsks(), s);
   EXPECT_EQ(engine->context().order(s.ids[0])->status, OrderStatus::kRejected);
@@ -250,8 +250,8 @@ TEST(SimVenueL2Test, ResponsesNeverOvertakeUnderRandomLatency) {
   SimVenue venue(t, v, &out);
   venue.OnMarketData(Level(0, Side::kSell, 10010, 100000, kBookSnapshotBegin));
   for (int i = 0; i < 200; ++i) {
-    OrderRequest r{OrderId(static_cast<uint64_t>(i + 1)), kBtc, Side::kBuy, OrderType::kMarket,
-                   TimeInForce::kGtc, Price(), Qty(1), false, false};
+    const OrderRequest r = OrderRequest::Market(kBtc, Side::kBuy, Qty(1))
+                               .WithId(OrderId(static_cast<uint64_t>(i + 1)));
     venue.OnOrderArrival(r, Timestamp(i * kMs / 10));
   }
   ASSERT_EQ(out.size(), 400u);

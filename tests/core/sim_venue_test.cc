@@ -158,11 +158,11 @@ TEST(SimVenueTest, CancelBeforeTheFillCancels) {
 TEST(SimVenueTest, PostOnlyThatWouldCrossIsRejectedAndIocThatCannotFillIsCancelled) {
   const InstrumentTable t = Table();
   Scripted s({{0, [&](Context& c) {
-                 OrderRequest po{OrderId(), kBtc, Side::kBuy, OrderType::kLimit, TimeInForce::kGtc,
-                                 Price(10010), Qty(1000), /*post_only=*/true, false};
+                 const OrderRequest po =
+                     OrderRequest::Limit(kBtc, Side::kBuy, Price(10010), Qty(1000)).PostOnly();
                  s.ids.push_back(c.Submit(po));
-                 OrderRequest ioc{OrderId(), kBtc, Side::kBuy, OrderType::kLimit, TimeInForce::kIoc,
-                                  Price(9900), Qty(1000), false, false};
+                 const OrderRequest ioc =
+                     OrderRequest::Limit(kBtc, Side::kBuy, Price(9900), Qty(1000)).Ioc();
                  s.ids.push_back(c.Submit(ioc));
                }}});
   auto engine = RunTape(t, {Quote(0, 10000, 10010), Trade(10, 9800)}, s);

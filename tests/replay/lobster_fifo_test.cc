@@ -298,7 +298,8 @@ TEST(LobsterFifoTest, PassiveJoinerFillsExactlyWhenTheFifoSaysSo) {
 
   uint64_t orders_digest = 0xCBF29CE484222325ULL;
   for (const OrderLogEntry& e : engine.records().order_log()) {
-    for (int64_t v : {e.ts.ns, int64_t{e.action == RequestAction::kCancel}, static_cast<int64_t>(e.request.id.value),
+    for (int64_t v : {e.ts.ns, int64_t{e.action == RequestAction::kCancel},
+                      static_cast<int64_t>(e.request.id.value),
                       static_cast<int64_t>(e.request.side), e.request.price.raw,
                       e.request.qty.raw}) {
       orders_digest = Fnv(orders_digest, v);

@@ -96,8 +96,8 @@ TEST(BasisReentryTest, StarvedLegIsCancelledAndTheResidualDeltaHedged) {
   const Context& ctx = run.engine->context();
   bool hedge_seen = false;
   for (const OrderLogEntry& o : run.engine->records().order_log()) {
-    if (o.action != RequestAction::kCancel && o.request.instrument == InstrumentId(0) && o.request.side == Side::kSell &&
-        o.request.type == OrderType::kMarket) {
+    if (o.action != RequestAction::kCancel && o.request.instrument == InstrumentId(0) &&
+        o.request.side == Side::kSell && o.request.type == OrderType::kMarket) {
       EXPECT_GE(o.ts, r.entry_time + Duration::Seconds(31));
       hedge_seen = true;
       break;

@@ -22,13 +22,15 @@ struct ScenarioRun {
   std::unique_ptr<Strategy> strategy;
 };
 
-// Builds `name` from `params` and runs it on the scenario `p` with `seed` (`trade_runs`:
-// EngineConfig::trade_runs).
+struct ScenarioRunOptions {
+  Money initial_cash = Money(1'000'000 * Money::kOne);
+  bool trade_runs = true;  // EngineConfig::trade_runs
+};
+
+// Builds `name` from `params` and runs it on the scenario `p` with `seed`.
 inline absl::Status RunOnScenario(const replay::ScenarioParams& p, uint64_t seed,
                                   const std::string& name, const nlohmann::json& params,
-                                  ScenarioRun* run,
-                                  Money initial_cash = Money(1'000'000 * Money::kOne),
-                                  bool trade_runs = true) {
+                                  ScenarioRun* run, ScenarioRunOptions options = {}) {
   for (Instrument& in : replay::ScenarioInstruments(p)) {
     absl::Status s = run->instruments.Add(in);
     if (!s.ok()) return s;
@@ -47,8 +49,8 @@ inline absl::Status RunOnScenario(const replay::ScenarioParams& p, uint64_t seed
   absl::Status s = merger.Init();
   if (!s.ok()) return s;
   EngineConfig config;
-  config.initial_cash = initial_cash;
-  config.trade_runs = trade_runs;
+  config.initial_cash = options.initial_cash;
+  config.trade_runs = options.trade_runs;
   run->engine = std::make_unique<Engine>(run->instruments, config);
   return run->engine->Run(merger, *run->strategy);
 }

@@ -51,7 +51,7 @@ MemberResult RunMember(const std::string& strategy, int i) {
   ScenarioRun run;
   const Money cash(1'000'000 * Money::kOne);
   EXPECT_THAT(RunOnScenario(p, replay::FamilySeed(kFamilySeed, i), strategy,
-                            nlohmann::json::object(), &run, cash),
+                            nlohmann::json::object(), &run, {.initial_cash = cash}),
               IsOk());
   MemberResult r;
   if (run.engine == nullptr) return r;

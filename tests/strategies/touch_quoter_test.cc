@@ -75,7 +75,8 @@ Outcome RunQuoter(QueueModel queue) {
   EXPECT_TRUE(s.ok()) << s;
   Outcome o;
   for (const OrderLogEntry& e : engine.records().order_log()) {
-    for (int64_t v : {e.ts.ns, int64_t{e.action == RequestAction::kCancel}, static_cast<int64_t>(e.request.id.value),
+    for (int64_t v : {e.ts.ns, int64_t{e.action == RequestAction::kCancel},
+                      static_cast<int64_t>(e.request.id.value),
                       static_cast<int64_t>(e.request.side), e.request.price.raw, e.request.qty.raw}) {
       o.orders = Fnv(o.orders, v);
     }

@@ -89,11 +89,12 @@ TEST_P(TradeRunsTest, SameOutcomeWithAndWithoutRuns) {
   ASSERT_NE(info, nullptr);
   ScenarioRun with, without;
   const Money cash(1'000'000 * Money::kOne);
-  ASSERT_THAT(RunOnScenario(Unlagged(), 7, info->name, info->example_params, &with, cash, true),
+  ASSERT_THAT(RunOnScenario(Unlagged(), 7, info->name, info->example_params, &with,
+                            {.initial_cash = cash, .trade_runs = true}),
               IsOk());
-  ASSERT_THAT(
-      RunOnScenario(Unlagged(), 7, info->name, info->example_params, &without, cash, false),
-      IsOk());
+  ASSERT_THAT(RunOnScenario(Unlagged(), 7, info->name, info->example_params, &without,
+                            {.initial_cash = cash, .trade_runs = false}),
+              IsOk());
   EXPECT_EQ(without.engine->stats().trade_runs, 0u);
   // The path under test ran, some runs with more than one trade (the scenario's trades come in
   // short bursts between book updates), and the example parameters trade.
@@ -122,11 +123,12 @@ TEST(TradeRunsFeedLatencyTest, SameOutcomeWithAndWithoutRuns) {
   const nlohmann::json params = {{"instrument", "BTC-SPOT"}, {"tranche_qty", "1"}};
   ScenarioRun with, without;
   const Money cash(1'000'000 * Money::kOne);
-  ASSERT_THAT(RunOnScenario(replay::ScenarioParams(), 7, "dip_buyer", params, &with, cash, true),
+  ASSERT_THAT(RunOnScenario(replay::ScenarioParams(), 7, "dip_buyer", params, &with,
+                            {.initial_cash = cash, .trade_runs = true}),
               IsOk());
-  ASSERT_THAT(
-      RunOnScenario(replay::ScenarioParams(), 7, "dip_buyer", params, &without, cash, false),
-      IsOk());
+  ASSERT_THAT(RunOnScenario(replay::ScenarioParams(), 7, "dip_buyer", params, &without,
+                            {.initial_cash = cash, .trade_runs = false}),
+              IsOk());
   EXPECT_EQ(without.engine->stats().trade_runs, 0u);
   EXPECT_FALSE(with.engine->records().order_log().empty());
   EXPECT_EQ(Outcome(*with.engine), Outcome(*without.engine));

@@ -7,7 +7,8 @@
 // each other. At equal times the venue side goes first:
 // market data, then order arrivals, then strategy-side deliveries in the total order of
 // core/event_order.h. The run ends with the data: responses and timers due after the last
-// market-data event's strategy-side time are not delivered.
+// market-data event's strategy-side time are not delivered; the strategy hears
+// VenueStatus::kDataEnded, then OnStop.
 //
 // Runs of trades that nothing can come between go to Strategy::OnTrades in one call
 // (DeliverTradeRun); the order and the outputs are those of one-at-a-time delivery.
@@ -134,7 +135,6 @@ class BasicEngine final : public ContextDriver {
     last_equity_ = ts;
   }
 
-  const InstrumentTable* instruments_;
   Config config_;
   std::vector<Event> responses_;
   V venue_;

@@ -25,8 +25,7 @@ auto VenueConfigWithCash(const EngineConfigT& c) {
 
 template <VenueModel V>
 BasicEngine<V>::BasicEngine(const InstrumentTable& instruments, Config config, RunSink* sink)
-    : instruments_(&instruments),
-      config_(config),
+    : config_(config),
       venue_(instruments, engine_internal::VenueConfigWithCash(config), &responses_),
       host_(instruments, this, config.initial_cash, sink) {}
 

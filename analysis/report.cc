@@ -267,8 +267,7 @@ std::string RenderRunReport(const RunData& run) {
   const std::vector<Pt> eq = EquityPoints(run);
   const Span span = TimeSpan(run, eq);
   const std::vector<InstrumentSeries> ins = PriceSeries(run);
-  RunSummary s = run.summary;
-  AddLegacyStrategyParts(ins, &s);
+  const RunSummary& s = run.summary;
   std::string b = absl::StrCat(Header(s), KeyFigures(s), EquityAndDrawdown(run, eq, span),
                                PricesAndFills(run, ins, span));
   if (!ins.empty()) {

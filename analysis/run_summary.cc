@@ -131,7 +131,6 @@ absl::Status ReadChart(ConfigObject& o, StrategyChart* c) {
 // "strategy_sections" and "strategy_charts": optional, absent in runs of strategies that report
 // none (and in every run written before they existed).
 absl::Status ReadStrategyParts(ConfigObject& root, RunSummary* s) {
-  s->has_strategy_parts = root.Has("strategy_sections") || root.Has("strategy_charts");
   TAPEDECK_ASSIGN_OR_RETURN(std::vector<ConfigObject> sections,
                             root.ObjectArray("strategy_sections"));
   for (ConfigObject& o : sections) {
@@ -184,9 +183,6 @@ absl::StatusOr<RunSummary> RunSummaryFromJson(const nlohmann::json& j, const std
   if (!st.ok()) return absl::InvalidArgumentError(absl::StrCat(origin, ": ", st.message()));
   // The figures' errors carry the origin already.
   TAPEDECK_RETURN_IF_ERROR(ResultsFromJson(j, origin, &s.figures.totals, &s.figures.metrics));
-  if (auto m = j.find("metrics"); m != j.end()) {
-    if (auto spread = m->find("spread"); spread != m->end()) s.legacy_spread = *spread;
-  }
   return s;
 }
 

@@ -96,14 +96,8 @@ struct RunSummary {
   nlohmann::json strategy_report = nlohmann::json::object();
   std::vector<StrategySection> sections;
   std::vector<StrategyChart> charts;
-  // Whether the summary has "strategy_sections" or "strategy_charts" (summaries written before
-  // strategies reported them have neither).
-  bool has_strategy_parts = false;
   SummaryDigests digest;
   nlohmann::json config;  // the run config; null in a run's combined summary
-  // metrics.spread as runs wrote it before strategies reported their own sections (null when
-  // absent); read only to draw those runs' pages as they were drawn.
-  nlohmann::json legacy_spread;
 
   MetricValue Value(MetricId id) const { return figures.Value(id); }
 };

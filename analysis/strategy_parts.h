@@ -22,13 +22,6 @@ std::string RenderStrategySections(const std::vector<StrategySection>& sections)
 std::string RenderStrategyCharts(const std::vector<StrategyChart>& charts,
                                  const std::vector<InstrumentSeries>& series, const Span& span);
 
-// For summaries written before strategies reported sections and charts (no such keys): the
-// basis chart and the "spread" table those pages had, as generic parts. The chart is the spread
-// between the strategy's "spot" and "future" parameters when both are priced, else between the
-// two traded instruments, else the only two priced ones; the table is metrics.spread.
-// (report_legacy.cc; it goes once no such summary needs redrawing.)
-void AddLegacyStrategyParts(const std::vector<InstrumentSeries>& series, RunSummary* summary);
-
 inline constexpr size_t kMaxTableRows = 1000;
 
 }  // namespace tapedeck::analysis

@@ -107,10 +107,10 @@ TEST(ReportTest, RunWritesSelfContainedReportsWithChartsAndTables) {
     EXPECT_FALSE(Has(html, "nan")) << label;
     EXPECT_FALSE(Has(html, "inf\"")) << label;
   }
-  // The spread strategy gets its basis chart and the basis at entry and exit.
+  // The spread strategy's own section and chart, as it reports them (Strategy::Sections).
   const std::string basis = ReadFile(dir + "/basis_reentry/report.html");
   EXPECT_TRUE(Has(basis, "id=\"basis\""));
-  EXPECT_TRUE(Has(basis, "basis at entry and exit"));
+  EXPECT_TRUE(Has(basis, "<h2>Basis rounds: basis at entry and exit</h2>"));
   // The index links both reports.
   const std::string index = ReadFile(dir + "/report.html");
   EXPECT_TRUE(Has(index, "href=\"basis_reentry/report.html\""));
@@ -222,10 +222,9 @@ std::string EditedBasisRun(const std::string& name,
   return dir;
 }
 
-// The generic parts, by hand: the page draws them, and nothing of the strategy's own keys or
-// parameters (no metrics.spread, no "spot"/"future" in the config).
+// The generic parts, by hand, in place of basis_reentry's own: the page draws them, and nothing
+// of the strategy's parameters (no "spot"/"future" in the config).
 void AddGenericParts(nlohmann::json* s) {
-  (*s)["metrics"].erase("spread");
   (*s)["config"] = {{"strategies", {{{"name", "basis_reentry"}, {"params", {{"x", 1}}}}}}};
   (*s)["strategy_sections"] = nlohmann::json::parse(R"json([
     {"title": "Basis rounds", "note": "annualised basis in bps & <raw>",
@@ -256,7 +255,7 @@ TEST(ReportTest, StrategySectionsAndChartsAreDrawnFromTheSummaryAlone) {
   EXPECT_TRUE(Has(html, "<title>far basis</title>"));
   EXPECT_TRUE(Has(html, "<h2>Missing</h2>\n<p class=\"note\">No prices for ETH-PERP in prices.csv: "
                         "no chart.</p>"));
-  // The page of a summary with parts draws only those: not the old basis chart or spread table.
+  // The page draws only the summary's parts: not basis_reentry's own chart or section.
   EXPECT_FALSE(Has(html, "id=\"basis\""));
   EXPECT_FALSE(Has(html, "basis at entry and exit"));
   // The equity, price and position charts plus two spread curves.
@@ -266,7 +265,6 @@ TEST(ReportTest, StrategySectionsAndChartsAreDrawnFromTheSummaryAlone) {
 TEST(ReportTest, EmptyPartsDrawNothingOfTheStrategy) {
   // A strategy that reports no sections and no charts: none, and no basis guessed either.
   const std::string dir = EditedBasisRun("report_empty_parts", [](nlohmann::json* s) {
-    (*s)["metrics"].erase("spread");
     (*s)["strategy_sections"] = nlohmann::json::array();
     (*s)["strategy_charts"] = nlohmann::json::array();
   });

@@ -98,6 +98,9 @@ uint64_t Context::SetTimer(Timestamp at, uint64_t tag) {
   return id;
 }
 
+// now(), not now_: inside a run of trades the clock catches up only when asked.
+uint64_t Context::SetTimerAfter(Duration d, uint64_t tag) { return SetTimer(now() + d, tag); }
+
 void Context::Start(Strategy& s, Timestamp at) {
   now_ = at;
   s.OnStart(*this);

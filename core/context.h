@@ -75,7 +75,8 @@ class Context {
 
   // Fires OnTimer at `at` (or now, if `at` is in the past); returns the timer's id (never 0).
   uint64_t SetTimer(Timestamp at, uint64_t tag);
-  uint64_t SetTimerAfter(Duration d, uint64_t tag) { return SetTimer(now_ + d, tag); }
+  // Fires OnTimer at now() + d.
+  uint64_t SetTimerAfter(Duration d, uint64_t tag);
 
  private:
   // Everything below is driven by the StrategyHost that owns this Context.

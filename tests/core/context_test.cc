@@ -242,6 +242,27 @@ TEST_F(ContextTest, TimersAndStatusReachTheirCallbacks) {
   EXPECT_EQ(probe_.log, "timer 2 8 at 8000000\nstatus disconnected at 9000000\n");
 }
 
+// Within a run of trades the Context's clock catches up only when asked (now()): a timer set
+// after a duration counts from the trade being handled, not from the last time the clock moved.
+TEST_F(ContextTest, TimersAfterADurationCountFromTheTradeBeingHandled) {
+  class SecondTradeTimer final : public Strategy {
+   public:
+    void OnTrades(Context& c, TradeRun& run) override {
+      for (int n = 1; run.Next() != nullptr; ++n) {
+        if (n == 2) c.SetTimerAfter(Duration::Millis(3), 9);
+      }
+    }
+  } strategy;
+  host_.Start(strategy, Timestamp(0));
+  const Event trades[] = {TradeAt(kId, 1, 10'000, 1, Side::kBuy),
+                          TradeAt(kId, 2, 10'001, 1, Side::kBuy),
+                          TradeAt(kId, 4, 10'002, 1, Side::kBuy)};
+  // The timer ends the run after the second trade.
+  EXPECT_EQ(host_.DeliverTrades(strategy, trades, 0, INT64_MAX), 2u);
+  EXPECT_EQ(driver_.log, "timer 1 5000000 9\n");
+  EXPECT_EQ(ctx_.now(), Timestamp(2 * kMs));
+}
+
 TEST_F(ContextTest, NothingIsSentAfterTheStop) {
   probe_.on_stop = [](Context& c) { c.BuyMarket(kId, Qty(1)); };  // sent: the stop ends after
   host_.Start(probe_, Timestamp(0));

@@ -190,7 +190,11 @@ class FixVenue final : public ContextDriver, private FIX::Application {
   bool halted_ = false;                    // a TradingSessionStatus halt is in force
   std::atomic<uint64_t> max_order_id_{0};  // published by the strategy thread
   std::vector<std::string> log_;           // decoding problems, QuickFIX thread (read after Stop)
-  mutable std::atomic<uint64_t> stat_[11] = {};
+  enum Stat : uint8_t {
+    kLogons, kDisconnects, kMarketMessages, kMarketEvents, kExecReports, kDuplicates,
+    kUndecodable, kRefusedResends, kStatusRequests, kLocalRejects, kStatCount
+  };
+  mutable std::atomic<uint64_t> stat_[kStatCount] = {};
 
   // Strategy thread only.
   // Every NewOrderSingle is built in this one message: its fields then already exist and take

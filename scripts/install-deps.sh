@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tapedeck needs, and only those that are missing.
 # Runs apt-get directly as root, through sudo otherwise. Usage: scripts/install-deps.sh [--test]
-#   --test  also installs what the test suite needs (GNU parallel, valgrind, Chromium, python3).
+#   (none)  what building the `tapedeck` program needs (`make run`)
+#   --test  also what the tests and benchmarks need (`make test`, `make bench`): GoogleTest,
+#           Google Benchmark, GNU parallel, valgrind, Chromium, python3 with jsonschema.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
   libabsl-dev nlohmann-json3-dev libsimdjson-dev libboost-dev libquickfix-dev libssl-dev
-  libzstd-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libzstd-dev zlib1g-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(valgrind parallel python3 chromium)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev valgrind parallel python3
+             python3-jsonschema chromium)
 fi
 
 missing=()

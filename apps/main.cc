@@ -2,7 +2,10 @@
 #include <cstdio>
 #include <string_view>
 
+#include <string>
+
 #include "apps/commands.h"
+#include "core/version.h"
 
 namespace {
 
@@ -30,6 +33,11 @@ int main(int argc, char** argv) {
   const std::string_view cmd = argv[1];
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     PrintHelp(stdout);
+    return tapedeck::apps::kExitOk;
+  }
+  if (cmd == "--version") {
+    std::printf("tapedeck %s (git %s, plugin ABI %d)\n", std::string(tapedeck::kVersion).c_str(),
+                std::string(tapedeck::GitCommit()).c_str(), tapedeck::kPluginAbiVersion);
     return tapedeck::apps::kExitOk;
   }
   for (const tapedeck::apps::Command& c : tapedeck::apps::Commands()) {

@@ -8,6 +8,7 @@
 #include "core/engine.h"
 #include "core/merger.h"
 #include "core/status.h"
+#include "core/version.h"
 #include "runner/series.h"
 #include "runner/sources.h"
 
@@ -105,6 +106,7 @@ absl::StatusOr<std::vector<RunResult>> RunBacktests(const RunConfig& config,
 
 nlohmann::json CombinedSummary(const RunConfig& config, const std::vector<RunResult>& results) {
   nlohmann::json combined = {{"schema", "tapedeck.run/1"},
+                             {"version", std::string(kVersion)},
                              {"seed", config.seed.value_or(0)},
                              {"strategies", nlohmann::json::array()}};
   for (const RunResult& r : results) {

@@ -4,6 +4,7 @@
 
 #include "core/config.h"
 #include "core/decimal.h"
+#include "core/version.h"
 
 namespace tapedeck::runner {
 namespace {
@@ -110,6 +111,7 @@ nlohmann::json MetricsCollector::Summary(const Context& ctx, const RunFacts& fac
   const nlohmann::json metrics_json = MetricsToJson(metrics);
   nlohmann::json summary = {
       {"schema", "tapedeck.summary/1"},
+      {"version", std::string(kVersion)},
       {"strategy", facts.strategy_name},
       {"label", facts.label},
       {"seed", facts.seed},

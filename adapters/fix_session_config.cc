@@ -84,16 +84,16 @@ absl::StatusOr<FixSessionConfig> ParseFixSessionConfig(ConfigObject& obj, FixRol
   TAPEDECK_RETURN_IF_ERROR(obj.String("store", &c.store));
   if (c.store.empty()) return obj.Error("store", "must be \"memory\", \"null\" or a directory");
   TAPEDECK_RETURN_IF_ERROR(obj.Bool("reset_on_logon", &c.reset_on_logon));
-  TAPEDECK_RETURN_IF_ERROR(obj.String("dictionary", &c.dictionary));
+  TAPEDECK_RETURN_IF_ERROR(obj.InputPath("dictionary", &c.dictionary));
   TAPEDECK_RETURN_IF_ERROR(obj.Int("reconnect_interval_s", &c.reconnect_interval_s));
   if (c.reconnect_interval_s < 1) return obj.Error("reconnect_interval_s", "must be at least 1");
   TAPEDECK_RETURN_IF_ERROR(obj.String("log", &c.log));
   {
     TAPEDECK_ASSIGN_OR_RETURN(ConfigObject tls, obj.Object("tls"));
     TAPEDECK_RETURN_IF_ERROR(tls.Bool("enabled", &c.tls.enabled));
-    TAPEDECK_RETURN_IF_ERROR(tls.String("ca_file", &c.tls.ca_file));
-    TAPEDECK_RETURN_IF_ERROR(tls.String("cert_file", &c.tls.cert_file));
-    TAPEDECK_RETURN_IF_ERROR(tls.String("key_file", &c.tls.key_file));
+    TAPEDECK_RETURN_IF_ERROR(tls.InputPath("ca_file", &c.tls.ca_file));
+    TAPEDECK_RETURN_IF_ERROR(tls.InputPath("cert_file", &c.tls.cert_file));
+    TAPEDECK_RETURN_IF_ERROR(tls.InputPath("key_file", &c.tls.key_file));
     TAPEDECK_RETURN_IF_ERROR(tls.Bool("verify_peer", &c.tls.verify_peer));
     TAPEDECK_RETURN_IF_ERROR(tls.Finish());
     if (c.tls.enabled && role == FixRole::kAcceptor &&

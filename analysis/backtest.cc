@@ -62,8 +62,10 @@ absl::StatusOr<std::pair<Timestamp, Timestamp>> Backtest::DataSpan() const {
     return std::make_pair(w.start, w.end);
   }
   int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min();
-  TAPEDECK_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<EventSource>> sources,
-                            runner::OpenSources(rc.sources, rc.instruments, std::nullopt));
+  absl::StatusOr<std::vector<std::unique_ptr<EventSource>>> opened =
+      runner::OpenSources(rc.sources, rc.instruments, std::nullopt);
+  if (!opened.ok()) return runner::WithOrigin(rc, opened.status());
+  const std::vector<std::unique_ptr<EventSource>> sources = *std::move(opened);
   for (const std::unique_ptr<EventSource>& src : sources) {
     for (;;) {
       TAPEDECK_ASSIGN_OR_RETURN(std::span<const Event> batch, src->NextBatch());

@@ -42,6 +42,11 @@ class Backtest {
 
   // The config as read (echoed into summary.json).
   const nlohmann::json& document() const { return config_->document; }
+  // The config to save as a file in `dir`: its relative input paths rewritten to read the same
+  // files from there (runner::DocumentSavedIn).
+  nlohmann::json DocumentSavedIn(const std::string& dir) const {
+    return runner::DocumentSavedIn(*config_, dir);
+  }
   Money initial_cash() const { return config_->engine.initial_cash; }
   // The exchange-time span of the data: the config's "window" when it has both bounds, else the
   // first event to just after the last one, cut to the bounds the window gives.

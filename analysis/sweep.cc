@@ -116,7 +116,7 @@ absl::StatusOr<SweepTable> RunSweep(const SweepInput& in, const SweepOptions& op
     TAPEDECK_RETURN_IF_ERROR(
         WriteSweepFile(absl::StrFormat("%s/configs/point-%06llu.json", options.out_dir,
                                        static_cast<unsigned long long>(mine[k])),
-                       backtests[k].document().dump(2) + "\n"));
+                       backtests[k].DocumentSavedIn(options.out_dir + "/configs").dump(2) + "\n"));
   }
   SortSweepRows(in.grid.goal, &table.rows);
   TAPEDECK_RETURN_IF_ERROR(WriteSweepTable(options.out_dir, table));

@@ -336,12 +336,15 @@ absl::StatusOr<std::optional<Backtest>> ChooseForTest(const SweepInput& in, cons
                                                       WalkWindowResult* result) {
   const uint64_t points = SweepPointCount(in.grid);
   SortSweepRows(in.grid.goal, &rows);
-  SweepTable table = SweepTableFor(in.grid, GridDigest(in.grid_doc, train.bases[k]), points);
-  table.rows = rows;
   const std::string dir = WindowDir(out_dir, k);
+  // The train config as saved (its input paths read from its new folder), so that a plain sweep
+  // of that file writes this very table, grid digest included.
+  TAPEDECK_ASSIGN_OR_RETURN(const Backtest base, Backtest::Parse(train.bases[k], in.config_path));
+  const nlohmann::json saved = base.DocumentSavedIn(dir + "/train");
+  SweepTable table = SweepTableFor(in.grid, GridDigest(in.grid_doc, saved), points);
+  table.rows = rows;
   TAPEDECK_RETURN_IF_ERROR(WriteSweepTable(dir + "/train", table));
-  TAPEDECK_RETURN_IF_ERROR(
-      WriteSweepFile(dir + "/train/config.json", train.bases[k].dump(2) + "\n"));
+  TAPEDECK_RETURN_IF_ERROR(WriteSweepFile(dir + "/train/config.json", saved.dump(2) + "\n"));
   if (rows.empty() || !rows[0].feasible) return std::optional<Backtest>();  // nothing to test
   result->train_best = rows[0];
   const uint64_t best = rows[0].index;
@@ -370,7 +373,7 @@ absl::Status RunTests(const std::vector<std::optional<Backtest>>& tests, uint64_
     w.test = std::move(r->figures);
     w.test_digest = r->digest;
     w.test_equity = std::move(r->equity);
-    errors[k] = WriteSweepFile(dir + "/config.json", tests[k]->document().dump(2) + "\n");
+    errors[k] = WriteSweepFile(dir + "/config.json", tests[k]->DocumentSavedIn(dir).dump(2) + "\n");
   });
   for (size_t k = 0; k < tests.size(); ++k) {
     if (!errors[k].ok()) {

@@ -61,9 +61,8 @@ int PaperMain(int argc, char** argv) {
   runner::PaperRunOptions options;
   if (duration_text.has_value()) {
     absl::StatusOr<Duration> d = ParseDuration(*duration_text);
-    if (!d.ok() || d->ns <= 0) {
-      return cli.Fail("--duration: '" + *duration_text + "' is not a positive duration");
-    }
+    if (!d.ok()) return cli.Fail("--duration: " + std::string(d.status().message()));
+    if (d->ns <= 0) return cli.Fail("--duration: must be more than 0");
     options.duration = *d;
   }
   absl::StatusOr<runner::PaperRunConfig> config = runner::LoadPaperConfig(config_path);

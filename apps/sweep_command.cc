@@ -176,9 +176,8 @@ int ParseArgs(int argc, char** argv, Args* a) {
         std::tuple{"--step", &step, &a->wf.step}}) {
     if (!text->has_value()) continue;
     absl::StatusOr<Duration> d = ParseDuration(**text);
-    if (!d.ok() || d->ns <= 0) {
-      return cli.Fail(absl::StrCat(name, ": '", **text, "' is not a positive duration"));
-    }
+    if (!d.ok()) return cli.Fail(absl::StrCat(name, ": ", d.status().message()));
+    if (d->ns <= 0) return cli.Fail(absl::StrCat(name, ": must be more than 0"));
     *out = *d;
   }
   const bool has_train = train.has_value(), has_test = test.has_value();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -54,10 +55,15 @@ absl::StatusOr<Duration> ParseDuration(std::string_view text) {
       return Duration(static_cast<int64_t>(ns / 1'000'000'000));
     }
   }
+  if (text == "0") return Duration(0);
   int64_t ns = 0;
-  if (TryParseInt(text, &ns)) return Duration(ns);
+  if (TryParseInt(text, &ns)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "duration '", std::string(text), "' has no unit (write ", std::string(text), "ms, ",
+        std::string(text), "s, ...: ns, us, ms, s, m, h, d)"));
+  }
   return absl::InvalidArgumentError(absl::StrCat(
-      "not a duration: '", std::string(text), "' (an integer of ns, or a number with a unit: ns, us, ms, s, m, h, d)"));
+      "not a duration: '", std::string(text), "' (a number with a unit: ns, us, ms, s, m, h, d)"));
 }
 
 absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text) {
@@ -117,6 +123,10 @@ std::string FormatTimestamp(Timestamp t) {
 }
 
 absl::Status LoadJsonFile(const std::string& path, nlohmann::json* out) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, not a JSON file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open config file"));
   std::stringstream ss;
@@ -128,6 +138,15 @@ absl::Status LoadJsonFile(const std::string& path, nlohmann::json* out) {
         absl::StrCat(path, ": byte ", e.byte, ": invalid JSON: ", e.what()));
   }
   return absl::OkStatus();
+}
+
+std::string ResolveInputPath(std::string_view base_dir, std::string_view path) {
+  if (base_dir.empty() || path.empty() || path.front() == '/') return std::string(path);
+  return (std::filesystem::path(base_dir) / std::filesystem::path(path)).lexically_normal().string();
+}
+
+std::string ConfigDir(std::string_view path) {
+  return std::filesystem::path(path).parent_path().string();
 }
 
 ConfigObject::ConfigObject(const nlohmann::json* json, std::string path)
@@ -173,6 +192,18 @@ const nlohmann::json* ConfigObject::Raw(std::string_view key) { return Find(key)
 absl::Status ConfigObject::String(std::string_view key, std::string* out, bool required) {
   TAPEDECK_CONFIG_GET_(j->is_string(), "a string");
   *out = j->get<std::string>();
+  return absl::OkStatus();
+}
+
+absl::Status ConfigObject::InputPath(std::string_view key, std::string* out, bool required) {
+  TAPEDECK_CONFIG_GET_(j->is_string(), "a string (a file path)");
+  const std::string written = j->get<std::string>();
+  if (inputs_ == nullptr) {
+    *out = written;
+    return absl::OkStatus();
+  }
+  *out = ResolveInputPath(inputs_->base_dir, written);
+  inputs_->read.emplace_back(PathOf(key), written);
   return absl::OkStatus();
 }
 
@@ -224,9 +255,9 @@ absl::Status ConfigObject::Decimal(std::string_view key, int scale, int64_t* out
 }
 
 absl::Status ConfigObject::DurationValue(std::string_view key, Duration* out, bool required) {
-  TAPEDECK_CONFIG_GET_(j->is_string() || j->is_number_integer(), "a duration (\"1ms\" or integer ns)");
-  absl::StatusOr<Duration> d =
-      j->is_string() ? ParseDuration(j->get<std::string>()) : Duration(j->get<int64_t>());
+  TAPEDECK_CONFIG_GET_(j->is_string() || j->is_number_integer(), "a duration (\"1ms\", \"5m\")");
+  // A bare number is refused like a unitless string ("5": 5 what?); 0 needs no unit.
+  absl::StatusOr<Duration> d = ParseDuration(j->is_string() ? j->get<std::string>() : j->dump());
   if (!d.ok()) return Error(key, std::string(d.status().message()));
   *out = *d;
   return absl::OkStatus();
@@ -257,12 +288,14 @@ absl::Status ConfigObject::Enum(std::string_view key, const std::vector<std::str
 absl::StatusOr<ConfigObject> ConfigObject::Object(std::string_view key, bool required) {
   static const nlohmann::json kEmpty = nlohmann::json::object();
   const nlohmann::json* j = Find(key);
+  ConfigObject child(j == nullptr ? &kEmpty : j, PathOf(key));
+  child.inputs_ = inputs_;
   if (j == nullptr) {
     if (required) return Missing(key);
-    return ConfigObject(&kEmpty, PathOf(key));
+    return child;
   }
   if (!j->is_object()) return Error(key, absl::StrCat("expected an object, got ", TypeName(*j)));
-  return ConfigObject(j, PathOf(key));
+  return child;
 }
 
 absl::StatusOr<std::vector<ConfigObject>> ConfigObject::ObjectArray(std::string_view key,
@@ -280,7 +313,7 @@ absl::StatusOr<std::vector<ConfigObject>> ConfigObject::ObjectArray(std::string_
       return absl::InvalidArgumentError(
           absl::StrCat(p, ": expected an object, got ", TypeName((*j)[i])));
     }
-    out.emplace_back(&(*j)[i], p);
+    out.emplace_back(&(*j)[i], p).inputs_ = inputs_;
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -19,8 +20,8 @@
 
 namespace tapedeck {
 
-// Parses a duration: an integer of nanoseconds, or a string with a unit: "250ns", "10us",
-// "1.5ms", "2s", "5m", "1h", "3d".
+// Parses a duration: a number with a unit, "250ns", "10us", "1.5ms", "2s", "5m", "1h", "3d"; "0"
+// alone needs none. A number without a unit ("5") is an error: 5 what?
 absl::StatusOr<Duration> ParseDuration(std::string_view text);
 // Parses an ISO-8601 UTC time "2026-02-05T00:00:00Z" (fractional seconds allowed) or integer ns.
 absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text);
@@ -29,6 +30,22 @@ std::string FormatTimestamp(Timestamp t);
 
 // Reads a JSON file into *out; errors name the file and, for syntax errors, the byte offset.
 absl::Status LoadJsonFile(const std::string& path, nlohmann::json* out);
+
+// Where a config document's relative input paths are read from, and which keys held them.
+// Input paths (data files, recordings, certificates) are relative to the config file's folder,
+// so a config runs the same from any working directory; output paths are not input paths and
+// stay relative to the working directory.
+struct ConfigInputs {
+  std::string base_dir;  // "" for the working directory
+  // Each input path read, in order: its key path ("sources[0].path") and the value as written.
+  std::vector<std::pair<std::string, std::string>> read;
+};
+
+// `path` as read from a config whose input paths are relative to `base_dir` ("" or an absolute
+// `path` leave it unchanged).
+std::string ResolveInputPath(std::string_view base_dir, std::string_view path);
+// The folder of a config file `path`, for ConfigInputs::base_dir ("" for a bare file name).
+std::string ConfigDir(std::string_view path);
 
 class ConfigObject {
  public:
@@ -55,6 +72,14 @@ class ConfigObject {
   // A string that must be one of `allowed`.
   absl::Status Enum(std::string_view key, const std::vector<std::string>& allowed,
                     std::string* out, bool required = false);
+  // A path to an input file: a string, resolved against the document's ConfigInputs (see
+  // set_inputs) and recorded there; relative to the working directory without them.
+  absl::Status InputPath(std::string_view key, std::string* out, bool required = false);
+  // Input paths of this object and of the objects taken from it go through `inputs`, which must
+  // outlive them.
+  void set_inputs(ConfigInputs* inputs) { inputs_ = inputs; }
+  ConfigInputs* inputs() const { return inputs_; }
+
   // A nested object; NotFound when absent and required, an empty object when absent otherwise.
   absl::StatusOr<ConfigObject> Object(std::string_view key, bool required = false);
   // The raw JSON of `key` (nullptr when absent), marked as known; its path for messages.
@@ -74,6 +99,7 @@ class ConfigObject {
   const nlohmann::json* json_;
   std::string path_;
   std::vector<std::string> known_;
+  ConfigInputs* inputs_ = nullptr;
 };
 
 }  // namespace tapedeck

@@ -47,15 +47,15 @@ int64_t LognormalLatency::Draw(const LatencyDraw& d) {
 
 absl::Status RecordedLatency::Parse(ConfigObject& o, Spec* spec) {
   std::string file;
-  TAPEDECK_RETURN_IF_ERROR(o.String("file", &file));
+  TAPEDECK_RETURN_IF_ERROR(o.InputPath("file", &file));
   std::string align = spec->align == LatencyAlign::kAbsolute ? "absolute" : "start";
   TAPEDECK_RETURN_IF_ERROR(o.String("align", &align));
   absl::StatusOr<LatencyAlign> a = ParseLatencyAlign(align);
   if (!a.ok()) return o.Error("align", std::string(a.status().message()));
   spec->align = *a;
   if (!file.empty()) {
-    // Read once here; the venue only interpolates. Relative paths are from the working
-    // directory, like sources.
+    // Read once here; the venue only interpolates. Relative paths are from the config file's
+    // folder, like sources.
     absl::StatusOr<std::shared_ptr<const LatencyRecording>> rec = LoadLatencyRecording(file);
     if (!rec.ok()) return o.Error("file", std::string(rec.status().message()));
     spec->recording = *std::move(rec);

@@ -25,9 +25,10 @@ absl::StatusOr<PendingRun> Run(const RunConfig& config, const StrategySpec& spec
                                const RunOptions& options, const std::string& out_dir) {
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<Strategy> strategy,
                             BuildStrategy(spec, config.instruments));
-  TAPEDECK_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<EventSource>> sources,
-                            OpenSources(config.sources, config.instruments, config.window));
-  Merger merger(std::move(sources));
+  absl::StatusOr<std::vector<std::unique_ptr<EventSource>>> sources =
+      OpenSources(config.sources, config.instruments, config.window);
+  if (!sources.ok()) return WithOrigin(config, sources.status());
+  Merger merger(*std::move(sources));
   TAPEDECK_RETURN_IF_ERROR(merger.Init());
   RunRecorder::Options ro;
   ro.out_dir = out_dir;

@@ -43,7 +43,9 @@ absl::StatusOr<FixsimRunConfig> ParseFixsimConfig(const nlohmann::json& doc,
   RunConfig& rc = c.run;
   rc.document = doc;
   rc.origin = origin;
+  rc.inputs.base_dir = InputBaseDir(origin);
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject root, ConfigObject::Of(&doc, ""));
+  root.set_inputs(&rc.inputs);
   TAPEDECK_RETURN_IF_ERROR(CheckShape(root));
   TAPEDECK_RETURN_IF_ERROR(section::Seed(root, std::nullopt, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Sources(root, &rc));
@@ -72,10 +74,10 @@ absl::StatusOr<FixsimRunConfig> LoadFixsimConfig(const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<adapters::FixSim>> BuildFixSim(const FixsimRunConfig& config) {
-  TAPEDECK_ASSIGN_OR_RETURN(
-      std::vector<std::unique_ptr<EventSource>> sources,
-      OpenSources(config.run.sources, config.sim.instruments, config.run.window));
-  return adapters::FixSim::Create(config.sim, std::move(sources));
+  absl::StatusOr<std::vector<std::unique_ptr<EventSource>>> sources =
+      OpenSources(config.run.sources, config.sim.instruments, config.run.window);
+  if (!sources.ok()) return WithOrigin(config.run, sources.status());
+  return adapters::FixSim::Create(config.sim, *std::move(sources));
 }
 
 }  // namespace tapedeck::runner

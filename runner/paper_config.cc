@@ -59,8 +59,10 @@ absl::StatusOr<PaperRunConfig> ParsePaperConfig(const nlohmann::json& doc,
   RunConfig& rc = c.run;
   rc.document = doc;
   rc.origin = origin;
+  rc.inputs.base_dir = InputBaseDir(origin);
   rc.out_dir = "out/paper";
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject root, ConfigObject::Of(&doc, ""));
+  root.set_inputs(&rc.inputs);
   TAPEDECK_RETURN_IF_ERROR(CheckShape(root));
   TAPEDECK_RETURN_IF_ERROR(section::Instruments(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Account(root, &rc));

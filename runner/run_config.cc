@@ -1,5 +1,7 @@
 #include "runner/run_config.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +11,7 @@
 #include "core/status.h"
 #include "core/strategy_registry.h"
 #include "runner/instruments.h"
+#include "runner/sources.h"
 
 namespace tapedeck::runner {
 
@@ -38,6 +41,63 @@ absl::Status MovedKey(const ConfigObject& o, std::string_view key, std::string_v
   return o.Error(key, "moved to " + std::string(now));
 }
 
+namespace {
+
+// Options that name files (LOBSTER's "orderbook") are input paths like "path".
+absl::Status ResolveOptionPaths(ConfigObject& source, nlohmann::json* options) {
+  static constexpr const char* kFileOptions[] = {"orderbook"};
+  TAPEDECK_ASSIGN_OR_RETURN(ConfigObject o, source.Object("options"));
+  for (const char* key : kFileOptions) {
+    if (!o.Has(key)) continue;
+    std::string path;
+    TAPEDECK_RETURN_IF_ERROR(o.InputPath(key, &path));
+    (*options)[key] = path;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WithOrigin(const RunConfig& config, const absl::Status& status) {
+  const std::string message(status.message());
+  if (status.ok() || config.origin.empty() ||
+      message.substr(0, config.origin.size()) == config.origin) {
+    return status;
+  }
+  return absl::Status(status.code(), absl::StrCat(config.origin, ": ", message));
+}
+
+std::string InputBaseDir(const std::string& origin) {
+  if (origin.empty() || origin.front() == '<') return "";
+  return ConfigDir(origin);
+}
+
+nlohmann::json DocumentSavedIn(const RunConfig& config, const std::string& dir) {
+  nlohmann::json doc = config.document;
+  const std::filesystem::path to = std::filesystem::absolute(dir).lexically_normal();
+  for (const auto& [key, written] : config.inputs.read) {
+    if (written.empty() || written.front() == '/') continue;
+    const std::filesystem::path file =
+        std::filesystem::absolute(ResolveInputPath(config.inputs.base_dir, written))
+            .lexically_normal();
+    // "sources[0].path" -> "/sources/0/path"
+    std::string pointer = "/" + key;
+    for (char& c : pointer) {
+      if (c == '.' || c == '[') c = '/';
+    }
+    pointer.erase(std::remove(pointer.begin(), pointer.end(), ']'), pointer.end());
+    const nlohmann::json::json_pointer at(pointer);
+    // Relative when the two share a folder below the root (a checkout and its out/), else
+    // absolute: a path up to / and down again says nothing a reader can use.
+    auto top = [](const std::filesystem::path& p) {
+      return std::distance(p.begin(), p.end()) > 1 ? *std::next(p.begin()) : p;
+    };
+    const bool shared = top(file) == top(to);
+    if (doc.contains(at)) doc[at] = shared ? file.lexically_relative(to).string() : file.string();
+  }
+  return doc;
+}
+
 namespace section {
 
 absl::Status Seed(ConfigObject& root, std::optional<uint64_t> seed_override, RunConfig* rc) {
@@ -60,7 +120,7 @@ absl::Status Sources(ConfigObject& root, RunConfig* rc) {
   for (ConfigObject& s : sources) {
     replay::SourceSpec spec;
     spec.where = s.path();
-    TAPEDECK_RETURN_IF_ERROR(s.String("path", &spec.path));
+    TAPEDECK_RETURN_IF_ERROR(s.InputPath("path", &spec.path));
     TAPEDECK_RETURN_IF_ERROR(s.String("format", &spec.format));
     TAPEDECK_RETURN_IF_ERROR(s.String("instrument", &spec.instrument));
     // Added to this source's local_ts on top of venue.local_shift (core/engine.h).
@@ -70,6 +130,7 @@ absl::Status Sources(ConfigObject& root, RunConfig* rc) {
     if (const nlohmann::json* opts = s.Raw("options"); opts != nullptr) {
       if (!opts->is_object()) return s.Error("options", "expected an object");
       spec.options = *opts;
+      TAPEDECK_RETURN_IF_ERROR(ResolveOptionPaths(s, &spec.options));
     }
     TAPEDECK_RETURN_IF_ERROR(s.Finish());
     if (spec.path.empty() && spec.format.empty()) {
@@ -86,8 +147,9 @@ absl::Status Instruments(ConfigObject& root, RunConfig* rc) {
   TAPEDECK_ASSIGN_OR_RETURN(InstrumentTable listed, ParseInstruments(root, "instruments"));
   TAPEDECK_RETURN_IF_ERROR(merger.Add("instruments", listed.all()));
   for (const replay::SourceSpec& spec : rc->sources) {
-    TAPEDECK_ASSIGN_OR_RETURN(std::vector<Instrument> own, replay::SourceInstruments(spec));
-    TAPEDECK_RETURN_IF_ERROR(merger.Add(spec.where, std::move(own)));
+    absl::StatusOr<std::vector<Instrument>> own = replay::SourceInstruments(spec);
+    if (!own.ok()) return SourceError(spec, own.status());
+    TAPEDECK_RETURN_IF_ERROR(merger.Add(spec.where, *std::move(own)));
   }
   rc->instruments = merger.Take();
   if (rc->instruments.size() == 0) {
@@ -177,7 +239,9 @@ absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::s
   RunConfig rc;
   rc.document = doc;
   rc.origin = origin;
+  rc.inputs.base_dir = InputBaseDir(origin);
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject root, ConfigObject::Of(&doc, ""));
+  root.set_inputs(&rc.inputs);
   TAPEDECK_RETURN_IF_ERROR(section::Seed(root, seed_override, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Sources(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Instruments(root, &rc));

@@ -67,10 +67,22 @@ struct RunConfig {
   std::optional<RunWindow> window;  // "window": replay only this part of the data
   nlohmann::json document;  // the config as read, echoed into summary.json
   std::string origin;       // file path, or "<built-in default>"
+  // The folder relative input paths were read from (the config file's) and the input paths the
+  // config named (core/config.h); output.dir is not one of them.
+  ConfigInputs inputs;
 };
+
+// The folder a config's relative input paths are read from: the folder of `origin` when it is a
+// file's path, the working directory ("") for a name in angle brackets ("<built-in default>").
+std::string InputBaseDir(const std::string& origin);
+
+// `config.document` with its relative input paths rewritten so that a copy saved in the folder
+// `dir` reads the same files (sweeps save each point's config in DIR/configs/).
+nlohmann::json DocumentSavedIn(const RunConfig& config, const std::string& dir);
 
 // Parses a run config. Instruments that the config does not list are taken from the sources that
 // define their own (a tape, the scenario). `seed_override` (from --seed) replaces "seed".
+// Relative input paths are read from InputBaseDir(origin).
 absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::string& origin,
                                          std::optional<uint64_t> seed_override);
 
@@ -105,7 +117,12 @@ absl::Status RefuseKey(const ConfigObject& o, std::string_view key, std::string_
 // "<key>: moved to <now>" when `o` has `key` (a key of an older shape of this config).
 absl::Status MovedKey(const ConfigObject& o, std::string_view key, std::string_view now);
 
-// Reads a JSON config file and parses it with `parse`; errors start with the file's path.
+// `status` (an error about the config found after it was read: a source that cannot be opened)
+// prefixed with the config's origin, unless it starts with it already.
+absl::Status WithOrigin(const RunConfig& config, const absl::Status& status);
+
+// Reads a JSON config file and parses it with `parse`; errors start with the file's path
+// ("configs/x.json: sources[0].path: ...").
 template <typename Config, typename Parse>
 absl::StatusOr<Config> LoadConfigFile(const std::string& path, Parse parse) {
   nlohmann::json doc;

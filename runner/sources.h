@@ -32,9 +32,15 @@ class WindowSource final : public EventSource {
   bool done_ = false;
 };
 
+// `status`, a failure to open source `spec` or to read its instruments, naming the source's key:
+// "sources[1].path: PATH: no such file" when the file is missing or unreadable, else prefixed
+// "sources[1]: " (the reader's message names the file and line) unless it names the key already.
+absl::Status SourceError(const replay::SourceSpec& spec, const absl::Status& status);
+
 // Opens every source of `specs` with `instruments`, each wrapped in a WindowSource when
 // `window` is set. A generated source (the scenario) is generated anew from (params, seed); a
-// tape is mmap'd again, so that several openings of one path share the page cache.
+// tape is mmap'd again, so that several openings of one path share the page cache. Errors go
+// through SourceError.
 absl::StatusOr<std::vector<std::unique_ptr<EventSource>>> OpenSources(
     const std::vector<replay::SourceSpec>& specs, const InstrumentTable& instruments,
     const std::optional<RunWindow>& window);

@@ -99,7 +99,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"backwards", "ts,price,qty,side\n2000,100.00,1,buy\n1000,100.01,1,buy\n",
                  ":3: ts"},
         BadInput{"empty", "", "empty"},
-        BadInput{"missing_file", nullptr, "cannot open"},
+        BadInput{"missing_file", nullptr, "run.json: sources[0].path: "},
         BadInput{"too_many_decimals", "ts,price,qty,side\n1000,100.001,1,buy\n", ":2: price"}),
     [](const ::testing::TestParamInfo<BadInput>& i) { return std::string(i.param.name); });
 

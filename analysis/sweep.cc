@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "analysis/sweep_journal.h"
 #include "core/config.h"
 #include "core/status.h"
 #include "runner/output_writer.h"
@@ -28,11 +29,23 @@ std::string GridDigest(const nlohmann::json& grid_doc, const nlohmann::json& bas
   return runner::Hex64(runner::Fnv1a64(absl::StrCat(grid_doc.dump(), "\n", base.dump())));
 }
 
+void SweepProgress::Offer(const SweepRow& row) {
+  if (!goal_.has_value()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!best_.has_value()) {
+    best_ = row;
+    return;
+  }
+  std::vector<SweepRow> two = {*best_, row};
+  SortSweepRows(*goal_, &two);
+  best_ = std::move(two[0]);
+}
+
 void SweepProgress::Tick() {
   const uint64_t done = done_.fetch_add(1) + 1;
   if (!callback_) return;
   std::lock_guard<std::mutex> lock(mu_);
-  callback_(done, total_);
+  callback_(done, total_, best_.has_value() ? &*best_ : nullptr);
 }
 
 absl::Status WriteSweepFile(const std::string& path, const std::string& content) {
@@ -71,16 +84,19 @@ void RunParallel(size_t n, uint64_t jobs, SweepProgress* progress,
 
 absl::Status RunPoints(const SweepGrid& grid, const std::vector<Backtest>& backtests,
                        const std::vector<uint64_t>& points, uint64_t jobs, SweepProgress* progress,
-                       std::vector<SweepRow>* rows) {
+                       std::vector<SweepRow>* rows,
+                       const std::function<absl::Status(const SweepRow&)>& on_row) {
   rows->assign(backtests.size(), SweepRow());
   std::vector<absl::Status> errors(backtests.size());
   RunParallel(backtests.size(), jobs, progress, [&](size_t k) {
     absl::StatusOr<BacktestResult> r = backtests[k].Run();
     if (!r.ok()) {
       errors[k] = r.status();
-    } else {
-      (*rows)[k] = MakeSweepRow(grid, points[k], r->figures, r->digest);
+      return;
     }
+    (*rows)[k] = MakeSweepRow(grid, points[k], r->figures, r->digest);
+    if (on_row) errors[k] = on_row((*rows)[k]);
+    progress->Offer((*rows)[k]);
   });
   for (size_t k = 0; k < backtests.size(); ++k) {
     if (!errors[k].ok()) {
@@ -91,7 +107,22 @@ absl::Status RunPoints(const SweepGrid& grid, const std::vector<Backtest>& backt
   return absl::OkStatus();
 }
 
-absl::StatusOr<SweepTable> RunSweep(const SweepInput& in, const SweepOptions& options) {
+namespace {
+
+// The journal of this run of the sweep, and the rows it already holds when resuming.
+absl::StatusOr<std::unique_ptr<SweepJournal>> OpenJournal(const SweepTable& table,
+                                                          const SweepOptions& options,
+                                                          std::vector<SweepRow>* done) {
+  TAPEDECK_RETURN_IF_ERROR(MakeDirs(options.out_dir));
+  const std::string path = SweepJournalPath(options.out_dir);
+  if (options.resume) return SweepJournal::Resume(path, table, done);
+  return SweepJournal::Create(path, table);
+}
+
+}  // namespace
+
+absl::StatusOr<SweepTable> RunSweep(const SweepInput& in, const SweepOptions& options,
+                                    SweepRunInfo* info) {
   const uint64_t points = SweepPointCount(in.grid);
   std::vector<uint64_t> mine;
   for (uint64_t i = 0; i < points; ++i) {
@@ -108,9 +139,33 @@ absl::StatusOr<SweepTable> RunSweep(const SweepInput& in, const SweepOptions& op
   }
   SweepTable table = SweepTableFor(in.grid, GridDigest(in.grid_doc, in.config), points);
   if (options.shard_n > 1) table.shard = absl::StrCat(options.shard_k, "/", options.shard_n);
-  SweepProgress progress(options.progress, mine.size());
-  TAPEDECK_RETURN_IF_ERROR(
-      RunPoints(in.grid, backtests, mine, options.jobs, &progress, &table.rows));
+  std::vector<SweepRow> done;
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<SweepJournal> journal,
+                            OpenJournal(table, options, &done));
+  // The points still to run (a journal row of a point stands for it, the first one if twice).
+  std::vector<bool> finished(points, false);
+  std::vector<SweepRow> rows;
+  for (SweepRow& row : done) {
+    if (finished[row.index]) continue;
+    finished[row.index] = true;
+    rows.push_back(std::move(row));
+  }
+  std::vector<Backtest> todo;
+  std::vector<uint64_t> todo_points;
+  for (size_t k = 0; k < mine.size(); ++k) {
+    if (finished[mine[k]]) continue;
+    todo.push_back(backtests[k]);
+    todo_points.push_back(mine[k]);
+  }
+  if (info != nullptr) info->resumed_points = rows.size();
+  SweepProgress progress(options.progress, todo.size());
+  progress.TrackBest(in.grid.goal);
+  for (const SweepRow& row : rows) progress.Offer(row);
+  std::vector<SweepRow> ran;
+  TAPEDECK_RETURN_IF_ERROR(RunPoints(in.grid, todo, todo_points, options.jobs, &progress, &ran,
+                                     [&](const SweepRow& row) { return journal->Append(row); }));
+  rows.insert(rows.end(), std::make_move_iterator(ran.begin()), std::make_move_iterator(ran.end()));
+  table.rows = std::move(rows);
   TAPEDECK_RETURN_IF_ERROR(MakeDirs(options.out_dir + "/configs"));
   for (size_t k = 0; k < mine.size(); ++k) {
     TAPEDECK_RETURN_IF_ERROR(
@@ -121,6 +176,11 @@ absl::StatusOr<SweepTable> RunSweep(const SweepInput& in, const SweepOptions& op
   SortSweepRows(in.grid.goal, &table.rows);
   TAPEDECK_RETURN_IF_ERROR(WriteSweepTable(options.out_dir, table));
   return table;
+}
+
+const SweepRow* BestFeasibleRow(const SweepTable& table) {
+  if (table.rows.empty() || !table.rows[0].feasible) return nullptr;
+  return &table.rows[0];
 }
 
 namespace {

@@ -212,6 +212,19 @@ nlohmann::json SweepTableJson(const SweepTable& table) {
   return t;
 }
 
+nlohmann::json SweepRowJson(const SweepRow& row, const std::vector<std::string>& params) {
+  return RowJson(row, params);
+}
+
+absl::StatusOr<SweepRow> SweepRowFromJson(const nlohmann::json& j,
+                                          const std::vector<std::string>& params,
+                                          const std::string& origin) {
+  absl::StatusOr<ConfigObject> o = ConfigObject::Of(&j, "");
+  absl::StatusOr<SweepRow> row = o.ok() ? ReadRow(*o, params) : o.status();
+  if (!row.ok()) return absl::InvalidArgumentError(absl::StrCat(origin, ": ", row.status().message()));
+  return row;
+}
+
 absl::StatusOr<SweepTable> SweepTableFromJson(const nlohmann::json& j, const std::string& origin) {
   if (!j.is_object() || j.value("schema", "") != kSchema || !j.contains("rows")) {
     return absl::InvalidArgumentError(absl::StrCat(origin, ": not a sweep results.json"));

@@ -59,6 +59,13 @@ struct SweepTable {
   std::vector<SweepRow> rows;
 };
 
+// One row as results.json (and the resume journal) writes it, with `params` the grid's paths, and
+// read back; errors name `origin` and the key.
+nlohmann::json SweepRowJson(const SweepRow& row, const std::vector<std::string>& params);
+absl::StatusOr<SweepRow> SweepRowFromJson(const nlohmann::json& j,
+                                          const std::vector<std::string>& params,
+                                          const std::string& origin);
+
 // The table's header (everything but the rows) for `grid`.
 SweepTable SweepTableFor(const SweepGrid& grid, const std::string& grid_digest, uint64_t points);
 

@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "apps/commands.h"
 #include "replay/source_factory.h"
 #include "runner/convert.h"
+#include "runner/progress.h"
 
 namespace tapedeck::apps {
 namespace {
@@ -32,7 +34,8 @@ constexpr const char* kConvertHelp =
     "  --format F               the format of every input (see the list below)\n"
     "  --quiet                  no progress on stderr\n"
     "\n"
-    "Prints progress to stderr on long inputs, then one line: events, bytes written, seconds,\n"
+    "Shows a progress line on stderr when it is a terminal (bytes read of the inputs' total,\n"
+    "%, MB/s, elapsed, ETA), then prints one line: events, bytes written, seconds,\n"
     "events/s and MB/s of input (file bytes as stored). Exit codes: 0 ok, 1 bad input, 2 bad\n"
     "command line.\n";
 
@@ -64,14 +67,22 @@ int ConvertMain(int argc, char** argv) {
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   if (options.inputs.empty()) return cli.Fail("no input files");
   if (options.out.empty()) return cli.Fail("--out X.tape is required");
-  if (!quiet) {
-    options.progress = [](uint64_t events, double seconds) {
-      std::fprintf(stderr, "convert: %llu events, %.1f M events/s\n",
-                   static_cast<unsigned long long>(events),
-                   static_cast<double>(events) / seconds / 1e6);
+  // Bytes read of the inputs' total when every input can tell, else the events written.
+  runner::ProgressLine bytes("convert", runner::ProgressUnit::Bytes(), !quiet);
+  runner::ProgressLine events("convert", runner::ProgressUnit::Count("events"), !quiet);
+  if (bytes.active()) {
+    options.progress = [&](const runner::ConvertProgress& p) {
+      if (p.bytes_read >= 0) {
+        bytes.Update(static_cast<uint64_t>(p.bytes_read), p.bytes_total,
+                     absl::StrCat(p.events, " events"));
+      } else {
+        events.Update(p.events, 0);
+      }
     };
   }
   absl::StatusOr<runner::ConvertStats> st = runner::ConvertToTape(options);
+  bytes.Clear();
+  events.Clear();
   if (!st.ok()) return Fail(st.status());
   const double secs = st->seconds;
   const size_t n = options.inputs.size();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "apps/commands.h"
+#include "runner/progress.h"
 #include "runner/fixsim_config.h"
 
 namespace tapedeck::apps {
@@ -50,11 +51,11 @@ int FixsimMain(int argc, char** argv) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   std::function<void(const std::string&)> progress;
-  if (!quiet) {
+  if (!quiet && runner::ProgressWanted()) {
     progress = [](const std::string& line) { std::fprintf(stderr, "\r%s   ", line.c_str()); };
   }
   const absl::Status st = (*sim)->Run(&g_interrupt, progress);
-  if (!quiet) std::fputc('\n', stderr);
+  if (!quiet && runner::ProgressWanted()) std::fputc('\n', stderr);
   if (!st.ok()) return Fail(st);
   const adapters::FixSimStats s = (*sim)->stats();
   std::fprintf(stderr,

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "apps/commands.h"
 #include "runner/generate.h"
+#include "runner/progress.h"
 
 namespace tapedeck::apps {
 namespace {
@@ -27,7 +28,8 @@ constexpr const char* kGenHelp =
     "                  configs/scenarios/deleveraging.json; see configs/scenarios/README.md)\n"
     "  --family N      write N jittered members instead, DIR/deleveraging-000.tape ..., each with\n"
     "                  its params.json; member i is derived from --seed and i only\n"
-    "  --quiet         no progress on stderr\n";
+    "  --quiet         print nothing but errors (default: a progress line on a terminal, and\n"
+    "                  one line per tape written, on stderr)\n";
 
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "tapedeck gen: %s\n", std::string(s.message()).c_str());
@@ -58,13 +60,23 @@ int GenMain(int argc, char** argv) {
   if (!seed.has_value()) return cli.Fail("--seed N is required (generated data is always seeded)");
   options.seed = *seed;
   if (family.has_value()) options.family = static_cast<int>(*family);
-  if (!quiet) {
-    options.progress = [](const std::string& tape, uint64_t events, bool done) {
-      std::fprintf(stderr, "\r%s: %llu events%s", tape.c_str(),
-                   static_cast<unsigned long long>(events), done ? "\n" : "");
-    };
-  }
+  // A progress line per tape on a terminal (runner/progress.h); one line per tape written.
+  runner::ProgressLine line("", runner::ProgressUnit::Count("events"), !quiet);
+  std::string current;
+  options.progress = [&](const std::string& tape, uint64_t events, bool done) {
+    if (tape != current) {
+      current = tape;
+      line.Restart(tape);
+    }
+    line.Update(events, 0);
+    if (done && !quiet) {
+      line.Clear();
+      std::fprintf(stderr, "%s: %llu events\n", tape.c_str(),
+                   static_cast<unsigned long long>(events));
+    }
+  };
   absl::StatusOr<uint64_t> n = runner::GenerateDeleveraging(options);
+  line.Clear();
   if (!n.ok()) return Fail(n.status());
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "apps/commands.h"
+#include "runner/progress.h"
 #include "core/config.h"
 #include "runner/paper_config.h"
 
@@ -69,7 +70,7 @@ int PaperMain(int argc, char** argv) {
   if (!config.ok()) return Fail(config.status());
   options.out_dir = out_dir.value_or(config->run.out_dir);
   options.interrupt = &g_interrupt;
-  if (!quiet) {
+  if (!quiet && runner::ProgressWanted()) {
     options.progress = [](const std::string& line) {
       std::fprintf(stderr, "\r%s   ", line.c_str());
     };
@@ -77,7 +78,7 @@ int PaperMain(int argc, char** argv) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   absl::StatusOr<runner::PaperRunResult> r = runner::RunPaper(*config, options);
-  if (!quiet) std::fputc('\n', stderr);
+  if (!quiet && runner::ProgressWanted()) std::fputc('\n', stderr);
   if (!r.ok()) return Fail(r.status());
   if (!quiet) {
     const adapters::PaperRunner& s = *r->session;

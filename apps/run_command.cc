@@ -1,8 +1,5 @@
 // `tapedeck run [CONFIG.json] [--out DIR] [--seed N] [--quiet] [--json]`
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -16,6 +13,7 @@
 #include "core/metrics.h"
 #include "runner/backtest.h"
 #include "runner/journal.h"
+#include "runner/progress.h"
 #include "runner/run_config.h"
 
 namespace tapedeck::apps {
@@ -32,8 +30,8 @@ constexpr char kUsage[] =
     "digest.txt,report.html}, and DIR/summary.json with all of them and DIR/report.html, an index\n"
     "comparing them (docs/outputs.md describes every file and field). Without CONFIG it runs\n"
     "the built-in default: the 2026-02-05 deleveraging scenario with the basis_reentry and\n"
-    "dip_buyer strategies. A progress line (events, %, events/s, ETA) goes to stderr when stderr\n"
-    "is a terminal and the run takes more than a second.\n"
+    "dip_buyer strategies. A progress line (events done of total, %, events/s, elapsed, ETA)\n"
+    "goes to stderr when stderr is a terminal (never into pipes, files or CI logs).\n"
     "\n"
     "  CONFIG        a run config (see configs/ and the README); default: the built-in one\n"
     "  --out DIR     output directory (default: the config's output.dir, else out/run)\n"
@@ -57,40 +55,23 @@ struct Options {
   bool json = false;
 };
 
-// A progress line on stderr when it is a terminal and a strategy's run takes more than a second.
+// The progress line of each strategy's run (runner/progress.h), on a terminal only.
 class Progress {
  public:
-  explicit Progress(bool enabled) : enabled_(enabled && ::isatty(2) == 1) {}
-  ~Progress() {
-    if (shown_) std::fputs("\r\033[K", stderr);
-  }
+  explicit Progress(bool enabled) : line_("", runner::ProgressUnit::Count("events"), enabled) {}
   void Update(const runner::StrategySpec& spec, uint64_t events, int64_t total) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
+    if (!line_.active()) return;
     if (spec.label != label_) {
       label_ = spec.label;
-      start_ = now;
+      line_.Restart(label_);
     }
-    const double s = std::chrono::duration<double>(now - start_).count();
-    if (s < 1.0) return;
-    const double n = static_cast<double>(events);
-    if (total > 0) {
-      const double frac = n / static_cast<double>(total);
-      std::fprintf(stderr, "\r%s: %.1fM events  %3.0f%%  %.1fM ev/s  ETA %.0fs   ",
-                   label_.c_str(), n / 1e6, 100.0 * frac, n / s / 1e6,
-                   frac > 0 ? s * (1.0 - frac) / frac : 0.0);
-    } else {
-      std::fprintf(stderr, "\r%s: %.1fM events  %.1fM ev/s   ", label_.c_str(), n / 1e6,
-                   n / s / 1e6);
-    }
-    shown_ = true;
+    line_.Update(events, total > 0 ? static_cast<uint64_t>(total) : 0);
   }
+  void Clear() { line_.Clear(); }
 
  private:
-  bool enabled_;
+  runner::ProgressLine line_;
   std::string label_;
-  std::chrono::steady_clock::time_point start_;
-  bool shown_ = false;
 };
 
 void PrintTable(const std::vector<RunResult>& results, const std::string& out_dir) {
@@ -207,6 +188,7 @@ int RunMain(int argc, char** argv) {
   };
   // Every strategy runs first; outputs are in place only when all succeeded.
   absl::StatusOr<std::vector<RunResult>> results = runner::RunBacktests(*config, options);
+  progress.Clear();
   if (!results.ok()) return Fail(results.status());
   // The HTML reports, from the files just written (as `tapedeck report DIR` rebuilds them).
   std::vector<std::string> reports;

@@ -1,4 +1,5 @@
-// `tapedeck sweep CONFIG --grid GRID.json [--jobs N] [--out DIR] [--shard K/N] [--list-jobs N]`
+// `tapedeck sweep CONFIG --grid GRID.json [--jobs N] [--out DIR] [--shard K/N] [--list-jobs N]
+//                [--resume]`
 // `tapedeck sweep CONFIG --grid GRID.json --walk-forward --train D --test D [--step D]
 //                [--anchored]`
 // `tapedeck sweep-merge [--out DIR] SHARD_DIR...`
@@ -12,40 +13,69 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "analysis/sweep.h"
 #include "analysis/walk_forward.h"
 #include "apps/commands.h"
 #include "core/config.h"
 #include "core/decimal.h"
+#include "core/metrics.h"
+#include "runner/progress.h"
 
 namespace tapedeck::apps {
 namespace {
 
 constexpr char kUsage[] =
     "usage: tapedeck sweep CONFIG --grid GRID.json [--jobs N] [--out DIR] [--shard K/N]\n"
+    "                      [--resume] [--quiet]\n"
     "       tapedeck sweep CONFIG --grid GRID.json --out DIR --list-jobs N\n"
     "       tapedeck sweep CONFIG --grid GRID.json --walk-forward --train D --test D [--step D]\n"
-    "                      [--anchored] [--jobs N] [--out DIR]\n"
-    "       tapedeck sweep-merge [--out DIR] SHARD_DIR...\n"
+    "                      [--anchored] [--jobs N] [--out DIR] [--quiet]\n"
     "\n"
-    "Runs the run config CONFIG (exactly one strategy) once per point of GRID\n"
-    "(analysis/sweep_grid.h and configs/dip_buyer_grid.json describe the grid: parameters by JSON\n"
-    "path, grid or seeded random search, constraints, objective). Writes DIR/results.csv and\n"
-    "DIR/results.json (rows sorted: feasible first, then by the objective, ties by point index;\n"
-    "with the parameters, key metrics and run digests) and DIR/configs/point-NNNNNN.json, the\n"
-    "config of each point: `tapedeck run` on it gives the same digest. The whole grid is checked\n"
-    "before any run starts.\n"
+    "Runs the run config CONFIG (exactly one strategy) once per point of GRID, each point the\n"
+    "config with the grid's values put in, and writes into DIR (default out/sweep):\n"
+    "  results.csv, results.json   one row per point, sorted: feasible first (every constraint\n"
+    "                              holds), then by the objective, ties by point index; with the\n"
+    "                              point's parameters, key metrics and run digest\n"
+    "  configs/point-NNNNNN.json   each point's config: `tapedeck run` on it gives its digest\n"
+    "  sweep.journal               every finished point, recorded at once (for --resume)\n"
+    "docs/sweeps.md describes every file and column. The whole grid is checked before any run\n"
+    "starts; the table does not depend on --jobs or on sharding. At the end the best feasible\n"
+    "point is printed.\n"
+    "\n"
+    "The grid file (configs/dip_buyer_grid.json is an example):\n"
+    "  {\"mode\": \"grid\",                 every combination (default), the last parameter\n"
+    "                                   varying fastest; or \"random\" with \"samples\": N and\n"
+    "                                   \"seed\": S, N points drawn from seeded streams\n"
+    "   \"params\": [                     each a value of the config, by JSON path\n"
+    "     {\"path\": \"strategies[0].params.take_profit_bps\", \"values\": [300, 450, 600]},\n"
+    "     {\"path\": \"strategies[0].params.max_hold\", \"values\": [\"4h\", \"8h\"]},\n"
+    "     {\"path\": \"strategies[0].params.hard_stop_bps\",\n"
+    "      \"range\": {\"from\": 100, \"to\": 500, \"step\": 100}}],\n"
+    "   \"objective\": {\"metric\": \"pnl\", \"goal\": \"max\"},    (default: pnl, max; or \"min\")\n"
+    "   \"constraints\": [{\"metric\": \"max_drawdown\", \"op\": \"<=\", \"value\": 0.15}]}\n"
+    "A path is dotted keys with [i] for array elements; it must name a number, string or bool\n"
+    "the config has, and every value must have that value's JSON type. Operators: <, <=, >, >=,\n"
+    "==, !=. Metrics (ratios are fractions: 0.15 is 15%; max_drawdown is positive):\n"
+    "%METRICS%"
     "\n"
     "  --grid FILE      the grid (required)\n"
     "  --jobs N         worker threads (default 1)\n"
     "  --out DIR        output directory (default out/sweep)\n"
-    "  --shard K/N      run only the points with index % N == K-1 (1 <= K <= N)\n"
+    "  --shard K/N      run only the points with index % N == K-1 (1 <= K <= N); join the\n"
+    "                   shards' directories with `tapedeck sweep-merge`\n"
     "  --list-jobs N    print the N shard commands, one per line (for GNU parallel or a Slurm\n"
-    "                   array; see the README), and run nothing; shard K writes DIR/shard-K\n"
-    "  --quiet          no progress bar\n"
+    "                   array; see docs/sweeps.md), and run nothing; shard K writes DIR/shard-K\n"
+    "  --resume         go on with the interrupted sweep whose journal is DIR/sweep.journal:\n"
+    "                   its finished points are not run again, and the table is the one an\n"
+    "                   uninterrupted sweep writes (the same CONFIG, GRID and --shard)\n"
+    "  --quiet          no progress line and no summary\n"
     "\n"
-    "Walk-forward (analysis/walk_forward.h): the data span (the config's \"window\" when it has\n"
-    "both bounds, else the first to the last event) is cut into train/test windows: window k\n"
+    "A progress line (points done of total, %, points/s, elapsed, ETA, best so far) goes to\n"
+    "stderr when it is a terminal.\n"
+    "\n"
+    "Walk-forward (docs/sweeps.md): the data span (the config's \"window\" when it has both\n"
+    "bounds, else the first to the last event) is cut into train/test windows: window k\n"
     "trains on [start + k*step, + train) (--anchored: [start, start + k*step + train)) and tests\n"
     "on the next --test (the last one cut at the end of the span). The grid runs on each train\n"
     "period (the config's \"window\" set to it), the best feasible point runs on the test period,\n"
@@ -54,15 +84,47 @@ constexpr char kUsage[] =
     "in-sample objective and metrics, out-of-sample metrics; the stitched summary),\n"
     "DIR/oos_equity.csv, DIR/window-NN/train/ (the window's config.json and sweep table) and\n"
     "DIR/window-NN/test/ (config.json and the run's outputs).\n"
-    "  --walk-forward   walk-forward evaluation instead of one sweep (not with --shard, "
-    "--list-jobs)\n"
-    "  --train D        train period length (a duration: 6h, 90m, 1d)\n"
+    "  --walk-forward   walk-forward evaluation instead of one sweep (not with --shard,\n"
+    "                   --list-jobs, --resume)\n"
+    "  --train D        train period length (a duration with a unit: 6h, 90m, 1d)\n"
     "  --test D         test period length\n"
     "  --step D         how far the windows move (default: --test; at least --test)\n"
     "  --anchored       train periods all start at the start of the span\n"
     "\n"
-    "sweep-merge reads SHARD_DIR/results.json of shards of one sweep and writes the table a\n"
-    "single-machine sweep gives into --out DIR (default out/sweep).\n";
+    "Exit status: 0 on success, 1 on a bad config, grid or run, 2 on a bad command line.\n";
+
+constexpr char kMergeUsage[] =
+    "usage: tapedeck sweep-merge [--out DIR] [--quiet] SHARD_DIR...\n"
+    "\n"
+    "Joins the tables of the shards of one sweep (`tapedeck sweep ... --shard K/N`, run on one\n"
+    "machine or several) into the table a single-machine sweep writes: reads\n"
+    "SHARD_DIR/results.json of every shard, checks that they come from the same config and grid\n"
+    "(their grid_digest) and that together they hold every point exactly once, and writes\n"
+    "DIR/results.csv and DIR/results.json (default DIR: out/sweep). The points' configs stay in\n"
+    "the shards' configs/ folders. docs/sweeps.md shows the whole workflow.\n"
+    "\n"
+    "  --out DIR     where the merged table goes (default out/sweep)\n"
+    "  --quiet       print nothing but errors (default: the best feasible point)\n"
+    "\n"
+    "Exit status: 0 on success, 1 when a shard is missing, malformed or of another sweep, or a\n"
+    "point is missing or given twice, 2 on a bad command line.\n";
+
+// The usage with the metric table's names filled in, six to a line.
+std::string SweepUsage() {
+  std::string names = "   ";
+  size_t on_line = 0;
+  for (const Metric& m : MetricTable()) {
+    if (on_line == 6) {
+      names += "\n   ";
+      on_line = 0;
+    }
+    absl::StrAppend(&names, " ", std::string(m.name));
+    ++on_line;
+  }
+  std::string usage = kUsage;
+  usage.replace(usage.find("%METRICS%"), 9, names + "\n");
+  return usage;
+}
 
 bool ParsePositive(const std::string& s, uint64_t* out) {
   int64_t v = 0;
@@ -95,31 +157,55 @@ std::string ShellQuote(const std::string& s) {
   return q + "'";
 }
 
-// The progress bar on stderr, when it is a terminal; erased at the end.
-class Bar {
+// "pnl 8065.32 (point 17)": a row's objective, for the progress line and the summary.
+std::string ObjectiveText(const analysis::SweepTable& t, const analysis::SweepRow& row) {
+  const Metric& m = GetMetric(t.objective);
+  return absl::StrCat(std::string(m.name), " ",
+                      row.objective.has_value() ? absl::StrFormat("%.6g", *row.objective) : "n/a",
+                      " (point ", row.index, ")");
+}
+
+// The progress line of a sweep (runner/progress.h), with the best point so far.
+class SweepLine {
  public:
-  explicit Bar(bool enabled) : enabled_(enabled && ::isatty(2) == 1) {}
-  ~Bar() {
-    if (shown_) std::fputs("\r\033[K", stderr);
-  }
-  // Called one at a time (analysis::SweepProgress serialises the calls).
+  SweepLine(bool enabled, MetricId objective)
+      : line_("sweep", runner::ProgressUnit::Count("points"), enabled), objective_(objective) {}
   analysis::SweepProgress::Callback Callback() {
-    if (!enabled_) return nullptr;
-    return [this](uint64_t done, uint64_t total) {
-      constexpr uint64_t kWidth = 40;
-      const uint64_t filled = total == 0 ? kWidth : done * kWidth / total;
-      std::string bar(filled, '#');
-      bar.append(kWidth - filled, ' ');
-      std::fprintf(stderr, "\rsweep [%s] %llu/%llu", bar.c_str(),
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-      shown_ = true;
+    if (!line_.active()) return nullptr;
+    return [this](uint64_t done, uint64_t total, const analysis::SweepRow* best) {
+      std::string extra;
+      if (best != nullptr) {
+        analysis::SweepTable t;
+        t.objective = objective_;
+        extra = absl::StrCat(best->feasible ? "best " : "best (infeasible) ",
+                             ObjectiveText(t, *best));
+      }
+      line_.Update(done, total, extra, done == total);
     };
   }
+  void Clear() { line_.Clear(); }
 
  private:
-  bool enabled_;
-  bool shown_ = false;
+  runner::ProgressLine line_;
+  MetricId objective_;
 };
+
+// The best feasible point of a finished table, with its parameters and config.
+void PrintBest(const analysis::SweepTable& t, const std::string& configs_dir) {
+  const analysis::SweepRow* best = analysis::BestFeasibleRow(t);
+  if (best == nullptr) {
+    std::printf("no feasible point: every point breaks a constraint\n");
+    return;
+  }
+  std::printf("best feasible point: %s\n", ObjectiveText(t, *best).c_str());
+  for (size_t i = 0; i < t.params.size() && i < best->params.size(); ++i) {
+    std::printf("  %s = %s\n", t.params[i].c_str(), best->params[i].dump().c_str());
+  }
+  if (!configs_dir.empty()) {
+    std::printf("  config: %s/point-%06llu.json\n", configs_dir.c_str(),
+                static_cast<unsigned long long>(best->index));
+  }
+}
 
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "tapedeck sweep: %s\n", std::string(s.message()).c_str());
@@ -141,13 +227,14 @@ int ParseArgs(int argc, char** argv, Args* a) {
   std::vector<std::string> config_paths;
   std::optional<std::string> shard, train, test, step;
   std::optional<uint64_t> jobs, list_jobs;
-  CommandLine cli("sweep", kUsage);
+  CommandLine cli("sweep", SweepUsage());
   cli.Value("--grid", &a->grid_path)
       .Value("--out", &a->options.out_dir)
       .Count("--jobs", &jobs, 1)
       .Value("--shard", &shard)
       .Count("--list-jobs", &list_jobs, 1)
       .Flag("--quiet", &a->quiet)
+      .Flag("--resume", &a->options.resume)
       .Flag("--walk-forward", &a->walk_forward)
       .Value("--train", &train)
       .Value("--test", &test)
@@ -187,8 +274,9 @@ int ParseArgs(int argc, char** argv, Args* a) {
         "--walk-forward needs --train and --test; --train, --test, --step and "
         "--anchored need --walk-forward");
   }
-  if (a->walk_forward && (a->options.shard_n > 1 || a->list_jobs > 0)) {
-    return cli.Fail("--walk-forward runs on one machine: no --shard or --list-jobs");
+  if (a->walk_forward && (a->options.shard_n > 1 || a->list_jobs > 0 || a->options.resume)) {
+    return cli.Fail("--walk-forward runs on one machine and does not resume: no --shard, "
+                    "--list-jobs or --resume");
   }
   return -1;
 }
@@ -211,10 +299,11 @@ int SweepMain(int argc, char** argv) {
   if (int rc = ParseArgs(argc, argv, &a); rc >= 0) return rc;
   absl::StatusOr<analysis::SweepInput> in = analysis::LoadSweepInput(a.config_path, a.grid_path);
   if (!in.ok()) return Fail(in.status());
-  Bar bar(!a.quiet);
-  a.options.progress = bar.Callback();
+  SweepLine line(!a.quiet, in->grid.objective);
+  a.options.progress = line.Callback();
   if (a.walk_forward) {
     absl::StatusOr<analysis::WalkForwardResult> r = analysis::RunWalkForward(*in, a.wf, a.options);
+    line.Clear();
     if (!r.ok()) return Fail(r.status());
     if (!a.quiet) std::printf("%s", analysis::WalkForwardText(*r, a.options.out_dir).c_str());
     return kExitOk;
@@ -223,11 +312,19 @@ int SweepMain(int argc, char** argv) {
     PrintShardCommands(a);
     return kExitOk;
   }
-  absl::StatusOr<analysis::SweepTable> table = analysis::RunSweep(*in, a.options);
+  analysis::SweepRunInfo info;
+  absl::StatusOr<analysis::SweepTable> table = analysis::RunSweep(*in, a.options, &info);
+  line.Clear();
   if (!table.ok()) return Fail(table.status());
   if (!a.quiet) {
-    std::printf("%zu of %llu points run; results in %s/results.csv\n", table->rows.size(),
-                static_cast<unsigned long long>(table->points), a.options.out_dir.c_str());
+    std::printf("%zu of %llu points run", table->rows.size() - info.resumed_points,
+                static_cast<unsigned long long>(table->points));
+    if (info.resumed_points > 0) {
+      std::printf(", %llu taken from %s/sweep.journal",
+                  static_cast<unsigned long long>(info.resumed_points), a.options.out_dir.c_str());
+    }
+    std::printf("; results in %s/results.csv\n", a.options.out_dir.c_str());
+    PrintBest(*table, a.options.out_dir + "/configs");
   }
   return kExitOk;
 }
@@ -235,8 +332,9 @@ int SweepMain(int argc, char** argv) {
 int SweepMergeMain(int argc, char** argv) {
   std::string out_dir = "out/sweep";
   std::vector<std::string> dirs;
-  CommandLine cli("sweep-merge", kUsage);
-  cli.Value("--out", &out_dir).Positionals(&dirs);
+  bool quiet = false;
+  CommandLine cli("sweep-merge", kMergeUsage);
+  cli.Value("--out", &out_dir).Flag("--quiet", &quiet).Positionals(&dirs);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   if (dirs.empty()) return cli.Fail("no shard directories given");
   absl::StatusOr<analysis::SweepTable> merged = analysis::MergeSweepShards(dirs, out_dir);
@@ -244,6 +342,11 @@ int SweepMergeMain(int argc, char** argv) {
     std::fprintf(stderr, "tapedeck sweep-merge: %s\n",
                  std::string(merged.status().message()).c_str());
     return kExitFailure;
+  }
+  if (!quiet) {
+    std::printf("%zu points from %zu shards; results in %s/results.csv\n", merged->rows.size(),
+                dirs.size(), out_dir.c_str());
+    PrintBest(*merged, "");
   }
   return kExitOk;
 }

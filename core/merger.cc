@@ -20,6 +20,16 @@ int64_t Merger::SizeHint() const {
   return total;
 }
 
+int64_t Merger::InputBytesRead() const {
+  int64_t total = 0;
+  for (const auto& s : sources_) {
+    const int64_t n = s->InputBytesRead();
+    if (n < 0) return -1;
+    total += n;
+  }
+  return total;
+}
+
 bool Merger::FetchBatch(uint16_t index) {
   Cursor& c = cursors_[index];
   absl::StatusOr<std::span<const Event>> batch = sources_[index]->NextBatch();

@@ -46,6 +46,8 @@ class Merger {
   uint64_t delivered() const { return delivered_; }
   // Sum of known source sizes, or -1 when any is unknown.
   int64_t SizeHint() const;
+  // Sum of the sources' EventSource::InputBytesRead, or -1 when any is unknown.
+  int64_t InputBytesRead() const;
 
  private:
   // One source's events in (exchange_ts, kind rank) order.

@@ -25,6 +25,10 @@ class EventSource {
 
   // Total number of events when known up front (a tape), else -1; for progress reporting.
   virtual int64_t SizeHint() const { return -1; }
+
+  // Bytes of the input file consumed so far, as stored (compressed bytes of a gzip file), else
+  // -1 (a generated source); for progress reporting against the file's size.
+  virtual int64_t InputBytesRead() const { return -1; }
 };
 
 }  // namespace tapedeck

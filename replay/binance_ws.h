@@ -103,6 +103,7 @@ class BinanceWsReader : public BatchSource {
   ~BinanceWsReader() override;
 
   std::string Describe() const override { return lines_->path(); }
+  int64_t InputBytesRead() const override { return lines_->stored_bytes_read(); }
   const BinanceWsStats& stats() const { return stats_; }
 
  protected:

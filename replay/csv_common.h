@@ -66,6 +66,7 @@ absl::StatusOr<std::unique_ptr<LineReader>> OpenWithFirstLine(const std::string&
 class CsvSource : public BatchSource {
  public:
   std::string Describe() const override { return reader_->path(); }
+  int64_t InputBytesRead() const override { return reader_->stored_bytes_read(); }
 
  protected:
   explicit CsvSource(std::unique_ptr<LineReader> reader) : reader_(std::move(reader)) {}

@@ -36,6 +36,11 @@ absl::StatusOr<std::unique_ptr<LineReader>> LineReader::Open(const std::string& 
   return r;
 }
 
+int64_t LineReader::stored_bytes_read() const {
+  const z_off_t off = gzoffset(static_cast<gzFile>(file_));
+  return off < 0 ? -1 : static_cast<int64_t>(off);
+}
+
 std::string LineReader::Where() const { return absl::StrCat(path_, ":", line_number_, ": "); }
 
 absl::Status LineReader::Error(std::string_view field, std::string_view what) const {

@@ -32,6 +32,8 @@ class LineReader {
   int64_t line_number() const { return line_number_; }
   // Bytes of (uncompressed) text consumed so far.
   int64_t bytes_read() const { return bytes_read_; }
+  // Bytes of the file as stored (compressed for gzip) read so far, for progress against its size.
+  int64_t stored_bytes_read() const;
   bool gzip() const { return gzip_; }
 
   // "path:line: " for messages about the current line.

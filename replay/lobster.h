@@ -83,6 +83,8 @@ class LobsterReader : public BatchSource {
                                                              LobsterOptions options);
 
   std::string Describe() const override { return messages_->path(); }
+  // The message file's: the paired orderbook file is read alongside and not counted.
+  int64_t InputBytesRead() const override { return messages_->stored_bytes_read(); }
   const LobsterStats& stats() const { return stats_; }
   // The orderbook file in use ("" when none).
   const std::string& orderbook_path() const { return orderbook_path_; }

@@ -689,6 +689,10 @@ std::string TapeSource::Describe() const { return tape_->path(); }
 
 int64_t TapeSource::SizeHint() const { return static_cast<int64_t>(tape_->header().record_count); }
 
+int64_t TapeSource::InputBytesRead() const {
+  return static_cast<int64_t>(tape_->header().header_size + pos_ * sizeof(Event));
+}
+
 absl::StatusOr<std::unique_ptr<EventSource>> OpenTapeSource(const SourceSpec& spec,
                                                             const InstrumentTable& instruments) {
   TapeOpenOptions options;

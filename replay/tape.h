@@ -192,6 +192,7 @@ class TapeSource : public EventSource {
   absl::StatusOr<std::span<const Event>> NextBatch() override;
   std::string Describe() const override;
   int64_t SizeHint() const override;
+  int64_t InputBytesRead() const override;
 
   const Tape& tape() const { return *tape_; }
 

@@ -48,32 +48,28 @@ absl::StatusOr<InstrumentTable> TapeInstruments(const ConvertOptions& options,
   return merger.Take();
 }
 
-// Merges `sources` into `writer`, 4096 events at a time.
+// Merges `sources` into `writer`, 4096 events at a time, reporting progress after each batch.
 absl::StatusOr<uint64_t> Copy(Merger& merger, replay::TapeWriter& writer,
-                              const ConvertOptions& options,
-                              std::chrono::steady_clock::time_point start) {
+                              const ConvertOptions& options, uint64_t bytes_total) {
   std::vector<Event> batch;
   batch.reserve(4096);
   Event e;
-  auto last_report = start;
-  uint64_t count = 0;
+  ConvertProgress p;
+  p.bytes_total = bytes_total;
   while (merger.Next(&e)) {
     batch.push_back(e);
     if (batch.size() < batch.capacity()) continue;
     TAPEDECK_RETURN_IF_ERROR(writer.Append(batch));
-    count += batch.size();
+    p.events += batch.size();
     batch.clear();
-    if (options.progress && count % (1u << 20) == 0) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_report >= std::chrono::seconds(1)) {
-        last_report = now;
-        options.progress(count, SecondsSince(start));
-      }
+    if (options.progress) {
+      p.bytes_read = merger.InputBytesRead();
+      options.progress(p);
     }
   }
   TAPEDECK_RETURN_IF_ERROR(merger.status());
   TAPEDECK_RETURN_IF_ERROR(writer.Append(batch));
-  return count + batch.size();
+  return p.events + batch.size();
 }
 
 }  // namespace
@@ -108,7 +104,7 @@ absl::StatusOr<ConvertStats> ConvertToTape(const ConvertOptions& options) {
   TAPEDECK_RETURN_IF_ERROR(merger.Init());
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<replay::TapeWriter> writer,
                             replay::TapeWriter::Create(options.out, table.all()));
-  TAPEDECK_ASSIGN_OR_RETURN(stats.events, Copy(merger, *writer, options, start));
+  TAPEDECK_ASSIGN_OR_RETURN(stats.events, Copy(merger, *writer, options, stats.input_bytes));
   TAPEDECK_RETURN_IF_ERROR(writer->Finish());
   struct stat written;
   if (::stat(options.out.c_str(), &written) == 0) {

@@ -13,6 +13,13 @@
 
 namespace tapedeck::runner {
 
+// Where a conversion is, for a progress line.
+struct ConvertProgress {
+  uint64_t events = 0;       // written so far
+  int64_t bytes_read = -1;   // of the inputs as stored; -1 when an input cannot tell (generated)
+  uint64_t bytes_total = 0;  // the inputs' sizes as stored
+};
+
 struct ConvertOptions {
   std::vector<std::string> inputs;
   std::string out;               // the tape
@@ -22,9 +29,10 @@ struct ConvertOptions {
   // own (tapes, the scenario), or for a Binance websocket capture the instruments inferred from
   // it (replay/binance_capture_instruments.h); merged as a run merges them (runner/instruments.h).
   std::string instruments_file;
-  // Called about every second on long inputs: events so far and seconds since the start.
-  std::function<void(uint64_t events, double seconds)> progress;
+  // Called after every batch of events written (the caller throttles what it draws).
+  std::function<void(const ConvertProgress&)> progress;
 };
+
 
 struct ConvertStats {
   uint64_t events = 0;

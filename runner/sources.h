@@ -25,6 +25,7 @@ class WindowSource final : public EventSource {
 
   absl::StatusOr<std::span<const Event>> NextBatch() override;
   std::string Describe() const override { return inner_->Describe(); }
+  int64_t InputBytesRead() const override { return inner_->InputBytesRead(); }
 
  private:
   std::unique_ptr<EventSource> inner_;

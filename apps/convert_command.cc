@@ -57,7 +57,7 @@ int Fail(const absl::Status& s) {
 int ConvertMain(int argc, char** argv) {
   runner::ConvertOptions options;
   bool quiet = false;
-  CommandLine cli("convert", kConvertHelp, [] { PrintFormats(stdout); });
+  CommandLine cli("convert", kConvertHelp, PrintFormats);
   cli.Value("--out", &options.out)
       .Value("--format", &options.format)
       .Value("--instrument", &options.instrument)

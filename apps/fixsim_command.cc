@@ -24,8 +24,12 @@ constexpr char kUsage[] =
     "fix.pace (\"fast\", \"realtime\" or \"<k>x\"), signals the end of data with\n"
     "TradingSessionStatus (closed), lingers for fix.linger, then exits. The config is a run\n"
     "config's seed, instruments, sources, venue, account and window with a \"fix\" section:\n"
-    "see configs/fixsim_feb5.json. Exit status: 0 on success, 1 on a bad config or a failure,\n"
-    "2 on a bad command line.\n";
+    "see configs/fixsim_feb5.json and docs/fix.md.\n"
+    "\n"
+    "  --config FILE   the fixsim config (required; its input paths are read from its folder)\n"
+    "  --quiet         no progress line on stderr\n"
+    "\n"
+    "Exit status: 0 on success, 1 on a bad config or a failure, 2 on a bad command line.\n";
 
 std::atomic<bool> g_interrupt{false};
 void OnSignal(int) { g_interrupt.store(true); }

@@ -17,7 +17,7 @@ constexpr char kUsage[] =
     "prices.csv, fills.csv, round_trips.csv); nothing is rerun. For a run directory (the --out\n"
     "of `tapedeck run`) it writes DIR/<label>/report.html for every strategy and the index\n"
     "DIR/report.html; for one strategy's directory, DIR/report.html. The pages are self-contained\n"
-    "(inline SVG and CSS, no script, no network).\n"
+    "(inline SVG, CSS and a small inline script for zoom and pan; nothing is fetched).\n"
     "\n"
     "  --quiet       print nothing but errors (default: the paths written)\n"
     "  -h, --help    this help\n"

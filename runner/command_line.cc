@@ -1,11 +1,20 @@
 #include "runner/command_line.h"
 
+#include <stdio.h>
+
 #include <cstdio>
+#include <cstdlib>
 
 namespace tapedeck::runner {
 
+namespace {
+CommandLineSpec* g_describe = nullptr;
+}  // namespace
+
+void CommandLine::DescribeInto(CommandLineSpec* spec) { g_describe = spec; }
+
 CommandLine::CommandLine(std::string_view command, std::string_view usage,
-                         std::function<void()> help_extra)
+                         std::function<void(std::FILE*)> help_extra)
     : program_("tapedeck " + std::string(command)),
       usage_(usage),
       help_extra_(std::move(help_extra)) {}
@@ -78,6 +87,26 @@ bool CommandLine::Store(const Spec& spec, std::string_view value) const {
   return false;
 }
 
+void CommandLine::Describe(CommandLineSpec* spec) const {
+  spec->usage = usage_;
+  if (help_extra_) {
+    char* text = nullptr;
+    size_t size = 0;
+    if (std::FILE* f = ::open_memstream(&text, &size); f != nullptr) {
+      help_extra_(f);
+      std::fclose(f);
+      spec->usage.append(text, size);
+      std::free(text);
+    }
+  }
+  spec->options.clear();
+  for (const Spec& s : specs_) {
+    spec->options.push_back(
+        CommandLineSpec::Option{s.name, s.type != Type::kFlag, s.type == Type::kCount});
+  }
+  spec->positionals = positionals_ != nullptr;
+}
+
 int CommandLine::Fail(std::string_view what) const {
   std::fprintf(stderr, "%s: %.*s\n(see `%s --help`)\n", program_.c_str(),
                static_cast<int>(what.size()), what.data(), program_.c_str());
@@ -85,11 +114,15 @@ int CommandLine::Fail(std::string_view what) const {
 }
 
 int CommandLine::Parse(int argc, char** argv) {
+  if (g_describe != nullptr) {
+    Describe(g_describe);
+    return kExitOk;
+  }
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "-h" || a == "--help") {
       std::fputs(usage_.c_str(), stdout);
-      if (help_extra_) help_extra_();
+      if (help_extra_) help_extra_(stdout);
       return kExitOk;
     }
     if (a.size() < 2 || a[0] != '-') {

@@ -11,6 +11,7 @@
 #define TAPEDECK_RUNNER_COMMAND_LINE_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -20,6 +21,19 @@
 
 namespace tapedeck::runner {
 
+// What a command's parser declares: read by `tapedeck --bash-completion` and `tapedeck --man`
+// from the commands themselves (CommandLine::DescribeInto), so that neither keeps a second list.
+struct CommandLineSpec {
+  std::string usage;  // --help's whole text (the extra part included)
+  struct Option {
+    std::string name;
+    bool takes_value = false;
+    bool is_count = false;  // a whole number: nothing to complete
+  };
+  std::vector<Option> options;
+  bool positionals = false;  // takes positional arguments (files, directories)
+};
+
 // Exit codes shared by every command and program.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // bad input, bad config, a failed run
@@ -27,9 +41,9 @@ inline constexpr int kExitUsage = 2;    // bad command line
 
 class CommandLine {
  public:
-  // `usage` is printed by --help; `help_extra`, when set, runs after it (e.g. a format table).
+  // `usage` is printed by --help; `help_extra`, when set, writes more after it (a format table).
   CommandLine(std::string_view command, std::string_view usage,
-              std::function<void()> help_extra = {});
+              std::function<void(std::FILE*)> help_extra = {});
   // For a program that is not a `tapedeck` command: errors read "<program>: <what is wrong>" and
   // point to `<program> --help`.
   static CommandLine Program(std::string_view program, std::string_view usage);
@@ -46,6 +60,11 @@ class CommandLine {
   // Returns -1 when the command should go on, else the exit code to return now.
   int Parse(int argc, char** argv);
 
+  // While `spec` is set (not null), Parse stores the parser's declaration into *spec and returns
+  // kExitOk without looking at argv: calling a command's main then describes the command.
+  // Not thread-safe: for the program's documentation generators only.
+  static void DescribeInto(CommandLineSpec* spec);
+
   // Reports a usage error found after Parse (a missing required option, two that exclude each
   // other) the same way Parse reports its own; returns kExitUsage.
   int Fail(std::string_view what) const;
@@ -60,11 +79,12 @@ class CommandLine {
   };
 
   const Spec* Find(std::string_view name) const;
+  void Describe(CommandLineSpec* spec) const;
   bool Store(const Spec& spec, std::string_view value) const;
 
   std::string program_;  // "tapedeck <command>", or a program's own name
   std::string usage_;
-  std::function<void()> help_extra_;
+  std::function<void(std::FILE*)> help_extra_;
   std::vector<Spec> specs_;
   std::vector<std::string>* positionals_ = nullptr;
 };

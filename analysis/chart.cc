@@ -71,19 +71,24 @@ struct Frame {
   bool empty;  // no finite value: "no data"
   double pw() const { return kW - kPadL - kPadR; }
   double ph() const { return height - kPadT - kPadB; }
+  bool down = false;  // y0 at the top
   double X(double x) const { return kPadL + (x - x0) / (x1 - x0) * pw(); }
-  double Y(double y) const { return kPadT + (y1 - y) / (y1 - y0) * ph(); }
+  double Y(double y) const {
+    return kPadT + (down ? (y - y0) : (y1 - y)) / (y1 - y0) * ph();
+  }
 };
 
 // The y range of the lines and markers, padded by 5 % (an exact 0 stays the edge), with 0 in
 // it for zero-line and filled charts; a flat series gets a small range around its value.
 Frame MakeFrame(const Chart& c, double x0, double x1, double height) {
-  Frame f{x0, x1, INFINITY, -INFINITY, height, false};
+  Frame f{x0, x1, INFINITY, -INFINITY, height, false, c.y_down};
   for (const Line& l : c.lines) {
-    for (const Pt& p : l.pts) {
-      if (std::isnan(p.y)) continue;
-      f.y0 = std::min(f.y0, p.y);
-      f.y1 = std::max(f.y1, p.y);
+    for (const std::vector<Pt>* v : {&l.pts, &l.band_low}) {
+      for (const Pt& p : *v) {
+        if (std::isnan(p.y)) continue;
+        f.y0 = std::min(f.y0, p.y);
+        f.y1 = std::max(f.y1, p.y);
+      }
     }
   }
   for (const Marker& m : c.markers) {
@@ -124,6 +129,22 @@ double TimeStep(double span) {
   return kSteps[std::size(kSteps) - 1] * kNsPerSec;
 }
 
+// The time axis: vertical grid lines and their labels, in a group of their own that the page
+// script redraws for a zoomed range.
+std::string RenderTimeTicks(const Frame& f) {
+  std::string s = "<g class=\"grid xt\">";
+  const double span = f.x1 - f.x0;
+  const double xstep = TimeStep(span);
+  for (double v = std::ceil(f.x0 / xstep) * xstep; v <= f.x1; v += xstep) {
+    absl::StrAppend(&s, absl::StrFormat("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
+                                        f.X(v), f.X(v), kPadT, kPadT + f.ph()));
+    absl::StrAppend(
+        &s, absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", f.X(v),
+                            f.height - 10, TimeLabel(v, span)));
+  }
+  return s + "</g>\n";
+}
+
 // Grid lines with their labels, the zero line and the frame.
 std::string RenderGrid(const Chart& c, const Frame& f) {
   std::string s = "<g class=\"grid\">";
@@ -135,16 +156,8 @@ std::string RenderGrid(const Chart& c, const Frame& f) {
         &s, absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s%s</text>",
                             kPadL - 6, f.Y(v) + 4, TickLabel(v, ystep), HtmlEscape(c.unit)));
   }
-  const double span = f.x1 - f.x0;
-  const double xstep = TimeStep(span);
-  for (double v = std::ceil(f.x0 / xstep) * xstep; v <= f.x1; v += xstep) {
-    absl::StrAppend(&s, absl::StrFormat("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
-                                        f.X(v), f.X(v), kPadT, kPadT + f.ph()));
-    absl::StrAppend(
-        &s, absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", f.X(v),
-                            f.height - 10, TimeLabel(v, span)));
-  }
   absl::StrAppend(&s, "</g>\n");
+  absl::StrAppend(&s, RenderTimeTicks(f));
   if (f.y0 < 0 && f.y1 > 0) {
     absl::StrAppend(&s, absl::StrFormat("<line class=\"zero\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
                                         "y2=\"%.1f\"/>\n",
@@ -156,8 +169,46 @@ std::string RenderGrid(const Chart& c, const Frame& f) {
   return s;
 }
 
+// The zoom range an element is drawn in, for the page script; hidden at first when it shows
+// only from some zoom on.
+std::string ZoomAttributes(const Line& l) {
+  std::string a;
+  if (l.show_from_zoom > 0) {
+    absl::StrAppend(&a, absl::StrFormat(" data-zin=\"%g\" style=\"display:none\"", l.show_from_zoom));
+  }
+  if (l.hide_from_zoom > 0) absl::StrAppend(&a, absl::StrFormat(" data-zout=\"%g\"", l.hide_from_zoom));
+  return a;
+}
+
+// A shaded band from band_low up to pts: along the top forward, back along the bottom.
+std::string RenderBand(const Line& l, const Frame& f) {
+  std::string d;
+  const size_t n = std::min(l.pts.size(), l.band_low.size());
+  for (size_t i = 0; i < n; ++i) {
+    const Pt& p = l.pts[i];
+    if (std::isnan(p.y) || std::isnan(l.band_low[i].y)) continue;
+    if (d.empty()) {
+      absl::StrAppend(&d, absl::StrFormat("M%.1f %.1f", f.X(p.x), f.Y(p.y)));
+    } else if (l.step) {
+      absl::StrAppend(&d, absl::StrFormat("H%.1fV%.1f", f.X(p.x), f.Y(p.y)));
+    } else {
+      absl::StrAppend(&d, absl::StrFormat("L%.1f %.1f", f.X(p.x), f.Y(p.y)));
+    }
+  }
+  for (size_t i = n; i-- > 0;) {
+    const Pt& p = l.band_low[i];
+    if (std::isnan(p.y) || std::isnan(l.pts[i].y)) continue;
+    absl::StrAppend(&d, l.step ? absl::StrFormat("V%.1fH%.1f", f.Y(p.y), f.X(p.x))
+                               : absl::StrFormat("L%.1f %.1f", f.X(p.x), f.Y(p.y)));
+  }
+  if (d.empty()) return "";
+  return absl::StrFormat("<path class=\"band\" fill=\"%s\"%s d=\"%sZ\"><title>%s</title></path>\n",
+                         l.color, ZoomAttributes(l), d, HtmlEscape(l.name));
+}
+
 // One line as a path (and its shaded area when filled); "" when it has no finite point.
 std::string RenderLine(const Line& l, const Frame& f) {
+  if (!l.band_low.empty()) return RenderBand(l, f);
   std::string d;
   bool pen = false;
   double first_x = 0;
@@ -178,16 +229,16 @@ std::string RenderLine(const Line& l, const Frame& f) {
     }
   }
   if (d.empty()) return "";
+  const std::string zoom = ZoomAttributes(l);
   std::string s;
   if (l.fill) {
     const double zy = f.Y(std::clamp(0.0, f.y0, f.y1));
-    absl::StrAppend(&s, absl::StrFormat("<path class=\"area\" fill=\"%s\" d=\"%sV%.1fH%.1fZ\"/>\n",
-                                        l.color, d, zy, first_x));
+    absl::StrAppend(&s, absl::StrFormat("<path class=\"area\" fill=\"%s\"%s d=\"%sV%.1fH%.1fZ\"/>\n",
+                                        l.color, zoom, d, zy, first_x));
   }
-  absl::StrAppend(&s,
-                  absl::StrFormat("<path class=\"line\" stroke=\"%s\" d=\"%s\"><title>%s</title>"
-                                  "</path>\n",
-                                  l.color, d, HtmlEscape(l.name)));
+  absl::StrAppend(&s, absl::StrFormat("<path class=\"line%s\" stroke=\"%s\"%s d=\"%s\"><title>%s</title>"
+                                      "</path>\n",
+                                      l.dashed ? " ref" : "", l.color, zoom, d, HtmlEscape(l.name)));
   return s;
 }
 
@@ -207,16 +258,20 @@ std::string RenderMarkers(const Chart& c, const Frame& f) {
 
 // In the title row, after the title (never over the curves); only with several lines.
 std::string RenderLegend(const Chart& c) {
-  if (c.lines.size() <= 1) return "";
+  const size_t shown = static_cast<size_t>(
+      std::count_if(c.lines.begin(), c.lines.end(), [](const Line& l) { return l.in_legend; }));
+  if (shown <= 1) return "";
   double lx = kPadL + 8.6 * static_cast<double>(c.title.size()) + 24;
   std::string legend;
   for (const Line& l : c.lines) {
+    if (!l.in_legend) continue;
     absl::StrAppend(
         &legend,
         absl::StrFormat(
-            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"15\" y2=\"15\" stroke=\"%s\" stroke-width=\"3\"/>"
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"15\" y2=\"15\" stroke=\"%s\" stroke-width=\"3\"%s/>"
             "<text x=\"%.1f\" y=\"20\">%s</text>",
-            lx, lx + 14, l.color, lx + 18, HtmlEscape(l.name)));
+            lx, lx + 14, l.color, l.dashed ? " stroke-dasharray=\"4 3\"" : "", lx + 18,
+            HtmlEscape(l.name)));
     lx += 7.0 * static_cast<double>(l.name.size()) + 34;
   }
   return absl::StrCat("<g class=\"legend\">", legend, "</g>\n");
@@ -261,11 +316,14 @@ std::vector<Pt> Downsample(const std::vector<Pt>& in, size_t max_points) {
 
 std::string RenderChart(const Chart& c, double x0, double x1, double height) {
   const Frame f = MakeFrame(c, x0, x1, height);
+  // data-x0/x1: the time range (ns) the plot spans; data-pl/pw/ph/pt: the plot's box. The page
+  // script zooms with them.
   std::string s = absl::StrFormat(
       "<svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" "
-      "xmlns=\"http://www.w3.org/2000/svg\" "
-      "role=\"img\" aria-label=\"%s\">\n",
-      HtmlEscape(c.id), kW, height, HtmlEscape(c.title));
+      "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"%s\" "
+      "data-x0=\"%.0f\" data-x1=\"%.0f\" data-pl=\"%.0f\" data-pw=\"%.0f\" data-pt=\"%.0f\" "
+      "data-ph=\"%.0f\">\n",
+      HtmlEscape(c.id), kW, height, HtmlEscape(c.title), f.x0, f.x1, kPadL, f.pw(), kPadT, f.ph());
   absl::StrAppend(&s, absl::StrFormat("<text class=\"ct\" x=\"%.0f\" y=\"20\">%s</text>", kPadL,
                                       HtmlEscape(c.title)));
   if (!c.note.empty()) {
@@ -274,8 +332,14 @@ std::string RenderChart(const Chart& c, double x0, double x1, double height) {
                                         kW - kPadR, HtmlEscape(c.note)));
   }
   absl::StrAppend(&s, RenderGrid(c, f));
+  // The curves and markers, clipped to the plot so that a zoomed view stays inside it.
+  const std::string clip = "clip-" + HtmlEscape(c.id);
+  absl::StrAppend(&s, absl::StrFormat("<clipPath id=\"%s\"><rect x=\"%.1f\" y=\"%.1f\" "
+                                      "width=\"%.1f\" height=\"%.1f\"/></clipPath>\n",
+                                      clip, kPadL, kPadT - 12, f.pw(), f.ph() + 24));
+  absl::StrAppend(&s, "<g clip-path=\"url(#", clip, ")\"><g class=\"plot\">\n");
   for (const Line& l : c.lines) absl::StrAppend(&s, RenderLine(l, f));
-  absl::StrAppend(&s, RenderMarkers(c, f), RenderLegend(c));
+  absl::StrAppend(&s, "</g>\n", RenderMarkers(c, f), "</g>\n", RenderLegend(c));
   if (f.empty) {
     absl::StrAppend(&s, absl::StrFormat("<text class=\"cn\" x=\"%.1f\" y=\"%.1f\" "
                                         "text-anchor=\"middle\">no data</text>",

@@ -30,7 +30,9 @@ struct CompareRow {
     return metric.has_value() ? std::string(GetMetric(*metric).label) : label;
   }
   std::string Text(const RunSummary& s) const {
-    if (metric.has_value()) return FormatMetricValue(s.Value(*metric), GetMetric(*metric).unit);
+    if (metric.has_value()) {
+      return FormatMetricForRun(*metric, s.Value(*metric), s.Value(MetricId::kSpanSeconds));
+    }
     const std::optional<Timestamp>& t = s.figures.metrics.drawdown.*time;
     return t.has_value() ? FormatTimestamp(*t) : "-";
   }
@@ -122,6 +124,23 @@ std::string MetricsTable(const std::vector<RunData>& runs, const std::vector<std
   return b;
 }
 
+// The short-span footnote when any run's annualised figures are flagged (the shortest run's).
+std::string ShortSpanNotes(const std::vector<RunData>& runs) {
+  const RunSummary* shortest = nullptr;
+  for (const RunData& r : runs) {
+    const MetricValue span = r.summary.Value(MetricId::kSpanSeconds);
+    if (!FlaggedAsShortSpan(MetricId::kSharpe, span)) continue;
+    if (shortest == nullptr ||
+        span.ToDouble() < shortest->Value(MetricId::kSpanSeconds).ToDouble()) {
+      shortest = &r.summary;
+    }
+  }
+  if (shortest == nullptr) return "";
+  std::string note = ShortSpanNote(shortest->Value(MetricId::kSpanSeconds));
+  if (runs.size() > 1) note += " (the shortest run; each flagged run is under the minimum)";
+  return note;
+}
+
 Chart OverlayChart(std::string id, std::string title, std::string unit, bool zero_line) {
   Chart c;
   c.id = std::move(id);
@@ -136,7 +155,8 @@ std::string Curves(const std::vector<RunData>& runs) {
   double x0 = INFINITY, x1 = -INFINITY;
   Chart ce = OverlayChart("equity", "Equity (quote currency)", "", false);
   Chart cr = OverlayChart("return", "Return since start", "%", true);
-  Chart cd = OverlayChart("drawdown", "Drawdown from the running peak", "%", false);
+  Chart cd = OverlayChart("drawdown", "Drawdown: % below the running peak", "%", false);
+  cd.y_down = true;
   for (size_t i = 0; i < runs.size(); ++i) {
     const RunData& r = runs[i];
     const std::vector<Pt> samples = EquityPoints(r);
@@ -169,7 +189,11 @@ std::string RenderCompare(const std::vector<RunData>& runs, const std::string& t
                           const std::vector<std::string>& links) {
   std::string b = absl::StrCat("<h1>", HtmlEscape(title), "</h1>\n<p class=\"sub\">", runs.size(),
                                " runs side by side</p>\n");
-  absl::StrAppend(&b, MetricsTable(runs, links), Curves(runs));
+  absl::StrAppend(&b, MetricsTable(runs, links));
+  if (const std::string note = ShortSpanNotes(runs); !note.empty()) {
+    absl::StrAppend(&b, "<p class=\"note\">", HtmlEscape(note), "</p>\n");
+  }
+  absl::StrAppend(&b, Curves(runs));
   absl::StrAppend(&b, "<p class=\"note\">Directories:</p><ul>");
   for (const RunData& r : runs) {
     absl::StrAppend(&b, "<li><code>", HtmlEscape(r.dir), "</code></li>");
@@ -203,6 +227,7 @@ std::string MetricsText(const std::vector<RunData>& runs) {
     }
     absl::StrAppend(&out, "\n");
   }
+  if (const std::string note = ShortSpanNotes(runs); !note.empty()) absl::StrAppend(&out, note, "\n");
   return out;
 }
 

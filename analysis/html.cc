@@ -24,6 +24,9 @@ svg .grid line{stroke:#eceff3;stroke-width:1}svg .grid text{font-size:11px;fill:
 svg .frame{fill:none;stroke:var(--line)}svg .zero{stroke:#98a2b3;stroke-dasharray:4 3}
 svg .line{fill:none;stroke-width:1.6;stroke-linejoin:round}svg .area{opacity:.18;stroke:none}
 svg .legend text{font-size:12px;fill:var(--fg)}
+svg .line,svg .band,svg .area{vector-effect:non-scaling-stroke}svg .line.ref{stroke-dasharray:5 4;stroke-width:1.3;opacity:.85}
+svg .band{opacity:.22;stroke:none}svg .brush{fill:#1f6fb4;opacity:.15}svg.chart{cursor:crosshair;user-select:none}
+table.heat td{min-width:58px}
 svg .buy{fill:#12a150;stroke:#0b5d2e;stroke-width:.6}svg .sell{fill:#d92d20;stroke:#7a1a12;stroke-width:.6}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;width:100%;margin:6px 0}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:right;white-space:nowrap}
@@ -63,7 +66,8 @@ std::string HtmlPage(const std::string& title, const std::string& body) {
   return absl::StrCat("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
                       "<title>", HtmlEscape(title), "</title>\n<style>", kCss,
-                      "</style>\n</head>\n<body>\n<main>\n", body, "</main>\n</body>\n</html>\n");
+                      "</style>\n</head>\n<body>\n<main>\n", body, "</main>\n<script>",
+                      ZoomScript(), "</script>\n</body>\n</html>\n");
 }
 
 std::string SignClass(double v) {

@@ -39,4 +39,37 @@ std::string FormatMetricValue(const MetricValue& v, MetricUnit unit) {
   return absl::StrFormat("%.2f", d);
 }
 
+bool IsAnnualised(MetricId id) {
+  switch (id) {
+    case MetricId::kVolatility:
+    case MetricId::kSharpe:
+    case MetricId::kSortino:
+    case MetricId::kCagr:
+    case MetricId::kCalmar:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool FlaggedAsShortSpan(MetricId id, const MetricValue& span_seconds) {
+  const std::optional<double> s = span_seconds.ToDouble();
+  return IsAnnualised(id) && s.has_value() && *s < kMinAnnualisedSpanDays * 86400;
+}
+
+std::string FormatMetricForRun(MetricId id, const MetricValue& v, const MetricValue& span_seconds) {
+  std::string text = FormatMetricValue(v, GetMetric(id).unit);
+  if (v.has_value() && FlaggedAsShortSpan(id, span_seconds)) text += kShortSpanMark;
+  return text;
+}
+
+std::string ShortSpanNote(const MetricValue& span_seconds) {
+  const double days = span_seconds.ToDouble().value_or(0) / 86400;
+  const std::string span = days >= 1 ? absl::StrFormat("%.1f days", days)
+                                     : absl::StrFormat("%.1f hours", days * 24);
+  return absl::StrFormat(
+      "%s annualised from %s of data (under the %.0f-day minimum): not a reliable figure",
+      kShortSpanMark, span, kMinAnnualisedSpanDays);
+}
+
 }  // namespace tapedeck::analysis

@@ -13,6 +13,7 @@
 #include "analysis/compare.h"
 #include "analysis/html.h"
 #include "analysis/metric_format.h"
+#include "analysis/report_sections.h"
 #include "analysis/strategy_parts.h"
 #include "core/config.h"
 #include "core/decimal.h"
@@ -28,7 +29,6 @@ struct Card {
   std::optional<MetricId> second;
   const char* title = nullptr;  // nullptr: the metric's label, capitalised
   bool signed_colour = false;   // green when positive, red when negative
-  bool as_loss = false;         // shown with a minus sign (a drawdown)
 };
 
 const std::vector<Card>& Cards() {
@@ -36,7 +36,7 @@ const std::vector<Card>& Cards() {
   static const std::vector<Card> kCards = {
       {I::kPnl, std::nullopt, "PnL", true},
       {I::kTotalReturn, std::nullopt, nullptr, true},
-      {I::kMaxDrawdown, std::nullopt, nullptr, false, true},
+      {I::kMaxDrawdown, std::nullopt, nullptr, false},
       {I::kSharpe, std::nullopt, nullptr, true},
       {I::kSortino, std::nullopt, nullptr, true},
       {I::kVolatility, std::nullopt, nullptr, false},
@@ -56,10 +56,6 @@ const std::vector<Card>& Cards() {
   return kCards;
 }
 
-std::string Formatted(const RunSummary& s, MetricId id) {
-  return FormatMetricValue(s.Value(id), GetMetric(id).unit);
-}
-
 std::string Header(const RunSummary& s) {
   return absl::StrCat("<h1>", HtmlEscape(s.label), " <span class=\"note\">(",
                       HtmlEscape(s.strategy), ")</span></h1>\n<p class=\"sub\">",
@@ -70,12 +66,16 @@ std::string Header(const RunSummary& s) {
 }
 
 std::string KeyFigures(const RunSummary& s) {
+  const MetricValue span = s.Value(MetricId::kSpanSeconds);
   std::string b = "<div class=\"cards\">\n";
+  bool flagged = false;
   for (const Card& c : Cards()) {
     const MetricValue v = s.Value(c.metric);
-    std::string text = Formatted(s, c.metric);
-    if (c.second.has_value()) text += " / " + Formatted(s, *c.second);
-    if (c.as_loss && v.has_value()) text = "-" + text;
+    std::string text = FormatMetricForRun(c.metric, v, span);
+    if (c.second.has_value()) {
+      text += " / " + FormatMetricForRun(*c.second, s.Value(*c.second), span);
+    }
+    flagged = flagged || (v.has_value() && FlaggedAsShortSpan(c.metric, span));
     std::string title = c.title != nullptr ? c.title : std::string(GetMetric(c.metric).label);
     if (!title.empty()) {
       title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
@@ -86,92 +86,31 @@ std::string KeyFigures(const RunSummary& s) {
                     HtmlEscape(text), "</div></div>\n");
   }
   absl::StrAppend(&b, "</div>\n");
+  if (flagged) absl::StrAppend(&b, "<p class=\"note\">", HtmlEscape(ShortSpanNote(span)), "</p>\n");
   return b;
 }
 
-std::string EquityAndDrawdown(const RunData& r, const std::vector<Pt>& eq, const Span& span) {
-  const std::vector<Pt> eq_full = EquityFromStart(r, eq, span);
-  Chart ce;
-  ce.id = "equity";
-  ce.title = "Equity (quote currency)";
-  ce.note = absl::StrCat(eq.size(), " samples");
-  ce.lines.push_back(Line{"equity", "#1f6fb4", Downsample(eq_full, kMaxCurvePoints), false, false});
-  std::string b =
-      absl::StrCat("<h2>Equity and drawdown</h2>\n", RenderChart(ce, span.x0, span.x1, 300));
-  Chart cd;
-  cd.id = "drawdown";
-  cd.title = "Drawdown from the running peak";
-  cd.unit = "%";
-  Line dl{"drawdown", "#d62728",
-          Downsample(DrawdownPoints(eq_full, InitialCash(r)), kMaxCurvePoints), false, false};
-  dl.fill = true;
-  cd.lines.push_back(dl);
-  const DrawdownInfo& dd = r.summary.figures.metrics.drawdown;
-  if (dd.peak.has_value()) {
-    cd.note = absl::StrCat("max ", Formatted(r.summary, MetricId::kMaxDrawdown), ": peak ",
-                           FormatTimestamp(*dd.peak), ", trough ",
-                           dd.trough.has_value() ? FormatTimestamp(*dd.trough) : "", ", ",
-                           dd.recovery.has_value() ? "recovered " + FormatTimestamp(*dd.recovery)
-                                                   : std::string("not recovered"));
-  }
-  absl::StrAppend(&b, RenderChart(cd, span.x0, span.x1, 200));
-  return b;
-}
-
-// The traded instruments' prices with their fills (else the first two priced ones), at most six.
-std::string PricesAndFills(const RunData& r, const std::vector<InstrumentSeries>& ins,
-                           const Span& span) {
-  if (ins.empty()) {
-    return "<p class=\"note\">No prices.csv in this run directory: no price, position or basis "
-           "charts.</p>\n";
-  }
-  std::vector<size_t> shown;
-  for (size_t i = 0; i < ins.size(); ++i) {
-    if (ins[i].traded && ins[i].has_price) shown.push_back(i);
-  }
-  if (shown.empty()) {
-    for (size_t i = 0; i < ins.size() && shown.size() < 2; ++i) {
-      if (ins[i].has_price) shown.push_back(i);
-    }
-  }
-  std::string b = "<h2>Prices and fills</h2>\n";
-  for (size_t k = 0; k < shown.size() && k < 6; ++k) {
-    const InstrumentSeries& is = ins[shown[k]];
-    Chart cp;
-    cp.id = "price-" + is.symbol;
-    cp.title = absl::StrCat(is.symbol, " price, buys \u25B2 and sells \u25BC");
-    cp.lines.push_back(
-        Line{is.symbol, ChartColor(k), Downsample(is.price, kMaxCurvePoints), false, false});
-    cp.markers = FillMarkers(r, is.symbol, &cp.note);
-    absl::StrAppend(&b, RenderChart(cp, span.x0, span.x1, 280));
-  }
-  return b;
-}
-
-std::string Positions(const std::vector<InstrumentSeries>& ins, const Span& span) {
-  Chart cq;
-  cq.id = "position";
-  cq.title = "Position (base units or contracts)";
-  cq.zero_line = true;
-  size_t k = 0;
-  for (const InstrumentSeries& is : ins) {
-    if (!is.traded) continue;
-    Line l{is.symbol, ChartColor(k++), Downsample(is.position, kMaxCurvePoints), false, false};
-    l.step = true;
-    cq.lines.push_back(l);
-  }
-  if (cq.lines.empty()) cq.note = "no fills";
-  return absl::StrCat("<h2>Position</h2>\n", RenderChart(cq, span.x0, span.x1, 220));
-}
-
+// The instruments the run touched (fills, a position or funding); the others are only counted.
 std::string InstrumentsTable(const RunSummary& s) {
-  const std::vector<InstrumentMetrics>& per = s.figures.metrics.instruments;
-  if (per.empty()) return "";
-  std::string b =
-      "<h2>Instruments</h2>\n<table><tr><th>symbol</th><th>pnl</th><th>fees</th><th>funding</th>"
+  std::vector<const InstrumentMetrics*> per;
+  for (const InstrumentMetrics& i : s.figures.metrics.instruments) {
+    if (i.fills > 0 || i.final_position.raw != 0 || i.funding.raw != 0) per.push_back(&i);
+  }
+  const size_t hidden = s.figures.metrics.instruments.size() - per.size();
+  if (per.empty() && hidden == 0) return "";
+  std::string b = "<h2>Instruments</h2>\n";
+  if (hidden > 0) {
+    absl::StrAppend(&b, "<p class=\"note\">", hidden, " instrument", hidden == 1 ? "" : "s",
+                    " without fills, position or funding ", hidden == 1 ? "is" : "are",
+                    " not shown.</p>\n");
+  }
+  if (per.empty()) return b;
+  absl::StrAppend(&b,
+      "<table><tr><th>symbol</th><th>pnl</th><th>fees</th><th>funding</th>"
       "<th>traded notional</th><th>final position</th><th>fills</th><th>round trips</th>"
-      "<th>wins</th><th>exposure</th></tr>\n";
-  for (const InstrumentMetrics& i : per) {
+      "<th>wins</th><th>exposure</th></tr>\n");
+  for (const InstrumentMetrics* ip : per) {
+    const InstrumentMetrics& i = *ip;
     const MetricValue pnl = MetricValue::Of(i.pnl);
     absl::StrAppend(
         &b, "<tr><td>", HtmlEscape(i.symbol), "</td><td class=\"", SignClass(*pnl.ToDouble()),
@@ -264,14 +203,16 @@ std::string ReportAndConfig(const RunSummary& s) {
 }  // namespace
 
 std::string RenderRunReport(const RunData& run) {
-  const std::vector<Pt> eq = EquityPoints(run);
-  const Span span = TimeSpan(run, eq);
+  const std::vector<Pt> samples = EquityPoints(run);
+  const Span span = TimeSpan(run, samples);
+  const std::vector<Pt> eq = EquityFromStart(run, samples, span);
   const std::vector<InstrumentSeries> ins = PriceSeries(run);
   const RunSummary& s = run.summary;
-  std::string b = absl::StrCat(Header(s), KeyFigures(s), EquityAndDrawdown(run, eq, span),
-                               PricesAndFills(run, ins, span));
+  std::string b = absl::StrCat(Header(s), KeyFigures(s), EquityAndDrawdown(run, eq, ins, span),
+                               WorstDrawdownsTable(eq), MonthlyReturnsTable(eq),
+                               RollingSharpeChart(eq, span), PricesAndFills(run, ins, span));
   if (!ins.empty()) {
-    absl::StrAppend(&b, Positions(ins, span), RenderStrategyCharts(s.charts, ins, span));
+    absl::StrAppend(&b, Positions(run, ins, span), RenderStrategyCharts(s.charts, ins, span));
   }
   absl::StrAppend(&b, InstrumentsTable(s), RenderStrategySections(s.sections),
                   RoundTrips(run.round_trips), ReportAndConfig(s));

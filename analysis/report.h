@@ -2,10 +2,14 @@
 // equity.csv, prices.csv, fills.csv, round_trips.csv), so `tapedeck report DIR` rebuilds exactly
 // what `tapedeck run` wrote, without rerunning.
 //
-// The page (analysis/html.h: self-contained, no script) has: the key figures; equity and
-// drawdown; each traded instrument's price with its fills; positions; the strategy's charts;
-// per-instrument results; the strategy's sections; the round trips; the strategy's free-form
-// report; the config. Charts are analysis/chart.h's. Deterministic: same files, same bytes.
+// The page (analysis/html.h: self-contained, an inline script for zoom, nothing fetched) has:
+// the key figures (annualised ones flagged for runs under 30 days); equity with a buy-and-hold
+// line per traded instrument, and the drawdown; the five worst drawdowns; returns by month;
+// a rolling Sharpe; each traded instrument's price with its buys and sells; positions; the
+// strategy's charts; per-instrument results of the traded instruments; the strategy's
+// sections; the round trips; the strategy's free-form report; the config. Charts are
+// analysis/chart.h's, the performance parts analysis/report_sections.h's. A drawdown is a
+// positive depth everywhere. Deterministic: same files, same bytes.
 #ifndef TAPEDECK_ANALYSIS_REPORT_H_
 #define TAPEDECK_ANALYSIS_REPORT_H_
 

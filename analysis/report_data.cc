@@ -114,6 +114,9 @@ absl::StatusOr<RunData> LoadRun(const std::string& dir) {
   if (std::filesystem::exists(dir + "/round_trips.csv")) {
     TAPEDECK_ASSIGN_OR_RETURN(r.round_trips, ReadCsv(dir + "/round_trips.csv"));
   }
+  if (std::filesystem::exists(dir + "/account.csv")) {
+    TAPEDECK_ASSIGN_OR_RETURN(r.account, ReadCsv(dir + "/account.csv"));
+  }
   return r;
 }
 
@@ -188,7 +191,7 @@ std::vector<Pt> DrawdownPoints(const std::vector<Pt>& eq, double initial) {
   for (const Pt& p : eq) {
     if (std::isnan(p.y)) continue;
     peak = std::max(peak, p.y);
-    out.push_back(Pt{p.x, peak > 0 ? (p.y / peak - 1.0) * 100.0 : 0.0});
+    out.push_back(Pt{p.x, peak > 0 ? (1.0 - p.y / peak) * 100.0 : 0.0});
   }
   return out;
 }
@@ -244,6 +247,13 @@ std::vector<InstrumentSeries> PriceSeries(const RunData& r) {
   return out;
 }
 
+std::string Ordinal(size_t n) {
+  const size_t tens = n % 100, ones = n % 10;
+  const char* suffix = "th";
+  if (tens < 11 || tens > 13) suffix = ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th";
+  return absl::StrCat(n, suffix);
+}
+
 std::vector<Marker> FillMarkers(const RunData& r, const std::string& symbol, std::string* note) {
   std::vector<Marker> out;
   const CsvTable& f = r.fills;
@@ -253,21 +263,79 @@ std::vector<Marker> FillMarkers(const RunData& r, const std::string& symbol, std
   auto at = [](const std::vector<std::string>& row, int col) -> const std::string& {
     return row[static_cast<size_t>(col)];
   };
-  std::vector<const std::vector<std::string>*> mine;
+  // Each side on its own: thinning both together keeps every k-th fill, which drops a whole
+  // side when buys and sells alternate.
+  std::vector<const std::vector<std::string>*> sides[2];
   for (const auto& row : f.rows) {
-    if (row.size() >= f.header.size() && at(row, sym) == symbol) mine.push_back(&row);
+    if (row.size() >= f.header.size() && at(row, sym) == symbol) {
+      sides[at(row, side) == "buy" ? 0 : 1].push_back(&row);
+    }
   }
-  const size_t every = (mine.size() + kMaxMarkers - 1) / kMaxMarkers;
-  for (size_t i = 0; i < mine.size(); i += std::max<size_t>(every, 1)) {
-    const auto& row = *mine[i];
-    const bool buy = at(row, side) == "buy";
-    const double t = ToD(at(row, ts));
-    out.push_back(Marker{t, ToD(at(row, px)), buy,
-                         absl::StrCat(buy ? "buy " : "sell ", at(row, qty), " @ ", at(row, px),
-                                      "  ", FormatTimestamp(Timestamp(static_cast<int64_t>(t))))});
+  size_t every[2];
+  for (int k = 0; k < 2; ++k) {
+    every[k] = std::max<size_t>(1, (sides[k].size() + kMaxMarkersPerSide - 1) / kMaxMarkersPerSide);
+    for (size_t i = 0; i < sides[k].size(); i += every[k]) {
+      const auto& row = *sides[k][i];
+      const double t = ToD(at(row, ts));
+      out.push_back(Marker{t, ToD(at(row, px)), k == 0,
+                           absl::StrCat(k == 0 ? "buy " : "sell ", at(row, qty), " @ ",
+                                        at(row, px), "  ",
+                                        FormatTimestamp(Timestamp(static_cast<int64_t>(t))))});
+    }
   }
-  *note = every > 1 ? absl::StrCat("every ", every, "th of ", mine.size(), " fills shown")
-                    : absl::StrCat(mine.size(), " fills");
+  // In time order (buys before sells at one time), so the page is the same for the same files.
+  std::stable_sort(out.begin(), out.end(), [](const Marker& a, const Marker& b) { return a.x < b.x; });
+  auto part = [&](int k, const char* noun) {
+    return every[k] > 1 ? absl::StrCat("every ", Ordinal(every[k]), " of ", sides[k].size(), " ", noun)
+                        : absl::StrCat(sides[k].size(), " ", noun);
+  };
+  *note = absl::StrCat(part(0, "buys"), ", ", part(1, "sells"),
+                       every[0] > 1 || every[1] > 1 ? " shown" : "");
+  return out;
+}
+
+std::vector<Pt> PositionSteps(const RunData& r, const std::string& symbol, double x0) {
+  // (time, change) from the fills, and the venue's closes as changes that flatten.
+  struct Change {
+    double x;
+    double qty;      // signed change
+    bool to_zero;    // a settlement or liquidation: flat afterwards
+  };
+  std::vector<Change> changes;
+  const CsvTable& f = r.fills;
+  const int ts = f.Column("local_ts"), sym = f.Column("symbol"), side = f.Column("side"),
+            qty = f.Column("qty");
+  if (ts >= 0 && sym >= 0 && side >= 0 && qty >= 0) {
+    for (const auto& row : f.rows) {
+      if (row.size() < f.header.size() || row[static_cast<size_t>(sym)] != symbol) continue;
+      const double q = ToD(row[static_cast<size_t>(qty)]);
+      changes.push_back(Change{ToD(row[static_cast<size_t>(ts)]),
+                               row[static_cast<size_t>(side)] == "buy" ? q : -q, false});
+    }
+  }
+  const CsvTable& a = r.account;
+  const int ats = a.Column("local_ts"), asym = a.Column("symbol"), act = a.Column("action");
+  if (ats >= 0 && asym >= 0 && act >= 0) {
+    for (const auto& row : a.rows) {
+      if (row.size() < a.header.size() || row[static_cast<size_t>(asym)] != symbol) continue;
+      const std::string& what = row[static_cast<size_t>(act)];
+      if (what == "settlement" || what == "liquidation") {
+        changes.push_back(Change{ToD(row[static_cast<size_t>(ats)]), 0, true});
+      }
+    }
+  }
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const Change& l, const Change& rr) { return l.x < rr.x; });
+  std::vector<Pt> out = {Pt{x0, 0}};
+  double pos = 0;
+  for (const Change& c : changes) {
+    pos = c.to_zero ? 0 : pos + c.qty;
+    if (out.back().x == c.x) {
+      out.back().y = pos;  // several fills at one time: the position after the last
+    } else {
+      out.push_back(Pt{c.x, pos});
+    }
+  }
   return out;
 }
 

@@ -31,6 +31,7 @@ struct RunData {
   CsvTable prices;  // empty when prices.csv is absent
   CsvTable fills;
   CsvTable round_trips;  // empty when round_trips.csv is absent
+  CsvTable account;      // empty when account.csv is absent
   // The label, made unique by the caller when several runs share one.
   std::string name;
 };
@@ -58,7 +59,8 @@ double InitialCash(const RunData& r);
 // The equity curve with the starting point (span start, initial cash) in front when the first
 // sample is later.
 std::vector<Pt> EquityFromStart(const RunData& r, const std::vector<Pt>& equity, const Span& span);
-// Percent below the running peak (which starts at `initial`).
+// Percent below the running peak (which starts at `initial`), >= 0: a drawdown is shown as a
+// positive depth everywhere (summary.json, tables, charts drawn downward).
 std::vector<Pt> DrawdownPoints(const std::vector<Pt>& eq, double initial);
 
 // One instrument's columns of prices.csv.
@@ -73,9 +75,18 @@ struct InstrumentSeries {
 // In order of first appearance in prices.csv; none without prices.csv.
 std::vector<InstrumentSeries> PriceSeries(const RunData& r);
 
-// The fills of `symbol` as markers, every k-th when there are more than kMaxMarkers; *note says
-// how many are shown. None when fills.csv lacks a column.
+// The fills of `symbol` as markers. Buys and sells are thinned separately, every k-th of a side
+// with more than kMaxMarkersPerSide, so both sides stay visible however they alternate; *note
+// says what is shown. None when fills.csv lacks a column.
 std::vector<Marker> FillMarkers(const RunData& r, const std::string& symbol, std::string* note);
+
+// The position of `symbol` as steps: 0 at `x0`, then the signed sum of its fills at each fill's
+// local_ts, and back to 0 where the venue closed it (a settlement or liquidation in
+// account.csv). Exact, where prices.csv samples it only at the equity curve's times.
+std::vector<Pt> PositionSteps(const RunData& r, const std::string& symbol, double x0);
+
+// "1st", "2nd", "3rd", "4th", ..., "11th", "12th", "13th", "21st".
+std::string Ordinal(size_t n);
 
 }  // namespace tapedeck::analysis
 

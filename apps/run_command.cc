@@ -83,15 +83,20 @@ void PrintTable(const std::vector<RunResult>& results, const std::string& out_di
                                    MetricId::kFees, MetricId::kFinalEquity};
   constexpr MetricId kKeyMetrics[] = {MetricId::kTotalReturn, MetricId::kMaxDrawdown,
                                       MetricId::kSharpe, MetricId::kRoundTrips, MetricId::kWinRate};
+  bool flagged = false;
+  std::optional<MetricValue> shortest;  // the span of the first flagged run
   std::vector<std::pair<std::string, std::vector<std::string>>> rows = {{"strategy", {}},
                                                                         {"events", {}}};
   for (MetricId id : kFigures) rows.push_back({std::string(GetMetric(id).label), {}});
   for (const char* fact : {"wall time", "events/s", "digest"}) rows.push_back({fact, {}});
   for (MetricId id : kKeyMetrics) rows.push_back({std::string(GetMetric(id).label), {}});
   for (const RunResult& r : results) {
+    const MetricValue span = GetMetric(MetricId::kSpanSeconds).Read(r.totals, r.metrics);
     auto metric = [&](MetricId id) {
-      const Metric& m = GetMetric(id);
-      return analysis::FormatMetricValue(m.Read(r.totals, r.metrics), m.unit);
+      const MetricValue v = GetMetric(id).Read(r.totals, r.metrics);
+      flagged = flagged || (v.has_value() && analysis::FlaggedAsShortSpan(id, span));
+      if (flagged && !shortest.has_value()) shortest = span;
+      return analysis::FormatMetricForRun(id, v, span);
     };
     const double events = static_cast<double>(r.facts.market_events);
     size_t row = 0;
@@ -119,6 +124,7 @@ void PrintTable(const std::vector<RunResult>& results, const std::string& out_di
     }
     std::printf("%s\n", line.c_str());
   }
+  if (shortest.has_value()) std::printf("%s\n", analysis::ShortSpanNote(*shortest).c_str());
   std::printf("outputs in %s/ (report: %s/report.html)\n", out_dir.c_str(), out_dir.c_str());
 }
 

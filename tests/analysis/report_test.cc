@@ -27,6 +27,7 @@ using ::tapedeck::testing::CliPath;
 using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::MakeTempDir;
 using ::tapedeck::testing::ReadFile;
+using ::tapedeck::testing::SourceDir;
 using ::tapedeck::testing::WriteFile;
 using ::testing::HasSubstr;
 
@@ -71,16 +72,26 @@ std::string ChromiumFlags(const std::string& profile) {
 // Whether `text` contains `part` (pages are large: failures print only `part`).
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// How many times `part` occurs in `text`.
+size_t Count(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) ++n;
+  return n;
+}
+
 // The `d` attributes of every <path class="CLS"> in `html`.
 // A plain scan, not std::regex: libstdc++'s matcher recurses per character and overflows the
 // stack on the long `d` attributes of large runs (seen under ASan).
-std::vector<std::string> PathsOf(const std::string& html, const std::string& cls) {
+// With `full_view_only`, not the detail drawn only when zoomed in (data-zin).
+std::vector<std::string> PathsOf(const std::string& html, const std::string& cls,
+                                 bool full_view_only = false) {
   std::vector<std::string> out;
   const std::string open = "<path class=\"" + cls + "\"";
   for (size_t pos = html.find(open); pos != std::string::npos; pos = html.find(open, pos + 1)) {
     const size_t end = html.find('>', pos);
     const size_t d = html.find(" d=\"", pos);
     if (d == std::string::npos || d > end) continue;
+    if (full_view_only && html.substr(pos, d - pos).find("data-zin") != std::string::npos) continue;
     const size_t close = html.find('"', d + 4);
     if (close == std::string::npos) break;
     out.push_back(html.substr(d + 4, close - d - 4));
@@ -97,7 +108,9 @@ TEST(ReportTest, RunWritesSelfContainedReportsWithChartsAndTables) {
     const std::string stripped = std::regex_replace(html, std::regex("http://www\\.w3\\.org/2000/svg"), "");
     EXPECT_FALSE(Has(stripped, "http://")) << label;
     EXPECT_FALSE(Has(stripped, "https://")) << label;
-    EXPECT_FALSE(Has(html, "<script")) << label;
+    // One inline script (zoom and pan), nothing loaded from a file.
+    EXPECT_EQ(Count(html, "<script"), 1u) << label;
+    EXPECT_TRUE(Has(html, "<script>\n(function () {")) << label;
     for (const char* id : {"id=\"equity\"", "id=\"drawdown\"", "id=\"position\"", "Round trips", "Config",
                            "&quot;seed&quot;: 20260205"}) {
       EXPECT_TRUE(Has(html, id)) << label << ": " << id;
@@ -151,9 +164,12 @@ TEST(ReportTest, CompareWritesTheTableAndOverlaidCurves) {
   EXPECT_EQ(PathsOf(page, "line").size(), 9u);
   EXPECT_TRUE(Has(page, "dip_buyer (out)"));
   // Each metric's best run in bold, by the metric table's direction: dip_buyer's sharpe (twice,
-  // the same run) is higher, its max drawdown lower; events have no direction.
-  EXPECT_TRUE(Has(page, "<tr><td>sharpe</td><td>1.52</td><td class=\"best\">43.02</td>"
-                        "<td class=\"best\">43.02</td></tr>"));
+  // the same run) is higher, its max drawdown lower; events have no direction. A Sharpe from
+  // three days of returns is flagged, with the footnote that says why.
+  EXPECT_TRUE(Has(page, "<tr><td>sharpe</td><td>1.52*</td><td class=\"best\">43.02*</td>"
+                        "<td class=\"best\">43.02*</td></tr>"));
+  EXPECT_TRUE(Has(page, "* annualised from 3.0 days of data (under the 30-day minimum)"));
+  EXPECT_THAT(out, HasSubstr("* annualised from 3.0 days of data"));
   EXPECT_TRUE(Has(page, "<tr><td>max drawdown</td><td>0.14%</td><td class=\"best\">"));
   EXPECT_TRUE(Has(page, "<tr><td>round trips</td><td>2</td><td>1</td><td>1</td></tr>"));
   EXPECT_EQ(Shell(absl::StrCat(CliPath(), " compare --help"), &out), 0);
@@ -194,10 +210,12 @@ TEST(ReportTest, LargeRunsAreDownsampledAndMarkersCapped) {
   ASSERT_THAT(run, IsOk());
   const std::string html = RenderRunReport(*run);
   EXPECT_LT(html.size(), 2'000'000u);
-  // Every 167th fill: ceil(100,000 / 167) = 599 markers.
-  EXPECT_EQ(PathsOf(html, "buy").size() + PathsOf(html, "sell").size(), 599u);
-  EXPECT_TRUE(Has(html, "every 167th of 100000 fills shown"));
-  for (const std::string& d : PathsOf(html, "line")) {
+  // Each side thinned on its own: every 50th of 50,000 buys and of 50,000 sells (they
+  // alternate, so thinning both together would keep one side only).
+  EXPECT_EQ(PathsOf(html, "buy").size(), kMaxMarkersPerSide);
+  EXPECT_EQ(PathsOf(html, "sell").size(), kMaxMarkersPerSide);
+  EXPECT_TRUE(Has(html, "every 50th of 50000 buys, every 50th of 50000 sells shown"));
+  for (const std::string& d : PathsOf(html, "line", /*full_view_only=*/true)) {
     const size_t points = static_cast<size_t>(std::count(d.begin(), d.end(), 'L') +
                                               std::count(d.begin(), d.end(), 'H') +
                                               std::count(d.begin(), d.end(), 'M'));
@@ -285,6 +303,47 @@ TEST(ReportTest, BadStrategyPartsNameTheFileAndKey) {
   EXPECT_EQ(Shell(absl::StrCat(CliPath(), " report ", dir, " 2>&1"), &out), 1);
   EXPECT_THAT(out, HasSubstr("basis/summary.json: strategy_sections[0].rows[0]: expected an array "
                              "of 4 cells"));
+}
+
+// The SMA example alternates buys and sells: its report shows all 407 of each (thinning both
+// sides together once kept only the buys), in the page and in the DOM Chromium builds from it,
+// and its position is one step line.
+TEST(ReportTest, SmaExampleShowsEveryBuyAndEverySell) {
+  const std::string dir = MakeTempDir("report_sma") + "/out";
+  std::string out;
+  ASSERT_EQ(Shell(absl::StrCat(CliPath(), " run ", SourceDir(), "/configs/sma_ltcusdt_1m.json --quiet --out ",
+                               dir, " 2>&1"),
+                  &out),
+            0)
+      << out;
+  const std::string page = dir + "/sma_crossover/report.html";
+  const std::string html = ReadFile(page);
+  EXPECT_EQ(PathsOf(html, "buy").size(), 407u);
+  EXPECT_EQ(PathsOf(html, "sell").size(), 407u);
+  EXPECT_TRUE(Has(html, "407 buys, 407 sells"));
+  const std::string chromium = Chromium();
+  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh --test)";
+  const std::string work = MakeTempDir("report_sma_chromium");
+  std::string dom;
+  ASSERT_EQ(Shell(absl::StrCat("timeout 120 ", chromium, ChromiumFlags(work + "/profile"), " --dump-dom file://",
+                               page, " 2>", work, "/log.txt"),
+                  &dom),
+            0)
+      << ReadFile(work + "/log.txt");
+  EXPECT_FALSE(Has(ReadFile(work + "/log.txt"), "CONSOLE"));
+  EXPECT_EQ(PathsOf(dom, "buy").size(), 407u);
+  EXPECT_EQ(PathsOf(dom, "sell").size(), 407u);
+  // The zoom script ran: it put its hint above the first chart.
+  EXPECT_TRUE(Has(dom, "drag across a chart to zoom"));
+  const std::string png = ArtifactDir() + "/sma_ltcusdt_1m_report.png";
+  std::filesystem::remove(png);
+  ASSERT_EQ(Shell(absl::StrCat("timeout 120 ", chromium, ChromiumFlags(work + "/profile-shot"),
+                               " --hide-scrollbars --window-size=1400,2600 --screenshot=", png, " file://",
+                               page, " 2>&1"),
+                  &out),
+            0)
+      << out;
+  EXPECT_GT(ReadFile(png).size(), 10'000u);
 }
 
 TEST(ReportTest, LoadsInHeadlessChromiumWithoutConsoleErrorsAndDrawsPaths) {

@@ -1,6 +1,7 @@
 // The outputs read back by a reader that is not ours: Python's csv module parses every CSV of a
 // run, and every summary.json validates against docs/summary.schema.json (a small validator in
-// the script: python3 has no jsonschema package here).
+// the script, which runs with any python3; schemas_test.cc checks every schema with Debian's
+// python3-jsonschema).
 #include <sys/wait.h>
 
 #include <cstdio>

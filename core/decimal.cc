@@ -1,5 +1,6 @@
 #include "core/decimal.h"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -29,10 +30,111 @@ constexpr int64_t kPow10[] = {1,
                               100'000'000'000'000'000,
                               1'000'000'000'000'000'000};
 
-enum class ParseError { kNone, kEmpty, kBadChar, kNoDigits, kTooManyDecimals, kOverflow, kScale };
+enum class ParseError {
+  kNone,
+  kEmpty,
+  kBadChar,
+  kNoDigits,
+  kTooManyDecimals,
+  kOverflow,
+  kScale,
+  kExponent,  // well-formed exponent notation where only plain decimals are accepted
+};
 
-// The single implementation behind every decimal parse in the project.
-ParseError ParseImpl(std::string_view s, int scale, int64_t* out) {
+// Accumulates decimal digits into a NEGATIVE magnitude, so that INT64_MIN parses.
+struct Accumulator {
+  static constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  int64_t acc = 0;
+  bool Push(int d) {
+    if (acc < kMin / 10) return false;
+    acc *= 10;
+    if (acc < kMin + d) return false;
+    acc -= d;
+    return true;
+  }
+  // The signed value; false when a positive magnitude of 2^63 does not fit.
+  bool Finish(bool negative, int64_t* out) const {
+    if (!negative && acc == kMin) return false;
+    *out = negative ? acc : -acc;
+    return true;
+  }
+};
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Exponent notation ("7.3e-7", "-1.5E+3"): mantissa digits D with f of them after the point and
+// exponent x give D x 10^(x - f), so the raw value at `scale` is D x 10^(x - f + scale). Digits
+// shifted below the scale must be zeros (exact or an error, as for plain text); the exponent
+// is read with a clamp, since beyond 10^5 any non-zero mantissa overflows or loses digits.
+ParseError ParseExponentForm(std::string_view s, int scale, int64_t* out) {
+  size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) i = 1;
+  const size_t int_begin = i;
+  while (i < s.size() && IsDigit(s[i])) ++i;
+  const size_t int_end = i;
+  size_t frac_begin = i, frac_end = i;
+  if (i < s.size() && s[i] == '.') {
+    frac_begin = ++i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    frac_end = i;
+  }
+  const size_t int_digits = int_end - int_begin, frac_digits = frac_end - frac_begin;
+  if (i >= s.size() || (s[i] != 'e' && s[i] != 'E')) return ParseError::kBadChar;
+  if (int_digits + frac_digits == 0) return ParseError::kNoDigits;
+  ++i;
+  const bool exp_negative = i < s.size() && s[i] == '-';
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  if (i >= s.size()) return ParseError::kBadChar;
+  constexpr int64_t kExpClamp = 100'000;
+  int64_t exp = 0;
+  for (; i < s.size(); ++i) {
+    if (!IsDigit(s[i])) return ParseError::kBadChar;
+    exp = std::min<int64_t>(exp * 10 + (s[i] - '0'), kExpClamp);
+  }
+  if (exp_negative) exp = -exp;
+  // The mantissa's digits, integer part then fraction, without the point.
+  const size_t n = int_digits + frac_digits;
+  auto digit = [&](size_t k) { return k < int_digits ? s[int_begin + k] : s[frac_begin + k - int_digits]; };
+  const int64_t shift = exp - static_cast<int64_t>(frac_digits) + scale;
+  size_t keep = n;
+  if (shift < 0) {
+    const uint64_t drop = static_cast<uint64_t>(-shift);
+    keep = drop >= n ? 0 : n - static_cast<size_t>(drop);
+    for (size_t k = keep; k < n; ++k) {
+      if (digit(k) != '0') return ParseError::kTooManyDecimals;
+    }
+  }
+  Accumulator a;
+  for (size_t k = 0; k < keep; ++k) {
+    if (!a.Push(digit(k) - '0')) return ParseError::kOverflow;
+  }
+  // Zeros appended to a zero stay zero; otherwise more than 19 of them overflow any int64.
+  if (shift > 0 && a.acc != 0) {
+    if (shift > 19) return ParseError::kOverflow;
+    for (int64_t k = 0; k < shift; ++k) {
+      if (!a.Push(0)) return ParseError::kOverflow;
+    }
+  }
+  if (!a.Finish(negative, out)) return ParseError::kOverflow;
+  return ParseError::kNone;
+}
+
+// Where plain parsing met a character that is not a digit or the point: exponent notation is
+// read when allowed, and named as such when not (so configs can say what to write instead).
+ParseError NotPlain(std::string_view s, int scale, DecimalSyntax syntax, int64_t* out) {
+  if (syntax == DecimalSyntax::kExponent) return ParseExponentForm(s, scale, out);
+  int64_t ignored = 0;
+  const ParseError e = ParseExponentForm(s, scale, &ignored);
+  if (e == ParseError::kNone || e == ParseError::kTooManyDecimals || e == ParseError::kOverflow) {
+    return ParseError::kExponent;
+  }
+  return e == ParseError::kNoDigits ? ParseError::kNoDigits : ParseError::kBadChar;
+}
+
+// The single implementation behind every decimal parse in the project. Plain text runs one loop
+// over the characters; exponent notation leaves it at the 'e' (NotPlain).
+ParseError ParseImpl(std::string_view s, int scale, DecimalSyntax syntax, int64_t* out) {
   if (scale < 0 || scale > kMaxDecimalScale) return ParseError::kScale;
   if (s.empty()) return ParseError::kEmpty;
   size_t i = 0;
@@ -41,47 +143,49 @@ ParseError ParseImpl(std::string_view s, int scale, int64_t* out) {
     negative = s[0] == '-';
     i = 1;
   }
-  // Accumulate the magnitude as a negative number so that INT64_MIN parses.
-  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-  int64_t acc = 0;
+  Accumulator a;
   int digits = 0;
-  auto push = [&](int d) -> bool {
-    if (acc < kMin / 10) return false;
-    acc *= 10;
-    if (acc < kMin + d) return false;
-    acc -= d;
-    return true;
-  };
   for (; i < s.size() && s[i] != '.'; ++i) {
     const char c = s[i];
-    if (c < '0' || c > '9') return ParseError::kBadChar;
-    if (!push(c - '0')) return ParseError::kOverflow;
+    if (!IsDigit(c)) return NotPlain(s, scale, syntax, out);
+    if (!a.Push(c - '0')) return ParseError::kOverflow;
     ++digits;
   }
   int decimals = 0;
   if (i < s.size()) {  // s[i] == '.'
     for (++i; i < s.size(); ++i) {
       const char c = s[i];
-      if (c < '0' || c > '9') return ParseError::kBadChar;
+      if (!IsDigit(c)) return NotPlain(s, scale, syntax, out);
       ++digits;
       if (decimals < scale) {
-        if (!push(c - '0')) return ParseError::kOverflow;
+        if (!a.Push(c - '0')) return ParseError::kOverflow;
         ++decimals;
       } else if (c != '0') {
+        // A non-zero digit past the scale, unless an exponent later moves the point.
+        if (s.find_first_of("eE", i) != std::string_view::npos) return NotPlain(s, scale, syntax, out);
         return ParseError::kTooManyDecimals;
       }
     }
   }
   if (digits == 0) return ParseError::kNoDigits;
   for (; decimals < scale; ++decimals) {
-    if (!push(0)) return ParseError::kOverflow;
+    if (!a.Push(0)) return ParseError::kOverflow;
   }
-  if (!negative) {
-    if (acc == kMin) return ParseError::kOverflow;
-    acc = -acc;
-  }
-  *out = acc;
+  if (!a.Finish(negative, out)) return ParseError::kOverflow;
   return ParseError::kNone;
+}
+
+// "1000" for "1e3": the exponent-free spelling of `text` at `scale`, trailing zeros dropped;
+// empty when it does not parse there.
+std::string WithoutExponent(std::string_view text, int scale) {
+  int64_t v = 0;
+  if (ParseExponentForm(text, scale, &v) != ParseError::kNone) return "";
+  std::string f = FormatDecimal(v, scale);
+  if (f.find('.') != std::string::npos) {
+    while (f.back() == '0') f.pop_back();
+    if (f.back() == '.') f.pop_back();
+  }
+  return f;
 }
 
 absl::Status ToStatus(ParseError e, std::string_view text, int scale) {
@@ -104,21 +208,27 @@ absl::Status ToStatus(ParseError e, std::string_view text, int scale) {
           absl::StrCat("'", shown, "' overflows a 64-bit fixed-point value at scale ", scale));
     case ParseError::kScale:
       return absl::InvalidArgumentError(absl::StrCat("scale ", scale, " is outside 0..18"));
+    case ParseError::kExponent: {
+      const std::string plain = WithoutExponent(text, scale);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "'", shown, "': exponent notation is not accepted here; write the number out",
+          plain.empty() ? std::string() : absl::StrCat(" (", plain, ")")));
+    }
   }
   return absl::InternalError("unreachable");
 }
 
 }  // namespace
 
-absl::StatusOr<int64_t> ParseDecimal(std::string_view text, int scale) {
+absl::StatusOr<int64_t> ParseDecimal(std::string_view text, int scale, DecimalSyntax syntax) {
   int64_t v = 0;
-  const ParseError e = ParseImpl(text, scale, &v);
+  const ParseError e = ParseImpl(text, scale, syntax, &v);
   if (e != ParseError::kNone) return ToStatus(e, text, scale);
   return v;
 }
 
-bool TryParseDecimal(std::string_view text, int scale, int64_t* out) {
-  return ParseImpl(text, scale, out) == ParseError::kNone;
+bool TryParseDecimal(std::string_view text, int scale, int64_t* out, DecimalSyntax syntax) {
+  return ParseImpl(text, scale, syntax, out) == ParseError::kNone;
 }
 
 absl::StatusOr<int64_t> ParseInt(std::string_view text) { return ParseDecimal(text, 0); }
@@ -126,7 +236,7 @@ absl::StatusOr<int64_t> ParseInt(std::string_view text) { return ParseDecimal(te
 bool TryParseInt(std::string_view text, int64_t* out) {
   // Integers have no decimal point at all: "12.0" is not a timestamp.
   if (text.find('.') != std::string_view::npos) return false;
-  return ParseImpl(text, 0, out) == ParseError::kNone;
+  return ParseImpl(text, 0, DecimalSyntax::kPlain, out) == ParseError::kNone;
 }
 
 std::string FormatDecimal(int64_t raw, int scale) {

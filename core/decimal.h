@@ -17,15 +17,28 @@ inline constexpr int kMaxDecimalScale = 18;
 // 128-bit intermediates for price x quantity x multiplier products.
 __extension__ typedef __int128 Int128;
 
+// How a decimal may be written. Configs take plain decimals only (README: "decimals are strings
+// or JSON numbers without an exponent"); market-data files may carry exponent notation (Tardis
+// writes small amounts as "7.3e-7"), which is read exactly from its digits, never through double.
+enum class DecimalSyntax : uint8_t {
+  kPlain,     // "-123.4500", "7", ".5", "+1."; an exponent is an error that says so
+  kExponent,  // also "7.3e-7", "1E+3", "-2.5e2": mantissa as above, then e|E, sign, digits
+};
+
 // Parses decimal text ("-123.4500", "7", ".5", "+1.") into an integer count of 10^-scale units.
 // Exact: trailing zeros past the scale are accepted, any other digit past the scale is an error
-// (never a silent rounding), as are exponents, empty text, stray characters and int64 overflow.
-// The error message says what is wrong but not where; callers prefix file:line and field.
-absl::StatusOr<int64_t> ParseDecimal(std::string_view text, int scale);
+// (never a silent rounding), as are empty text, stray characters and int64 overflow; an exponent
+// is an error unless `syntax` is kExponent (then "1.5e-3" is the decimal 0.0015, with the same
+// scale and overflow rules). The error message says what is wrong but not where; callers prefix
+// file:line and field.
+absl::StatusOr<int64_t> ParseDecimal(std::string_view text, int scale,
+                                     DecimalSyntax syntax = DecimalSyntax::kPlain);
 
 // Fast path for readers: the same rules as ParseDecimal, but reports failure as false and leaves
-// the reason to a later call of ParseDecimal (so the hot loop builds no Status).
-bool TryParseDecimal(std::string_view text, int scale, int64_t* out);
+// the reason to a later call of ParseDecimal (so the hot loop builds no Status). Exponents cost
+// nothing on plain text: they are looked at only where plain parsing stops at an 'e' or 'E'.
+bool TryParseDecimal(std::string_view text, int scale, int64_t* out,
+                     DecimalSyntax syntax = DecimalSyntax::kPlain);
 
 // Parses a decimal integer (timestamps, ids). Same strictness as ParseDecimal with scale 0.
 absl::StatusOr<int64_t> ParseInt(std::string_view text);

@@ -290,8 +290,8 @@ bool GetString(const element& obj, const char* key, std::string_view* out) {
 absl::Status BinanceWsReader::ParsePrice(std::string_view text, const char* field,
                                          Price* out) const {
   int64_t raw = 0;
-  if (!TryParseDecimal(text, price_scale_, &raw)) {
-    absl::StatusOr<int64_t> why = ParseDecimal(text, price_scale_);
+  if (!TryParseDecimal(text, price_scale_, &raw, DecimalSyntax::kExponent)) {
+    absl::StatusOr<int64_t> why = ParseDecimal(text, price_scale_, DecimalSyntax::kExponent);
     return lines_->Error(field, absl::StrCat("'", std::string(text), "': ",
                                              why.ok() ? std::string("bad price") : std::string(why.status().message()),
                                              " (price scale ", price_scale_, ")"));
@@ -302,8 +302,8 @@ absl::Status BinanceWsReader::ParsePrice(std::string_view text, const char* fiel
 
 absl::Status BinanceWsReader::ParseQty(std::string_view text, const char* field, Qty* out) const {
   int64_t raw = 0;
-  if (!TryParseDecimal(text, qty_scale_, &raw)) {
-    absl::StatusOr<int64_t> why = ParseDecimal(text, qty_scale_);
+  if (!TryParseDecimal(text, qty_scale_, &raw, DecimalSyntax::kExponent)) {
+    absl::StatusOr<int64_t> why = ParseDecimal(text, qty_scale_, DecimalSyntax::kExponent);
     return lines_->Error(field, absl::StrCat("'", std::string(text), "': ",
                                              why.ok() ? std::string("bad size") : std::string(why.status().message()),
                                              " (size scale ", qty_scale_, ")"));
@@ -575,7 +575,7 @@ absl::Status BinanceWsReader::OnMarkPrice(const element& data, int64_t local_ts)
     if (!GetU64(data, "T", &next_ms)) return lines_->Error("T", "missing next funding time");
     Event f = MakeEvent(EventKind::kFundingRate, *instrument_, ts, Timestamp(local_ts));
     int64_t raw = 0;
-    if (!TryParseDecimal(r, Rate::kScale, &raw)) {
+    if (!TryParseDecimal(r, Rate::kScale, &raw, DecimalSyntax::kExponent)) {
       return lines_->Error("r", absl::StrCat("'", std::string(r), "' is not a rate with at most ",
                                              Rate::kScale, " decimals"));
     }

@@ -170,7 +170,7 @@ absl::Status CsvSource::ReadMore(std::vector<Event>* out) {
 }
 
 absl::Status CsvSource::DecimalError(size_t i, int scale, bool allow_negative) const {
-  absl::StatusOr<int64_t> v = ParseDecimal(fields_[i], scale);
+  absl::StatusOr<int64_t> v = ParseDecimal(fields_[i], scale, DecimalSyntax::kExponent);
   if (!v.ok()) return Error(column(i), v.status());
   if (!allow_negative && *v < 0) {
     return Error(column(i), absl::StrCat("negative value '", std::string(fields_[i]), "'"));

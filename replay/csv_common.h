@@ -100,14 +100,17 @@ class CsvSource : public BatchSource {
     return reader_->Error(field, std::string(cause.message()));
   }
 
-  // Exact decimal of column i at `scale`; negative values are errors.
+  // Exact decimal of column i at `scale`; negative values are errors. Data files may write
+  // decimals in exponent notation ("7.3e-7"), read exactly (core/decimal.h).
   absl::Status NonNegative(size_t i, int scale, int64_t* out) const {
-    if (TryParseDecimal(fields_[i], scale, out) && *out >= 0) return absl::OkStatus();
+    if (TryParseDecimal(fields_[i], scale, out, DecimalSyntax::kExponent) && *out >= 0) {
+      return absl::OkStatus();
+    }
     return DecimalError(i, scale, /*allow_negative=*/false);
   }
   // Exact decimal of column i at `scale`, of either sign (funding rates).
   absl::Status Signed(size_t i, int scale, int64_t* out) const {
-    if (TryParseDecimal(fields_[i], scale, out)) return absl::OkStatus();
+    if (TryParseDecimal(fields_[i], scale, out, DecimalSyntax::kExponent)) return absl::OkStatus();
     return DecimalError(i, scale, /*allow_negative=*/true);
   }
   // A non-negative integer of column i (ids, epoch counts).

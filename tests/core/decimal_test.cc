@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include "core/latency_model.h"  // SplitMix64
 #include "gtest/gtest.h"
@@ -42,7 +43,73 @@ TEST(DecimalTest, RejectsMalformedText) {
     EXPECT_FALSE(ParseDecimal(bad, 2).ok()) << "'" << bad << "'";
   }
   EXPECT_THAT(ParseDecimal("", 2), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
-  EXPECT_THAT(ParseDecimal("1e5", 2), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a decimal")));
+  EXPECT_THAT(ParseDecimal("1e5x", 2), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a decimal")));
+}
+
+// Plain syntax (configs) names exponent notation for what it is and says what to write.
+TEST(DecimalTest, PlainSyntaxRefusesExponentsSayingWhatToWrite) {
+  EXPECT_THAT(ParseDecimal("1e3", 8),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'1e3': exponent notation is not accepted here; write the number "
+                                 "out (1000)")));
+  EXPECT_THAT(ParseDecimal("2.5E-4", 8), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  HasSubstr("write the number out (0.00025)")));
+  // Too fine for the scale: still named as an exponent, with no spelling to suggest.
+  EXPECT_THAT(ParseDecimal("1e-9", 2), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                HasSubstr("exponent notation is not accepted")));
+  int64_t v = 0;
+  EXPECT_FALSE(TryParseDecimal("1e3", 2, &v));
+  EXPECT_FALSE(TryParseInt("1e3", &v));
+}
+
+// Exponent syntax (market-data files) reads the digits exactly: D x 10^(x - f) at the scale.
+TEST(DecimalTest, ExponentSyntaxIsExactFromTheDigits) {
+  constexpr DecimalSyntax kExp = DecimalSyntax::kExponent;
+  EXPECT_EQ(*ParseDecimal("7.3e-7", 8, kExp), 73);
+  EXPECT_EQ(*ParseDecimal("1E+3", 0, kExp), 1000);
+  EXPECT_EQ(*ParseDecimal("1e3", 2, kExp), 100000);
+  EXPECT_EQ(*ParseDecimal("-2.5e2", 1, kExp), -2500);
+  EXPECT_EQ(*ParseDecimal("+.5e1", 0, kExp), 5);
+  EXPECT_EQ(*ParseDecimal("5.e0", 0, kExp), 5);
+  EXPECT_EQ(*ParseDecimal("123.456e-3", 6, kExp), 123456);
+  // Digits that a double would blur stay exact.
+  EXPECT_EQ(*ParseDecimal("1234567890.12345678e-2", 10, kExp), 123456789012345678);
+  // Trailing zeros moved below the scale are fine; anything else is too many decimals.
+  EXPECT_EQ(*ParseDecimal("1.2300e-1", 3, kExp), 123);
+  EXPECT_THAT(ParseDecimal("7.3e-7", 7, kExp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("more than 7 decimals")));
+  // Zero with any exponent is zero; a huge exponent overflows any other value.
+  EXPECT_EQ(*ParseDecimal("0.000e999999999999999999", 8, kExp), 0);
+  EXPECT_EQ(*ParseDecimal("0e-999999", 8, kExp), 0);
+  EXPECT_THAT(ParseDecimal("1e19", 0, kExp), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("overflows")));
+  EXPECT_THAT(ParseDecimal("1e999999999999", 0, kExp), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("overflows")));
+  EXPECT_THAT(ParseDecimal("1e-999999999999", 8, kExp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("decimals")));
+  EXPECT_EQ(*ParseDecimal("-9.223372036854775808e18", 0, kExp), std::numeric_limits<int64_t>::min());
+  EXPECT_THAT(ParseDecimal("9.223372036854775808e18", 0, kExp), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("overflows")));
+  // Plain text parses as before under either syntax.
+  EXPECT_EQ(*ParseDecimal("61737.63", 2, kExp), 6173763);
+  for (const char* bad : {"e5", "1e", "1e+", "1e5.0", "1ee5", ".e1", "1e5 ", "1.2.3e1", "1e--1"}) {
+    EXPECT_FALSE(ParseDecimal(bad, 2, kExp).ok()) << "'" << bad << "'";
+  }
+  EXPECT_THAT(ParseDecimal(".e1", 2, kExp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no digits")));
+}
+
+// Exponent syntax against the plain parse of the same value written out, for random values.
+TEST(DecimalTest, ExponentSyntaxAgreesWithPlainSpelling) {
+  SplitMix64 rng(7);
+  for (int i = 0; i < 20'000; ++i) {
+    const int64_t v = static_cast<int64_t>(rng.Next() >> (1 + rng.Next() % 63)) * (i % 2 ? 1 : -1);
+    const int scale = static_cast<int>(rng.Next() % 9);
+    const int exp = static_cast<int>(rng.Next() % 7) - 3;
+    // v x 10^-scale written as mantissa x 10^exp: the mantissa is v at scale + exp decimals.
+    const int m_scale = scale + exp;
+    if (m_scale < 0 || m_scale > kMaxDecimalScale) continue;
+    const std::string text = FormatDecimal(v, m_scale) + "e" + std::to_string(exp);
+    absl::StatusOr<int64_t> got = ParseDecimal(text, scale, DecimalSyntax::kExponent);
+    ASSERT_TRUE(got.ok()) << text << ": " << got.status();
+    EXPECT_EQ(*got, v) << text;
+  }
 }
 
 TEST(DecimalTest, DetectsOverflow) {

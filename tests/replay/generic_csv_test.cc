@@ -69,6 +69,20 @@ TEST_F(GenericCsvTest, ColumnsMayComeInAnyOrder) {
   EXPECT_EQ((*events)[0].trade.aggressor, Side::kSell);
 }
 
+// Data files may carry exponent notation; it is read exactly, with the scale check of any decimal.
+TEST_F(GenericCsvTest, ReadsExponentNotationExactly) {
+  const std::string path = Write("t.csv", "ts,price,qty,side\n100,6.42501E4,1.5e-2,buy\n");
+  absl::StatusOr<std::vector<Event>> events = Read(path, "trades_csv");
+  ASSERT_THAT(events, IsOk());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].trade.price.raw, 6425010);
+  EXPECT_EQ((*events)[0].trade.qty.raw, 15);
+  const std::string fine = Write("f.csv", "ts,price,qty,side\n100,64250,7.3e-7,buy\n");
+  EXPECT_THAT(Read(fine, "trades_csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(fine + ":2: qty: '7.3e-7' has more than 3 decimals")));
+}
+
 TEST_F(GenericCsvTest, ReadsQuotes) {
   const std::string path = Write("q.csv",
                                  "ts,bid,bid_qty,ask,ask_qty\n"

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/json_reader.h"
 
 namespace tapedeck::adapters {
 namespace {
@@ -144,9 +145,12 @@ absl::StatusOr<JournalContents> ReadJournal(const std::string& path) {
         absl::StrCat(path, ": byte ", 16 + meta_len, ": journal header checksum mismatch"));
   }
   JournalContents out;
-  out.meta = nlohmann::json::parse(data.substr(16, meta_len), nullptr, false);
-  if (out.meta.is_discarded()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": byte 16: journal header is not JSON"));
+  // The header is JSON that tapedeck wrote: doubles may carry exponents (JsonNumbers::kData).
+  if (absl::Status s = ParseJsonText(std::string_view(data).substr(16, meta_len),
+                                     absl::StrCat(path, " (journal header at byte 16)"), &out.meta,
+                                     JsonReadOptions{.numbers = JsonNumbers::kData});
+      !s.ok()) {
+    return s;
   }
   size_t off = 16 + meta_len + 8;
   uint64_t index = 0;

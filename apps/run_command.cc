@@ -10,6 +10,7 @@
 #include "analysis/metric_format.h"
 #include "analysis/report.h"
 #include "apps/commands.h"
+#include "core/json_reader.h"
 #include "core/metrics.h"
 #include "runner/backtest.h"
 #include "runner/journal.h"
@@ -136,8 +137,9 @@ int Fail(const absl::Status& s) {
 absl::StatusOr<runner::RunConfig> LoadConfig(const Options& opt) {
   if (!opt.config_path.empty()) return runner::LoadRunConfig(opt.config_path, opt.seed);
   const std::string origin = "<built-in default>";
-  absl::StatusOr<runner::RunConfig> config =
-      runner::ParseRunConfig(nlohmann::json::parse(DefaultConfigJson()), origin, opt.seed);
+  nlohmann::json doc;
+  if (absl::Status s = ParseJsonText(DefaultConfigJson(), origin, &doc); !s.ok()) return s;
+  absl::StatusOr<runner::RunConfig> config = runner::ParseRunConfig(doc, origin, opt.seed);
   if (!config.ok()) {
     return absl::Status(config.status().code(), absl::StrCat(origin, ": ", config.status().message()));
   }

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -12,12 +10,29 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "core/decimal.h"
+#include "core/json_reader.h"
 #include "core/status.h"
 
 namespace tapedeck {
 namespace {
 
 std::string TypeName(const nlohmann::json& j) { return j.type_name(); }
+
+// "12", "-0.5", "+3.": a sign, digits and at most one point, with at least one digit.
+bool IsPlainDecimal(std::string_view s) {
+  size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  bool digits = false, point = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      digits = true;
+    } else if (s[i] == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
 
 struct Unit {
   std::string_view suffix;
@@ -122,22 +137,12 @@ std::string FormatTimestamp(Timestamp t) {
   return out + "Z";
 }
 
+absl::Status LoadConfigJson(const std::string& path, nlohmann::json* out) {
+  return ReadJsonFile(path, out, JsonReadOptions{.numbers = JsonNumbers::kConfig});
+}
+
 absl::Status LoadJsonFile(const std::string& path, nlohmann::json* out) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, not a JSON file"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open config file"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  try {
-    *out = nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": byte ", e.byte, ": invalid JSON: ", e.what()));
-  }
-  return absl::OkStatus();
+  return ReadJsonFile(path, out, JsonReadOptions{.numbers = JsonNumbers::kData});
 }
 
 std::string ResolveInputPath(std::string_view base_dir, std::string_view path) {
@@ -209,6 +214,10 @@ absl::Status ConfigObject::InputPath(std::string_view key, std::string* out, boo
 
 absl::Status ConfigObject::Int(std::string_view key, int64_t* out, bool required) {
   TAPEDECK_CONFIG_GET_(j->is_number_integer(), "an integer");
+  if (j->is_number_unsigned() && j->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return Error(key, absl::StrCat("integer ", j->get<uint64_t>(), " is out of range (at most ",
+                                   INT64_MAX, ")"));
+  }
   *out = j->get<int64_t>();
   return absl::OkStatus();
 }
@@ -228,8 +237,24 @@ absl::Status ConfigObject::Bool(std::string_view key, bool* out, bool required) 
 }
 
 absl::Status ConfigObject::Double(std::string_view key, double* out, bool required) {
-  TAPEDECK_CONFIG_GET_(j->is_number(), "a number");
-  *out = j->get<double>();
+  TAPEDECK_CONFIG_GET_(j->is_number() || j->is_string(), "a number");
+  if (j->is_number()) {
+    *out = j->get<double>();
+    return absl::OkStatus();
+  }
+  // A decimal string in the syntax of configs (sign, digits, point; no exponent), then the
+  // nearest double.
+  const std::string& text = j->get_ref<const std::string&>();
+  if (!IsPlainDecimal(text)) {
+    absl::StatusOr<int64_t> why = ParseDecimal(text, 0);
+    return Error(key, why.ok() ? absl::StrCat("not a number: '", text, "'")
+                               : std::string(why.status().message()));
+  }
+  const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
+  const std::from_chars_result r = std::from_chars(begin, text.data() + text.size(), *out);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size()) {
+    return Error(key, absl::StrCat("'", text, "' is out of the range of a double"));
+  }
   return absl::OkStatus();
 }
 
@@ -241,12 +266,10 @@ absl::Status ConfigObject::Decimal(std::string_view key, int scale, int64_t* out
   } else if (j->is_number_integer()) {
     text = std::to_string(j->get<int64_t>());
   } else {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof(buf), j->get<double>());
+    // Fixed notation: 0.00001 must not come back as 1e-05.
+    char buf[512];
+    const auto r = std::to_chars(buf, buf + sizeof(buf), j->get<double>(), std::chars_format::fixed);
     text.assign(buf, r.ptr);
-    if (text.find_first_of("eE") != std::string::npos) {
-      return Error(key, absl::StrCat("write ", text, " without an exponent, or as a string"));
-    }
   }
   absl::StatusOr<int64_t> v = ParseDecimal(text, scale);
   if (!v.ok()) return Error(key, std::string(v.status().message()));

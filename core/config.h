@@ -2,8 +2,11 @@
 // any key that no getter asked for, naming its full path (`strategy.params.fast`) and the keys
 // allowed there. Wrong types name the path and the expected type.
 //
-// Decimals are read exactly: from a JSON string ("0.0002"), or from a JSON number through its
-// shortest round-trip text, which recovers what a person wrote for up to 15 significant digits.
+// Decimals are read exactly: from a JSON string ("0.0002"), or from a JSON number through the
+// shortest spelling that reads back as its double. A config read by LoadConfigJson holds only
+// numbers whose text that spelling recovers exactly (core/json_reader.h), so a decimal written
+// as a number is read from its text, never rounded through double. Exponents are refused in
+// decimals, as strings ("1e3") and as numbers.
 #ifndef TAPEDECK_CORE_CONFIG_H_
 #define TAPEDECK_CORE_CONFIG_H_
 
@@ -28,7 +31,13 @@ absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text);
 // Formats as "2026-02-05T13:04:05.123456789Z" (trailing zero groups of the fraction dropped).
 std::string FormatTimestamp(Timestamp t);
 
-// Reads a JSON file into *out; errors name the file and, for syntax errors, the byte offset.
+// Reads a config file (a run config, an instruments or grid file, scenario parameters) into
+// *out under the config rules of core/json_reader.h: errors name the file and the byte offset
+// (with line and column); duplicate keys, deep nesting, exponents and numbers a double cannot
+// hold exactly are errors.
+absl::Status LoadConfigJson(const std::string& path, nlohmann::json* out);
+// Reads a JSON file that tapedeck wrote (summary.json and the like) with the same checks, except
+// that numbers may carry exponents (nlohmann prints small doubles as 1e-05).
 absl::Status LoadJsonFile(const std::string& path, nlohmann::json* out);
 
 // Where a config document's relative input paths are read from, and which keys held them.
@@ -64,6 +73,8 @@ class ConfigObject {
   absl::Status Int(std::string_view key, int64_t* out, bool required = false);
   absl::Status Int(std::string_view key, int* out, bool required = false);
   absl::Status Bool(std::string_view key, bool* out, bool required = false);
+  // A number, or a plain decimal string ("0.1234567890123456789": the config rules refuse a
+  // number with more digits than a double holds, and say to write it as a string).
   absl::Status Double(std::string_view key, double* out, bool required = false);
   // A decimal at `scale` decimals, exactly (see above).
   absl::Status Decimal(std::string_view key, int scale, int64_t* out, bool required = false);

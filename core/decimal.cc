@@ -175,19 +175,6 @@ ParseError ParseImpl(std::string_view s, int scale, DecimalSyntax syntax, int64_
   return ParseError::kNone;
 }
 
-// "1000" for "1e3": the exponent-free spelling of `text` at `scale`, trailing zeros dropped;
-// empty when it does not parse there.
-std::string WithoutExponent(std::string_view text, int scale) {
-  int64_t v = 0;
-  if (ParseExponentForm(text, scale, &v) != ParseError::kNone) return "";
-  std::string f = FormatDecimal(v, scale);
-  if (f.find('.') != std::string::npos) {
-    while (f.back() == '0') f.pop_back();
-    if (f.back() == '.') f.pop_back();
-  }
-  return f;
-}
-
 absl::Status ToStatus(ParseError e, std::string_view text, int scale) {
   std::string shown(text.substr(0, 40));
   if (text.size() > 40) shown += "...";
@@ -209,7 +196,7 @@ absl::Status ToStatus(ParseError e, std::string_view text, int scale) {
     case ParseError::kScale:
       return absl::InvalidArgumentError(absl::StrCat("scale ", scale, " is outside 0..18"));
     case ParseError::kExponent: {
-      const std::string plain = WithoutExponent(text, scale);
+      const std::string plain = SpellWithoutExponent(text);
       return absl::InvalidArgumentError(absl::StrCat(
           "'", shown, "': exponent notation is not accepted here; write the number out",
           plain.empty() ? std::string() : absl::StrCat(" (", plain, ")")));
@@ -237,6 +224,51 @@ bool TryParseInt(std::string_view text, int64_t* out) {
   // Integers have no decimal point at all: "12.0" is not a timestamp.
   if (text.find('.') != std::string_view::npos) return false;
   return ParseImpl(text, 0, DecimalSyntax::kPlain, out) == ParseError::kNone;
+}
+
+std::string SpellWithoutExponent(std::string_view text) {
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) i = 1;
+  std::string digits;
+  int64_t point = -1;  // digits before the point
+  for (; i < text.size() && (IsDigit(text[i]) || (text[i] == '.' && point < 0)); ++i) {
+    if (text[i] == '.') {
+      point = static_cast<int64_t>(digits.size());
+    } else {
+      digits += text[i];
+    }
+  }
+  if (point < 0) point = static_cast<int64_t>(digits.size());
+  if (digits.empty() || i >= text.size() || (text[i] != 'e' && text[i] != 'E')) return "";
+  ++i;
+  const bool exp_negative = i < text.size() && text[i] == '-';
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  if (i >= text.size()) return "";
+  int64_t exp = 0;
+  for (; i < text.size(); ++i) {
+    if (!IsDigit(text[i])) return "";
+    exp = exp * 10 + (text[i] - '0');
+    if (exp > 1000) return "";
+  }
+  point += exp_negative ? -exp : exp;
+  const int64_t n = static_cast<int64_t>(digits.size());
+  std::string whole, frac;
+  if (point <= 0) {
+    frac.assign(static_cast<size_t>(-point), '0');
+    frac.append(digits);
+  } else if (point >= n) {
+    whole = digits;
+    whole.append(static_cast<size_t>(point - n), '0');
+  } else {
+    whole = digits.substr(0, static_cast<size_t>(point));
+    frac = digits.substr(static_cast<size_t>(point));
+  }
+  whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size()));
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  if (whole.empty()) whole.push_back('0');
+  const bool zero = whole == "0" && frac.empty();
+  return absl::StrCat(negative && !zero ? "-" : "", whole, frac.empty() ? "" : ".", frac);
 }
 
 std::string FormatDecimal(int64_t raw, int scale) {

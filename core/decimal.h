@@ -40,6 +40,11 @@ absl::StatusOr<int64_t> ParseDecimal(std::string_view text, int scale,
 bool TryParseDecimal(std::string_view text, int scale, int64_t* out,
                      DecimalSyntax syntax = DecimalSyntax::kPlain);
 
+// "1000" for "1e3", "0.00000073" for "7.3e-7", "-2500" for "-2.5e2": the exact spelling without
+// an exponent of a number in exponent notation, for messages that say what to write instead;
+// empty when `text` is not one, or when its exponent is beyond +-1000.
+std::string SpellWithoutExponent(std::string_view text);
+
 // Parses a decimal integer (timestamps, ids). Same strictness as ParseDecimal with scale 0.
 absl::StatusOr<int64_t> ParseInt(std::string_view text);
 bool TryParseInt(std::string_view text, int64_t* out);

@@ -35,6 +35,40 @@ std::string Upper(std::string_view s) {
   return r;
 }
 
+// The first key that appears twice in `o` (simdjson keeps both, and a lookup finds the first:
+// {"p": "1", "p": "2"} must not read as either). Keys are mostly one letter: those are checked
+// against a bitmap, the longer ones pairwise.
+bool DuplicateKey(const object& o, std::string_view* dup) {
+  uint64_t seen[2] = {0, 0};
+  size_t long_keys = 0;
+  for (const auto field : o) {
+    const std::string_view k = field.key;
+    if (k.size() == 1 && static_cast<unsigned char>(k[0]) < 128) {
+      const unsigned c = static_cast<unsigned char>(k[0]);
+      const uint64_t bit = uint64_t{1} << (c % 64);
+      if ((seen[c / 64] & bit) != 0) {
+        *dup = k;
+        return true;
+      }
+      seen[c / 64] |= bit;
+    } else {
+      ++long_keys;
+    }
+  }
+  if (long_keys < 2) return false;
+  for (auto a = o.begin(); a != o.end(); ++a) {
+    if ((*a).key.size() == 1 && static_cast<unsigned char>((*a).key[0]) < 128) continue;
+    auto b = a;
+    for (++b; b != o.end(); ++b) {
+      if ((*a).key == (*b).key) {
+        *dup = (*a).key;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string BinanceWsStats::Summary() const {
@@ -198,6 +232,10 @@ absl::Status BinanceWsReader::ProcessLine(std::string_view line) {
   }
   object root;
   if (doc.get(root) != simdjson::SUCCESS) return lines_->Error("", "malformed JSON: not an object");
+  std::string_view dup;
+  if (DuplicateKey(root, &dup)) {
+    return lines_->Error(std::string(dup), "the key appears twice in the message");
+  }
   element stream_el;
   if (root["stream"].get(stream_el) != simdjson::SUCCESS) {
     if (root["lastUpdateId"].error() == simdjson::SUCCESS) return OnSnapshot(doc, local_ts);
@@ -209,6 +247,9 @@ absl::Status BinanceWsReader::ProcessLine(std::string_view line) {
   element data;
   if (root["data"].get(data) != simdjson::SUCCESS || !data.is_object()) {
     return lines_->Error("data", "missing or not an object");
+  }
+  if (DuplicateKey(data.get_object().value_unsafe(), &dup)) {
+    return lines_->Error(absl::StrCat("data.", std::string(dup)), "the key appears twice in the message");
   }
   const size_t at = stream.find('@');
   if (at == std::string_view::npos) {
@@ -285,6 +326,27 @@ bool GetString(const element& obj, const char* key, std::string_view* out) {
   return obj[key].get(*out) == simdjson::SUCCESS;
 }
 
+// Binance's times (E, T) are ms since the epoch; as ns they must end by 2262-04-11, the last
+// instant int64 nanoseconds hold (a larger T would wrap to a date in the past).
+enum class Millis { kOk, kMissing, kBeyond };
+Millis GetMillis(const element& obj, const char* key, int64_t* ns) {
+  uint64_t ms = 0;
+  if (!GetU64(obj, key, &ms)) return Millis::kMissing;
+  if (ms > static_cast<uint64_t>(INT64_MAX / kNanosPerMilli)) return Millis::kBeyond;
+  *ns = static_cast<int64_t>(ms) * kNanosPerMilli;
+  return Millis::kOk;
+}
+
+absl::Status MillisError(const LineReader& lines, const char* key, Millis m,
+                         const element& obj) {
+  if (m == Millis::kMissing) return lines.Error(key, "missing or not an integer");
+  uint64_t ms = 0;
+  (void)GetU64(obj, key, &ms);
+  return lines.Error(key, absl::StrCat("time ", ms, " ms is beyond 2262-04-11, the last time "
+                                       "that int64 nanoseconds hold"));
+}
+
+
 }  // namespace
 
 absl::Status BinanceWsReader::ParsePrice(std::string_view text, const char* field,
@@ -349,8 +411,10 @@ absl::Status BinanceWsReader::OnSnapshot(const element& doc, int64_t local_ts) {
   TAPEDECK_RETURN_IF_ERROR(ResolveInstrument(sym));
   uint64_t id = 0;
   if (!GetU64(doc, "lastUpdateId", &id)) return lines_->Error("lastUpdateId", "not an integer");
-  uint64_t e_ms = 0;
-  const bool has_time = GetU64(doc, "E", &e_ms);
+  int64_t e_ns = 0;
+  const Millis e_time = GetMillis(doc, "E", &e_ns);
+  if (e_time == Millis::kBeyond) return MillisError(*lines_, "E", e_time, doc);
+  const bool has_time = e_time == Millis::kOk;
   element bids, asks;
   if (doc["bids"].get(bids) != simdjson::SUCCESS) return lines_->Error("bids", "missing");
   if (doc["asks"].get(asks) != simdjson::SUCCESS) return lines_->Error("asks", "missing");
@@ -361,7 +425,7 @@ absl::Status BinanceWsReader::OnSnapshot(const element& doc, int64_t local_ts) {
   }
   // The snapshot's time: E where the venue sends one, else the latest time seen; never after the
   // first diff applied on top of it.
-  int64_t ts = has_time ? SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli) : InferTs();
+  int64_t ts = has_time ? SeenTs(e_ns) : InferTs();
   for (const Diff& d : held_) {
     if (d.last >= id) {
       ts = std::min(ts, d.exchange_ts);
@@ -492,13 +556,13 @@ absl::Status BinanceWsReader::ApplyDiff(const Diff& d, const Event* events, size
 absl::Status BinanceWsReader::OnDepth(const element& data, int64_t local_ts) {
   Diff d;
   d.line = lines_->line_number();
-  uint64_t e_ms = 0;
-  if (!GetU64(data, "E", &e_ms)) return lines_->Error("E", "missing or not an integer");
+  int64_t e_ns = 0;
+  if (Millis m = GetMillis(data, "E", &e_ns); m != Millis::kOk) return MillisError(*lines_, "E", m, data);
   if (!GetU64(data, "U", &d.first)) return lines_->Error("U", "missing or not an integer");
   if (!GetU64(data, "u", &d.last)) return lines_->Error("u", "missing or not an integer");
   if (d.first > d.last) return lines_->Error("U", "greater than u");
   d.futures = GetU64(data, "pu", &d.prev);
-  d.exchange_ts = SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli);
+  d.exchange_ts = SeenTs(e_ns);
   element b, a;
   if (data["b"].get(b) != simdjson::SUCCESS) return lines_->Error("b", "missing");
   if (data["a"].get(a) != simdjson::SUCCESS) return lines_->Error("a", "missing");
@@ -510,10 +574,12 @@ absl::Status BinanceWsReader::OnDepth(const element& data, int64_t local_ts) {
 }
 
 absl::Status BinanceWsReader::OnBookTicker(const element& data, int64_t local_ts) {
-  uint64_t u = 0, e_ms = 0;
+  uint64_t u = 0;
   if (!GetU64(data, "u", &u)) return lines_->Error("u", "missing or not an integer");
-  const int64_t ts =
-      GetU64(data, "E", &e_ms) ? SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli) : InferTs();
+  int64_t e_ns = 0;
+  const Millis e_time = GetMillis(data, "E", &e_ns);
+  if (e_time == Millis::kBeyond) return MillisError(*lines_, "E", e_time, data);
+  const int64_t ts = e_time == Millis::kOk ? SeenTs(e_ns) : InferTs();
   std::string_view b, bq, a, aq;
   if (!GetString(data, "b", &b)) return lines_->Error("b", "missing or not a string");
   if (!GetString(data, "B", &bq)) return lines_->Error("B", "missing or not a string");
@@ -531,8 +597,9 @@ absl::Status BinanceWsReader::OnBookTicker(const element& data, int64_t local_ts
 }
 
 absl::Status BinanceWsReader::OnTrade(const element& data, int64_t local_ts, bool agg) {
-  uint64_t t_ms = 0, id = 0;
-  if (!GetU64(data, "T", &t_ms)) return lines_->Error("T", "missing or not an integer");
+  uint64_t id = 0;
+  int64_t t_ns = 0;
+  if (Millis m = GetMillis(data, "T", &t_ns); m != Millis::kOk) return MillisError(*lines_, "T", m, data);
   if (!GetU64(data, agg ? "a" : "t", &id)) {
     return lines_->Error(agg ? "a" : "t", "missing or not an integer");
   }
@@ -542,7 +609,7 @@ absl::Status BinanceWsReader::OnTrade(const element& data, int64_t local_ts, boo
   bool maker = false;
   if (data["m"].get(maker) != simdjson::SUCCESS) return lines_->Error("m", "missing or not a bool");
   Event e = MakeEvent(EventKind::kTrade, *instrument_,
-                      Timestamp(SeenTs(static_cast<int64_t>(t_ms) * kNanosPerMilli)),
+                      Timestamp(SeenTs(t_ns)),
                       Timestamp(local_ts));
   TAPEDECK_RETURN_IF_ERROR(ParsePrice(p, "p", &e.trade.price));
   TAPEDECK_RETURN_IF_ERROR(ParseQty(q, "q", &e.trade.qty));
@@ -554,9 +621,9 @@ absl::Status BinanceWsReader::OnTrade(const element& data, int64_t local_ts, boo
 }
 
 absl::Status BinanceWsReader::OnMarkPrice(const element& data, int64_t local_ts) {
-  uint64_t e_ms = 0;
-  if (!GetU64(data, "E", &e_ms)) return lines_->Error("E", "missing or not an integer");
-  const Timestamp ts(SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli));
+  int64_t e_ns = 0;
+  if (Millis m = GetMillis(data, "E", &e_ns); m != Millis::kOk) return MillisError(*lines_, "E", m, data);
+  const Timestamp ts(SeenTs(e_ns));
   std::string_view p, i, r;
   if (!GetString(data, "p", &p)) return lines_->Error("p", "missing or not a string");
   Event mark = MakeEvent(EventKind::kMarkPrice, *instrument_, ts, Timestamp(local_ts));
@@ -571,8 +638,11 @@ absl::Status BinanceWsReader::OnMarkPrice(const element& data, int64_t local_ts)
   }
   // Delivery contracts send an empty funding rate.
   if (GetString(data, "r", &r) && !r.empty()) {
-    uint64_t next_ms = 0;
-    if (!GetU64(data, "T", &next_ms)) return lines_->Error("T", "missing next funding time");
+    int64_t next_ns = 0;
+    if (Millis m = GetMillis(data, "T", &next_ns); m != Millis::kOk) {
+      return m == Millis::kMissing ? lines_->Error("T", "missing next funding time")
+                                   : MillisError(*lines_, "T", m, data);
+    }
     Event f = MakeEvent(EventKind::kFundingRate, *instrument_, ts, Timestamp(local_ts));
     int64_t raw = 0;
     if (!TryParseDecimal(r, Rate::kScale, &raw, DecimalSyntax::kExponent)) {
@@ -580,7 +650,7 @@ absl::Status BinanceWsReader::OnMarkPrice(const element& data, int64_t local_ts)
                                              Rate::kScale, " decimals"));
     }
     f.funding.rate = Rate(raw);
-    f.funding.funding_ts = Timestamp(static_cast<int64_t>(next_ms) * kNanosPerMilli);
+    f.funding.funding_ts = Timestamp(next_ns);
     Emit(f);
     ++stats_.reference;
   }
@@ -588,11 +658,14 @@ absl::Status BinanceWsReader::OnMarkPrice(const element& data, int64_t local_ts)
 }
 
 absl::Status BinanceWsReader::OnForceOrder(const element& data, int64_t local_ts) {
-  uint64_t e_ms = 0;
-  if (!GetU64(data, "E", &e_ms)) return lines_->Error("E", "missing or not an integer");
+  int64_t e_ns = 0;
+  if (Millis m = GetMillis(data, "E", &e_ns); m != Millis::kOk) return MillisError(*lines_, "E", m, data);
   element o;
   if (data["o"].get(o) != simdjson::SUCCESS || !o.is_object()) {
     return lines_->Error("o", "missing or not an object");
+  }
+  if (std::string_view dup; DuplicateKey(o.get_object().value_unsafe(), &dup)) {
+    return lines_->Error(absl::StrCat("o.", std::string(dup)), "the key appears twice in the message");
   }
   std::string_view side, p, ap, q, z;
   if (!GetString(o, "S", &side) || (side != "BUY" && side != "SELL")) {
@@ -601,7 +674,7 @@ absl::Status BinanceWsReader::OnForceOrder(const element& data, int64_t local_ts
   if (!GetString(o, "p", &p)) return lines_->Error("o.p", "missing or not a string");
   if (!GetString(o, "q", &q)) return lines_->Error("o.q", "missing or not a string");
   Event e = MakeEvent(EventKind::kLiquidation, *instrument_,
-                      Timestamp(SeenTs(static_cast<int64_t>(e_ms) * kNanosPerMilli)),
+                      Timestamp(SeenTs(e_ns)),
                       Timestamp(local_ts));
   // The average fill price and the filled size where the venue gives them (a filled forced
   // order), else the order's own price and size.

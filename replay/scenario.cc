@@ -364,7 +364,7 @@ absl::StatusOr<ScenarioParams> LoadScenarioParams(const std::string& path,
   nlohmann::json doc = nlohmann::json::object();
   std::string doc_where = where;
   if (!path.empty()) {
-    TAPEDECK_RETURN_IF_ERROR(LoadJsonFile(path, &doc));
+    TAPEDECK_RETURN_IF_ERROR(LoadConfigJson(path, &doc));
     if (!doc.is_object()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": scenario parameters must be a JSON object"));
     }

@@ -32,7 +32,7 @@ absl::Status InstrumentMerger::Add(const std::string& where, std::vector<Instrum
 
 absl::StatusOr<std::vector<Instrument>> LoadInstrumentsFile(const std::string& path) {
   nlohmann::json doc;
-  TAPEDECK_RETURN_IF_ERROR(LoadJsonFile(path, &doc));
+  TAPEDECK_RETURN_IF_ERROR(LoadConfigJson(path, &doc));
   nlohmann::json array = doc;
   std::string where = path;
   if (doc.is_object()) {

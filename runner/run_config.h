@@ -126,7 +126,7 @@ absl::Status WithOrigin(const RunConfig& config, const absl::Status& status);
 template <typename Config, typename Parse>
 absl::StatusOr<Config> LoadConfigFile(const std::string& path, Parse parse) {
   nlohmann::json doc;
-  if (absl::Status s = LoadJsonFile(path, &doc); !s.ok()) return s;
+  if (absl::Status s = LoadConfigJson(path, &doc); !s.ok()) return s;
   absl::StatusOr<Config> c = parse(doc);
   if (!c.ok()) return absl::Status(c.status().code(), path + ": " + std::string(c.status().message()));
   return c;

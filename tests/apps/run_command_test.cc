@@ -145,13 +145,13 @@ TEST(RunCommandTest, InvalidJsonNamesTheByteOffset) {
   WriteFile(dir + "/run.json", "{\"seed\": 1,,}");
   const Result r = Cli(dir, "run run.json");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.output, HasSubstr("run.json: byte 12: invalid JSON"));
+  EXPECT_THAT(r.output, HasSubstr("run.json: byte 12 (line 1, column 13): invalid JSON"));
 }
 
 TEST(RunCommandTest, MissingConfigFileAndBadFlags) {
   const std::string dir = MakeTempDir("flags");
   EXPECT_EQ(Cli(dir, "run nope.json").exit_code, 1);
-  EXPECT_THAT(Cli(dir, "run nope.json").output, HasSubstr("nope.json: cannot open config file"));
+  EXPECT_THAT(Cli(dir, "run nope.json").output, HasSubstr("nope.json: cannot open: No such file or directory"));
   EXPECT_EQ(Cli(dir, "run --seed -3").exit_code, 2);
   EXPECT_EQ(Cli(dir, "run --frobnicate").exit_code, 2);
   EXPECT_EQ(Cli(dir, "frobnicate").exit_code, 2);

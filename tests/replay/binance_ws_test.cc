@@ -226,6 +226,20 @@ TEST(BinanceWsTest, BadLinesAreErrorsWithFileAndLine) {
        R"(1010 {"stream":"btcusdt@trade","data":{"e":"trade","E":1723161257200,"T":1723161257200,"t":1,"p":"61800.001","q":"1.000","m":true}})",
        "p: '61800.001'"},
       {"no_local_time", R"(abc {"stream":"btcusdt@trade"})", "local receive time"},
+      // A duplicate key would read as its first value: an error naming the key.
+      {"duplicate_price",
+       R"(1010 {"stream":"btcusdt@trade","data":{"e":"trade","E":1723161257200,"T":1723161257200,"t":1,"p":"61800.00","q":"1.000","p":"1.00","m":true}})",
+       "data.p: the key appears twice in the message"},
+      {"duplicate_stream",
+       R"(1010 {"stream":"btcusdt@trade","stream":"btcusdt@depth","data":{}})",
+       "stream: the key appears twice"},
+      {"duplicate_long_key",
+       R"(1010 {"stream":"btcusdt@forceOrder","data":{"e":"forceOrder","E":1723161257100,"o":{"s":"BTCUSDT","S":"SELL","q":"0.014","p":"61700.00","ap":"61790.50","ap":"1.00"}}})",
+       "o.ap: the key appears twice"},
+      // 9999999999999956322 ms wraps int64 nanoseconds to 2020 unless checked.
+      {"time_beyond_2262",
+       R"(1010 {"stream":"btcusdt@trade","data":{"e":"trade","E":1723161257200,"T":9999999999999956322,"t":1,"p":"61800.00","q":"1.000","m":true}})",
+       "T: time 9999999999999956322 ms is beyond 2262-04-11"},
   };
   for (const BadCase& c : cases) {
     const std::string dir = MakeTempDir(c.name);

@@ -123,7 +123,13 @@ bool ParseFixDateTime(std::string_view date, std::string_view time, int64_t* ns)
   }
   const int64_t days = DaysFromCivil(static_cast<int>(y), static_cast<unsigned>(mo),
                                      static_cast<unsigned>(d));
-  *ns = days * kNanosPerDay + ((h * 60 + mi) * 60 + s) * 1'000'000'000 + frac;
+  // Years 0000..9999 reach beyond int64 ns (1677..2262): checked, not wrapped.
+  int64_t day_ns = 0, total = 0;
+  if (__builtin_mul_overflow(days, kNanosPerDay, &day_ns) ||
+      __builtin_add_overflow(day_ns, ((h * 60 + mi) * 60 + s) * 1'000'000'000 + frac, &total)) {
+    return false;
+  }
+  *ns = total;
   return true;
 }
 

@@ -46,6 +46,12 @@ constexpr Unit kUnits[] = {{"ns", 1},
                            {"h", 3'600'000'000'000},
                            {"d", 86'400'000'000'000}};
 
+absl::Status DurationRangeError(std::string_view text) {
+  return absl::OutOfRangeError(absl::StrCat("duration '", std::string(text),
+                                            "' is beyond what int64 nanoseconds hold (about "
+                                            "106751d, 292 years)"));
+}
+
 }  // namespace
 
 absl::StatusOr<Duration> ParseDuration(std::string_view text) {
@@ -59,6 +65,9 @@ absl::StatusOr<Duration> ParseDuration(std::string_view text) {
       // The count at 9 decimals, times the unit in ns, divided by 1e9: exact for whole ns.
       int64_t scaled = 0;
       if (!TryParseDecimal(num, 9, &scaled)) {
+        if (ParseDecimal(num, 9).status().code() == absl::StatusCode::kOutOfRange) {
+          return DurationRangeError(text);
+        }
         return absl::InvalidArgumentError(
             absl::StrCat("not a duration: '", std::string(text), "' (examples: 250us, 1.5ms, 2s, 5m)"));
       }
@@ -67,7 +76,9 @@ absl::StatusOr<Duration> ParseDuration(std::string_view text) {
         return absl::InvalidArgumentError(
             absl::StrCat("duration '", std::string(text), "' is not a whole number of nanoseconds"));
       }
-      return Duration(static_cast<int64_t>(ns / 1'000'000'000));
+      const Int128 whole = ns / 1'000'000'000;
+      if (whole > INT64_MAX || whole < INT64_MIN) return DurationRangeError(text);
+      return Duration(static_cast<int64_t>(whole));
     }
   }
   if (text == "0") return Duration(0);
@@ -112,7 +123,14 @@ absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text) {
     return absl::InvalidArgumentError(absl::StrCat("time '", s, "' must end in Z (UTC)"));
   }
   const int64_t secs = absl::ToUnixSeconds(absl::FromCivil(cs, absl::UTCTimeZone()));
-  return Timestamp(secs * 1'000'000'000 + frac);
+  // In 128 bits: the first second of the range starts below INT64_MIN.
+  const Int128 total = static_cast<Int128>(secs) * 1'000'000'000 + frac;
+  if (total > INT64_MAX || total < INT64_MIN) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "time '", s, "' is outside what int64 nanoseconds hold (", FormatTimestamp(Timestamp::Min()),
+        " to ", FormatTimestamp(Timestamp::Max()), ")"));
+  }
+  return Timestamp(static_cast<int64_t>(total));
 }
 
 std::string FormatTimestamp(Timestamp t) {

@@ -41,6 +41,11 @@ absl::StatusOr<absl::CivilDay> ParseDate(const std::string& date) {
   if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
     return absl::InvalidArgumentError(absl::StrCat("'", date, "' is not a date YYYY-MM-DD"));
   }
+  // Times are int64 ns since 1970: the day and the following one must lie within 1678..2261.
+  if (day.year() < 1678 || day.year() > 2261) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", date, "' is outside 1678..2261, the years int64 nanoseconds hold"));
+  }
   return day;
 }
 
@@ -144,9 +149,11 @@ absl::Status LobsterReader::ParseMessage(std::string_view line, Message* m) cons
                                              "direction), got ", f.size()));
   }
   int64_t since_midnight = 0;
-  if (!TryParseDecimal(f[0], 9, &since_midnight) || since_midnight < 0) {
+  // At most a day: the trading day's own times, and no sum beyond int64 ns.
+  if (!TryParseDecimal(f[0], 9, &since_midnight) || since_midnight < 0 ||
+      since_midnight > 86'400 * kNanosPerSecond) {
     return messages_->Error("time", absl::StrCat("'", std::string(f[0]),
-                                                 "' is not seconds after midnight"));
+                                                 "' is not seconds after midnight (0..86400)"));
   }
   m->ts = midnight_ns_ + since_midnight;
   int64_t type = 0, id = 0, size = 0, price = 0, dir = 0;

@@ -56,6 +56,20 @@ absl::Status ResolveOptionPaths(ConfigObject& source, nlohmann::json* options) {
   return absl::OkStatus();
 }
 
+// Latencies and shifts are added to timestamps (up to 2262 in int64 ns) and to each other; a
+// year keeps every such sum far inside int64 and is beyond any real latency.
+constexpr Duration kMaxShift = Duration::Days(365);
+// The equity sampling interval is added to the time of the last sample.
+constexpr Duration kMaxEquityInterval = Duration::Days(36'500);
+
+absl::Status CheckShift(const ConfigObject& o, std::string_view key, Duration d, bool signed_ok) {
+  if (!signed_ok && d.ns < 0) return o.Error(key, "must be >= 0");
+  if (d > kMaxShift || d < Duration(-kMaxShift.ns)) {
+    return o.Error(key, signed_ok ? "must be within -365d..365d" : "must be at most 365d");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status WithOrigin(const RunConfig& config, const absl::Status& status) {
@@ -126,6 +140,7 @@ absl::Status Sources(ConfigObject& root, RunConfig* rc) {
     // Added to this source's local_ts on top of venue.local_shift (core/engine.h).
     Duration shift;
     TAPEDECK_RETURN_IF_ERROR(s.DurationValue("local_shift", &shift));
+    TAPEDECK_RETURN_IF_ERROR(CheckShift(s, "local_shift", shift, /*signed_ok=*/true));
     rc->engine.source_shift.push_back(shift);
     if (const nlohmann::json* opts = s.Raw("options"); opts != nullptr) {
       if (!opts->is_object()) return s.Error("options", "expected an object");
@@ -165,6 +180,11 @@ absl::Status Venue(ConfigObject& root, RunConfig* rc) {
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject venue, root.Object("venue"));
   TAPEDECK_RETURN_IF_ERROR(ParseVenueConfig(venue, &rc->engine.venue, &rc->engine.local_shift));
   rc->engine.venue.seed = rc->seed.value_or(0);
+  // Bounds that keep sums with timestamps inside int64 (ParseVenueConfig checked the signs).
+  TAPEDECK_RETURN_IF_ERROR(CheckShift(venue, "entry_latency", rc->engine.venue.entry_latency, false));
+  TAPEDECK_RETURN_IF_ERROR(
+      CheckShift(venue, "response_latency", rc->engine.venue.response_latency, false));
+  TAPEDECK_RETURN_IF_ERROR(CheckShift(venue, "local_shift", rc->engine.local_shift, true));
   return absl::OkStatus();
 }
 
@@ -214,6 +234,9 @@ absl::Status Output(ConfigObject& root, RunConfig* rc) {
   TAPEDECK_RETURN_IF_ERROR(output.DurationValue("equity_interval", &rc->engine.equity_interval));
   TAPEDECK_RETURN_IF_ERROR(output.Finish());
   if (rc->engine.equity_interval.ns <= 0) return output.Error("equity_interval", "must be > 0");
+  if (rc->engine.equity_interval > kMaxEquityInterval) {
+    return output.Error("equity_interval", "must be at most 36500d");
+  }
   return absl::OkStatus();
 }
 

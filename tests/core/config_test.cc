@@ -103,5 +103,48 @@ TEST(LoadJsonFileTest, ADirectoryIsNamedAsOne) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("missing.json: cannot open")));
 }
 
+TEST(ParseTimestampTest, ReadsIsoAndIntegerTimes) {
+  ASSERT_THAT(ParseTimestamp("2026-02-05T00:00:00.5Z"), IsOk());
+  EXPECT_EQ(ParseTimestamp("2026-02-05T00:00:00.5Z")->ns, 1770249600500000000);
+  EXPECT_EQ(ParseTimestamp("1770249600500000000")->ns, 1770249600500000000);
+}
+
+// int64 nanoseconds end at 2262-04-11T23:47:16.854775807Z; later (or before 1677) times used to
+// wrap to dates in 1677-1715.
+TEST(ParseTimestampTest, TimesBeyondInt64NanosecondsAreErrors) {
+  EXPECT_EQ(ParseTimestamp("2262-04-11T23:47:16.854775807Z")->ns, INT64_MAX);
+  EXPECT_EQ(ParseTimestamp("1677-09-21T00:12:43.145224192Z")->ns, INT64_MIN);
+  for (const char* t : {"2262-04-11T23:47:16.854775808Z", "2262-04-12T00:00:00Z",
+                        "9999-12-31T23:59:59Z", "1677-09-21T00:12:43.145224191Z",
+                        "0001-01-01T00:00:00Z"}) {
+    EXPECT_THAT(ParseTimestamp(t),
+                StatusIs(absl::StatusCode::kOutOfRange,
+                         HasSubstr(absl::StrCat("time '", t, "' is outside what int64 nanoseconds "
+                                                "hold (1677-09-21T00:12:43.145224192Z to "
+                                                "2262-04-11T23:47:16.854775807Z)"))))
+        << t;
+  }
+}
+
+TEST(ParseDurationTest, ReadsUnitsExactly) {
+  EXPECT_EQ(ParseDuration("1.5ms")->ns, 1'500'000);
+  EXPECT_EQ(ParseDuration("250ns")->ns, 250);
+  EXPECT_EQ(ParseDuration("3d")->ns, 3 * 86'400'000'000'000);
+  EXPECT_EQ(ParseDuration("106751d")->ns, 106751 * 86'400'000'000'000);
+}
+
+// "9999999d" wrapped to a negative duration, reported as "must be >= 0".
+TEST(ParseDurationTest, DurationsBeyondInt64NanosecondsAreErrors) {
+  for (const char* d : {"9999999d", "106752d", "99999999999h", "-9999999d"}) {
+    EXPECT_THAT(ParseDuration(d),
+                StatusIs(absl::StatusCode::kOutOfRange,
+                         HasSubstr(absl::StrCat("duration '", d, "' is beyond what int64 "
+                                                "nanoseconds hold"))))
+        << d;
+  }
+  EXPECT_THAT(ParseDuration("1e3ms"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a duration: '1e3ms'")));
+}
+
 }  // namespace
 }  // namespace tapedeck

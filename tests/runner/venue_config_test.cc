@@ -64,5 +64,28 @@ TEST(VenueConfigTest, UnknownKeysAndBadValuesAreErrors) {
   EXPECT_NE(std::string(rc.status().message()).find("jitter"), std::string::npos) << rc.status();
 }
 
+// Latencies are added to timestamps: beyond int64 they wrapped ("9999999d" was reported as
+// "must be >= 0"); a year is the bound.
+TEST(VenueConfigTest, LatenciesBeyondAYearAreErrorsThatSaySo) {
+  absl::StatusOr<RunConfig> rc = Parse(R"({"entry_latency": "9999999d"})");
+  ASSERT_FALSE(rc.ok());
+  EXPECT_NE(std::string(rc.status().message())
+                .find("venue.entry_latency: duration '9999999d' is beyond what int64 nanoseconds "
+                      "hold"),
+            std::string::npos)
+      << rc.status();
+  rc = Parse(R"({"response_latency": "366d"})");
+  ASSERT_FALSE(rc.ok());
+  EXPECT_NE(std::string(rc.status().message()).find("venue.response_latency: must be at most 365d"),
+            std::string::npos)
+      << rc.status();
+  rc = Parse(R"({"local_shift": "-400d"})");
+  ASSERT_FALSE(rc.ok());
+  EXPECT_NE(std::string(rc.status().message()).find("venue.local_shift: must be within -365d..365d"),
+            std::string::npos)
+      << rc.status();
+  EXPECT_TRUE(Parse(R"({"entry_latency": "365d", "local_shift": "-2s"})").ok());
+}
+
 }  // namespace
 }  // namespace tapedeck::runner

@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "core/config.h"
 #include "core/status.h"
+#include "replay/tape_records.h"
 
 namespace tapedeck::replay {
 
@@ -449,14 +450,9 @@ absl::Status TapeWriter::Append(std::span<const Event> events) {
   const size_t instruments = header_.instruments.size();
   for (const Event& e : events) {
     const uint64_t index = header_.record_count;
-    if (static_cast<int>(e.kind) >= kEventKindCount) {
+    if (!TapeRecordOk(e, instruments)) {
       return Fail(absl::InvalidArgumentError(absl::StrCat(
-          path_, ": record ", index, ": unknown event kind ", static_cast<int>(e.kind))));
-    }
-    if (instruments > 0 && e.instrument.value >= instruments) {
-      return Fail(absl::InvalidArgumentError(
-          absl::StrCat(path_, ": record ", index, ": instrument id ", e.instrument.value,
-                       " is outside the tape's table of ", instruments, " instruments")));
+          path_, ": record ", index, ": ", DescribeTapeRecordFault(e, instruments).what)));
     }
     if (index == 0) {
       header_.first_exchange_ts = e.exchange_ts;
@@ -547,6 +543,7 @@ absl::StatusOr<std::unique_ptr<Tape>> Tape::Open(const std::string& path, TapeOp
       reinterpret_cast<const Event*>(t->map_ + t->header_.header_size), t->header_.record_count);
   if (options.verify) {
     TAPEDECK_RETURN_IF_ERROR(t->VerifyRecords());
+    t->verified_ = true;
   }
   return t;
 }
@@ -578,18 +575,15 @@ absl::Status Tape::VerifyRecords() {
                        " (bytes ", begin, "..", begin + count * sizeof(Event) - 1,
                        "): the tape is corrupted"));
     }
-    // The records are what the writer accepted; these checks catch a writer bug, not bit rot.
+    // A checksum proves the bytes are those written, not that a writer wrote sense: every record
+    // is checked as the writer checks it (replay/tape_records.h).
+    const std::span<const Event> block = records_.subspan(first, count);
+    if (const size_t bad = FirstBadTapeRecord(block, instruments); bad < count) {
+      return RecordError(first + bad);
+    }
     for (uint64_t i = first; i < first + count; ++i) {
       const Event& e = records_[i];
       const uint64_t at = header_.header_size + i * sizeof(Event);
-      if (static_cast<int>(e.kind) >= kEventKindCount) {
-        return OffsetError(path_, at + 16, absl::StrCat("record ", i, ": unknown event kind ",
-                                                        static_cast<int>(e.kind)));
-      }
-      if (instruments > 0 && e.instrument.value >= instruments) {
-        return OffsetError(path_, at + 18, absl::StrCat("record ", i, ": instrument id ",
-                                                        e.instrument.value, " outside the table"));
-      }
       if (e.exchange_ts < last_ts) {
         return OffsetError(path_, at, absl::StrCat("record ", i, ": exchange_ts goes backwards"));
       }
@@ -601,6 +595,12 @@ absl::Status Tape::VerifyRecords() {
   ::madvise(const_cast<unsigned char*>(map_), map_size_, MADV_DONTNEED);
   released_ = 0;
   return absl::OkStatus();
+}
+
+absl::Status Tape::RecordError(uint64_t index) const {
+  const RecordFault f = DescribeTapeRecordFault(records_[index], header_.instruments.size());
+  return OffsetError(path_, header_.header_size + index * sizeof(Event) + f.offset,
+                     absl::StrCat("record ", index, ": ", f.what));
 }
 
 void Tape::ReleaseBefore(uint64_t end) {
@@ -627,103 +627,6 @@ absl::StatusOr<TapeHeader> ReadTapeHeader(const std::string& path) {
 absl::StatusOr<std::vector<Instrument>> ReadTapeInstruments(const std::string& path) {
   TAPEDECK_ASSIGN_OR_RETURN(TapeHeader h, ReadTapeHeader(path));
   return std::move(h.instruments);
-}
-
-absl::StatusOr<std::vector<uint16_t>> MapTapeInstruments(const std::string& path,
-                                                         const std::vector<Instrument>& tape,
-                                                         const InstrumentTable& run) {
-  std::vector<uint16_t> map;
-  if (run.size() == 0) return map;
-  bool identity = true;
-  for (const Instrument& in : tape) {
-    absl::StatusOr<InstrumentId> id = run.Find(in.symbol);
-    if (!id.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": the tape carries instrument '", in.symbol,
-                       "', which the run's instruments do not name: ", id.status().message()));
-    }
-    const Instrument& mine = run.at(*id);
-    if (mine.price_scale != in.price_scale || mine.qty_scale != in.qty_scale) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": instrument '", in.symbol, "': the tape has price_scale ", in.price_scale,
-          " and qty_scale ", in.qty_scale, ", the run's instruments say price_scale ",
-          mine.price_scale, " and qty_scale ", mine.qty_scale));
-    }
-    identity = identity && id->value == in.id.value;
-    map.push_back(id->value);
-  }
-  if (identity) map.clear();
-  return map;
-}
-
-// --- TapeSource -------------------------------------------------------------------------------
-
-TapeSource::TapeSource(std::unique_ptr<Tape> tape, std::vector<uint16_t> instrument_map)
-    : tape_(std::move(tape)), map_(std::move(instrument_map)) {}
-
-absl::StatusOr<std::span<const Event>> TapeSource::NextBatch() {
-  const std::span<const Event> all = tape_->records();
-  // The previous batch is no longer in use (the span is valid until this call).
-  tape_->ReleaseBefore(pos_);
-  const size_t n = static_cast<size_t>(std::min<uint64_t>(kBatchRecords, all.size() - pos_));
-  std::span<const Event> batch = all.subspan(static_cast<size_t>(pos_), n);
-  if (!map_.empty() && n > 0) {
-    remapped_.assign(batch.begin(), batch.end());
-    for (size_t i = 0; i < n; ++i) {
-      const uint16_t id = remapped_[i].instrument.value;
-      if (id >= map_.size()) {
-        return OffsetError(tape_->path(),
-                           tape_->header().header_size + (pos_ + i) * sizeof(Event) + 18,
-                           absl::StrCat("record ", pos_ + i, ": instrument id ", id,
-                                        " outside the tape's table"));
-      }
-      remapped_[i].instrument = InstrumentId(map_[id]);
-    }
-    batch = std::span<const Event>(remapped_.data(), n);
-  }
-  pos_ += n;
-  return batch;
-}
-
-std::string TapeSource::Describe() const { return tape_->path(); }
-
-int64_t TapeSource::SizeHint() const { return static_cast<int64_t>(tape_->header().record_count); }
-
-int64_t TapeSource::InputBytesRead() const {
-  return static_cast<int64_t>(tape_->header().header_size + pos_ * sizeof(Event));
-}
-
-absl::StatusOr<std::unique_ptr<EventSource>> OpenTapeSource(const SourceSpec& spec,
-                                                            const InstrumentTable& instruments) {
-  TapeOpenOptions options;
-  if (!spec.options.is_null()) {
-    TAPEDECK_ASSIGN_OR_RETURN(ConfigObject o,
-                              ConfigObject::Of(&spec.options, spec.where + ".options"));
-    TAPEDECK_RETURN_IF_ERROR(o.Bool("verify", &options.verify));
-    TAPEDECK_RETURN_IF_ERROR(o.Finish());
-  }
-  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<Tape> tape, Tape::Open(spec.path, options));
-  const std::vector<Instrument>& carried = tape->header().instruments;
-  if (!spec.instrument.empty()) {
-    bool found = false;
-    for (const Instrument& in : carried) found = found || in.symbol == spec.instrument;
-    if (!found) {
-      return absl::InvalidArgumentError(absl::StrCat(spec.path, ": ", spec.where,
-                                                     ".instrument: the tape carries no '",
-                                                     spec.instrument, "'"));
-    }
-  }
-  TAPEDECK_ASSIGN_OR_RETURN(std::vector<uint16_t> map,
-                            MapTapeInstruments(spec.path, carried, instruments));
-  return std::unique_ptr<EventSource>(new TapeSource(std::move(tape), std::move(map)));
-}
-
-bool DetectTapeHead(const std::vector<std::string>& head) {
-  return !head.empty() && HasTapeMagic(head.front());
-}
-
-absl::StatusOr<std::vector<Instrument>> TapeSourceInstruments(const SourceSpec& spec) {
-  return ReadTapeInstruments(spec.path);
 }
 
 }  // namespace tapedeck::replay

@@ -130,8 +130,10 @@ class TapeWriter {
 };
 
 struct TapeOpenOptions {
-  // Verify the record checksums on open: one sequential pass over the file. Benchmarks that
-  // measure replay alone turn it off; header and size checks always run.
+  // Verify the record checksums on open: one sequential pass over the file, which also checks
+  // every record's kind, instrument and fields (replay/tape_records.h) and the time order.
+  // Benchmarks that measure replay alone turn it off: header and size checks always run, and
+  // TapeSource then checks the records (not the checksums) batch by batch as it hands them out.
   bool verify = true;
 };
 
@@ -150,6 +152,10 @@ class Tape {
 
   const TapeHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
+  // Opened with verify: every record passed the checks of replay/tape_records.h.
+  bool verified() const { return verified_; }
+  // The error for record `index`, which failed those checks: path, byte offset, what is wrong.
+  absl::Status RecordError(uint64_t index) const;
   // Every record, in place in the mapping.
   std::span<const Event> records() const { return records_; }
   // Gives back to the kernel the resident pages of records [0, end): they are read again from
@@ -166,6 +172,7 @@ class Tape {
   size_t map_size_ = 0;
   std::span<const Event> records_;
   uint64_t released_ = 0;  // byte offset in the file up to which pages were released
+  bool verified_ = false;
 };
 
 // Reads and validates the header only (no record checksum pass).
@@ -197,10 +204,14 @@ class TapeSource : public EventSource {
   const Tape& tape() const { return *tape_; }
 
  private:
+  // Checks the records of `batch` (at pos_) of an unverified tape.
+  absl::Status CheckBatch(std::span<const Event> batch);
+
   std::unique_ptr<Tape> tape_;
   std::vector<uint16_t> map_;  // empty: identity
   std::vector<Event> remapped_;
   uint64_t pos_ = 0;
+  int64_t last_ts_ = INT64_MIN;  // of the last record checked by CheckBatch
 };
 
 // Opens a tape for a run. Options: {"verify": bool} (default true). When `spec.instrument` is

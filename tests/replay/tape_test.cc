@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "replay/source_factory.h"
+#include "tests/tape_util.h"
 #include "tests/test_util.h"
 
 namespace tapedeck::replay {
@@ -22,6 +23,7 @@ namespace {
 
 using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::MakeTempDir;
+using ::tapedeck::testing::ResealTape;
 using ::tapedeck::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -381,7 +383,107 @@ TEST_F(TapeCorruptionTest, CorruptTapeFailsThroughTheFactoryToo) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr(Expect(header_.header_size))));
 }
 
+// A checksum proves bytes are those written, not that they make sense: records are checked for
+// what they hold whether or not the checksums are verified.
+TEST_F(TapeCorruptionTest, RecordsThatAreNotMarketDataAreRefusedWithValidChecksums) {
+  const size_t record = 1500;
+  const uint64_t at = header_.header_size + record * sizeof(Event);
+  for (const int kind : {10, 11, 12, 13, 15, 9, 16, 17, 200}) {
+    std::string b = bytes_;
+    b[at + 16] = static_cast<char>(kind);
+    ResealTape(&b);
+    const std::string what =
+        kind >= kEventKindCount ? absl::StrCat("unknown event kind ", kind)
+                                : absl::StrCat("event kind ", kind, " (",
+                                               std::string(EventKindName(static_cast<EventKind>(kind))),
+                                               ") is not market data");
+    EXPECT_THAT(OpenStatus(b), StatusIs(absl::StatusCode::kDataLoss,
+                                        HasSubstr(Expect(at + 16) + "record 1500: " + what)))
+        << kind;
+    // Unverified: the source refuses it when it reaches that batch, before handing it out.
+    absl::StatusOr<std::unique_ptr<Tape>> t = Tape::Open(path_, {.verify = false});
+    ASSERT_THAT(t, IsOk());
+    TapeSource source(std::move(*t), {});
+    absl::StatusOr<std::span<const Event>> first = source.NextBatch();
+    EXPECT_THAT(first, StatusIs(absl::StatusCode::kDataLoss, HasSubstr(Expect(at + 16))));
+  }
+}
+
+// verify: false skips the checksums, never the bounds: an instrument id outside the table was a
+// heap-buffer-overflow write downstream.
+TEST_F(TapeCorruptionTest, InstrumentOutsideTheTableIsRefusedVerifiedOrNot) {
+  const uint64_t at = header_.header_size + 2999 * sizeof(Event);
+  std::string b = bytes_;
+  b[at + 18] = 7;  // instrument id 7 of a 2-instrument table
+  EXPECT_THAT(OpenStatus(b, {.verify = false}), IsOk());
+  absl::StatusOr<std::unique_ptr<Tape>> t = Tape::Open(path_, {.verify = false});
+  ASSERT_THAT(t, IsOk());
+  TapeSource source(std::move(*t), {});
+  absl::Status status;
+  for (int i = 0; i < 3 && status.ok(); ++i) status = source.NextBatch().status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kDataLoss,
+                               HasSubstr(Expect(at + 18) + "record 2999: instrument id 7 is "
+                                                           "outside the tape's table of 2 "
+                                                           "instruments")));
+  ResealTape(&b);
+  EXPECT_THAT(OpenStatus(b), StatusIs(absl::StatusCode::kDataLoss, HasSubstr(Expect(at + 18))));
+}
+
+TEST_F(TapeCorruptionTest, FieldsOutsideTheirRangesAreRefused) {
+  struct Case {
+    size_t record;  // MakeEvents: kind = record % 9
+    size_t offset;
+    int64_t value;
+    size_t width;
+    const char* what;
+  };
+  const Case cases[] = {
+      {0, 32, -5, 8, "quantity -5 is negative"},           // trade qty
+      {0, 48, 2, 1, "aggressor 2 is not a side"},          // trade aggressor
+      {1, 48, -1, 8, "ask quantity -1 is negative"},       // quote ask_qty
+      {2, 48, 9, 1, "side 9 is not a side"},               // level side
+      {2, 49, 0x40, 1, "book flags 0x40 include unknown"},  // level flags
+      {7, 24, -3, 8, "open interest -3 is negative"},
+      {8, 56, -1, 8, "bar volume -1 is negative"},
+  };
+  for (const Case& c : cases) {
+    std::string b = bytes_;
+    const uint64_t at = header_.header_size + c.record * sizeof(Event);
+    std::memcpy(b.data() + at + c.offset, &c.value, c.width);
+    ResealTape(&b);
+    EXPECT_THAT(OpenStatus(b), StatusIs(absl::StatusCode::kDataLoss,
+                                        HasSubstr(Expect(at + c.offset) + absl::StrCat(
+                                            "record ", c.record, ": ", c.what))))
+        << c.what;
+  }
+}
+
+TEST_F(TapeCorruptionTest, UnverifiedRecordsOutOfTimeOrderAreRefused) {
+  std::string b = bytes_;
+  const uint64_t at = header_.header_size + 2000 * sizeof(Event);
+  const int64_t early = 5;
+  std::memcpy(b.data() + at, &early, 8);
+  absl::StatusOr<std::unique_ptr<Tape>> t = (WriteAll(path_, b), Tape::Open(path_, {.verify = false}));
+  ASSERT_THAT(t, IsOk());
+  TapeSource source(std::move(*t), {});
+  absl::Status status;
+  for (int i = 0; i < 3 && status.ok(); ++i) status = source.NextBatch().status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kDataLoss,
+                               HasSubstr(Expect(at) + "record 2000: exchange_ts goes backwards")));
+}
+
 // --- the writer --------------------------------------------------------------------------
+
+TEST(TapeWriterTest, RefusesEventsThatAreNotMarketData) {
+  const std::string dir = MakeTempDir("writer");
+  std::vector<Event> events = MakeEvents(3);
+  events[2].kind = EventKind::kOrderFill;
+  absl::StatusOr<std::unique_ptr<TapeWriter>> w = TapeWriter::Create(dir + "/x.tape", TwoInstruments());
+  ASSERT_THAT(w, IsOk());
+  EXPECT_THAT((*w)->Append(events),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("record 2: event kind 11 (order_fill) is not market data")));
+}
 
 TEST(TapeWriterTest, RejectsEventsOutOfOrderAndLeavesNoFile) {
   const std::string dir = MakeTempDir("writer");

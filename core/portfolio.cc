@@ -60,8 +60,12 @@ void Portfolio::Apply(InstrumentId id, Side side, Price price, Qty qty, Money fe
   }
   if (remaining > 0) {
     p.qty = Qty(p.qty.raw + sign * remaining);
-    const Money opened_notional =
-        remaining == qty.raw ? notional : in.Notional(price, Qty(remaining));
+    // A fill that flips the position: the opened part is what the fill's notional leaves after
+    // the closed part, so that the two add up to the cash that moved (each rounded on its own
+    // could differ from it by 10^-8, which the account would then lose or make).
+    const Money opened_notional = remaining == qty.raw
+                                      ? notional
+                                      : notional - in.Notional(price, Qty(qty.raw - remaining));
     p.cost += Money(sign * opened_notional.raw);
   }
 }

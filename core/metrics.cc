@@ -156,6 +156,183 @@ DrawdownInfo ComputeDrawdown(const std::vector<std::pair<Timestamp, Money>>& ser
   return d;
 }
 
+namespace {
+
+// Return, volatility, Sharpe and Sortino of the sampled equity series.
+void AddReturnMetrics(const std::vector<std::pair<Timestamp, Money>>& series, double year_seconds,
+                      Metrics* m) {
+  // Returns of the sampled series.
+  std::vector<double> r;
+  r.reserve(series.size());
+  for (size_t i = 1; i < series.size(); ++i) {
+    if (series[i - 1].second.raw <= 0) continue;  // undefined after a wipe-out
+    r.push_back(static_cast<double>(series[i].second.raw) /
+                    static_cast<double>(series[i - 1].second.raw) -
+                1.0);
+  }
+  m->returns = r.size();
+  const Duration series_span = series.back().first - series.front().first;
+  if (!r.empty() && series_span.ns > 0) {
+    const double dt = Seconds(series_span) / static_cast<double>(series.size() - 1);
+    m->mean_interval_seconds = dt;
+    m->periods_per_year = year_seconds / dt;
+  }
+  if (r.size() >= 2 && m->periods_per_year.has_value()) {
+    const double k = std::sqrt(*m->periods_per_year);
+    double sum = 0;
+    for (double x : r) sum += x;
+    const double mean = sum / static_cast<double>(r.size());
+    double ss = 0, down = 0;
+    for (double x : r) {
+      ss += (x - mean) * (x - mean);
+      if (x < 0) down += x * x;
+    }
+    const double sd = std::sqrt(ss / static_cast<double>(r.size() - 1));
+    const double dd = std::sqrt(down / static_cast<double>(r.size()));
+    m->volatility = sd * k;
+    if (sd > 0) m->sharpe = mean / sd * k;
+    if (dd > 0) m->sortino = mean / dd * k;
+  }
+
+}
+
+// Round trips, wins and losses, overall and per instrument (sizes m->instruments).
+void AddTradeMetrics(const InstrumentTable& table, const MetricsInput& in, Metrics* m) {
+  m->trips = ComputeRoundTrips(table, in.fills, in.final_marks);
+  m->instruments.resize(table.size());
+  for (size_t i = 0; i < table.size(); ++i) {
+    InstrumentMetrics& im = m->instruments[i];
+    im.instrument = InstrumentId(static_cast<uint16_t>(i));
+    im.symbol = table.at(im.instrument).symbol;
+    im.qty_scale = table.at(im.instrument).qty_scale;
+  }
+  for (const RoundTrip& t : m->trips) {
+    if (!t.closed) {
+      ++m->open_round_trips;
+      continue;
+    }
+    ++m->round_trips;
+    InstrumentMetrics& im = m->instruments[t.instrument.value];
+    ++im.round_trips;
+    if (t.pnl.raw > 0) {
+      ++m->wins;
+      ++im.wins;
+      m->gross_profit += t.pnl;
+    } else if (t.pnl.raw < 0) {
+      ++m->losses;
+      m->gross_loss += t.pnl;
+    }
+  }
+  if (m->round_trips > 0) {
+    m->win_rate = static_cast<double>(m->wins) / static_cast<double>(m->round_trips);
+  }
+  if (m->gross_loss.raw < 0) {
+    m->profit_factor = ToDouble(m->gross_profit) / -ToDouble(m->gross_loss);
+  }
+  if (m->wins > 0) {
+    m->average_win = Money(MulDivRound(m->gross_profit.raw, 1, static_cast<int64_t>(m->wins)));
+  }
+  if (m->losses > 0) {
+    m->average_loss = Money(MulDivRound(m->gross_loss.raw, 1, static_cast<int64_t>(m->losses)));
+  }
+
+}
+
+// Per instrument: cash flows, fees, funding, turnover and PnL; returns each instrument's
+// position changes, in fill order, for the exposure.
+std::vector<std::vector<Change>> AddInstrumentFlows(const InstrumentTable& table,
+                                                   const MetricsInput& in, Metrics* m) {
+  std::vector<int64_t> pos(table.size(), 0);
+  std::vector<std::vector<Change>> changes(table.size());
+  std::vector<Money> flow(table.size());
+  for (const FillLogEntry& f : in.fills) {
+    const size_t i = f.instrument.value;
+    if (i >= table.size()) continue;
+    const Instrument& inst = table.at(f.instrument);
+    const Money notional = inst.Notional(f.price, f.qty);
+    InstrumentMetrics& im = m->instruments[i];
+    ++im.fills;
+    im.fees += f.fee;
+    im.traded_notional += notional;
+    flow[i] -= Money(SideSign(f.side) * notional.raw);
+    pos[i] += SideSign(f.side) * f.qty.raw;
+    changes[i].push_back(Change{f.local_ts, pos[i]});
+  }
+  for (const FundingFlow& ff : in.funding) {
+    if (ff.instrument.value >= table.size()) continue;
+    m->instruments[ff.instrument.value].funding += ff.amount;
+    if (ff.amount.raw > 0) m->funding_received += ff.amount;
+    if (ff.amount.raw < 0) m->funding_paid -= ff.amount;
+  }
+  for (size_t i = 0; i < table.size(); ++i) {
+    InstrumentMetrics& im = m->instruments[i];
+    const Instrument& inst = table.at(im.instrument);
+    im.final_position = Qty(pos[i]);
+    Money value;
+    if (pos[i] != 0 && i < in.final_marks.size() && in.final_marks[i].has_value()) {
+      const Money v = inst.Notional(*in.final_marks[i], Qty(std::llabs(pos[i])));
+      value = Money(pos[i] > 0 ? v.raw : -v.raw);
+    }
+    im.pnl = flow[i] - im.fees + im.funding + value;
+    m->fees += im.fees;
+    m->traded_notional += im.traded_notional;
+  }
+  if (in.initial_equity.raw > 0) {
+    m->turnover = ToDouble(m->traded_notional) / ToDouble(in.initial_equity);
+  }
+
+  return changes;
+}
+
+// The share of [in.start, in.end] with a non-zero position, overall and per instrument.
+void AddExposure(const std::vector<std::vector<Change>>& changes, const MetricsInput& in,
+                 Duration span, Metrics* m) {
+  // Merge every instrument's position changes in time order (stable across
+  // instruments by id) and measure the time with any non-zero position.
+  if (span.ns <= 0) return;
+  struct Step {
+    Timestamp ts;
+    size_t instrument;
+    int64_t position;
+  };
+  std::vector<Step> steps;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    for (const Change& c : changes[i]) steps.push_back(Step{c.ts, i, c.position});
+  }
+  std::stable_sort(steps.begin(), steps.end(),
+                   [](const Step& a, const Step& b) { return a.ts < b.ts; });
+  std::vector<int64_t> cur(changes.size(), 0);
+  std::vector<int64_t> busy_ns(changes.size(), 0);
+  std::vector<Timestamp> since(changes.size());
+  size_t nonzero = 0;
+  Timestamp any_since;
+  int64_t any_ns = 0;
+  auto clamp = [&](Timestamp t) { return std::clamp(t, in.start, in.end); };
+  for (const Step& s : steps) {
+    const Timestamp t = clamp(s.ts);
+    const bool was = cur[s.instrument] != 0;
+    const bool is = s.position != 0;
+    cur[s.instrument] = s.position;
+    if (was == is) continue;
+    if (is) {
+      since[s.instrument] = t;
+      if (nonzero++ == 0) any_since = t;
+    } else {
+      busy_ns[s.instrument] += (t - since[s.instrument]).ns;
+      if (--nonzero == 0) any_ns += (t - any_since).ns;
+    }
+  }
+  for (size_t i = 0; i < cur.size(); ++i) {
+    if (cur[i] != 0) busy_ns[i] += (in.end - since[i]).ns;
+    m->instruments[i].exposure =
+        static_cast<double>(busy_ns[i]) / static_cast<double>(span.ns);
+  }
+  if (nonzero > 0) any_ns += (in.end - any_since).ns;
+  m->exposure = static_cast<double>(any_ns) / static_cast<double>(span.ns);
+}
+
+}  // namespace
+
 Metrics ComputeMetrics(const MetricsInput& in) {
   Metrics m;
   const InstrumentTable& table = *in.instruments;
@@ -183,165 +360,13 @@ Metrics ComputeMetrics(const MetricsInput& in) {
     }
   }
 
-  // Returns of the sampled series.
-  std::vector<double> r;
-  r.reserve(series.size());
-  for (size_t i = 1; i < series.size(); ++i) {
-    if (series[i - 1].second.raw <= 0) continue;  // undefined after a wipe-out
-    r.push_back(static_cast<double>(series[i].second.raw) /
-                    static_cast<double>(series[i - 1].second.raw) -
-                1.0);
-  }
-  m.returns = r.size();
-  const Duration series_span = series.back().first - series.front().first;
-  if (!r.empty() && series_span.ns > 0) {
-    const double dt = Seconds(series_span) / static_cast<double>(series.size() - 1);
-    m.mean_interval_seconds = dt;
-    m.periods_per_year = in.year_seconds / dt;
-  }
-  if (r.size() >= 2 && m.periods_per_year.has_value()) {
-    const double k = std::sqrt(*m.periods_per_year);
-    double sum = 0;
-    for (double x : r) sum += x;
-    const double mean = sum / static_cast<double>(r.size());
-    double ss = 0, down = 0;
-    for (double x : r) {
-      ss += (x - mean) * (x - mean);
-      if (x < 0) down += x * x;
-    }
-    const double sd = std::sqrt(ss / static_cast<double>(r.size() - 1));
-    const double dd = std::sqrt(down / static_cast<double>(r.size()));
-    m.volatility = sd * k;
-    if (sd > 0) m.sharpe = mean / sd * k;
-    if (dd > 0) m.sortino = mean / dd * k;
-  }
-
+  AddReturnMetrics(series, in.year_seconds, &m);
   m.drawdown = ComputeDrawdown(series);
   if (m.cagr.has_value() && m.drawdown.fraction > 0) m.calmar = *m.cagr / m.drawdown.fraction;
 
-  // Round trips.
-  m.trips = ComputeRoundTrips(table, in.fills, in.final_marks);
-  m.instruments.resize(table.size());
-  for (size_t i = 0; i < table.size(); ++i) {
-    InstrumentMetrics& im = m.instruments[i];
-    im.instrument = InstrumentId(static_cast<uint16_t>(i));
-    im.symbol = table.at(im.instrument).symbol;
-    im.qty_scale = table.at(im.instrument).qty_scale;
-  }
-  for (const RoundTrip& t : m.trips) {
-    if (!t.closed) {
-      ++m.open_round_trips;
-      continue;
-    }
-    ++m.round_trips;
-    InstrumentMetrics& im = m.instruments[t.instrument.value];
-    ++im.round_trips;
-    if (t.pnl.raw > 0) {
-      ++m.wins;
-      ++im.wins;
-      m.gross_profit += t.pnl;
-    } else if (t.pnl.raw < 0) {
-      ++m.losses;
-      m.gross_loss += t.pnl;
-    }
-  }
-  if (m.round_trips > 0) {
-    m.win_rate = static_cast<double>(m.wins) / static_cast<double>(m.round_trips);
-  }
-  if (m.gross_loss.raw < 0) {
-    m.profit_factor = ToDouble(m.gross_profit) / -ToDouble(m.gross_loss);
-  }
-  if (m.wins > 0) {
-    m.average_win = Money(MulDivRound(m.gross_profit.raw, 1, static_cast<int64_t>(m.wins)));
-  }
-  if (m.losses > 0) {
-    m.average_loss = Money(MulDivRound(m.gross_loss.raw, 1, static_cast<int64_t>(m.losses)));
-  }
-
-  // Per instrument: cash flows, fees, turnover, and position changes for exposure.
-  std::vector<int64_t> pos(table.size(), 0);
-  std::vector<std::vector<Change>> changes(table.size());
-  std::vector<Money> flow(table.size());
-  for (const FillLogEntry& f : in.fills) {
-    const size_t i = f.instrument.value;
-    if (i >= table.size()) continue;
-    const Instrument& inst = table.at(f.instrument);
-    const Money notional = inst.Notional(f.price, f.qty);
-    InstrumentMetrics& im = m.instruments[i];
-    ++im.fills;
-    im.fees += f.fee;
-    im.traded_notional += notional;
-    flow[i] -= Money(SideSign(f.side) * notional.raw);
-    pos[i] += SideSign(f.side) * f.qty.raw;
-    changes[i].push_back(Change{f.local_ts, pos[i]});
-  }
-  for (const FundingFlow& ff : in.funding) {
-    if (ff.instrument.value >= table.size()) continue;
-    m.instruments[ff.instrument.value].funding += ff.amount;
-    if (ff.amount.raw > 0) m.funding_received += ff.amount;
-    if (ff.amount.raw < 0) m.funding_paid -= ff.amount;
-  }
-  for (size_t i = 0; i < table.size(); ++i) {
-    InstrumentMetrics& im = m.instruments[i];
-    const Instrument& inst = table.at(im.instrument);
-    im.final_position = Qty(pos[i]);
-    Money value;
-    if (pos[i] != 0 && i < in.final_marks.size() && in.final_marks[i].has_value()) {
-      const Money v = inst.Notional(*in.final_marks[i], Qty(std::llabs(pos[i])));
-      value = Money(pos[i] > 0 ? v.raw : -v.raw);
-    }
-    im.pnl = flow[i] - im.fees + im.funding + value;
-    m.fees += im.fees;
-    m.traded_notional += im.traded_notional;
-  }
-  if (in.initial_equity.raw > 0) {
-    m.turnover = ToDouble(m.traded_notional) / ToDouble(in.initial_equity);
-  }
-
-  // Exposure: merge every instrument's position changes in time order (stable across
-  // instruments by id) and measure the time with any non-zero position.
-  if (span.ns > 0) {
-    struct Step {
-      Timestamp ts;
-      size_t instrument;
-      int64_t position;
-    };
-    std::vector<Step> steps;
-    for (size_t i = 0; i < changes.size(); ++i) {
-      for (const Change& c : changes[i]) steps.push_back(Step{c.ts, i, c.position});
-    }
-    std::stable_sort(steps.begin(), steps.end(),
-                     [](const Step& a, const Step& b) { return a.ts < b.ts; });
-    std::vector<int64_t> cur(table.size(), 0);
-    std::vector<int64_t> busy_ns(table.size(), 0);
-    std::vector<Timestamp> since(table.size());
-    size_t nonzero = 0;
-    Timestamp any_since;
-    int64_t any_ns = 0;
-    auto clamp = [&](Timestamp t) { return std::clamp(t, in.start, in.end); };
-    for (const Step& s : steps) {
-      const Timestamp t = clamp(s.ts);
-      const bool was = cur[s.instrument] != 0;
-      const bool is = s.position != 0;
-      cur[s.instrument] = s.position;
-      if (was == is) continue;
-      if (is) {
-        since[s.instrument] = t;
-        if (nonzero++ == 0) any_since = t;
-      } else {
-        busy_ns[s.instrument] += (t - since[s.instrument]).ns;
-        if (--nonzero == 0) any_ns += (t - any_since).ns;
-      }
-    }
-    for (size_t i = 0; i < cur.size(); ++i) {
-      if (cur[i] != 0) busy_ns[i] += (in.end - since[i]).ns;
-      m.instruments[i].exposure =
-          static_cast<double>(busy_ns[i]) / static_cast<double>(span.ns);
-    }
-    if (nonzero > 0) any_ns += (in.end - any_since).ns;
-    m.exposure = static_cast<double>(any_ns) / static_cast<double>(span.ns);
-  }
+  AddTradeMetrics(table, in, &m);
+  const std::vector<std::vector<Change>> changes = AddInstrumentFlows(table, in, &m);
+  AddExposure(changes, in, span, &m);
   return m;
 }
-
 }  // namespace tapedeck

@@ -403,130 +403,6 @@ void FixVenue::fromApp(const FIX::Message& msg, const FIX::SessionID&) {
   }
 }
 
-void FixVenue::OnMarketData(const FIX::Message& msg, bool snapshot, int64_t local_ns) {
-  stat_[kMarketMessages].fetch_add(1, std::memory_order_relaxed);
-  const size_t n = msg.groupCount(tag::kNoMDEntries);
-  InstrumentId inst;
-  bool have_inst = false;
-  if (msg.isSetField(tag::kSymbol)) {
-    if (!LookupSymbol(msg.getField(tag::kSymbol), &inst)) {
-      Note(absl::StrCat("market data for unknown symbol '", msg.getField(tag::kSymbol), "'"));
-      return;
-    }
-    have_inst = true;
-  }
-  // A snapshot with exactly one bid and one offer is a quote (top of book).
-  int bids = 0, offers = 0, others = 0;
-  if (snapshot) {
-    for (size_t i = 1; i <= n; ++i) {
-      const std::string& t = msg.getGroupRef(static_cast<int>(i), tag::kNoMDEntries).getField(tag::kMDEntryType);
-      if (t == "0") ++bids; else if (t == "1") ++offers; else ++others;
-    }
-  }
-  std::string error;
-  if (snapshot && bids == 1 && offers == 1 && others == 0 && have_inst) {
-    const Instrument& in = instruments_->at(inst);
-    Event e = MakeEvent(EventKind::kQuote, inst, Timestamp(local_ns), Timestamp(local_ns));
-    for (size_t i = 1; i <= n; ++i) {
-      const FIX::FieldMap& g = msg.getGroupRef(static_cast<int>(i), tag::kNoMDEntries);
-      int64_t px = 0, sz = 0, ts = 0;
-      if (!GetDecimalField(g, tag::kMDEntryPx, in.price_scale, &px, &error) ||
-          !GetDecimalField(g, tag::kMDEntrySize, in.qty_scale, &sz, &error)) {
-        Note(absl::StrCat(in.symbol, " quote: ", error));
-        return;
-      }
-      if (g.isSetField(tag::kMDEntryDate) && g.isSetField(tag::kMDEntryTime) &&
-          ParseFixDateTime(g.getField(tag::kMDEntryDate), g.getField(tag::kMDEntryTime), &ts)) {
-        e.exchange_ts = ts;
-      }
-      if (g.getField(tag::kMDEntryType) == "0") {
-        e.quote.bid = Price(px);
-        e.quote.bid_qty = Qty(sz);
-      } else {
-        e.quote.ask = Price(px);
-        e.quote.ask_qty = Qty(sz);
-      }
-    }
-    Push(e);
-    stat_[kMarketEvents].fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
-  // Levels and trades, one event per entry. Level flags: a snapshot's first level clears the
-  // book; the last level of each instrument's run in the message closes it.
-  thread_local std::vector<Event> events;
-  events.clear();
-  bool first_level = true;
-  for (size_t i = 1; i <= n; ++i) {
-    const FIX::FieldMap& g = msg.getGroupRef(static_cast<int>(i), tag::kNoMDEntries);
-    if (g.isSetField(tag::kSymbol)) {
-      if (!LookupSymbol(g.getField(tag::kSymbol), &inst)) {
-        Note(absl::StrCat("market data for unknown symbol '", g.getField(tag::kSymbol), "'"));
-        continue;
-      }
-      have_inst = true;
-    }
-    if (!have_inst || !g.isSetField(tag::kMDEntryType)) {
-      Note("market data entry without Symbol or MDEntryType");
-      continue;
-    }
-    const Instrument& in = instruments_->at(inst);
-    const std::string& type = g.getField(tag::kMDEntryType);
-    int64_t px = 0, sz = 0, ts = local_ns;
-    if (!GetDecimalField(g, tag::kMDEntryPx, in.price_scale, &px, &error) ||
-        !GetDecimalField(g, tag::kMDEntrySize, in.qty_scale, &sz, &error)) {
-      Note(absl::StrCat(in.symbol, " market data: ", error));
-      continue;
-    }
-    if (g.isSetField(tag::kMDEntryDate) && g.isSetField(tag::kMDEntryTime) &&
-        !ParseFixDateTime(g.getField(tag::kMDEntryDate), g.getField(tag::kMDEntryTime), &ts)) {
-      ts = local_ns;
-    }
-    const bool deleted = g.isSetField(tag::kMDUpdateAction) && g.getField(tag::kMDUpdateAction) == "2";
-    if (type == "0" || type == "1") {
-      Event e = MakeEvent(EventKind::kBookLevel, inst, Timestamp(ts), Timestamp(local_ns));
-      e.level.price = Price(px);
-      e.level.qty = Qty(deleted ? 0 : sz);
-      e.level.side = type == "0" ? Side::kBuy : Side::kSell;
-      if (snapshot && first_level) e.level.flags = kBookSnapshotBegin;
-      first_level = false;
-      events.push_back(e);
-    } else if (type == "2") {
-      const bool liquidation = g.isSetField(tag::kTradeCondition) &&
-                               g.getField(tag::kTradeCondition) == "liquidation";
-      Event e = MakeEvent(liquidation ? EventKind::kLiquidation : EventKind::kTrade, inst,
-                          Timestamp(ts), Timestamp(local_ns));
-      e.trade.price = Price(px);
-      e.trade.qty = Qty(sz);
-      int64_t id = 0;
-      if (g.isSetField(tag::kMDEntryID) && TryParseInt(g.getField(tag::kMDEntryID), &id) && id > 0) {
-        e.trade.trade_id = static_cast<uint64_t>(id);
-      }
-      e.trade.aggressor = g.isSetField(tag::kTickDirection) && g.getField(tag::kTickDirection) == "2"
-                              ? Side::kSell
-                              : Side::kBuy;
-      events.push_back(e);
-    } else if (type == "3" || type == "6") {
-      Event e = MakeEvent(type == "3" ? EventKind::kIndexPrice : EventKind::kMarkPrice, inst,
-                          Timestamp(ts), Timestamp(local_ns));
-      e.price.price = Price(px);
-      events.push_back(e);
-    } else if (type == "C") {
-      Event e = MakeEvent(EventKind::kOpenInterest, inst, Timestamp(ts), Timestamp(local_ns));
-      e.open_interest.qty = Qty(sz);
-      events.push_back(e);
-    }
-  }
-  for (size_t i = 0; i < events.size(); ++i) {
-    Event& e = events[i];
-    if (e.kind != EventKind::kBookLevel) continue;
-    const bool last_of_run = i + 1 == events.size() || events[i + 1].kind != EventKind::kBookLevel ||
-                             events[i + 1].instrument != e.instrument;
-    if (last_of_run) e.level.flags = static_cast<uint8_t>(e.level.flags | kBookEndOfMessage);
-  }
-  for (const Event& e : events) Push(e);
-  stat_[kMarketEvents].fetch_add(events.size(), std::memory_order_relaxed);
-}
-
 void FixVenue::OnExecutionReport(const FIX::Message& msg, int64_t local_ns) {
   stat_[kExecReports].fetch_add(1, std::memory_order_relaxed);
   ExecReport r;
@@ -550,112 +426,133 @@ void FixVenue::OnExecutionReport(const FIX::Message& msg, int64_t local_ns) {
   t.instrument = r.instrument;
   // The venue's time of the execution where the report carries one (TransactTime), else the
   // time it arrived here.
-  const int64_t exchange_ns = r.transact_ns != 0 ? r.transact_ns : local_ns;
-  auto make = [&](EventKind kind) {
-    Event e = MakeEvent(kind, r.instrument, Timestamp(exchange_ns), Timestamp(local_ns));
-    e.order.order_id = r.order_id;
-    e.order.side = r.side;
-    return e;
-  };
-  auto fill = [&](Qty qty, Price px) {
-    Event e = make(EventKind::kOrderFill);
-    e.order.price = px;
-    e.order.qty = qty;
-    e.order.fee = r.commission;
-    e.order.liquidity = r.liquidity;
-    t.cum = t.cum + qty;
-    Push(e);
-  };
-  auto finish = [&](EventKind kind, RejectReason reason) {
-    if (t.terminal) return;
-    t.terminal = true;
-    Event e = make(kind);
-    e.order.qty = r.leaves_qty;
-    e.order.reason = reason;
-    Push(e);
-  };
+  const Report rep{r, t, r.transact_ns != 0 ? r.transact_ns : local_ns, local_ns};
   switch (r.exec_type) {
     case '0':
       if (!t.acked && !t.terminal) {
         t.acked = true;
-        Push(make(EventKind::kOrderAck));
+        Push(OrderEvent(rep, EventKind::kOrderAck));
       }
       break;
     case 'F':
     case '1':
-    case '2': {
-      if (t.terminal && t.cum >= r.cum_qty) {
-        stat_[kDuplicates].fetch_add(1, std::memory_order_relaxed);
-        break;
-      }
-      Qty qty = r.last_qty;
-      // A fill we missed (a venue that numbers its reports): take the difference in CumQty.
-      if (r.cum_qty.raw > 0 && r.cum_qty - t.cum > qty) qty = r.cum_qty - t.cum;
-      if (r.cum_qty.raw > 0 && r.cum_qty <= t.cum) {
-        stat_[kDuplicates].fetch_add(1, std::memory_order_relaxed);
-        break;
-      }
-      if (qty.raw > 0) fill(qty, r.last_px);
-      if (r.ord_status == '2') t.terminal = true;
+    case '2':
+      OnFillReport(rep);
       break;
-    }
     case '4':
     case 'C':
-      finish(EventKind::kOrderCancel, RejectReason::kNone);
+      FinishOrder(rep, EventKind::kOrderCancel, RejectReason::kNone);
       break;
-    case '5': {
-      // Replaced (answer to our 35=G): the order's new price and total quantity.
-      if (t.terminal) break;
-      const Instrument& in = instruments_->at(r.instrument);
-      int64_t px = 0, qty = 0;
-      if (!msg.isSetField(tag::kOrderQty) ||
-          !GetDecimalField(msg, tag::kOrderQty, in.qty_scale, &qty, &error) ||
-          !GetDecimalField(msg, tag::kPrice, in.price_scale, &px, &error)) {
-        Note(absl::StrCat("replaced report without a readable OrderQty/Price: ", error));
-        break;
-      }
-      t.acked = true;
-      Event e = make(EventKind::kOrderReplaced);
-      e.order.price = Price(px);
-      e.order.qty = Qty(qty);
-      Push(e);
+    case '5':
+      OnReplacedReport(msg, rep);
       break;
-    }
     case '8':
-      finish(EventKind::kOrderReject, r.reason);
+      FinishOrder(rep, EventKind::kOrderReject, r.reason);
       break;
-    case 'I': {
-      // Order status after a reconnect: catch up with what the venue knows.
-      if (r.ord_status == '8') {
-        // The venue does not know the order (it restarted, or the order never arrived): nothing
-        // will happen to it any more, so it is over.
-        finish(r.reason == RejectReason::kUnknownOrder ? EventKind::kOrderCancel
-                                                       : EventKind::kOrderReject,
-               r.reason);
-        break;
-      }
-      if (r.cum_qty > t.cum && !t.terminal) {
-        Price px = r.last_px;
-        if (px.raw == 0) {
-          int64_t avg = 0;
-          std::string err;
-          if (GetDecimalField(msg, tag::kAvgPx, instruments_->at(r.instrument).price_scale, &avg, &err)) {
-            px = Price(avg);
-          }
-        }
-        fill(r.cum_qty - t.cum, px);
-      }
-      if (r.ord_status == '0' && !t.acked && !t.terminal) {
-        t.acked = true;
-        Push(make(EventKind::kOrderAck));
-      }
-      if (r.ord_status == '4' || r.ord_status == 'C') finish(EventKind::kOrderCancel, RejectReason::kNone);
-      if (r.ord_status == '2') t.terminal = true;
+    case 'I':
+      OnStatusReport(msg, rep);
       break;
-    }
     default:
       break;
   }
+}
+
+Event FixVenue::OrderEvent(const Report& rep, EventKind kind) {
+  Event e = MakeEvent(kind, rep.r.instrument, Timestamp(rep.exchange_ns), Timestamp(rep.local_ns));
+  e.order.order_id = rep.r.order_id;
+  e.order.side = rep.r.side;
+  return e;
+}
+
+void FixVenue::PushFill(const Report& rep, Qty qty, Price px) {
+  Event e = OrderEvent(rep, EventKind::kOrderFill);
+  e.order.price = px;
+  e.order.qty = qty;
+  e.order.fee = rep.r.commission;
+  e.order.liquidity = rep.r.liquidity;
+  rep.t.cum = rep.t.cum + qty;
+  Push(e);
+}
+
+void FixVenue::FinishOrder(const Report& rep, EventKind kind, RejectReason reason) {
+  if (rep.t.terminal) return;
+  rep.t.terminal = true;
+  Event e = OrderEvent(rep, kind);
+  e.order.qty = rep.r.leaves_qty;
+  e.order.reason = reason;
+  Push(e);
+}
+
+void FixVenue::OnFillReport(const Report& rep) {
+  const ExecReport& r = rep.r;
+  Track& t = rep.t;
+  if (t.terminal && t.cum >= r.cum_qty) {
+    stat_[kDuplicates].fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  Qty qty = r.last_qty;
+  // A fill we missed (a venue that numbers its reports): take the difference in CumQty.
+  if (r.cum_qty.raw > 0 && r.cum_qty - t.cum > qty) qty = r.cum_qty - t.cum;
+  if (r.cum_qty.raw > 0 && r.cum_qty <= t.cum) {
+    stat_[kDuplicates].fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (qty.raw > 0) PushFill(rep, qty, r.last_px);
+  if (r.ord_status == '2') t.terminal = true;
+}
+
+void FixVenue::OnReplacedReport(const FIX::Message& msg, const Report& rep) {
+  // Replaced (answer to our 35=G): the order's new price and total quantity.
+  if (rep.t.terminal) return;
+  const Instrument& in = instruments_->at(rep.r.instrument);
+  int64_t px = 0, qty = 0;
+  std::string error;
+  if (!msg.isSetField(tag::kOrderQty) ||
+      !GetDecimalField(msg, tag::kOrderQty, in.qty_scale, &qty, &error) ||
+      !GetDecimalField(msg, tag::kPrice, in.price_scale, &px, &error)) {
+    Note(absl::StrCat("replaced report without a readable OrderQty/Price: ", error));
+    return;
+  }
+  rep.t.acked = true;
+  Event e = OrderEvent(rep, EventKind::kOrderReplaced);
+  e.order.price = Price(px);
+  e.order.qty = Qty(qty);
+  Push(e);
+}
+
+void FixVenue::OnStatusReport(const FIX::Message& msg, const Report& rep) {
+  // Order status after a reconnect: catch up with what the venue knows.
+  const ExecReport& r = rep.r;
+  Track& t = rep.t;
+  if (r.ord_status == '8') {
+    // The venue does not know the order (it restarted, or the order never arrived): nothing
+    // will happen to it any more, so it is over.
+    FinishOrder(rep,
+                r.reason == RejectReason::kUnknownOrder ? EventKind::kOrderCancel
+                                                        : EventKind::kOrderReject,
+                r.reason);
+    return;
+  }
+  if (r.cum_qty > t.cum && !t.terminal) {
+    Price px = r.last_px;
+    if (px.raw == 0) {
+      int64_t avg = 0;
+      std::string err;
+      if (GetDecimalField(msg, tag::kAvgPx, instruments_->at(r.instrument).price_scale, &avg,
+                          &err)) {
+        px = Price(avg);
+      }
+    }
+    PushFill(rep, r.cum_qty - t.cum, px);
+  }
+  if (r.ord_status == '0' && !t.acked && !t.terminal) {
+    t.acked = true;
+    Push(OrderEvent(rep, EventKind::kOrderAck));
+  }
+  if (r.ord_status == '4' || r.ord_status == 'C') {
+    FinishOrder(rep, EventKind::kOrderCancel, RejectReason::kNone);
+  }
+  if (r.ord_status == '2') t.terminal = true;
 }
 
 void FixVenue::OnCancelReject(const FIX::Message& msg, int64_t local_ns) {

@@ -46,6 +46,8 @@
 
 namespace tapedeck::adapters {
 
+struct ExecReport;  // adapters/fix_codec.h
+
 struct FixVenueConfig {
   FixSessionConfig session;
   std::vector<std::string> symbols;  // market data to request (default: every instrument)
@@ -147,6 +149,26 @@ class FixVenue final : public ContextDriver, private FIX::Application {
 
   void OnMarketData(const FIX::Message& msg, bool snapshot, int64_t local_ns);
   void OnExecutionReport(const FIX::Message& msg, int64_t local_ns);
+  // Parts of OnMarketData: a two-sided snapshot is one quote; other entries are one event each
+  // (false: the entry gave none, and why is noted).
+  static bool IsTopOfBook(const FIX::Message& msg);
+  void PushQuoteSnapshot(const FIX::Message& msg, InstrumentId inst, int64_t local_ns);
+  bool DecodeMarketEntry(const FIX::FieldMap& entry, InstrumentId inst, int64_t local_ns,
+                         Event* out);
+  // Parts of OnExecutionReport, one per kind of report, on the order's track.
+  struct Track;
+  struct Report {
+    const ExecReport& r;
+    Track& t;
+    int64_t exchange_ns;  // TransactTime where the report has one, else local_ns
+    int64_t local_ns;     // when it arrived here
+  };
+  Event OrderEvent(const Report& rep, EventKind kind);
+  void PushFill(const Report& rep, Qty qty, Price px);
+  void FinishOrder(const Report& rep, EventKind kind, RejectReason reason);
+  void OnFillReport(const Report& rep);
+  void OnReplacedReport(const FIX::Message& msg, const Report& rep);
+  void OnStatusReport(const FIX::Message& msg, const Report& rep);
   void OnCancelReject(const FIX::Message& msg, int64_t local_ns);
   void OnTradingSessionStatus(const FIX::Message& msg, int64_t local_ns);
   void PushStatus(VenueStatus status, int64_t local_ns);

@@ -89,71 +89,15 @@ void DipBuyer::OnBar(Context& ctx, const Event& e) {
 }
 
 void DipBuyer::CloseBucket(Context& ctx, const Bucket& b, Timestamp at) {
-  // Rolling high over high_window: a deque of decreasing highs.
-  while (!highs_.empty() && highs_.back().second <= b.high) highs_.pop_back();
-  highs_.emplace_back(at.ns, b.high);
-  while (!highs_.empty() && highs_.front().first <= at.ns - p_.high_window.ns) highs_.pop_front();
-  // Volume history over volume_baseline.
-  Bucket stamped = b;
-  stamped.index = at.ns;  // from here on: the bucket's close time
-  history_.push_back(stamped);
-  baseline_volume_ += b.volume;
-  while (!history_.empty() && history_.front().index <= at.ns - p_.volume_baseline.ns) {
-    baseline_volume_ -= history_.front().volume;
-    history_.pop_front();
-  }
-  while (!liquidations_.empty() && liquidations_.front().first <= at - p_.confirm_window) {
-    liquidations_.pop_front();
-  }
-  if (p_.basis_future.has_value()) {
-    const int64_t basis = BasisBps(ctx);
-    if (basis != INT64_MIN) basis_.emplace_back(at, basis);
-    while (!basis_.empty() && basis_.front().first <= at - p_.confirm_window) basis_.pop_front();
-  }
-
+  SlideWindows(ctx, b, at);
   switch (state_) {
     case State::kCooldown:
       if (at - state_since_ < p_.cooldown) break;
       state_ = State::kWatching;
       [[fallthrough]];
-    case State::kWatching: {
-      if (history_.size() < 2 || highs_.empty()) break;
-      // Warm-up: half a baseline of history before judging volume.
-      const int64_t span = at.ns - history_.front().index + p_.bucket.ns;
-      if (span < p_.volume_baseline.ns / 2) break;
-      const int64_t high = highs_.front().second;
-      if (high <= 0) break;
-      const int64_t dd_bps = (high - b.close) * 10'000 / high;
-      if (dd_bps < p_.drawdown_bps) break;
-      int64_t recent = 0;
-      for (auto it = history_.rbegin(); it != history_.rend(); ++it) {
-        if (it->index <= at.ns - p_.volume_window.ns) break;
-        recent += it->volume;
-      }
-      // recent / volume_window >= ratio x baseline / span, in integers.
-      const Int128 lhs = static_cast<Int128>(recent) * span * 100;
-      const Int128 rhs = static_cast<Int128>(baseline_volume_) * p_.volume_window.ns *
-                         p_.volume_ratio_pct;
-      if (lhs < rhs) break;
-      std::string how;
-      if (!Confirmed(at, &how)) break;
-      ++cascades_;
-      state_ = State::kCascade;
-      state_since_ = at;
-      low_ = Price(b.low);
-      low_time_ = at;
-      Trade t;
-      t.detected = at;
-      t.detect_drawdown_bps = dd_bps;
-      t.detect_volume_pct =
-          baseline_volume_ > 0
-              ? static_cast<int64_t>(static_cast<Int128>(recent) * span * 100 /
-                                     (static_cast<Int128>(baseline_volume_) * p_.volume_window.ns))
-              : 0;
-      t.confirmation = how;
-      trades_.push_back(t);
+    case State::kWatching:
+      DetectCascade(b, at);
       break;
-    }
     case State::kCascade:
       if (at - state_since_ >= p_.cascade_timeout) {
         trades_.pop_back();  // never entered: not a trade
@@ -176,6 +120,69 @@ void DipBuyer::CloseBucket(Context& ctx, const Bucket& b, Timestamp at) {
     case State::kExiting:
       break;
   }
+}
+
+void DipBuyer::SlideWindows(Context& ctx, const Bucket& b, Timestamp at) {
+  // Rolling high over high_window: a deque of decreasing highs.
+  while (!highs_.empty() && highs_.back().second <= b.high) highs_.pop_back();
+  highs_.emplace_back(at.ns, b.high);
+  while (!highs_.empty() && highs_.front().first <= at.ns - p_.high_window.ns) highs_.pop_front();
+  // Volume history over volume_baseline.
+  Bucket stamped = b;
+  stamped.index = at.ns;  // from here on: the bucket's close time
+  history_.push_back(stamped);
+  baseline_volume_ += b.volume;
+  while (!history_.empty() && history_.front().index <= at.ns - p_.volume_baseline.ns) {
+    baseline_volume_ -= history_.front().volume;
+    history_.pop_front();
+  }
+  while (!liquidations_.empty() && liquidations_.front().first <= at - p_.confirm_window) {
+    liquidations_.pop_front();
+  }
+  if (p_.basis_future.has_value()) {
+    const int64_t basis = BasisBps(ctx);
+    if (basis != INT64_MIN) basis_.emplace_back(at, basis);
+    while (!basis_.empty() && basis_.front().first <= at - p_.confirm_window) basis_.pop_front();
+  }
+}
+
+// Watching: a drawdown from the rolling high on a volume surge, confirmed, starts a cascade.
+void DipBuyer::DetectCascade(const Bucket& b, Timestamp at) {
+  if (history_.size() < 2 || highs_.empty()) return;
+  // Warm-up: half a baseline of history before judging volume.
+  const int64_t span = at.ns - history_.front().index + p_.bucket.ns;
+  if (span < p_.volume_baseline.ns / 2) return;
+  const int64_t high = highs_.front().second;
+  if (high <= 0) return;
+  const int64_t dd_bps = (high - b.close) * 10'000 / high;
+  if (dd_bps < p_.drawdown_bps) return;
+  int64_t recent = 0;
+  for (auto it = history_.rbegin(); it != history_.rend(); ++it) {
+    if (it->index <= at.ns - p_.volume_window.ns) break;
+    recent += it->volume;
+  }
+  // recent / volume_window >= ratio x baseline / span, in integers.
+  const Int128 lhs = static_cast<Int128>(recent) * span * 100;
+  const Int128 rhs = static_cast<Int128>(baseline_volume_) * p_.volume_window.ns *
+                     p_.volume_ratio_pct;
+  if (lhs < rhs) return;
+  std::string how;
+  if (!Confirmed(at, &how)) return;
+  ++cascades_;
+  state_ = State::kCascade;
+  state_since_ = at;
+  low_ = Price(b.low);
+  low_time_ = at;
+  Trade t;
+  t.detected = at;
+  t.detect_drawdown_bps = dd_bps;
+  t.detect_volume_pct =
+      baseline_volume_ > 0
+          ? static_cast<int64_t>(static_cast<Int128>(recent) * span * 100 /
+                                 (static_cast<Int128>(baseline_volume_) * p_.volume_window.ns))
+          : 0;
+  t.confirmation = how;
+  trades_.push_back(t);
 }
 
 bool DipBuyer::Confirmed(Timestamp at, std::string* how) {

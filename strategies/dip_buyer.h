@@ -113,6 +113,8 @@ class DipBuyer final : public Strategy {
   void OnPrice(Context& ctx, Price price, Timestamp at);
   void AddTrade(Context& ctx, const Event& e);
   void CloseBucket(Context& ctx, const Bucket& b, Timestamp at);
+  void SlideWindows(Context& ctx, const Bucket& b, Timestamp at);
+  void DetectCascade(const Bucket& b, Timestamp at);
   bool Confirmed(Timestamp at, std::string* how);
   bool Exhausted(Timestamp at) const;
   void MaybeBuy(Context& ctx, Price price);

@@ -558,8 +558,7 @@ absl::Status Tape::VerifyRecords() {
                        "the checksum table does not match the header's records checksum: the "
                        "tape is corrupted");
   }
-  const size_t instruments = header_.instruments.size();
-  int64_t last_ts = INT64_MIN;
+  TapeRecordChecker checker(header_.instruments.size());
   for (uint64_t b = 0; b < blocks; ++b) {
     const uint64_t first = b * kTapeBlockRecords;
     const uint64_t count = std::min<uint64_t>(kTapeBlockRecords, n - first);
@@ -577,18 +576,7 @@ absl::Status Tape::VerifyRecords() {
     }
     // A checksum proves the bytes are those written, not that a writer wrote sense: every record
     // is checked as the writer checks it (replay/tape_records.h).
-    const std::span<const Event> block = records_.subspan(first, count);
-    if (const size_t bad = FirstBadTapeRecord(block, instruments); bad < count) {
-      return RecordError(first + bad);
-    }
-    for (uint64_t i = first; i < first + count; ++i) {
-      const Event& e = records_[i];
-      const uint64_t at = header_.header_size + i * sizeof(Event);
-      if (e.exchange_ts < last_ts) {
-        return OffsetError(path_, at, absl::StrCat("record ", i, ": exchange_ts goes backwards"));
-      }
-      last_ts = e.exchange_ts;
-    }
+    TAPEDECK_RETURN_IF_ERROR(CheckRecords(checker, first, count));
     ReleaseBefore(first + count);
   }
   // Drop what the pass touched and start the replay's own release from the beginning.
@@ -601,6 +589,22 @@ absl::Status Tape::RecordError(uint64_t index) const {
   const RecordFault f = DescribeTapeRecordFault(records_[index], header_.instruments.size());
   return OffsetError(path_, header_.header_size + index * sizeof(Event) + f.offset,
                      absl::StrCat("record ", index, ": ", f.what));
+}
+
+absl::Status Tape::CheckRecords(TapeRecordChecker& checker, uint64_t first,
+                                uint64_t count) const {
+  const TapeCheckResult r = checker.Check(records_.subspan(first, count));
+  switch (r.fault) {
+    case TapeCheckFault::kNone:
+      return absl::OkStatus();
+    case TapeCheckFault::kBounds:
+      return RecordError(first + r.index);
+    case TapeCheckFault::kBackwards:
+      break;
+  }
+  const uint64_t index = first + r.index;
+  return OffsetError(path_, header_.header_size + index * sizeof(Event),
+                     absl::StrCat("record ", index, ": exchange_ts goes backwards"));
 }
 
 void Tape::ReleaseBefore(uint64_t end) {

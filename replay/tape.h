@@ -49,6 +49,7 @@
 #include "core/instrument.h"
 #include "core/source.h"
 #include "replay/source_factory.h"
+#include "replay/tape_records.h"
 
 namespace tapedeck::replay {
 
@@ -156,6 +157,9 @@ class Tape {
   bool verified() const { return verified_; }
   // The error for record `index`, which failed those checks: path, byte offset, what is wrong.
   absl::Status RecordError(uint64_t index) const;
+  // Checks records [first, first + count) with `checker`, which has checked the records before
+  // `first`: the error for the first bad one (its bounds, or exchange_ts going backwards).
+  absl::Status CheckRecords(TapeRecordChecker& checker, uint64_t first, uint64_t count) const;
   // Every record, in place in the mapping.
   std::span<const Event> records() const { return records_; }
   // Gives back to the kernel the resident pages of records [0, end): they are read again from
@@ -204,14 +208,11 @@ class TapeSource : public EventSource {
   const Tape& tape() const { return *tape_; }
 
  private:
-  // Checks the records of `batch` (at pos_) of an unverified tape.
-  absl::Status CheckBatch(std::span<const Event> batch);
-
   std::unique_ptr<Tape> tape_;
   std::vector<uint16_t> map_;  // empty: identity
   std::vector<Event> remapped_;
   uint64_t pos_ = 0;
-  int64_t last_ts_ = INT64_MIN;  // of the last record checked by CheckBatch
+  TapeRecordChecker checker_;  // of an unverified tape: the records up to pos_ passed it
 };
 
 // Opens a tape for a run. Options: {"verify": bool} (default true). When `spec.instrument` is

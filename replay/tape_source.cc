@@ -40,7 +40,9 @@ absl::StatusOr<std::vector<uint16_t>> MapTapeInstruments(const std::string& path
 // --- TapeSource -------------------------------------------------------------------------------
 
 TapeSource::TapeSource(std::unique_ptr<Tape> tape, std::vector<uint16_t> instrument_map)
-    : tape_(std::move(tape)), map_(std::move(instrument_map)) {}
+    : tape_(std::move(tape)),
+      map_(std::move(instrument_map)),
+      checker_(tape_->header().instruments.size()) {}
 
 absl::StatusOr<std::span<const Event>> TapeSource::NextBatch() {
   const std::span<const Event> all = tape_->records();
@@ -50,8 +52,8 @@ absl::StatusOr<std::span<const Event>> TapeSource::NextBatch() {
   std::span<const Event> batch = all.subspan(static_cast<size_t>(pos_), n);
   // Unverified (options.verify = false skips the checksum pass on open): each record is checked
   // here instead, so that no record outside its bounds (replay/tape_records.h) or out of time
-  // order goes downstream. One pass over records that are about to be read anyway.
-  if (!tape_->verified()) TAPEDECK_RETURN_IF_ERROR(CheckBatch(batch));
+  // order goes downstream. One branch-free pass over records that are about to be read anyway.
+  if (!tape_->verified()) TAPEDECK_RETURN_IF_ERROR(tape_->CheckRecords(checker_, pos_, n));
   if (!map_.empty() && n > 0) {
     remapped_.assign(batch.begin(), batch.end());
     // Every id is inside the tape's table (checked), which the map covers.
@@ -60,20 +62,6 @@ absl::StatusOr<std::span<const Event>> TapeSource::NextBatch() {
   }
   pos_ += n;
   return batch;
-}
-
-absl::Status TapeSource::CheckBatch(std::span<const Event> batch) {
-  const size_t bad = FirstBadTapeRecord(batch, tape_->header().instruments.size());
-  if (bad < batch.size()) return tape_->RecordError(pos_ + bad);
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].exchange_ts < last_ts_) {
-      return absl::DataLossError(absl::StrCat(
-          tape_->path(), ": byte offset ", tape_->header().header_size + (pos_ + i) * sizeof(Event),
-          ": record ", pos_ + i, ": exchange_ts goes backwards"));
-    }
-    last_ts_ = batch[i].exchange_ts;
-  }
-  return absl::OkStatus();
 }
 
 std::string TapeSource::Describe() const { return tape_->path(); }

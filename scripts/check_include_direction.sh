@@ -8,6 +8,7 @@
 #   adapters    core                      (and QuickFIX, Boost.Lockfree, OpenSSL)
 #   runner      core, replay, strategies, adapters
 #   analysis    core, runner
+#   testkit     core
 #   apps        everything
 #
 # tests/ and bench/ are exempt. A folder that does not exist yet is skipped. Third-party headers
@@ -20,7 +21,7 @@
 set -euo pipefail
 root=${1:-.}
 
-ours=(core replay strategies adapters runner analysis apps)
+ours=(core replay strategies adapters runner analysis testkit apps)
 declare -A may_include=(
   [core]="core"
   [replay]="core replay"
@@ -28,7 +29,8 @@ declare -A may_include=(
   [adapters]="core adapters"
   [runner]="core replay strategies adapters runner"
   [analysis]="core runner analysis"
-  [apps]="core replay strategies adapters runner analysis apps"
+  [testkit]="core testkit"
+  [apps]="core replay strategies adapters runner analysis testkit apps"
 )
 # Third-party include prefixes and the folders that may include them.
 declare -A third_party=(

@@ -12,6 +12,7 @@
 #include "core/source.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testkit/vector_source.h"
 
 namespace tapedeck::testing {
 
@@ -39,27 +40,8 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
          ::testing::ExplainMatchResult(message_matcher, std::string(s.message()), result_listener);
 }
 
-// An EventSource over events made in a test; hands them out in batches of `batch` to exercise
-// batch boundaries.
-class VectorSource : public EventSource {
- public:
-  explicit VectorSource(std::vector<Event> events, size_t batch = 3, std::string name = "test")
-      : events_(std::move(events)), batch_(batch), name_(std::move(name)) {}
-  absl::StatusOr<std::span<const Event>> NextBatch() override {
-    const size_t n = std::min(batch_, events_.size() - pos_);
-    std::span<const Event> out(events_.data() + pos_, n);
-    pos_ += n;
-    return out;
-  }
-  std::string Describe() const override { return name_; }
-  int64_t SizeHint() const override { return static_cast<int64_t>(events_.size()); }
-
- private:
-  std::vector<Event> events_;
-  size_t batch_;
-  size_t pos_ = 0;
-  std::string name_;
-};
+// An EventSource over events made in a test (the test kit's: testkit/vector_source.h).
+using ::tapedeck::testkit::VectorSource;
 
 // ../shared/data/<rel>, or "" with a GTEST_SKIP-worthy message when ../shared is absent.
 std::string SharedData(const std::string& rel);

@@ -20,6 +20,10 @@ const std::vector<Command>& Commands() {
       {"sweep", "run a config over a grid of parameters (threads, shards), table by objective",
        &SweepMain},
       {"sweep-merge", "merge the results of sweep shards into one table", &SweepMergeMain},
+      {"strategies", "list the strategies a config can name, with their parameters (--json)",
+       &StrategiesMain},
+      {"new", "write a strategy project of your own: `tapedeck new strategy NAME [--dir DIR]`",
+       &NewMain},
   };
   return kCommands;
 }

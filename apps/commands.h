@@ -37,6 +37,8 @@ int ReportMain(int argc, char** argv);   // report_command.cc
 int CompareMain(int argc, char** argv);  // compare_command.cc
 int SweepMain(int argc, char** argv);       // sweep_command.cc
 int SweepMergeMain(int argc, char** argv);  // sweep_command.cc
+int StrategiesMain(int argc, char** argv);  // strategies_command.cc
+int NewMain(int argc, char** argv);         // new_command.cc
 
 // The embedded default run config (configs/default.json, compiled in): the 2026-02-05
 // deleveraging scenario with both seed strategies.

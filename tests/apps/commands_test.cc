@@ -80,6 +80,8 @@ const std::map<std::string, std::pair<std::string, std::string>>& TestOfCommand(
       {"compare", {"tests/analysis/report_test.cc", "CliPath(), \" compare \", dir"}},
       {"sweep", {"tests/analysis/sweep_test.cc", "Cli(\"sweep \""}},
       {"sweep-merge", {"tests/analysis/sweep_test.cc", "Cli(\"sweep-merge "}},
+      {"strategies", {"tests/apps/strategies_command_test.cc", "Tapedeck(\"strategies"}},
+      {"new", {"tests/apps/strategies_command_test.cc", "Tapedeck(absl::StrCat(\"new strategy "}},
   };
   return *kTests;
 }

@@ -2,7 +2,8 @@
 // (/usr/bin/python3, whatever python3 comes first on PATH). Every shipped config validates
 // against docs/config.schema.json (grids against docs/grid.schema.json), the summary.json files
 // of a run against docs/summary.schema.json and a sweep's results.json against
-// docs/sweep.schema.json; and each schema refuses a document that breaks it.
+// docs/sweep.schema.json, `tapedeck strategies --json` against docs/strategies.schema.json; and
+// each schema refuses a document that breaks it.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -118,6 +119,20 @@ TEST_F(SchemasTest, RunSummariesAndSweepResultsValidate) {
   // A summary that breaks the schema is refused.
   WriteFile(dir_ + "/bad_summary.json", R"({"schema": "tapedeck.summary/1"})");
   EXPECT_EQ(Validate("summary.schema.json", {dir_ + "/bad_summary.json"}, &out), 1);
+}
+
+TEST_F(SchemasTest, TheStrategiesListValidates) {
+  std::string out;
+  ASSERT_EQ(Shell(absl::StrCat(CliPath(), " strategies --json > ", dir_, "/strategies.json"), &out),
+            0);
+  EXPECT_EQ(Validate("strategies.schema.json", {dir_ + "/strategies.json"}, &out), 0) << out;
+  // A parameter without its type is refused.
+  WriteFile(dir_ + "/bad_strategies.json",
+            R"({"schema": "tapedeck.strategies/1", "strategies": [{"name": "x", "description": "y",
+                "example_params": {}, "params": [{"name": "n", "default": "", "required": true,
+                "description": ""}]}]})");
+  EXPECT_EQ(Validate("strategies.schema.json", {dir_ + "/bad_strategies.json"}, &out), 1);
+  EXPECT_THAT(out, HasSubstr("/strategies/0/params/0: 'type' is a required property"));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/strategies/scenario_run.h"
+#include "testkit/strategy_test.h"
 #include "tests/test_util.h"
 
 namespace tapedeck::strategies {
@@ -95,21 +96,6 @@ TEST(DipBuyerTest, SameSeedSameOrders) {
 
 // Bars only (no aggressor side, no liquidations): 1-minute bars built from the scenario's spot
 // trades, as a kline file would give them.
-class VectorSource final : public EventSource {
- public:
-  explicit VectorSource(std::vector<Event> events) : events_(std::move(events)) {}
-  absl::StatusOr<std::span<const Event>> NextBatch() override {
-    if (done_) return std::span<const Event>();
-    done_ = true;
-    return std::span<const Event>(events_.data(), events_.size());
-  }
-  std::string Describe() const override { return "bars"; }
-
- private:
-  std::vector<Event> events_;
-  bool done_ = false;
-};
-
 TEST(DipBuyerTest, WorksOnBars) {
   const replay::ScenarioParams p;
   InstrumentTable t;
@@ -147,16 +133,13 @@ TEST(DipBuyerTest, WorksOnBars) {
   ConfigObject c(&kParams, "params");
   auto strategy = CreateStrategy("dip_buyer", c, t);
   ASSERT_THAT(strategy, IsOk());
-  std::vector<std::unique_ptr<EventSource>> sources;
-  sources.push_back(std::make_unique<VectorSource>(std::move(bars)));
-  Merger merger(std::move(sources));
-  ASSERT_THAT(merger.Init(), IsOk());
-  Engine engine(t, EngineConfig{});
-  ASSERT_THAT(engine.Run(merger, **strategy), IsOk());
-  const auto& log = engine.records().order_log();
+  absl::StatusOr<testkit::Outcome> r =
+      testkit::Backtest(t, std::make_unique<testkit::VectorSource>(std::move(bars)), **strategy);
+  ASSERT_THAT(r, IsOk());
+  const auto& log = r->records().order_log();
   ASSERT_FALSE(log.empty());
   EXPECT_GT(log.front().ts.ns, low.exchange_ts);
-  const auto* dip = dynamic_cast<const DipBuyer*>(strategy->get());
+  const auto* dip = r->strategy_as<DipBuyer>();
   ASSERT_FALSE(dip->trades().empty());
   EXPECT_EQ(dip->trades().front().confirmation, "none (the data has no liquidations)");
 }

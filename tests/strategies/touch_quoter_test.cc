@@ -8,11 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "core/engine.h"
-#include "core/merger.h"
 #include "gtest/gtest.h"
 #include "replay/source_factory.h"
 #include "strategies/touch_quoter.h"
+#include "testkit/strategy_test.h"
 #include "tests/test_util.h"
 
 namespace tapedeck {
@@ -61,35 +60,32 @@ Outcome RunQuoter(QueueModel queue) {
   spec.instrument = "BTCUSDT";
   absl::StatusOr<std::unique_ptr<EventSource>> src = replay::OpenSource(spec, t);
   EXPECT_TRUE(src.ok()) << src.status();
-  std::vector<std::unique_ptr<EventSource>> sources;
-  sources.push_back(std::move(*src));
-  Merger merger(std::move(sources));
-  EXPECT_TRUE(merger.Init().ok());
   EngineConfig cfg;
   cfg.venue.entry_latency = Duration::Millis(2);
   cfg.venue.response_latency = Duration::Millis(2);
   cfg.venue.queue = queue;
-  Engine engine(t, cfg);
   strategies::TouchQuoter quoter({InstrumentId(0), Qty(10), Duration::Millis(500)}, in.tick_size);
-  absl::Status s = engine.Run(merger, quoter);
-  EXPECT_TRUE(s.ok()) << s;
+  absl::StatusOr<testkit::Outcome> run = testkit::Backtest(t, std::move(*src), quoter, cfg);
+  EXPECT_TRUE(run.ok()) << run.status();
+  if (!run.ok()) return {};
+  const CollectingSink& records = run->records();
   Outcome o;
-  for (const OrderLogEntry& e : engine.records().order_log()) {
+  for (const OrderLogEntry& e : records.order_log()) {
     for (int64_t v : {e.ts.ns, int64_t{e.action == RequestAction::kCancel},
                       static_cast<int64_t>(e.request.id.value),
                       static_cast<int64_t>(e.request.side), e.request.price.raw, e.request.qty.raw}) {
       o.orders = Fnv(o.orders, v);
     }
   }
-  for (const FillLogEntry& f : engine.records().fill_log()) {
+  for (const FillLogEntry& f : records.fill_log()) {
     for (int64_t v : {f.local_ts.ns, f.exchange_ts.ns, static_cast<int64_t>(f.order_id.value),
                       f.price.raw, f.qty.raw, f.fee.raw}) {
       o.fills = Fnv(o.fills, v);
     }
     o.filled_raw += f.qty.raw;
   }
-  o.order_count = engine.records().order_log().size();
-  o.fill_count = engine.records().fill_log().size();
+  o.order_count = records.order_log().size();
+  o.fill_count = records.fill_log().size();
   return o;
 }
 

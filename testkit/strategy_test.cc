@@ -61,7 +61,9 @@ Market& Market::Listed(std::string symbol, InstrumentKind kind, std::string_view
 Market& Market::Add(Instrument instrument) {
   const std::string symbol = instrument.symbol;
   absl::Status s = instruments_.Add(std::move(instrument));
-  if (!s.ok()) Fail(absl::InvalidArgumentError(absl::StrCat("instrument ", symbol, ": ", s.message())));
+  if (!s.ok()) {
+    Fail(absl::InvalidArgumentError(absl::StrCat("instrument ", symbol, ": ", s.message())));
+  }
   return *this;
 }
 
@@ -192,7 +194,8 @@ absl::StatusOr<Outcome> Backtest(std::unique_ptr<InstrumentTable> instruments, E
 absl::StatusOr<Outcome> Backtest(const InstrumentTable& instruments,
                             std::unique_ptr<EventSource> source, Strategy& strategy,
                             const EngineConfig& config) {
-  return Backtest(std::make_unique<InstrumentTable>(instruments), *source, strategy, config, nullptr);
+  return Backtest(std::make_unique<InstrumentTable>(instruments), *source, strategy, config,
+                  nullptr);
 }
 
 absl::StatusOr<Outcome> Backtest(const Market& market, Strategy& strategy,
@@ -235,7 +238,9 @@ std::vector<std::string> Outcome::Orders() const {
                                         std::string(OrderTypeName(r.type)), " ", qty, " ",
                                         in.symbol);
         if (r.type == OrderType::kLimit) absl::StrAppend(&line, " @ ", price);
-        if (r.tif != TimeInForce::kGtc) absl::StrAppend(&line, " ", std::string(TimeInForceName(r.tif)));
+        if (r.tif != TimeInForce::kGtc) {
+          absl::StrAppend(&line, " ", std::string(TimeInForceName(r.tif)));
+        }
         out.push_back(std::move(line));
         break;
       }

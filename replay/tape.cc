@@ -166,20 +166,20 @@ absl::Status OffsetError(const std::string& path, uint64_t offset, std::string_v
   return absl::DataLossError(absl::StrCat(path, ": byte offset ", offset, ": ", std::string(what)));
 }
 
-// Decodes and validates the header from the first `size` bytes of a file of `file_size` bytes
-// (`size` >= kTapeFixedHeaderSize, and covers header_size when the file does).
-absl::StatusOr<TapeHeader> DecodeHeader(const std::string& path, const unsigned char* p,
-                                        size_t size, uint64_t file_size) {
-  TapeHeader h;
-  h.version = Load32(p + kOffVersion);
-  if (h.version != kTapeVersion) {
+// Checks the fixed-size fields of a header whose first `size` bytes are at `p` (`size` >=
+// kTapeFixedHeaderSize, and covers header_size when the file does) and the header checksum, then
+// fills every fixed field of *h; the instrument table is left to DecodeInstrumentTable.
+absl::Status DecodeFixedHeader(const std::string& path, const unsigned char* p, size_t size,
+                               uint64_t file_size, TapeHeader* h) {
+  h->version = Load32(p + kOffVersion);
+  if (h->version != kTapeVersion) {
     return OffsetError(path, kOffVersion,
-                       absl::StrCat("unknown tape version ", h.version, " (this build reads version ",
-                                    kTapeVersion, ")"));
+                       absl::StrCat("unknown tape version ", h->version,
+                                    " (this build reads version ", kTapeVersion, ")"));
   }
-  h.flags = Load32(p + kOffFlags);
-  if (h.flags != 0) {
-    return OffsetError(path, kOffFlags, absl::StrFormat("unknown tape flags 0x%x", h.flags));
+  h->flags = Load32(p + kOffFlags);
+  if (h->flags != 0) {
+    return OffsetError(path, kOffFlags, absl::StrFormat("unknown tape flags 0x%x", h->flags));
   }
   const uint32_t record_size = Load32(p + kOffRecordSize);
   if (record_size != sizeof(Event)) {
@@ -192,80 +192,102 @@ absl::StatusOr<TapeHeader> DecodeHeader(const std::string& path, const unsigned 
                        absl::StrCat("checksum block of ", block_records, " records, expected ",
                                     kTapeBlockRecords));
   }
-  h.header_size = Load32(p + kOffHeaderSize);
-  if (h.header_size < kTapeFixedHeaderSize || h.header_size % 64 != 0) {
+  h->header_size = Load32(p + kOffHeaderSize);
+  if (h->header_size < kTapeFixedHeaderSize || h->header_size % 64 != 0) {
     return OffsetError(path, kOffHeaderSize,
-                       absl::StrCat("header size ", h.header_size,
+                       absl::StrCat("header size ", h->header_size,
                                     " is not a multiple of 64 of at least ", kTapeFixedHeaderSize));
   }
-  if (h.header_size > file_size) {
+  if (h->header_size > file_size) {
     return OffsetError(path, file_size,
-                       absl::StrCat("truncated tape: the file ends inside its ", h.header_size,
+                       absl::StrCat("truncated tape: the file ends inside its ", h->header_size,
                                     "-byte header"));
   }
-  if (h.header_size > size) return absl::InternalError("Invariant: header not fully read");
+  if (h->header_size > size) return absl::InternalError("Invariant: header not fully read");
   // The header checksum covers the whole header with its own field zeroed.
-  std::vector<unsigned char> copy(p, p + h.header_size);
-  h.header_checksum = Load64(p + kOffHeaderChecksum);
+  std::vector<unsigned char> copy(p, p + h->header_size);
+  h->header_checksum = Load64(p + kOffHeaderChecksum);
   Store64(copy.data() + kOffHeaderChecksum, 0);
   const uint64_t computed = TapeHash(copy.data(), copy.size());
-  if (computed != h.header_checksum) {
+  if (computed != h->header_checksum) {
     return OffsetError(path, kOffHeaderChecksum,
                        absl::StrFormat("header checksum mismatch (stored %016x, computed %016x): "
                                        "the header is corrupted",
-                                       h.header_checksum, computed));
+                                       h->header_checksum, computed));
   }
-  h.record_count = Load64(p + kOffRecordCount);
-  h.first_exchange_ts = static_cast<int64_t>(Load64(p + kOffFirstExchange));
-  h.last_exchange_ts = static_cast<int64_t>(Load64(p + kOffLastExchange));
-  h.min_local_ts = static_cast<int64_t>(Load64(p + kOffMinLocal));
-  h.max_local_ts = static_cast<int64_t>(Load64(p + kOffMaxLocal));
-  h.records_checksum = Load64(p + kOffRecordsChecksum);
+  h->record_count = Load64(p + kOffRecordCount);
+  h->first_exchange_ts = static_cast<int64_t>(Load64(p + kOffFirstExchange));
+  h->last_exchange_ts = static_cast<int64_t>(Load64(p + kOffLastExchange));
+  h->min_local_ts = static_cast<int64_t>(Load64(p + kOffMinLocal));
+  h->max_local_ts = static_cast<int64_t>(Load64(p + kOffMaxLocal));
+  h->records_checksum = Load64(p + kOffRecordsChecksum);
+  return absl::OkStatus();
+}
 
+// Decodes instrument entry `i`, which starts at byte *at of the header at `p` (`header_size`
+// bytes, already read and checksummed), into *in and advances *at past its names. The entry is
+// not yet checked against the others: that is InstrumentTable::Add's job.
+absl::Status DecodeInstrumentEntry(const std::string& path, const unsigned char* p,
+                                   uint32_t header_size, uint32_t i, size_t* at, Instrument* in) {
+  const size_t entry = *at;
+  if (entry + kInstrumentFixedSize > header_size) {
+    return OffsetError(path, entry, absl::StrCat("instrument ", i, " runs past the header"));
+  }
+  const unsigned char* e = p + entry;
+  if (Load16(e) != i) {
+    return OffsetError(path, entry, absl::StrCat("instrument ", i, " has id ", Load16(e)));
+  }
+  if (e[2] > static_cast<unsigned char>(InstrumentKind::kDatedFuture)) {
+    return OffsetError(path, entry + 2, absl::StrCat("instrument ", i, ": unknown kind ", e[2]));
+  }
+  in->kind = static_cast<InstrumentKind>(e[2]);
+  in->price_scale = static_cast<int32_t>(Load32(e + 4));
+  in->qty_scale = static_cast<int32_t>(Load32(e + 8));
+  in->tick_size = Price(static_cast<int64_t>(Load64(e + 16)));
+  in->lot_size = Qty(static_cast<int64_t>(Load64(e + 24)));
+  in->contract_multiplier_e8 = static_cast<int64_t>(Load64(e + 32));
+  in->maker_fee = Rate(static_cast<int64_t>(Load64(e + 40)));
+  in->taker_fee = Rate(static_cast<int64_t>(Load64(e + 48)));
+  in->expiry = Timestamp(static_cast<int64_t>(Load64(e + 56)));
+  *at += kInstrumentFixedSize;
+  std::string* strings[3] = {&in->symbol, &in->base, &in->quote};
+  for (std::string* s : strings) {
+    if (*at + 2 > header_size || *at + 2 + Load16(p + *at) > header_size) {
+      return OffsetError(path, *at,
+                         absl::StrCat("instrument ", i, ": a name runs past the header"));
+    }
+    const uint16_t len = Load16(p + *at);
+    s->assign(reinterpret_cast<const char*>(p + *at + 2), len);
+    *at += 2u + len;
+  }
+  return absl::OkStatus();
+}
+
+// Decodes the instrument table that follows the fixed header into h->instruments, validating
+// each entry as a run would, and checks that the padding up to header_size is zero.
+absl::Status DecodeInstrumentTable(const std::string& path, const unsigned char* p,
+                                   TapeHeader* h) {
   const uint32_t count = Load32(p + kOffInstrumentCount);
   size_t at = kTapeFixedHeaderSize;
   InstrumentTable check;  // validates scales, sizes and unique symbols as a run would
   for (uint32_t i = 0; i < count; ++i) {
     const size_t entry = at;
-    if (at + kInstrumentFixedSize > h.header_size) {
-      return OffsetError(path, entry, absl::StrCat("instrument ", i, " runs past the header"));
-    }
-    const unsigned char* e = p + at;
     Instrument in;
-    if (Load16(e) != i) {
-      return OffsetError(path, entry, absl::StrCat("instrument ", i, " has id ", Load16(e)));
-    }
-    if (e[2] > static_cast<unsigned char>(InstrumentKind::kDatedFuture)) {
-      return OffsetError(path, entry + 2, absl::StrCat("instrument ", i, ": unknown kind ", e[2]));
-    }
-    in.kind = static_cast<InstrumentKind>(e[2]);
-    in.price_scale = static_cast<int32_t>(Load32(e + 4));
-    in.qty_scale = static_cast<int32_t>(Load32(e + 8));
-    in.tick_size = Price(static_cast<int64_t>(Load64(e + 16)));
-    in.lot_size = Qty(static_cast<int64_t>(Load64(e + 24)));
-    in.contract_multiplier_e8 = static_cast<int64_t>(Load64(e + 32));
-    in.maker_fee = Rate(static_cast<int64_t>(Load64(e + 40)));
-    in.taker_fee = Rate(static_cast<int64_t>(Load64(e + 48)));
-    in.expiry = Timestamp(static_cast<int64_t>(Load64(e + 56)));
-    at += kInstrumentFixedSize;
-    std::string* strings[3] = {&in.symbol, &in.base, &in.quote};
-    for (std::string* s : strings) {
-      if (at + 2 > h.header_size || at + 2 + Load16(p + at) > h.header_size) {
-        return OffsetError(path, at, absl::StrCat("instrument ", i, ": a name runs past the header"));
-      }
-      const uint16_t len = Load16(p + at);
-      s->assign(reinterpret_cast<const char*>(p + at + 2), len);
-      at += 2u + len;
-    }
+    TAPEDECK_RETURN_IF_ERROR(DecodeInstrumentEntry(path, p, h->header_size, i, &at, &in));
     if (absl::Status s = check.Add(in); !s.ok()) {
       return OffsetError(path, entry, absl::StrCat("instrument ", i, ": ", s.message()));
     }
   }
-  h.instruments = check.all();
-  for (size_t i = at; i < h.header_size; ++i) {
+  h->instruments = check.all();
+  for (size_t i = at; i < h->header_size; ++i) {
     if (p[i] != 0) return OffsetError(path, i, "non-zero padding after the instrument table");
   }
+  return absl::OkStatus();
+}
 
+// Checks that the file is exactly as long as the header says (header, records, checksum table)
+// and that the header's exchange-time range is ordered.
+absl::Status CheckTapeExtent(const std::string& path, const TapeHeader& h, uint64_t file_size) {
   // The size the header implies, checked without overflow.
   const uint64_t max_records = (file_size - h.header_size) / sizeof(Event);
   if (h.record_count > max_records || h.file_size() > file_size) {
@@ -288,6 +310,17 @@ absl::StatusOr<TapeHeader> DecodeHeader(const std::string& path, const unsigned 
   if (h.record_count > 0 && h.first_exchange_ts > h.last_exchange_ts) {
     return OffsetError(path, kOffFirstExchange, "first exchange_ts is after the last");
   }
+  return absl::OkStatus();
+}
+
+// Decodes and validates the header from the first `size` bytes of a file of `file_size` bytes
+// (`size` >= kTapeFixedHeaderSize, and covers header_size when the file does).
+absl::StatusOr<TapeHeader> DecodeHeader(const std::string& path, const unsigned char* p,
+                                        size_t size, uint64_t file_size) {
+  TapeHeader h;
+  TAPEDECK_RETURN_IF_ERROR(DecodeFixedHeader(path, p, size, file_size, &h));
+  TAPEDECK_RETURN_IF_ERROR(DecodeInstrumentTable(path, p, &h));
+  TAPEDECK_RETURN_IF_ERROR(CheckTapeExtent(path, h, file_size));
   return h;
 }
 

@@ -26,30 +26,30 @@
 // Times are the process's CPU time (see CpuSeconds); wall times are in the JSON too.
 //
 // Usage: bench_throughput [--events N] [--repeat R] [--json PATH] [--dir DIR] [--keep] (--help)
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "runner/command_line.h"
 #include "bench/bench_util.h"
+#include "bench/replay/throughput_stages.h"
 #include "bench/replay/throughput_tapes.h"
 #include "core/engine.h"
 #include "core/merger.h"
 #include "core/order_book.h"
+#include "core/status.h"
 #include "nlohmann/json.hpp"
 #include "replay/tape.h"
 #include "strategies/dip_buyer.h"
@@ -62,103 +62,15 @@ namespace {
 using bench::BenchInstrument;
 using bench::Fail;
 using bench::kStart;
+using bench::MeasureInterleaved;
 using bench::OpenTape;
+using bench::Stage;
+using bench::StagePlan;
 using bench::WriteMixedTape;
 using bench::WriteTradesTape;
 
 constexpr int kSmaFast = 20;
 constexpr int kSmaSlow = 60;
-
-// Stage results ---------------------------------------------------------------------------------
-
-struct Stage {
-  std::string name;
-  std::string what;
-  uint64_t events = 0;
-  double best_s = 0;              // CPU seconds of the fastest run
-  std::vector<double> runs_s;     // CPU seconds (user + system) of each run
-  std::vector<double> wall_s;     // wall-clock seconds of each run
-  std::vector<double> sys_s;      // of runs_s, the kernel's part (page faults, mapping)
-  std::vector<int64_t> faults;    // page faults of each run (minor + major)
-  size_t best = 0;                // index of the fastest run
-  uint64_t check = 0;  // a value derived from the work, printed so it cannot be optimised away
-  double rate() const { return best_s > 0 ? static_cast<double>(events) / best_s : 0; }
-};
-
-using Clock = std::chrono::steady_clock;
-
-// CPU time of the process (user + system: page faults on the mapping count), in seconds. Rates
-// use it rather than wall time because the machine is shared: a run that waits for a core does
-// not charge the wait to tapedeck. The harness is single-threaded, so the two agree on an idle
-// machine (both are in the JSON).
-double CpuSeconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// The process's system CPU seconds and page faults so far: what the kernel did for a run (fresh
-// pages for the tape's mapping and for growing buffers) is the part of its time most likely to
-// swing between runs on a shared VM, so each run's share is recorded next to its time.
-struct KernelShare {
-  double sys_s = 0;
-  int64_t faults = 0;
-};
-KernelShare KernelSoFar() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return {static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) * 1e-6,
-          static_cast<int64_t>(ru.ru_minflt) + static_cast<int64_t>(ru.ru_majflt)};
-}
-
-// One stage of the harness: its body runs the work once and returns (events, check) or an error.
-struct StagePlan {
-  std::string name;
-  std::string what;
-  std::function<absl::Status(uint64_t*, uint64_t*)> body;
-};
-
-// Runs every stage once per round, for `repeat` rounds, and keeps each stage's fastest run.
-// Interleaved rather than stage after stage: the machine is shared, and a spell of load from a
-// neighbour then slows one run of each stage rather than every run of one, which would skew
-// the ratios between stages (the framework tax among them) that the harness exists to measure.
-absl::StatusOr<std::vector<Stage>> MeasureInterleaved(const std::vector<StagePlan>& plans,
-                                                      int repeat) {
-  std::vector<Stage> stages(plans.size());
-  for (size_t i = 0; i < plans.size(); ++i) {
-    stages[i].name = plans[i].name;
-    stages[i].what = plans[i].what;
-  }
-  for (int round = 0; round < repeat; ++round) {
-    for (size_t i = 0; i < plans.size(); ++i) {
-      Stage& st = stages[i];
-      uint64_t events = 0, check = 0;
-      const auto t0 = Clock::now();
-      const KernelShare k0 = KernelSoFar();
-      const double c0 = CpuSeconds();
-      if (auto s = plans[i].body(&events, &check); !s.ok()) return Fail(st.name, s);
-      st.runs_s.push_back(CpuSeconds() - c0);
-      st.wall_s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-      const KernelShare k1 = KernelSoFar();
-      st.sys_s.push_back(k1.sys_s - k0.sys_s);
-      st.faults.push_back(k1.faults - k0.faults);
-      st.events = events;
-      st.check = check;
-    }
-    std::fprintf(stderr, "bench_throughput: round %d of %d done\n", round + 1, repeat);
-  }
-  for (Stage& st : stages) {
-    st.best = static_cast<size_t>(std::min_element(st.runs_s.begin(), st.runs_s.end()) -
-                                 st.runs_s.begin());
-    st.best_s = st.runs_s[st.best];
-    std::fprintf(stderr,
-                 "  %-13s %8.1f M events/s  (%llu events, best of %d: %.3f s CPU, %.3f s of it "
-                 "system, %lld page faults)\n",
-                 st.name.c_str(), st.rate() / 1e6, static_cast<unsigned long long>(st.events),
-                 repeat, st.best_s, st.sys_s[st.best], static_cast<long long>(st.faults[st.best]));
-  }
-  return stages;
-}
 
 // Replay only: every record of every batch is read (its time stamp and kind summed).
 absl::Status ReplayOnly(const std::string& path, uint64_t* events, uint64_t* check) {
@@ -381,284 +293,379 @@ bool KeptTapeFits(const std::string& path, uint64_t n) {
   return tape.ok() && (*tape)->header().record_count == n;
 }
 
-int Main(int argc, char** argv) {
-  std::optional<uint64_t> events_flag, repeat_flag;
-  std::string json_path, dir_flag;
+// The command line, parsed.
+struct Options {
+  uint64_t events = 10'000'000;  // per tape
+  int repeat = 3;
+  std::string json_path;
+  std::string dir_flag;  // empty: a new directory under /tmp
   bool keep = false;
+};
+
+// Parses argv into *opts; returns the exit code when the program should stop (--help, a bad
+// flag), otherwise -1.
+int ParseOptions(int argc, char** argv, Options* opts) {
+  std::optional<uint64_t> events_flag, repeat_flag;
   auto cli = runner::CommandLine::Program("bench_throughput", kUsage);
   cli.Count("--events", &events_flag, 1000)
       .Count("--repeat", &repeat_flag, 1, 1000)
-      .Value("--json", &json_path)
-      .Value("--dir", &dir_flag)
-      .Flag("--keep", &keep);
+      .Value("--json", &opts->json_path)
+      .Value("--dir", &opts->dir_flag)
+      .Flag("--keep", &opts->keep);
   if (const int rc = cli.Parse(argc, argv); rc >= 0) return rc;
-  const uint64_t n = events_flag.value_or(10'000'000);
-  const int repeat = static_cast<int>(repeat_flag.value_or(3));
-  std::string dir = dir_flag;
-  if (dir.empty()) {
+  opts->events = events_flag.value_or(10'000'000);
+  opts->repeat = static_cast<int>(repeat_flag.value_or(3));
+  return -1;
+}
+
+// The directory holding the two tapes. Unless --keep, the tapes (and the directory, when the
+// harness made it) are removed when this goes out of scope, on every way out of Main.
+class TapeDir {
+ public:
+  TapeDir(std::string dir, bool made, bool keep)
+      : dir_(std::move(dir)), trades_(dir_ + "/trades.tape"), mixed_(dir_ + "/mixed.tape"),
+        made_(made), keep_(keep) {}
+  TapeDir(const TapeDir&) = delete;
+  TapeDir& operator=(const TapeDir&) = delete;
+  ~TapeDir() {
+    if (keep_) return;
+    std::error_code ec;
+    std::filesystem::remove(trades_, ec);
+    std::filesystem::remove(mixed_, ec);
+    if (made_) std::filesystem::remove(dir_, ec);
+  }
+  const std::string& dir() const { return dir_; }
+  const std::string& trades() const { return trades_; }
+  const std::string& mixed() const { return mixed_; }
+
+ private:
+  std::string dir_, trades_, mixed_;
+  bool made_, keep_;
+};
+
+// The directory the tapes go into: --dir, or a new one under /tmp. Returns the exit code on
+// failure.
+std::variant<std::unique_ptr<TapeDir>, int> MakeTapeDir(const Options& opts) {
+  if (opts.dir_flag.empty()) {
     char tmpl[] = "/tmp/tapedeck_throughput_XXXXXX";
     if (::mkdtemp(tmpl) == nullptr) {
       std::perror("bench_throughput: mkdtemp");
       return 1;
     }
-    dir = tmpl;
-  } else if (std::error_code ec; !std::filesystem::is_directory(dir, ec)) {
-    std::fprintf(stderr, "bench_throughput: --dir %s: not a directory\n", dir.c_str());
+    return std::make_unique<TapeDir>(tmpl, /*made=*/true, opts.keep);
+  }
+  if (std::error_code ec; !std::filesystem::is_directory(opts.dir_flag, ec)) {
+    std::fprintf(stderr, "bench_throughput: --dir %s: not a directory\n", opts.dir_flag.c_str());
     return 2;
   }
-  const std::string trades = dir + "/trades.tape";
-  const std::string mixed = dir + "/mixed.tape";
-  auto cleanup = [&] {
-    if (keep) return;
-    std::error_code ec;
-    std::filesystem::remove(trades, ec);
-    std::filesystem::remove(mixed, ec);
-    if (dir_flag.empty()) std::filesystem::remove(dir, ec);
-  };
-  auto die = [&](const absl::Status& s) {
-    std::fprintf(stderr, "bench_throughput: %s\n", s.ToString().c_str());
-    cleanup();
-    return 1;
-  };
+  return std::make_unique<TapeDir>(opts.dir_flag, /*made=*/false, opts.keep);
+}
 
-  if (keep && KeptTapeFits(trades, n) && KeptTapeFits(mixed, n)) {
+// Writes the trades-only and the mixed tape of `n` events, or reuses them under --keep.
+absl::Status PrepareTapes(const TapeDir& dir, uint64_t n, bool keep) {
+  if (keep && KeptTapeFits(dir.trades(), n) && KeptTapeFits(dir.mixed(), n)) {
     std::fprintf(stderr, "bench_throughput: reusing the two tapes of %llu events in %s\n",
-                 static_cast<unsigned long long>(n), dir.c_str());
-  } else {
-    std::fprintf(stderr, "bench_throughput: writing two tapes of %llu events into %s\n",
-                 static_cast<unsigned long long>(n), dir.c_str());
-    if (auto s = WriteTradesTape(trades, n); !s.ok()) return die(s);
-    if (auto s = WriteMixedTape(mixed, n); !s.ok()) return die(s);
+                 static_cast<unsigned long long>(n), dir.dir().c_str());
+    return absl::OkStatus();
   }
+  std::fprintf(stderr, "bench_throughput: writing two tapes of %llu events into %s\n",
+               static_cast<unsigned long long>(n), dir.dir().c_str());
+  TAPEDECK_RETURN_IF_ERROR(WriteTradesTape(dir.trades(), n));
+  return WriteMixedTape(dir.mixed(), n);
+}
+
+// What the stages read and what the SMA trading stages leave behind; it outlives the plans,
+// whose bodies refer to it.
+struct StageData {
+  std::string trades, mixed;  // tape paths
   InstrumentTable table;
-  if (auto s = table.Add(BenchInstrument()); !s.ok()) return die(s);
-
-  // The floor's input: the trade prices as a plain array, read once outside the timing.
-  std::vector<int64_t> prices;
+  std::vector<int64_t> prices;           // the floor's input: the trades-only tape's prices
   std::vector<TimedPrice> timed_prices;  // floor_trading's
-  {
-    auto src = OpenTape(trades);
-    if (!src.ok()) return die(src.status());
-    prices.reserve(n);
-    timed_prices.reserve(n);
-    while (true) {
-      auto batch = (*src)->NextBatch();
-      if (!batch.ok()) return die(batch.status());
-      if (batch->empty()) break;
-      for (const Event& e : *batch) {
-        prices.push_back(e.trade.price.raw);
-        timed_prices.push_back({e.exchange_ts, e.trade.price.raw});
-      }
+  EngineConfig sma_config;
+  TradingOutcome hand_traded, engine_traded;
+};
+
+// Reads the trade prices into plain arrays, once and outside the timing.
+absl::Status ReadFloorInput(uint64_t n, StageData* d) {
+  auto src = OpenTape(d->trades);
+  if (!src.ok()) return src.status();
+  d->prices.reserve(n);
+  d->timed_prices.reserve(n);
+  while (true) {
+    auto batch = (*src)->NextBatch();
+    if (!batch.ok()) return batch.status();
+    if (batch->empty()) break;
+    for (const Event& e : *batch) {
+      d->prices.push_back(e.trade.price.raw);
+      d->timed_prices.push_back({e.exchange_ts, e.trade.price.raw});
     }
   }
+  return absl::OkStatus();
+}
 
-  // The SMA crossing count: the same number from every SMA stage proves the same arithmetic.
-  auto sma_loop = [](auto&& for_each_price) {
-    strategies::SmaSignal signal(kSmaFast, kSmaSlow);
-    uint64_t crossings = 0;
-    int last = 0;
-    for_each_price([&](int64_t p) {
-      const int s = signal.Update(p);
-      if (s != 0 && s != last) {
-        ++crossings;
-        last = s;
-      }
-    });
-    return crossings;
-  };
-
-  std::vector<StagePlan> plans;
-  plans.push_back({"floor", "hand-written SMA loop over an in-memory array of trade prices",
-                   [&](uint64_t* events, uint64_t* check) {
-                     *check = sma_loop([&](auto&& f) {
-                       for (int64_t p : prices) f(p);
-                     });
-                     *events = prices.size();
-                     return absl::OkStatus();
-                   }});
-  EngineConfig sma_config;
-  sma_config.venue.entry_latency = kOrderLatency;
-  sma_config.venue.response_latency = kOrderLatency;
-  TradingOutcome hand_traded, engine_traded;
-  plans.push_back({"floor_trading",
-                   "the floor plus the example's trading by hand: market orders, fills, fees, "
-                   "position",
-                   [&](uint64_t* events, uint64_t* check) {
-                     hand_traded = HandTradedSma(timed_prices, table.at(InstrumentId(0)),
-                                                 sma_config.initial_cash);
-                     *check = hand_traded.fills;
-                     *events = timed_prices.size();
-                     return absl::OkStatus();
-                   }});
-  plans.push_back({"tape_sma", "trades-only tape iterated by hand with the same SMA arithmetic",
-                   [&](uint64_t* events, uint64_t* check) -> absl::Status {
-                     auto src = OpenTape(trades);
-                     if (!src.ok()) return src.status();
-                     absl::Status err;
-                     uint64_t count = 0;
-                     *check = sma_loop([&](auto&& f) {
-                       while (true) {
-                         auto batch = (*src)->NextBatch();
-                         if (!batch.ok()) {
-                           err = batch.status();
-                           return;
-                         }
-                         if (batch->empty()) return;
-                         for (const Event& e : *batch) f(e.trade.price.raw);
-                         count += batch->size();
-                       }
-                     });
-                     *events = count;
-                     return err;
-                   }});
-  plans.push_back({"engine_sma", "SMA example through core::Engine on the trades-only tape",
-                   [&](uint64_t* events, uint64_t* check) {
-                     strategies::SmaCrossoverParams p;
-                     p.fast = kSmaFast;
-                     p.slow = kSmaSlow;
-                     p.qty = Qty(kSmaQty);
-                     strategies::SmaCrossover sma(p);
-                     return RunEngine(trades, sma, table, events, check, &engine_traded,
-                                      sma_config);
-                   }});
-  plans.push_back({"engine_signal",
-                   "the SMA example's signal through core::Engine, without its orders",
-                   [&](uint64_t* events, uint64_t* check) -> absl::Status {
-                     SmaSignalOnly s;
-                     uint64_t unused = 0;
-                     if (auto st = RunEngine(trades, s, table, events, &unused); !st.ok()) {
-                       return st;
-                     }
-                     *check = s.crossings();
-                     return absl::OkStatus();
-                   }});
-  plans.push_back({"replay", "mixed tape: iterate the mapping (no book, no strategy)",
-                   [&](uint64_t* events, uint64_t* check) {
-                     return ReplayOnly(mixed, events, check);
-                   }});
-  plans.push_back({"book", "mixed tape: replay + L2 OrderBook",
-                   [&](uint64_t* events, uint64_t* check) {
-                     return ReplayBook(mixed, events, check);
-                   }});
-  plans.push_back({"full", "mixed tape through core::Engine: SimVenue (latency model) + dip_buyer "
-                           "+ L2 book",
-                   [&](uint64_t* events, uint64_t* check) -> absl::Status {
-                     strategies::DipBuyerParams p;
-                     p.instrument = InstrumentId(0);
-                     p.tranche_qty = Qty(1000);
-                     BookedDipBuyer s(p);
-                     if (auto st = RunEngine(mixed, s, table, events, check); !st.ok()) return st;
-                     if (s.bad() != 0) return absl::InternalError("book rejected a level");
-                     return absl::OkStatus();
-                   }});
-
-  plans.push_back({"full_quoting",
-                   "mixed tape through core::Engine: touch_quoter resting a bid and an ask at the "
-                   "touch (power-2 queue model, seeded lognormal latency) + its L2 book",
-                   [&](uint64_t* events, uint64_t* check) -> absl::Status {
-                     strategies::TouchQuoterParams p;
-                     p.instrument = InstrumentId(0);
-                     p.qty = Qty(1);
-                     strategies::TouchQuoter s(p, Price(1));
-                     EngineConfig config;
-                     config.venue.queue = PowerQueue{2};
-                     config.venue.seed = 7;
-                     const LatencySpec lognormal = LatencySpec::Lognormal(
-                         Duration::Millis(1), 500, 10'000, Duration::Millis(20));
-                     for (LatencySpec& l : config.venue.latency) l = lognormal;
-                     uint64_t unused = 0;
-                     if (auto st = RunEngine(mixed, s, table, events, &unused, nullptr, config);
-                         !st.ok()) {
-                       return st;
-                     }
-                     *check = s.Report().value("quotes_sent", uint64_t{0});
-                     return absl::OkStatus();
-                   }});
-
-  std::fprintf(stderr, "bench_throughput: measuring %zu stages in %d rounds (best of %d)\n",
-               plans.size(), repeat, repeat);
-  absl::StatusOr<std::vector<Stage>> measured = MeasureInterleaved(plans, repeat);
-  if (!measured.ok()) return die(measured.status());
-  const std::vector<Stage>& stages = *measured;
-  const Stage& floor = stages[0];
-  auto find = [&](const std::string& name) -> const Stage& {
-    for (const Stage& s : stages) {
-      if (s.name == name) return s;
+// The SMA crossing count: the same number from every SMA stage proves the same arithmetic.
+// `for_each_price(f)` calls f(price) for each trade price in order.
+template <typename ForEachPrice>
+uint64_t CountSmaCrossings(ForEachPrice&& for_each_price) {
+  strategies::SmaSignal signal(kSmaFast, kSmaSlow);
+  uint64_t crossings = 0;
+  int last = 0;
+  for_each_price([&](int64_t p) {
+    const int s = signal.Update(p);
+    if (s != 0 && s != last) {
+      ++crossings;
+      last = s;
     }
-    return stages[0];
-  };
-  const double tax = floor.rate() / find("engine_sma").rate();
+  });
+  return crossings;
+}
+
+// The SMA stages on the trades-only tape, floor first (the ratios are to it).
+void AddSmaStages(StageData& d, std::vector<StagePlan>* plans) {
+  plans->push_back({"floor", "hand-written SMA loop over an in-memory array of trade prices",
+                    [&d](uint64_t* events, uint64_t* check) {
+                      *check = CountSmaCrossings([&](auto&& f) {
+                        for (int64_t p : d.prices) f(p);
+                      });
+                      *events = d.prices.size();
+                      return absl::OkStatus();
+                    }});
+  plans->push_back({"floor_trading",
+                    "the floor plus the example's trading by hand: market orders, fills, fees, "
+                    "position",
+                    [&d](uint64_t* events, uint64_t* check) {
+                      d.hand_traded = HandTradedSma(d.timed_prices, d.table.at(InstrumentId(0)),
+                                                    d.sma_config.initial_cash);
+                      *check = d.hand_traded.fills;
+                      *events = d.timed_prices.size();
+                      return absl::OkStatus();
+                    }});
+  plans->push_back({"tape_sma", "trades-only tape iterated by hand with the same SMA arithmetic",
+                    [&d](uint64_t* events, uint64_t* check) -> absl::Status {
+                      auto src = OpenTape(d.trades);
+                      if (!src.ok()) return src.status();
+                      absl::Status err;
+                      uint64_t count = 0;
+                      *check = CountSmaCrossings([&](auto&& f) {
+                        while (true) {
+                          auto batch = (*src)->NextBatch();
+                          if (!batch.ok()) {
+                            err = batch.status();
+                            return;
+                          }
+                          if (batch->empty()) return;
+                          for (const Event& e : *batch) f(e.trade.price.raw);
+                          count += batch->size();
+                        }
+                      });
+                      *events = count;
+                      return err;
+                    }});
+  plans->push_back({"engine_sma", "SMA example through core::Engine on the trades-only tape",
+                    [&d](uint64_t* events, uint64_t* check) {
+                      strategies::SmaCrossoverParams p;
+                      p.fast = kSmaFast;
+                      p.slow = kSmaSlow;
+                      p.qty = Qty(kSmaQty);
+                      strategies::SmaCrossover sma(p);
+                      return RunEngine(d.trades, sma, d.table, events, check, &d.engine_traded,
+                                       d.sma_config);
+                    }});
+  plans->push_back({"engine_signal",
+                    "the SMA example's signal through core::Engine, without its orders",
+                    [&d](uint64_t* events, uint64_t* check) -> absl::Status {
+                      SmaSignalOnly s;
+                      uint64_t unused = 0;
+                      if (auto st = RunEngine(d.trades, s, d.table, events, &unused); !st.ok()) {
+                        return st;
+                      }
+                      *check = s.crossings();
+                      return absl::OkStatus();
+                    }});
+}
+
+// The stages on the mixed tape: replay alone, with a book, and through the engine.
+void AddMixedStages(const StageData& d, std::vector<StagePlan>* plans) {
+  plans->push_back({"replay", "mixed tape: iterate the mapping (no book, no strategy)",
+                    [&d](uint64_t* events, uint64_t* check) {
+                      return ReplayOnly(d.mixed, events, check);
+                    }});
+  plans->push_back({"book", "mixed tape: replay + L2 OrderBook",
+                    [&d](uint64_t* events, uint64_t* check) {
+                      return ReplayBook(d.mixed, events, check);
+                    }});
+  plans->push_back({"full",
+                    "mixed tape through core::Engine: SimVenue (latency model) + dip_buyer "
+                    "+ L2 book",
+                    [&d](uint64_t* events, uint64_t* check) -> absl::Status {
+                      strategies::DipBuyerParams p;
+                      p.instrument = InstrumentId(0);
+                      p.tranche_qty = Qty(1000);
+                      BookedDipBuyer s(p);
+                      if (auto st = RunEngine(d.mixed, s, d.table, events, check); !st.ok()) {
+                        return st;
+                      }
+                      if (s.bad() != 0) return absl::InternalError("book rejected a level");
+                      return absl::OkStatus();
+                    }});
+  plans->push_back({"full_quoting",
+                    "mixed tape through core::Engine: touch_quoter resting a bid and an ask at "
+                    "the touch (power-2 queue model, seeded lognormal latency) + its L2 book",
+                    [&d](uint64_t* events, uint64_t* check) -> absl::Status {
+                      strategies::TouchQuoterParams p;
+                      p.instrument = InstrumentId(0);
+                      p.qty = Qty(1);
+                      strategies::TouchQuoter s(p, Price(1));
+                      EngineConfig config;
+                      config.venue.queue = PowerQueue{2};
+                      config.venue.seed = 7;
+                      const LatencySpec lognormal = LatencySpec::Lognormal(
+                          Duration::Millis(1), 500, 10'000, Duration::Millis(20));
+                      for (LatencySpec& l : config.venue.latency) l = lognormal;
+                      uint64_t unused = 0;
+                      if (auto st =
+                              RunEngine(d.mixed, s, d.table, events, &unused, nullptr, config);
+                          !st.ok()) {
+                        return st;
+                      }
+                      *check = s.Report().value("quotes_sent", uint64_t{0});
+                      return absl::OkStatus();
+                    }});
+}
+
+// The stage called `name` (the floor when there is none).
+const Stage& FindStage(const std::vector<Stage>& stages, const std::string& name) {
+  for (const Stage& s : stages) {
+    if (s.name == name) return s;
+  }
+  return stages[0];
+}
+
+// The two taxes the report gives: floor / engine_sma and floor_trading / engine_sma.
+struct Taxes {
+  double framework = 0;
+  double trading = 0;
+};
+
+// Prints the stage table and the agreement lines to stdout.
+Taxes PrintReport(const std::vector<Stage>& stages, const StageData& d) {
+  const Stage& floor = stages[0];
+  const Taxes tax{floor.rate() / FindStage(stages, "engine_sma").rate(),
+                  FindStage(stages, "floor_trading").rate() /
+                      FindStage(stages, "engine_sma").rate()};
   std::printf("%-11s %14s %10s  %s\n", "stage", "events/s", "floor/x", "what");
   for (const Stage& s : stages) {
     std::printf("%-11s %14.0f %9.2fx  %s\n", s.name.c_str(), s.rate(), floor.rate() / s.rate(),
                 s.what.c_str());
   }
-  const double trading_tax = find("floor_trading").rate() / find("engine_sma").rate();
-  std::printf("framework tax (floor / engine_sma, trades-only SMA): %.2fx (target <= 3x)\n", tax);
+  std::printf("framework tax (floor / engine_sma, trades-only SMA): %.2fx (target <= 3x)\n",
+              tax.framework);
   std::printf("against a hand-written loop that also trades (floor_trading / engine_sma): %.2fx\n",
-              trading_tax);
+              tax.trading);
   std::printf("SMA crossings: floor %llu, tape_sma %llu, engine_signal %llu (must agree)\n",
               static_cast<unsigned long long>(floor.check),
-              static_cast<unsigned long long>(find("tape_sma").check),
-              static_cast<unsigned long long>(find("engine_signal").check));
+              static_cast<unsigned long long>(FindStage(stages, "tape_sma").check),
+              static_cast<unsigned long long>(FindStage(stages, "engine_signal").check));
   std::printf("SMA trading: floor_trading %llu fills, position %lld, cash %lld; engine_sma %llu "
               "fills, position %lld, cash %lld (must agree)\n",
-              static_cast<unsigned long long>(hand_traded.fills),
-              static_cast<long long>(hand_traded.position),
-              static_cast<long long>(hand_traded.cash),
-              static_cast<unsigned long long>(engine_traded.fills),
-              static_cast<long long>(engine_traded.position),
-              static_cast<long long>(engine_traded.cash));
-  if (floor.check != find("tape_sma").check || floor.check != find("engine_signal").check) {
-    std::fprintf(stderr, "bench_throughput: the SMA stages disagree\n");
-    cleanup();
-    return 1;
-  }
-  if (!(hand_traded == engine_traded)) {
-    std::fprintf(stderr, "bench_throughput: floor_trading and engine_sma traded differently\n");
-    cleanup();
-    return 1;
-  }
+              static_cast<unsigned long long>(d.hand_traded.fills),
+              static_cast<long long>(d.hand_traded.position),
+              static_cast<long long>(d.hand_traded.cash),
+              static_cast<unsigned long long>(d.engine_traded.fills),
+              static_cast<long long>(d.engine_traded.position),
+              static_cast<long long>(d.engine_traded.cash));
+  return tax;
+}
 
-  if (!json_path.empty()) {
-    nlohmann::json j;
-    j["events_per_tape"] = n;
-    j["repeat"] = repeat;
-    j["framework_tax"] = tax;
-    j["framework_tax_target"] = 3.0;
-    j["trading_floor_tax"] = trading_tax;
-    nlohmann::json arr = nlohmann::json::array();
-    for (const Stage& s : stages) {
-      arr.push_back({{"name", s.name},
-                     {"what", s.what},
-                     {"events", s.events},
-                     {"best_seconds", s.best_s},
-                     {"runs_cpu_seconds", s.runs_s},
-                     {"runs_wall_seconds", s.wall_s},
-                     {"runs_system_seconds", s.sys_s},
-                     {"runs_page_faults", s.faults},
-                     {"events_per_second", s.rate()},
-                     {"floor_ratio", floor.rate() / s.rate()}});
-    }
-    j["stages"] = arr;
-    const std::string tmp = json_path + ".tmp";
-    {
-      std::ofstream out(tmp);
-      out << j.dump(2) << "\n";
-      if (!out) {
-        std::fprintf(stderr, "bench_throughput: cannot write %s\n", tmp.c_str());
-        cleanup();
-        return 1;
-      }
-    }
-    if (std::error_code ec; std::filesystem::rename(tmp, json_path, ec), ec) {
-      std::fprintf(stderr, "bench_throughput: cannot rename %s to %s: %s\n", tmp.c_str(),
-                   json_path.c_str(), ec.message().c_str());
-      cleanup();
-      return 1;
+// Whether the SMA stages agree on their crossings and the two trading stages on their outcome;
+// says which do not on stderr.
+bool StagesAgree(const std::vector<Stage>& stages, const StageData& d) {
+  const uint64_t floor_check = stages[0].check;
+  if (floor_check != FindStage(stages, "tape_sma").check ||
+      floor_check != FindStage(stages, "engine_signal").check) {
+    std::fprintf(stderr, "bench_throughput: the SMA stages disagree\n");
+    return false;
+  }
+  if (!(d.hand_traded == d.engine_traded)) {
+    std::fprintf(stderr, "bench_throughput: floor_trading and engine_sma traded differently\n");
+    return false;
+  }
+  return true;
+}
+
+// Writes every stage's runs to `path` as JSON, whole to a temporary file then renamed; says why
+// on stderr and returns false when it cannot.
+bool WriteJson(const std::string& path, const Options& opts, const std::vector<Stage>& stages,
+               const Taxes& tax) {
+  const Stage& floor = stages[0];
+  nlohmann::json j;
+  j["events_per_tape"] = opts.events;
+  j["repeat"] = opts.repeat;
+  j["framework_tax"] = tax.framework;
+  j["framework_tax_target"] = 3.0;
+  j["trading_floor_tax"] = tax.trading;
+  nlohmann::json arr = nlohmann::json::array();
+  for (const Stage& s : stages) {
+    arr.push_back({{"name", s.name},
+                   {"what", s.what},
+                   {"events", s.events},
+                   {"best_seconds", s.best_s},
+                   {"runs_cpu_seconds", s.runs_s},
+                   {"runs_wall_seconds", s.wall_s},
+                   {"runs_system_seconds", s.sys_s},
+                   {"runs_page_faults", s.faults},
+                   {"events_per_second", s.rate()},
+                   {"floor_ratio", floor.rate() / s.rate()}});
+  }
+  j["stages"] = arr;
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << j.dump(2) << "\n";
+    if (!out) {
+      std::fprintf(stderr, "bench_throughput: cannot write %s\n", tmp.c_str());
+      return false;
     }
   }
-  cleanup();
+  if (std::error_code ec; std::filesystem::rename(tmp, path, ec), ec) {
+    std::fprintf(stderr, "bench_throughput: cannot rename %s to %s: %s\n", tmp.c_str(),
+                 path.c_str(), ec.message().c_str());
+    return false;
+  }
+  return true;
+}
+
+int Die(const absl::Status& s) {
+  std::fprintf(stderr, "bench_throughput: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+int Main(int argc, char** argv) {
+  Options opts;
+  if (const int rc = ParseOptions(argc, argv, &opts); rc >= 0) return rc;
+  auto made = MakeTapeDir(opts);
+  if (const int* rc = std::get_if<int>(&made)) return *rc;
+  const TapeDir& dir = *std::get<std::unique_ptr<TapeDir>>(made);
+  if (auto s = PrepareTapes(dir, opts.events, opts.keep); !s.ok()) return Die(s);
+
+  StageData d;
+  d.trades = dir.trades();
+  d.mixed = dir.mixed();
+  if (auto s = d.table.Add(BenchInstrument()); !s.ok()) return Die(s);
+  if (auto s = ReadFloorInput(opts.events, &d); !s.ok()) return Die(s);
+  d.sma_config.venue.entry_latency = kOrderLatency;
+  d.sma_config.venue.response_latency = kOrderLatency;
+
+  std::vector<StagePlan> plans;
+  AddSmaStages(d, &plans);
+  AddMixedStages(d, &plans);
+  std::fprintf(stderr, "bench_throughput: measuring %zu stages in %d rounds (best of %d)\n",
+               plans.size(), opts.repeat, opts.repeat);
+  absl::StatusOr<std::vector<Stage>> measured = MeasureInterleaved(plans, opts.repeat);
+  if (!measured.ok()) return Die(measured.status());
+  const Taxes tax = PrintReport(*measured, d);
+  if (!StagesAgree(*measured, d)) return 1;
+  if (!opts.json_path.empty() && !WriteJson(opts.json_path, opts, *measured, tax)) return 1;
   return 0;
 }
 

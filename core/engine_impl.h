@@ -209,6 +209,71 @@ void BasicEngine<V>::EndRun(int64_t end_ts, int64_t start, Strategy& strategy) {
 }
 
 template <VenueModel V>
+inline int64_t BasicEngine<V>::ReplayRun(std::span<const Event> run, uint16_t source,
+                                         int64_t shift, int64_t end_ts, Strategy& strategy,
+                                         const std::function<void(uint64_t)>& progress,
+                                         bool report, Event& stamped) {
+  // A positive shift delays every event of the run: no trade of it is due at once.
+  const bool trade_runs = config_.trade_runs && shift <= 0;
+  const Event* const run_end = run.data() + run.size();
+  for (const Event* next = run.data(); next != run_end; ++next) {
+    const Event& in = *next;
+    const int64_t t = in.exchange_ts;
+    // Requests and strategy-side events due strictly before this event come first; at equal
+    // time the venue side of market data goes first.
+    if (due_ < t) ProcessPendingUntil(t - 1, strategy);
+    // A strategy never sees an event before the venue produced it.
+    const int64_t local = std::max(in.local_ts + shift, t);
+    // The event is used in place (zero copy, straight from the source's batch) when it already
+    // carries this source index and time; otherwise a stamped copy. Either way the venue and
+    // the strategy see the same bytes.
+    const Event* ep = &in;
+    if (in.source != source || in.local_ts != local) {
+      stamped = in;
+      stamped.source = source;
+      stamped.local_ts = local;
+      ep = &stamped;
+    }
+    const Event& e = *ep;
+    venue_.OnMarketData(e);
+    if (!responses_.empty()) FlushResponses();
+    end_ts = std::max(end_ts, local);
+    ++stats_.market_events;
+    // Fast path: nothing can come between the venue seeing this event and the strategy seeing
+    // it (no feed delay, and nothing queued is due at or before t: no order arriving at this
+    // instant, and every queued strategy-side event is later, so after this one in the total
+    // order), so deliver it now instead of through the queue. The order is the same either way.
+    if (local == t && due_ > t) {
+      // A trade here may start a run: it and the trades after it that nothing can come
+      // between go to the strategy in one call.
+      if (trade_runs && e.kind == EventKind::kTrade) {
+        const std::span<const Event> rest(next, run_end);
+        if (const size_t taken = DeliverTradeRun(rest, source, strategy); taken > 0) {
+          next += taken - 1;
+          end_ts = std::max(end_ts, next->exchange_ts);
+          if (report && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
+          continue;
+        }
+      }
+      SampleEquity(Timestamp(t));
+      host_.Deliver(strategy, e);
+      ++stats_.delivered;
+    } else if (local == t && due_ == t && next + 1 != run_end && next[1].exchange_ts > t) {
+      // Something is due at this very instant (an order arriving, a response). Once no more
+      // market data can come at t (the next event of this run is later, and the merger's run
+      // is ahead of every other source), the event need not go through the queue: the
+      // arrivals at t and the strategy-side events that precede it go now, then the event,
+      // in the order the queue would give.
+      DeliverAtDueInstant(e, strategy);
+    } else {
+      PushStrategy(e);
+    }
+    if (report && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
+  }
+  return end_ts;
+}
+
+template <VenueModel V>
 absl::Status BasicEngine<V>::Run(Merger& merger, Strategy& strategy,
                                  const std::function<void(uint64_t)>& progress) {
   uint16_t source = 0;
@@ -228,63 +293,7 @@ absl::Status BasicEngine<V>::Run(Merger& merger, Strategy& strategy,
 
   while (!run.empty()) {
     const int64_t shift = source < shifts.size() ? shifts[source] : config_.local_shift.ns;
-    // A positive shift delays every event of the run: no trade of it is due at once.
-    const bool trade_runs = config_.trade_runs && shift <= 0;
-    const Event* const run_end = run.data() + run.size();
-    for (const Event* next = run.data(); next != run_end; ++next) {
-      const Event& in = *next;
-      const int64_t t = in.exchange_ts;
-      // Requests and strategy-side events due strictly before this event come first; at equal
-      // time the venue side of market data goes first.
-      if (due_ < t) ProcessPendingUntil(t - 1, strategy);
-      // A strategy never sees an event before the venue produced it.
-      const int64_t local = std::max(in.local_ts + shift, t);
-      // The event is used in place (zero copy, straight from the source's batch) when it already
-      // carries this source index and time; otherwise a stamped copy. Either way the venue and
-      // the strategy see the same bytes.
-      const Event* ep = &in;
-      if (in.source != source || in.local_ts != local) {
-        stamped = in;
-        stamped.source = source;
-        stamped.local_ts = local;
-        ep = &stamped;
-      }
-      const Event& e = *ep;
-      venue_.OnMarketData(e);
-      if (!responses_.empty()) FlushResponses();
-      end_ts = std::max(end_ts, local);
-      ++stats_.market_events;
-      // Fast path: nothing can come between the venue seeing this event and the strategy seeing
-      // it (no feed delay, and nothing queued is due at or before t: no order arriving at this
-      // instant, and every queued strategy-side event is later, so after this one in the total
-      // order), so deliver it now instead of through the queue. The order is the same either way.
-      if (local == t && due_ > t) {
-        // A trade here may start a run: it and the trades after it that nothing can come
-        // between go to the strategy in one call.
-        if (trade_runs && e.kind == EventKind::kTrade) {
-          const std::span<const Event> rest(next, run_end);
-          if (const size_t taken = DeliverTradeRun(rest, source, strategy); taken > 0) {
-            next += taken - 1;
-            end_ts = std::max(end_ts, next->exchange_ts);
-            if (report && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
-            continue;
-          }
-        }
-        SampleEquity(Timestamp(t));
-        host_.Deliver(strategy, e);
-        ++stats_.delivered;
-      } else if (local == t && due_ == t && next + 1 != run_end && next[1].exchange_ts > t) {
-        // Something is due at this very instant (an order arriving, a response). Once no more
-        // market data can come at t (the next event of this run is later, and the merger's run
-        // is ahead of every other source), the event need not go through the queue: the
-        // arrivals at t and the strategy-side events that precede it go now, then the event,
-        // in the order the queue would give.
-        DeliverAtDueInstant(e, strategy);
-      } else {
-        PushStrategy(e);
-      }
-      if (report && (stats_.market_events & 0xFFFF) == 0) progress(stats_.market_events);
-    }
+    end_ts = ReplayRun(run, source, shift, end_ts, strategy, progress, report, stamped);
     run = merger.NextRun(&source);
   }
   if (!merger.status().ok()) return merger.status();

@@ -19,7 +19,9 @@ struct Embedded {
   std::string_view text;
 };
 
-constexpr Embedded kDictionaries[] = {
+// const, not constexpr: clang evaluates the length of each (100-200 KB) literal step by step
+// and stops at its constexpr step limit; the table is built once at start-up either way.
+const Embedded kDictionaries[] = {
 #include "adapters/fix/fix_dictionaries.inc"
 };
 

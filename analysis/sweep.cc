@@ -19,8 +19,9 @@ absl::StatusOr<SweepInput> LoadSweepInput(const std::string& config_path,
   SweepInput in;
   in.config_path = config_path;
   in.grid_path = grid_path;
-  TAPEDECK_RETURN_IF_ERROR(LoadJsonFile(config_path, &in.config));
-  TAPEDECK_RETURN_IF_ERROR(LoadJsonFile(grid_path, &in.grid_doc));
+  // Both are configs: read under the config rules (core/json_reader.h), numbers exact.
+  TAPEDECK_RETURN_IF_ERROR(LoadConfigJson(config_path, &in.config));
+  TAPEDECK_RETURN_IF_ERROR(LoadConfigJson(grid_path, &in.grid_doc));
   TAPEDECK_ASSIGN_OR_RETURN(in.grid, ParseSweepGrid(in.grid_doc, grid_path, in.config));
   return in;
 }

@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -44,8 +45,11 @@ bool DbnInput::Refill(size_t n) {
     base_ += pos_;
     pos_ = 0;
   }
-  if (n > buffer_.size()) buffer_.resize(n);  // a metadata header longer than the window
   while (end_ < n) {
+    // A metadata header longer than the window: the buffer grows as its bytes arrive, never to
+    // a length the file merely claims (a corrupt 4 GB length in a 1 KB file is an error saying
+    // the file ends first, not a 4 GB allocation).
+    if (end_ == buffer_.size()) buffer_.resize(std::min(n, 2 * buffer_.size()));
     const bool more = zstd() ? FillZstd() : FillPlain();
     if (!status_.ok()) return false;
     if (!more) break;

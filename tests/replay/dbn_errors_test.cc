@@ -90,6 +90,17 @@ TEST(DbnErrorsTest, ATruncatedFileNamesTheByteOffsetOfTheCutRecord) {
   EXPECT_THAT(Read(path), StatusIs(kInvalid, HasSubstr("truncated: the metadata is")));
 }
 
+// A corrupt metadata length of 4 GB in a small file: the reader grows its buffer only as bytes
+// arrive (replay/dbn_input.cc), so this is "truncated", not a 4 GB allocation (found by fuzzing).
+TEST(DbnErrorsTest, AMetadataLengthBeyondTheFileIsTruncatedNotAllocated) {
+  const std::string dir = MakeTempDir("dbn_errors");
+  const std::string path = WriteEsDbn(dir + "/m.dbn", {Add(1, 3'720'000'000'000, 1)});
+  std::string bytes = ReadFile(path);
+  for (int i = 4; i < 8; ++i) bytes[static_cast<size_t>(i)] = '\xff';  // u32 LE at byte 4
+  WriteFile(path, bytes);
+  EXPECT_THAT(Read(path), StatusIs(kInvalid, HasSubstr("truncated: the metadata is")));
+}
+
 TEST(DbnErrorsTest, ATruncatedZstdStreamIsAnError) {
   const std::string dir = MakeTempDir("dbn_errors");
   std::vector<std::vector<uint8_t>> records;

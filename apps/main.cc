@@ -5,10 +5,14 @@
 
 #include "apps/cli_docs.h"
 #include "apps/commands.h"
+#include "core/interrupt_cleanup.h"
 #include "core/version.h"
 
 int main(int argc, char** argv) {
   using tapedeck::apps::kExitOk;
+  // An interrupted command removes its temporaries and exits 130 (SIGINT) or 143 (SIGTERM);
+  // paper and fixsim install their own handlers, which stop their sessions cleanly.
+  tapedeck::InstallInterruptCleanup();
   if (argc < 2) {
     char* run_argv[] = {const_cast<char*>("run"), nullptr};
     return tapedeck::apps::RunMain(1, run_argv);

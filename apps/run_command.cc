@@ -7,13 +7,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "analysis/html.h"
 #include "analysis/metric_format.h"
 #include "analysis/report.h"
 #include "apps/commands.h"
 #include "core/json_reader.h"
 #include "core/metrics.h"
+#include "core/status.h"
 #include "runner/backtest.h"
 #include "runner/journal.h"
+#include "runner/output_set.h"
 #include "runner/progress.h"
 #include "runner/run_config.h"
 
@@ -197,13 +200,24 @@ int RunMain(int argc, char** argv) {
   options.progress = [&progress](const runner::StrategySpec& spec, uint64_t n, int64_t total) {
     progress.Update(spec, n, total);
   };
+  // The HTML reports, from the files just written (as `tapedeck report DIR` rebuilds them), are
+  // part of the output set: the folder is replaced with everything in it, or not at all.
+  std::vector<std::string> reports;
+  options.before_commit = [&reports, &options](const std::string& staging) -> absl::Status {
+    TAPEDECK_RETURN_IF_ERROR(analysis::WriteReports(staging, &reports));
+    // The reports list their folders: they name the output folder, not the staging folder that
+    // becomes it (as text and HTML-escaped).
+    for (const std::string& report : reports) {
+      TAPEDECK_RETURN_IF_ERROR(runner::ReplaceInFile(report, staging, options.out_dir));
+      TAPEDECK_RETURN_IF_ERROR(runner::ReplaceInFile(report, analysis::HtmlEscape(staging),
+                                                     analysis::HtmlEscape(options.out_dir)));
+    }
+    return absl::OkStatus();
+  };
   // Every strategy runs first; outputs are in place only when all succeeded.
   absl::StatusOr<std::vector<RunResult>> results = runner::RunBacktests(*config, options);
   progress.Clear();
   if (!results.ok()) return Fail(results.status());
-  // The HTML reports, from the files just written (as `tapedeck report DIR` rebuilds them).
-  std::vector<std::string> reports;
-  if (absl::Status s = analysis::WriteReports(options.out_dir, &reports); !s.ok()) return Fail(s);
   if (opt.json) {
     std::printf("%s\n", runner::CombinedSummary(*config, *results).dump(2).c_str());
   } else if (!opt.quiet) {

@@ -435,6 +435,7 @@ absl::StatusOr<std::unique_ptr<TapeWriter>> TapeWriter::Create(const std::string
   if (fd < 0) return ErrnoError(path, "cannot create a temporary file beside it");
   w->fd_ = fd;
   w->temp_path_ = templ;
+  w->temp_cleanup_ = InterruptCleanup(templ);
   ::fchmod(fd, 0644);
   TAPEDECK_RETURN_IF_ERROR(w->WriteAt(0, w->header_bytes_.data(), w->header_bytes_.size()));
   w->file_offset_ = w->header_bytes_.size();
@@ -543,6 +544,7 @@ absl::Status TapeWriter::Finish() {
     return Fail(ErrnoError(path_, "cannot rename the finished tape into place"));
   }
   finished_ = true;
+  temp_cleanup_.Release();
   return absl::OkStatus();
 }
 

@@ -46,6 +46,7 @@
 #include "absl/status/statusor.h"
 #include "core/event.h"
 #include "core/huge_page.h"
+#include "core/interrupt_cleanup.h"
 #include "core/instrument.h"
 #include "core/source.h"
 #include "replay/source_factory.h"
@@ -119,6 +120,7 @@ class TapeWriter {
 
   std::string path_;
   std::string temp_path_;
+  InterruptCleanup temp_cleanup_;  // SIGINT/SIGTERM remove the temporary file
   int fd_ = -1;
   bool finished_ = false;
   TapeHeader header_;

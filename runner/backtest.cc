@@ -9,20 +9,15 @@
 #include "core/merger.h"
 #include "core/status.h"
 #include "core/version.h"
+#include "runner/output_set.h"
 #include "runner/series.h"
 #include "runner/sources.h"
 
 namespace tapedeck::runner {
 namespace {
 
-// A strategy's run whose files are written but not yet renamed into place.
-struct PendingRun {
-  RunResult result;
-  std::unique_ptr<RunRecorder> recorder;
-};
-
-absl::StatusOr<PendingRun> Run(const RunConfig& config, const StrategySpec& spec,
-                               const RunOptions& options, const std::string& out_dir) {
+absl::StatusOr<RunResult> Run(const RunConfig& config, const StrategySpec& spec,
+                              const RunOptions& options, const std::string& out_dir) {
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<Strategy> strategy,
                             BuildStrategy(spec, config.instruments));
   absl::StatusOr<std::vector<std::unique_ptr<EventSource>>> sources =
@@ -60,48 +55,52 @@ absl::StatusOr<PendingRun> Run(const RunConfig& config, const StrategySpec& spec
                                                           *strategy, config.document));
   r.spec = spec;
   r.wall_seconds = wall;
-  return PendingRun{std::move(r), std::move(recorder)};
+  return r;
+}
+
+// The output set of options.out_dir (nullptr without one).
+absl::StatusOr<std::unique_ptr<OutputSet>> BeginOutputs(const RunOptions& options) {
+  if (options.out_dir.empty()) return std::unique_ptr<OutputSet>();
+  return OutputSet::Begin(options.out_dir);
+}
+
+absl::Status CommitOutputs(const RunOptions& options, OutputSet* set) {
+  if (set == nullptr) return absl::OkStatus();
+  if (options.before_commit) TAPEDECK_RETURN_IF_ERROR(options.before_commit(set->staging()));
+  return set->Commit();
 }
 
 }  // namespace
 
 absl::StatusOr<RunResult> RunBacktest(const RunConfig& config, const StrategySpec& spec,
                                       const RunOptions& options) {
-  TAPEDECK_ASSIGN_OR_RETURN(PendingRun run, Run(config, spec, options, options.out_dir));
-  TAPEDECK_RETURN_IF_ERROR(run.recorder->Commit());
-  return std::move(run.result);
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<OutputSet> set, BeginOutputs(options));
+  TAPEDECK_ASSIGN_OR_RETURN(RunResult r,
+                            Run(config, spec, options, set ? set->staging() : std::string()));
+  TAPEDECK_RETURN_IF_ERROR(CommitOutputs(options, set.get()));
+  return r;
 }
 
 absl::StatusOr<std::vector<RunResult>> RunBacktests(const RunConfig& config,
                                                     const RunOptions& options) {
-  std::vector<PendingRun> runs;
-  // A failure removes what the runs before it wrote, the last first (the folders they created
-  // are removed once empty).
-  auto abort = [&runs] {
-    for (auto it = runs.rbegin(); it != runs.rend(); ++it) it->recorder->Abort();
-  };
+  // A failure anywhere leaves the output folder as it was: the staging folder is dropped.
+  TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<OutputSet> set, BeginOutputs(options));
+  std::vector<RunResult> results;
   for (const StrategySpec& spec : config.strategies) {
     const std::string dir =
-        options.out_dir.empty() ? std::string() : absl::StrCat(options.out_dir, "/", spec.label);
-    absl::StatusOr<PendingRun> run = Run(config, spec, options, dir);
-    if (!run.ok()) {
-      abort();
-      return run.status();
-    }
-    runs.push_back(std::move(*run));
+        set ? absl::StrCat(set->staging(), "/", spec.label) : std::string();
+    TAPEDECK_ASSIGN_OR_RETURN(RunResult r, Run(config, spec, options, dir));
+    results.push_back(std::move(r));
   }
-  std::vector<RunResult> results;
-  for (PendingRun& run : runs) {
-    if (absl::Status s = run.recorder->Commit(); !s.ok()) {
-      abort();
-      return s;
-    }
-    results.push_back(std::move(run.result));
-  }
-  if (!options.out_dir.empty()) {
+  if (set != nullptr) {
     TAPEDECK_RETURN_IF_ERROR(WriteFileAtomically(
-        options.out_dir + "/summary.json", CombinedSummary(config, results).dump(2) + "\n"));
+        set->staging() + "/summary.json",
+        // Strings from data files (symbols) may hold bytes that are not UTF-8: replaced.
+        CombinedSummary(config, results).dump(2, ' ', false,
+                                              nlohmann::json::error_handler_t::replace) +
+            "\n"));
   }
+  TAPEDECK_RETURN_IF_ERROR(CommitOutputs(options, set.get()));
   return results;
 }
 

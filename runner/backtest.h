@@ -26,8 +26,14 @@ namespace tapedeck::runner {
 
 struct RunOptions {
   // RunBacktest: the strategy's output folder. RunBacktests: DIR/<label>/ for each strategy and
-  // DIR/summary.json. Empty: no files (the digests and the summary are still computed).
+  // DIR/summary.json. Empty: no files (the digests and the summary are still computed). The
+  // folder is replaced as a whole, and only when it is absent, empty or the output of an earlier
+  // run (runner/output_set.h).
   std::string out_dir;
+  // Called once every file of the run is written, with the folder that holds them (a staging
+  // folder with out_dir's name, that replaces out_dir when this returns OK): files the caller
+  // adds there (the HTML reports) become part of the same set. An error fails the run.
+  std::function<absl::Status(const std::string& dir)> before_commit;
   // Keep every record in RunResult (orders, fills, account events, equity).
   bool keep_records = false;
   // The caller's sink for a strategy's records (nullptr: none); it must outlive the call.
@@ -43,8 +49,8 @@ struct RunOptions {
 absl::StatusOr<RunResult> RunBacktest(const RunConfig& config, const StrategySpec& spec,
                                       const RunOptions& options);
 
-// Runs every strategy of the config in turn. With options.out_dir, the files are renamed into
-// place only when every strategy's run succeeded; DIR/summary.json (CombinedSummary) comes last.
+// Runs every strategy of the config in turn. With options.out_dir, the files are put in place
+// only when every strategy's run succeeded (DIR/summary.json is CombinedSummary).
 absl::StatusOr<std::vector<RunResult>> RunBacktests(const RunConfig& config,
                                                     const RunOptions& options);
 

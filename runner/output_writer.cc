@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/interrupt_cleanup.h"
 #include "core/status.h"
 #include "runner/csv_tables.h"
 
@@ -20,7 +21,7 @@ constexpr size_t kFlushBytes = 1 << 20;  // a table's buffer is written out past
 std::string TempName(const std::string& path) { return absl::StrCat(path, ".tmp.", ::getpid()); }
 
 // Writes `content` to `tmp` and syncs it to disk.
-absl::Status WriteTemp(const std::string& tmp, std::string_view content) {
+absl::Status WriteWhole(const std::string& tmp, std::string_view content) {
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(tmp, ": cannot create: ", std::strerror(errno)));
@@ -58,7 +59,8 @@ std::string Hex64(uint64_t v) { return absl::StrFormat("%016x", v); }
 
 absl::Status WriteFileAtomically(const std::string& path, std::string_view content) {
   const std::string tmp = TempName(path);
-  TAPEDECK_RETURN_IF_ERROR(WriteTemp(tmp, content));
+  InterruptCleanup cleanup(tmp);
+  TAPEDECK_RETURN_IF_ERROR(WriteWhole(tmp, content));
   return Rename(tmp, path);
 }
 
@@ -84,11 +86,10 @@ absl::Status TableFile::Open(std::string path, std::string_view header, bool kee
   path_ = std::move(path);
   keep_ = keep || !path_.empty();
   if (!path_.empty()) {
-    tmp_ = TempName(path_);
-    file_ = std::fopen(tmp_.c_str(), "wb");
+    file_ = std::fopen(path_.c_str(), "wb");
     if (file_ == nullptr) {
       return absl::PermissionDeniedError(
-          absl::StrCat(tmp_, ": cannot create: ", std::strerror(errno)));
+          absl::StrCat(path_, ": cannot create: ", std::strerror(errno)));
     }
   }
   Append(header);
@@ -110,7 +111,7 @@ absl::Status TableFile::Flush() {
   const size_t n = std::fwrite(buffer_.data(), 1, size, file_);
   buffer_.clear();
   if (n != size) {
-    return absl::DataLossError(absl::StrCat(tmp_, ": write failed: ", std::strerror(errno)));
+    return absl::DataLossError(absl::StrCat(path_, ": write failed: ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }
@@ -122,16 +123,16 @@ absl::Status TableFile::Close() {
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
   if (!synced || !closed) {
-    status_.Update(absl::DataLossError(absl::StrCat(tmp_, ": write failed: ", std::strerror(errno))));
+    status_.Update(absl::DataLossError(absl::StrCat(path_, ": write failed: ", std::strerror(errno))));
   }
   return status_;
 }
 
 absl::StatusOr<uint64_t> TableFile::Rehash(uint64_t seed) const {
-  if (tmp_.empty()) return Fnv1a64(buffer_, seed);
-  std::FILE* f = std::fopen(tmp_.c_str(), "rb");
+  if (path_.empty()) return Fnv1a64(buffer_, seed);
+  std::FILE* f = std::fopen(path_.c_str(), "rb");
   if (f == nullptr) {
-    return absl::DataLossError(absl::StrCat(tmp_, ": cannot read back: ", std::strerror(errno)));
+    return absl::DataLossError(absl::StrCat(path_, ": cannot read back: ", std::strerror(errno)));
   }
   std::string chunk(1 << 16, '\0');
   uint64_t h = seed;
@@ -140,24 +141,8 @@ absl::StatusOr<uint64_t> TableFile::Rehash(uint64_t seed) const {
   }
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);
-  if (failed) return absl::DataLossError(absl::StrCat(tmp_, ": read back failed"));
+  if (failed) return absl::DataLossError(absl::StrCat(path_, ": read back failed"));
   return h;
-}
-
-absl::Status TableFile::Commit() {
-  if (tmp_.empty()) return absl::OkStatus();
-  TAPEDECK_RETURN_IF_ERROR(Rename(tmp_, path_));
-  tmp_.clear();
-  return absl::OkStatus();
-}
-
-void TableFile::Remove() {
-  if (file_ != nullptr) {
-    std::fclose(file_);
-    file_ = nullptr;
-  }
-  if (!tmp_.empty()) std::remove(tmp_.c_str());
-  tmp_.clear();
 }
 
 // --- OutputWriter ---
@@ -165,9 +150,7 @@ void TableFile::Remove() {
 OutputWriter::OutputWriter(std::string dir, const InstrumentTable& instruments)
     : dir_(std::move(dir)), instruments_(&instruments) {}
 
-OutputWriter::~OutputWriter() {
-  if (!committed_) Abort();
-}
+OutputWriter::~OutputWriter() = default;
 
 std::string OutputWriter::PathOf(std::string_view name) const {
   return dir_.empty() ? std::string() : absl::StrCat(dir_, "/", std::string(name));
@@ -177,14 +160,8 @@ absl::StatusOr<std::unique_ptr<OutputWriter>> OutputWriter::Open(
     const std::string& dir, const InstrumentTable& instruments, bool prices) {
   std::unique_ptr<OutputWriter> w(new OutputWriter(dir, instruments));
   if (!dir.empty()) {
-    std::filesystem::path p = std::filesystem::path(dir).lexically_normal();
-    if (!p.has_filename()) p = p.parent_path();
     std::error_code ec;
-    for (std::filesystem::path q = p; !q.empty() && !std::filesystem::exists(q, ec);
-         q = q.parent_path()) {
-      w->created_dirs_.push_back(q.string());
-    }
-    std::filesystem::create_directories(p, ec);
+    std::filesystem::create_directories(dir, ec);
     if (ec) return absl::PermissionDeniedError(absl::StrCat(dir, ": cannot create: ", ec.message()));
   }
   // fills and account are read again for the run digest, so they are kept even without files.
@@ -251,37 +228,19 @@ absl::StatusOr<RunDigests> OutputWriter::FinishTables() {
 absl::Status OutputWriter::FinishFiles(std::string_view round_trips_csv,
                                        const nlohmann::json& summary) {
   if (dir_.empty()) return absl::OkStatus();
-  const std::pair<const char*, std::string> files[] = {
-      {"round_trips.csv", std::string(round_trips_csv)},
-      {"digest.txt", digests_.Text()},
-      {"summary.json", summary.dump(2) + "\n"},
+  // Strings from data files (symbols) may hold bytes that are not UTF-8: replaced, not thrown.
+  const std::string summary_text =
+      summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string digest_text = digests_.Text();
+  const std::pair<const char*, std::string_view> files[] = {
+      {"round_trips.csv", round_trips_csv},
+      {"digest.txt", digest_text},
+      {"summary.json", summary_text},
   };
   for (const auto& [name, content] : files) {
-    const std::string path = PathOf(name);
-    TAPEDECK_RETURN_IF_ERROR(WriteTemp(TempName(path), content));
-    whole_files_.push_back(path);
+    TAPEDECK_RETURN_IF_ERROR(WriteWhole(PathOf(name), content));
   }
   return absl::OkStatus();
-}
-
-absl::Status OutputWriter::Commit() {
-  for (TableFile* t : {&orders_, &fills_, &equity_, &account_, &prices_}) {
-    TAPEDECK_RETURN_IF_ERROR(t->Commit());
-  }
-  // In the order written: summary.json last.
-  for (const std::string& path : whole_files_) TAPEDECK_RETURN_IF_ERROR(Rename(TempName(path), path));
-  whole_files_.clear();
-  committed_ = true;
-  return absl::OkStatus();
-}
-
-void OutputWriter::Abort() {
-  for (TableFile* t : {&orders_, &fills_, &equity_, &account_, &prices_}) t->Remove();
-  for (const std::string& path : whole_files_) std::remove(TempName(path).c_str());
-  whole_files_.clear();
-  std::error_code ec;
-  for (const std::string& d : created_dirs_) std::filesystem::remove(d, ec);  // only when empty
-  created_dirs_.clear();
 }
 
 }  // namespace tapedeck::runner

@@ -9,11 +9,12 @@
 //   account.csv   funding payments, settlements and liquidations made by the venue, in order
 //   digest.txt    FNV-1a 64-bit digests of orders.csv and fills.csv (and account.csv when it has
 //                 rows), and of them together
-// The tables are written as the records come (OutputWriter is a RecordSink), to temporary
-// names beside their final ones; nothing is renamed into place until Commit, so a failed run
-// (or, in a run of several strategies, a failure of any of them) leaves no output behind, and a
-// crash never leaves a half-written file. Nothing here depends on the wall clock: same inputs,
-// same bytes.
+// The tables are written as the records come (OutputWriter is a RecordSink), into a directory
+// that is not yet the output directory: the staging directory of runner/output_set.h, which
+// replaces the output directory as a whole once everything is written. So a failed run (or, in
+// a run of several strategies, a failure of any of them) leaves no output behind, and a crash
+// never leaves a half-written file or a mix of two runs. Nothing here depends on the wall clock:
+// same inputs, same bytes.
 #ifndef TAPEDECK_RUNNER_OUTPUT_WRITER_H_
 #define TAPEDECK_RUNNER_OUTPUT_WRITER_H_
 
@@ -33,7 +34,8 @@
 
 namespace tapedeck::runner {
 
-// Writes `content` to `path` through a temporary file in the same directory and a rename.
+// Writes `content` to `path` through a temporary file in the same directory and a rename; an
+// interrupt (SIGINT, SIGTERM) removes the temporary (core/interrupt_cleanup.h).
 absl::Status WriteFileAtomically(const std::string& path, std::string_view content);
 
 // FNV-1a, 64 bits: the digest of order and fill lists (not a cryptographic hash).
@@ -54,8 +56,7 @@ struct RunDigests {
   nlohmann::json ToJson() const;   // summary.json's "digest"
 };
 
-// One CSV table: rows hashed as they are appended and, with a path, written through a buffer
-// to "<path>.tmp.<pid>".
+// One CSV table: rows hashed as they are appended and, with a path, written through a buffer.
 class TableFile {
  public:
   TableFile() = default;
@@ -72,14 +73,11 @@ class TableFile {
   bool has_rows() const { return rows_ > 0; }
   // The FNV-1a of the whole table started from `seed`, read back from the file (or memory).
   absl::StatusOr<uint64_t> Rehash(uint64_t seed) const;
-  absl::Status Commit();  // renames the temporary file into place
-  void Remove();          // removes the temporary file
 
  private:
   absl::Status Flush();
 
   std::string path_;
-  std::string tmp_;
   std::FILE* file_ = nullptr;
   std::string buffer_;  // bytes not yet written (all of them when there is no file)
   bool keep_ = false;
@@ -91,7 +89,8 @@ class TableFile {
 class OutputWriter final : public RecordSink {
  public:
   // `dir` empty: no files, only the digests (a sweep point). `prices`: write prices.csv (from
-  // OnSample). Creates `dir` as needed; Abort removes what it created.
+  // OnSample). `dir` is a staging directory (runner/output_set.h) or a folder in one; it is
+  // created when missing.
   static absl::StatusOr<std::unique_ptr<OutputWriter>> Open(const std::string& dir,
                                                             const InstrumentTable& instruments,
                                                             bool prices);
@@ -105,13 +104,8 @@ class OutputWriter final : public RecordSink {
 
   // Ends the tables and returns their digests.
   absl::StatusOr<RunDigests> FinishTables();
-  // Writes round_trips.csv, digest.txt and summary.json under temporary names.
+  // Writes round_trips.csv, digest.txt and summary.json.
   absl::Status FinishFiles(std::string_view round_trips_csv, const nlohmann::json& summary);
-  // Renames every file into place, summary.json last (its presence marks a complete set).
-  absl::Status Commit();
-  // Removes the temporary files and the directories Open created (when empty). The destructor
-  // does this unless Commit succeeded.
-  void Abort();
 
   const std::string& dir() const { return dir_; }
 
@@ -121,13 +115,10 @@ class OutputWriter final : public RecordSink {
 
   std::string dir_;
   const InstrumentTable* instruments_;
-  std::vector<std::string> created_dirs_;  // deepest first
   TableFile orders_, fills_, equity_, account_, prices_;
   bool prices_enabled_ = false;
-  std::vector<std::string> whole_files_;  // round_trips, digest, summary: final paths
-  std::string row_;                       // reused row buffer
+  std::string row_;  // reused row buffer
   RunDigests digests_;
-  bool committed_ = false;
 };
 
 }  // namespace tapedeck::runner

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
+#include "runner/output_set.h"
 
 namespace tapedeck::runner {
 namespace {
@@ -101,12 +102,9 @@ absl::StatusOr<PaperRunResult> RunPaper(const PaperRunConfig& config,
                                         const PaperRunOptions& options) {
   PaperRunResult r;
   TAPEDECK_ASSIGN_OR_RETURN(r.session, BuildPaperRunner(config));
-  std::error_code ec;
-  std::filesystem::create_directories(options.out_dir, ec);
-  if (ec) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(options.out_dir, ": cannot create: ", ec.message()));
-  }
+  // The journal is written into the output folder as the session goes; the other outputs join
+  // it, with the completion marker, when the session ends (runner/output_set.h).
+  TAPEDECK_RETURN_IF_ERROR(PrepareLiveOutputDir(options.out_dir, "journal.tdj"));
   adapters::PaperOptions paper;
   paper.journal_path = absl::StrCat(options.out_dir, "/journal.tdj");
   paper.duration = options.duration;
@@ -120,7 +118,7 @@ absl::StatusOr<PaperRunResult> RunPaper(const PaperRunConfig& config,
                        s.context().now()};
   TAPEDECK_ASSIGN_OR_RETURN(r.run, WriteFinishedRun(s.host(), facts, s.strategy(),
                                                     config.run.document, options.out_dir,
-                                                    {{"paper", s.Report()}}));
+                                                    {{"paper", s.Report()}}, {"journal.tdj"}));
   r.run.spec = spec;
   return r;
 }

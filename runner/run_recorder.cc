@@ -4,6 +4,7 @@
 
 #include "core/status.h"
 #include "runner/csv_tables.h"
+#include "runner/output_set.h"
 
 namespace tapedeck::runner {
 
@@ -56,16 +57,21 @@ absl::StatusOr<RunResult> WriteFinishedRun(const StrategyHost& host, const RunFa
                                            const Strategy& strategy,
                                            const nlohmann::json& config,
                                            const std::string& out_dir,
-                                           const nlohmann::json& summary_extra) {
+                                           const nlohmann::json& summary_extra,
+                                           std::vector<std::string> adopt) {
   const Context& ctx = host.context();
+  std::unique_ptr<OutputSet> set;
   RunRecorder::Options options;
-  options.out_dir = out_dir;
+  if (!out_dir.empty()) {
+    TAPEDECK_ASSIGN_OR_RETURN(set, OutputSet::Begin(out_dir, std::move(adopt)));
+    options.out_dir = set->staging();
+  }
   TAPEDECK_ASSIGN_OR_RETURN(std::unique_ptr<RunRecorder> recorder,
                             RunRecorder::Create(ctx.instruments(), options));
   SendRecords(host.records(), recorder->sink());
   TAPEDECK_ASSIGN_OR_RETURN(RunResult r,
                             recorder->Finish(ctx, facts, strategy, config, summary_extra));
-  TAPEDECK_RETURN_IF_ERROR(recorder->Commit());
+  if (set != nullptr) TAPEDECK_RETURN_IF_ERROR(set->Commit());
   return r;
 }
 

@@ -42,13 +42,15 @@ struct RunResult {
 };
 
 // The outputs of a run that has ended and whose host collected its records (a paper session, a
-// replayed journal): records sent from `host`, files written into `out_dir` and committed. No
-// equity curve is sampled there, and no price series.
+// replayed journal): records sent from `host`, files written and put in place of `out_dir` as a
+// whole (runner/output_set.h). No equity curve is sampled there, and no price series.
+// `adopt`: files the run already wrote into `out_dir` that join the set (runner/output_set.h).
 absl::StatusOr<RunResult> WriteFinishedRun(const StrategyHost& host, const RunFacts& facts,
                                            const Strategy& strategy,
                                            const nlohmann::json& config,
                                            const std::string& out_dir,
-                                           const nlohmann::json& summary_extra);
+                                           const nlohmann::json& summary_extra,
+                                           std::vector<std::string> adopt = {});
 
 class RunRecorder {
  public:
@@ -67,15 +69,13 @@ class RunRecorder {
   SeriesRecorder::SampleSink sample_sink();
 
   // After the run: the metrics, digests and summary of the run whose Context is `ctx`, with the
-  // strategy's report and sections; the files are written under temporary names until Commit. The keys of `summary_extra` (an
-  // object) are added to summary.json (a paper session's "paper" section).
+  // strategy's report and sections; the files are written into out_dir (a staging directory:
+  // runner/output_set.h). The keys of `summary_extra` (an object) are added to summary.json (a
+  // paper session's "paper" section).
   absl::StatusOr<RunResult> Finish(const Context& ctx, const RunFacts& facts,
                                    const Strategy& strategy,
                                    const nlohmann::json& config,
                                    const nlohmann::json& summary_extra = nlohmann::json::object());
-  absl::Status Commit() { return writer_->Commit(); }
-  // Removes what Finish wrote (the destructor does the same unless Commit succeeded).
-  void Abort() { writer_->Abort(); }
 
  private:
   RunRecorder() = default;

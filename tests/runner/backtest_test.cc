@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "runner/output_set.h"
 #include "runner/run_config.h"
 #include "tests/test_util.h"
 
@@ -20,6 +21,7 @@ namespace {
 using ::tapedeck::testing::IsOk;
 using ::tapedeck::testing::MakeTempDir;
 using ::tapedeck::testing::ReadFile;
+using ::tapedeck::testing::StatusIs;
 using ::tapedeck::testing::WriteFile;
 using ::testing::HasSubstr;
 
@@ -128,18 +130,50 @@ TEST(BacktestTest, AllStrategiesWriteTheirFoldersAndTheCombinedSummary) {
   }
 }
 
-TEST(BacktestTest, AFailureOfTheSecondStrategyLeavesNoOutputOfTheFirst) {
+// The output folder is replaced as a whole or not at all: a failure after every strategy's
+// files were written (here the caller's last step) leaves the earlier run as it was.
+TEST(BacktestTest, AFailureLeavesTheEarlierRunWhole) {
   const std::string dir = MakeTempDir("fail");
   const RunConfig rc = Parse(Config(WriteTrades(dir, 200)));
-  // The second strategy's folder cannot be created: a file has its name.
-  WriteFile(dir + "/out/slow", "in the way");
   RunOptions options;
   options.out_dir = dir + "/out";
+  ASSERT_THAT(RunBacktests(rc, options), IsOk());
+  const std::string before = ReadFile(dir + "/out/summary.json");
+  WriteFile(dir + "/out/fast/orders.csv", "marked\n");  // to see that nothing is rewritten
+  options.before_commit = [](const std::string& staging) {
+    EXPECT_TRUE(std::filesystem::exists(staging + "/slow/summary.json"));
+    return absl::InternalError("the last step failed");
+  };
   absl::StatusOr<std::vector<RunResult>> results = RunBacktests(rc, options);
-  ASSERT_FALSE(results.ok());
-  EXPECT_THAT(std::string(results.status().message()), HasSubstr(dir + "/out/slow"));
-  EXPECT_FALSE(std::filesystem::exists(dir + "/out/fast"));
-  EXPECT_FALSE(std::filesystem::exists(dir + "/out/summary.json"));
+  EXPECT_THAT(results, StatusIs(absl::StatusCode::kInternal, HasSubstr("the last step failed")));
+  EXPECT_EQ(ReadFile(dir + "/out/fast/orders.csv"), "marked\n");
+  EXPECT_EQ(ReadFile(dir + "/out/summary.json"), before);
+  EXPECT_TRUE(IsCompleteOutputDir(dir + "/out"));
+  // Nothing but the output folder (and the data) is left beside it.
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    EXPECT_THAT(e.path().filename().string(), ::testing::AnyOf("out", "trades.csv")) << e.path();
+  }
+}
+
+// A folder that is not empty and carries no marker is a user's: refused, and left untouched.
+TEST(BacktestTest, AFolderThatIsNotARunIsNeverReplaced) {
+  const std::string dir = MakeTempDir("user");
+  const RunConfig rc = Parse(Config(WriteTrades(dir, 200)));
+  WriteFile(dir + "/mine/notes.txt", "precious\n");
+  RunOptions options;
+  options.out_dir = dir + "/mine";
+  EXPECT_THAT(RunBacktests(rc, options),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr(dir + "/mine: exists, is not empty and is not a tapedeck output "
+                                       "directory (it has no .tapedeck-complete); nothing in it "
+                                       "was changed")));
+  EXPECT_EQ(ReadFile(dir + "/mine/notes.txt"), "precious\n");
+  // An empty folder is fine, and so is one that holds a finished run.
+  std::filesystem::create_directories(dir + "/empty");
+  options.out_dir = dir + "/empty";
+  ASSERT_THAT(RunBacktests(rc, options), IsOk());
+  ASSERT_THAT(RunBacktests(rc, options), IsOk());
+  EXPECT_TRUE(IsCompleteOutputDir(dir + "/empty"));
 }
 
 TEST(BacktestTest, AFailedRunRemovesTheFoldersItCreated) {

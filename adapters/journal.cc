@@ -219,14 +219,34 @@ bool LooksLikeJournal(const std::string& path) {
   return in && std::memcmp(magic, kJournalMagic, 8) == 0;
 }
 
-void JournalReplay::Run(const JournalContents& journal, Strategy& strategy) {
+absl::Status JournalReplay::Run(const JournalContents& journal, Strategy& strategy,
+                                const std::string& path) {
   int64_t start = 0;
-  if (journal.meta.contains("start_ns") && journal.meta["start_ns"].is_number_integer()) {
+  if (journal.meta.is_object() && journal.meta.contains("start_ns") &&
+      journal.meta["start_ns"].is_number_integer()) {
     start = journal.meta["start_ns"].get<int64_t>();
   }
   host_.Start(strategy, Timestamp(start));
-  for (const Event& e : journal.events) host_.Deliver(strategy, e);
-  host_.Stop(strategy, journal.stopped ? journal.stop_ts : host_.context().now());
+  const Context& ctx = host_.context();
+  const size_t instruments = ctx.instruments().size();
+  for (size_t i = 0; i < journal.events.size(); ++i) {
+    const Event& e = journal.events[i];
+    const bool carries_instrument = IsMarketData(e.kind) || IsOrderResponse(e.kind) ||
+                                    e.kind == EventKind::kAccount;
+    if (carries_instrument && e.instrument.value >= instruments) {
+      return absl::DataLossError(absl::StrCat(path, ": journal event ", i, ": instrument id ",
+                                              e.instrument.value, " is outside the journal's ",
+                                              instruments, " instruments"));
+    }
+    if (IsOrderResponse(e.kind) && ctx.order(e.order.order_id) == nullptr) {
+      return absl::DataLossError(absl::StrCat(
+          path, ": journal event ", i, ": ", std::string(EventKindName(e.kind)), " for order ",
+          e.order.order_id.value, ", which the replayed strategy did not send"));
+    }
+    host_.Deliver(strategy, e);
+  }
+  host_.Stop(strategy, journal.stopped ? journal.stop_ts : ctx.now());
+  return absl::OkStatus();
 }
 
 std::string OrderLogText(std::span<const OrderLogEntry> log) {

@@ -84,12 +84,15 @@ bool LooksLikeJournal(const std::string& path);
 
 // Replays `journal` through `strategy` with a Context that sends nothing: each event is
 // delivered exactly as the paper session delivered it, so the order decisions (the order log)
-// come out the same.
+// come out the same. A journal's checksums prove its bytes are those written, not that they make
+// sense: Run refuses (naming the record) an event whose instrument is not in the table and a
+// venue response to an order the replayed strategy did not send.
 class JournalReplay final : public ContextDriver {
  public:
   JournalReplay(const InstrumentTable& instruments, Money initial_cash)
       : host_(instruments, this, initial_cash) {}
-  void Run(const JournalContents& journal, Strategy& strategy);
+  absl::Status Run(const JournalContents& journal, Strategy& strategy,
+                   const std::string& path = "journal");
   const Context& context() const { return host_.context(); }
   const StrategyHost& host() const { return host_; }
   const CollectingSink& records() const { return host_.records(); }

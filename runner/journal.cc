@@ -24,10 +24,16 @@ absl::StatusOr<JournalReplayResult> ReplayJournal(const std::string& journal_pat
                                                   const std::string& out_dir) {
   TAPEDECK_ASSIGN_OR_RETURN(adapters::JournalContents j, adapters::ReadJournal(journal_path));
   const nlohmann::json& meta = j.meta;
-  if (!meta.contains("instruments") || !meta.contains("strategy") ||
-      !meta.contains("initial_cash")) {
+  if (!meta.is_object() || !meta.contains("instruments") || !meta.contains("strategy") ||
+      !meta.contains("initial_cash") || !meta["strategy"].is_object()) {
     return absl::InvalidArgumentError(
         absl::StrCat(journal_path, ": journal header lacks instruments or strategy"));
+  }
+  const nlohmann::json& strategy_meta = meta["strategy"];
+  if (!strategy_meta.value("name", nlohmann::json()).is_string() ||
+      !strategy_meta.value("params", nlohmann::json::object()).is_object()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        journal_path, ": bad journal header: strategy: expected a name and a params object"));
   }
   nlohmann::json holder = {{"instruments", meta["instruments"]}};
   ConfigObject obj(&holder, "journal");
@@ -40,9 +46,9 @@ absl::StatusOr<JournalReplayResult> ReplayJournal(const std::string& journal_pat
   if (!cash.ok()) return HeaderError(journal_path, cash.status());
 
   StrategySpec spec;
-  spec.name = meta["strategy"].value("name", "");
+  spec.name = strategy_meta["name"].get<std::string>();
   spec.label = spec.name;
-  spec.params = meta["strategy"].value("params", nlohmann::json::object());
+  spec.params = strategy_meta.value("params", nlohmann::json::object());
   spec.where = "strategy";
   absl::StatusOr<std::unique_ptr<Strategy>> strategy = BuildStrategy(spec, *instruments);
   if (!strategy.ok()) {
@@ -51,7 +57,7 @@ absl::StatusOr<JournalReplayResult> ReplayJournal(const std::string& journal_pat
   }
 
   adapters::JournalReplay replay(*instruments, Money(*cash));
-  replay.Run(j, **strategy);
+  TAPEDECK_RETURN_IF_ERROR(replay.Run(j, **strategy, journal_path));
   uint64_t market = 0;
   for (const Event& e : j.events) market += IsMarketData(e.kind) ? 1u : 0u;
   const RunFacts facts{spec.name, spec.label, 0, market, Timestamp(), replay.context().now()};

@@ -150,7 +150,7 @@ TEST(FixModifyTest, ModifyIsReplacedOverFixAndAModifyOfAFilledOrderIsRejected) {
   ASSERT_THAT(j, IsOk());
   ModifyScript again;
   JournalReplay replay(ctx.instruments(), Money(100'000 * Money::kOne));
-  replay.Run(*j, again);
+  ASSERT_TRUE(replay.Run(*j, again).ok());
   EXPECT_EQ(OrderLogText(replay.records().order_log()), OrderLogText(log));
   EXPECT_NE(OrderLogText(log).find(",modify,1,"), std::string::npos);
 }

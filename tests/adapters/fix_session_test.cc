@@ -122,7 +122,7 @@ TEST(FixSessionTest, PaperTradesThroughFixsimAndTheJournalReplaysToIdenticalOrde
                             r.context().instruments());
   ASSERT_THAT(again, IsOk());
   JournalReplay replay(r.context().instruments(), Money(100'000 * Money::kOne));
-  replay.Run(*j, **again);
+  ASSERT_TRUE(replay.Run(*j, **again).ok());
   EXPECT_EQ(OrderLogText(replay.records().order_log()), OrderLogText(r.records().order_log()));
   EXPECT_EQ(replay.records().fill_log().size(), r.records().fill_log().size());
 }

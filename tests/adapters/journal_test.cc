@@ -152,8 +152,50 @@ TEST(JournalTest, Version1StatusTimersReplayAsVenueStatus) {
   ASSERT_THAT(t.Add(in), IsOk());
   Listener l;
   JournalReplay replay(t, Money(0));
-  replay.Run(*j, l);
+  ASSERT_TRUE(replay.Run(*j, l).ok());
   EXPECT_EQ(l.log, "status connected 10\ntrade\nstatus disconnected 30\ntimer 3 2\n");
+}
+
+// A journal's checksums prove its bytes are those written; what they hold is checked on replay:
+// a response to an order the strategy never sent (the context's invariant check used to abort)
+// and an instrument outside the table are errors naming the record.
+class NeverTrades final : public Strategy {};
+
+TEST(JournalTest, ReplayRefusesEventsTheSessionCouldNotHaveDelivered) {
+  const std::string dir = ::tapedeck::testing::MakeTempDir("j");
+  InstrumentTable table;
+  Instrument in;
+  in.symbol = "BTCUSDT";
+  in.price_scale = 2;
+  in.qty_scale = 3;
+  ASSERT_THAT(table.Add(in), IsOk());
+  const std::string path = dir + "/bad.tdj";
+  for (const bool fill : {true, false}) {
+    auto w = JournalWriter::Create(path, {{"start_ns", 1}}, 1'000'000);
+    ASSERT_THAT(w, IsOk());
+    (*w)->Append(Trade(100, 1000), 0);
+    Event e = fill ? MakeEvent(EventKind::kOrderFill, InstrumentId(0), Timestamp(101), Timestamp(102))
+                   : Trade(101, 1000);
+    if (fill) {
+      e.order.order_id = OrderId(99);
+      e.order.qty = Qty(1);
+    } else {
+      e.instrument = InstrumentId(3);
+    }
+    (*w)->Append(e, 0);
+    ASSERT_THAT((*w)->Close(), IsOk());
+    absl::StatusOr<JournalContents> j = ReadJournal(path);
+    ASSERT_THAT(j, IsOk());
+    JournalReplay replay(table, Money(100'000 * Money::kOne));
+    NeverTrades strategy;
+    EXPECT_THAT(replay.Run(*j, strategy, path),
+                ::tapedeck::testing::StatusIs(
+                    absl::StatusCode::kDataLoss,
+                    ::testing::HasSubstr(fill ? path + ": journal event 1: order_fill for order 99, "
+                                                       "which the replayed strategy did not send"
+                                              : path + ": journal event 1: instrument id 3 is "
+                                                       "outside the journal's 1 instruments")));
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "core/json_reader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -41,8 +42,7 @@ class TrackedIterator {
     ++*this;
     return old;
   }
-  friend bool operator==(const TrackedIterator& a, const TrackedIterator& b) { return a.p_ == b.p_; }
-  friend bool operator!=(const TrackedIterator& a, const TrackedIterator& b) { return a.p_ != b.p_; }
+  bool operator==(const TrackedIterator& other) const { return p_ == other.p_; }
 
  private:
   const char* p_;
@@ -119,11 +119,11 @@ class DomBuilder {
     key_ = std::move(k);
     return true;
   }
-  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+  bool parse_error(std::size_t position, const std::string& last_token,
                    const nlohmann::json::exception& ex) {
-    if (ex.id == 406) {  // out_of_range: a number beyond the range of a double
-      return Fail(position, absl::StrCat("number out of the range of a double: ",
-                                         WithoutPrefix(ex.what())));
+    if (ex.id == 406) {  // out_of_range: a number beyond the range of a double, named at its start
+      return Fail(position - std::min(position, last_token.size()),
+                  absl::StrCat("number out of the range of a double: ", WithoutPrefix(ex.what())));
     }
     return Fail(position, absl::StrCat("invalid JSON: ", WithoutPrefix(ex.what())));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -13,10 +14,16 @@ namespace tapedeck::replay {
 
 namespace {
 
+// The most decimals seen, and the first line that had that many (for messages).
 struct Decimals {
   int price = 0;
   int qty = 0;
+  int64_t price_line = 0;
+  int64_t qty_line = 0;
 };
+
+// Instrument scales go up to 12 (core/instrument.h); a capture needing more cannot be inferred.
+constexpr int kMaxInferredScale = 12;
 
 // Significant decimals of a decimal string ("61837.63000000" -> 2); -1 when not a decimal.
 int SignificantDecimals(std::string_view s) {
@@ -46,7 +53,13 @@ bool IsQtyKey(std::string_view k) {
 
 // Walks the JSON text of one capture line and widens *d with every price and quantity string:
 // values of the price/qty keys of Binance's streams, and [price, qty] pairs of depth arrays.
-void ScanLine(std::string_view json, Decimals* d) {
+void ScanLine(std::string_view json, int64_t line, Decimals* d) {
+  auto widen = [line](int n, int* scale, int64_t* at) {
+    if (n > *scale) {
+      *scale = n;
+      *at = line;
+    }
+  };
   std::string_view last_key;
   char before = 0;  // the last non-space character before the current token
   char before_before = 0;
@@ -68,10 +81,10 @@ void ScanLine(std::string_view json, Decimals* d) {
     } else {
       const int n = SignificantDecimals(str);
       if (n >= 0) {
-        if (before == ':' && IsPriceKey(last_key)) d->price = std::max(d->price, n);
-        if (before == ':' && IsQtyKey(last_key)) d->qty = std::max(d->qty, n);
-        if (before == '[') d->price = std::max(d->price, n);                // pair: price
-        if (before == ',' && before_before == '"') d->qty = std::max(d->qty, n);  // pair: qty
+        if (before == ':' && IsPriceKey(last_key)) widen(n, &d->price, &d->price_line);
+        if (before == ':' && IsQtyKey(last_key)) widen(n, &d->qty, &d->qty_line);
+        if (before == '[') widen(n, &d->price, &d->price_line);                     // pair: price
+        if (before == ',' && before_before == '"') widen(n, &d->qty, &d->qty_line);  // pair: qty
       }
     }
     before_before = before;
@@ -127,7 +140,16 @@ absl::StatusOr<std::vector<Instrument>> BinanceCaptureInstruments(const std::str
     }
     const std::string_view symbol = ValueOf(json, "s");
     Decimals* d = symbol.empty() ? &unnamed : &by_symbol[std::string(symbol)];
-    ScanLine(json, d);
+    ScanLine(json, reader->line_number(), d);
+    for (const auto& [scale, at, what] : {std::tuple(d->price, d->price_line, "price"),
+                                          std::tuple(d->qty, d->qty_line, "quantity")}) {
+      if (scale > kMaxInferredScale) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ":", at, ": a ", what, " with ", scale, " decimals: an instrument's scale is "
+            "at most ", kMaxInferredScale, ", so the scales cannot be inferred from this "
+            "capture; pass --instruments FILE.json"));
+      }
+    }
     if (!futures && (json.find("\"pu\":") != std::string_view::npos ||
                      json.find("\"ps\":") != std::string_view::npos ||
                      json.find("\"e\":\"bookTicker\"") != std::string_view::npos ||

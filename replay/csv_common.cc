@@ -141,7 +141,7 @@ absl::StatusOr<std::unique_ptr<LineReader>> OpenWithFirstLine(const std::string&
     }
   }
   TAPEDECK_RETURN_IF_ERROR(reader->status());
-  return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
+  return absl::InvalidArgumentError(absl::StrCat(path, ":1: empty file (no header and no rows)"));
 }
 
 absl::Status CsvSource::ReadMore(std::vector<Event>* out) {

@@ -28,7 +28,9 @@ absl::StatusOr<std::string> DetectFormat(const std::string& path) {
   std::string_view line;
   while (head.size() < 3 && (*reader)->Next(&line)) head.emplace_back(line);
   if (!(*reader)->status().ok()) return (*reader)->status();
-  if (head.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
+  if (head.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ":1: empty file (no line to tell its format by)"));
+  }
   for (const FormatInfo& f : Formats()) {
     if (f.detect != nullptr && f.detect(head)) return std::string(f.name);
   }

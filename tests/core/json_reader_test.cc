@@ -51,7 +51,7 @@ TEST(JsonReaderTest, NumberBeyondADoubleIsAnErrorNotAnException) {
   for (JsonNumbers rule : {JsonNumbers::kConfig, JsonNumbers::kData}) {
     EXPECT_THAT(Parse("{\"seed\": 1e400}", &doc, rule),
                 StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr("c.json: byte 14 (line 1, column 15): number out of the range "
+                         HasSubstr("c.json: byte 9 (line 1, column 10): number out of the range "
                                    "of a double: number overflow parsing '1e400'")));
   }
 }

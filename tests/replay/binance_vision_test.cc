@@ -224,7 +224,7 @@ TEST_F(BinanceVisionTest, WrongHeaderIsAnError) {
 TEST_F(BinanceVisionTest, EmptyAndMissingFilesAreErrors) {
   const std::string empty = Write("e.csv", "");
   EXPECT_THAT(Read(empty, "binance_kline_csv", "LTCUSDT"),
-              StatusIs(absl::StatusCode::kInvalidArgument, StrEq(empty + ": empty file")));
+              StatusIs(absl::StatusCode::kInvalidArgument, StrEq(empty + ":1: empty file (no header and no rows)")));
   EXPECT_THAT(Read(dir_ + "/none.csv", "binance_trades_csv", "BTCUSDT"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr(dir_ + "/none.csv: cannot open")));
   EXPECT_THAT(Read(empty, "binance_kline_csv", "XRPUSDT"),

@@ -199,7 +199,7 @@ TEST_F(GenericCsvTest, WrongFieldCountIsAnError) {
 TEST_F(GenericCsvTest, EmptyFileIsAnError) {
   const std::string path = Write("t.csv", "");
   EXPECT_THAT(Read(path, "trades_csv"),
-              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::StrEq(path + ": empty file")));
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::StrEq(path + ":1: empty file (no header and no rows)")));
 }
 
 TEST_F(GenericCsvTest, MissingFileIsAnError) {

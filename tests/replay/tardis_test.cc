@@ -390,7 +390,7 @@ TEST_F(TardisTest, WrongHeaderEmptyAndMissingFilesAreErrors) {
                        HasSubstr(header + ":1: header: expected exchange,symbol,timestamp,")));
   const std::string empty = Write("e.csv", "\n\n");
   EXPECT_THAT(Read(empty, "tardis_quotes"),
-              StatusIs(absl::StatusCode::kInvalidArgument, StrEq(empty + ": empty file")));
+              StatusIs(absl::StatusCode::kInvalidArgument, StrEq(empty + ":1: empty file (no header and no rows)")));
   EXPECT_THAT(Read(dir_ + "/gone.csv", "tardis_derivative_ticker"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr(dir_ + "/gone.csv: cannot open")));
 }

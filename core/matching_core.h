@@ -124,7 +124,14 @@ class MatchingCore {
       s.traded_price = e.trade.price;
       s.traded_qty = 0;
     }
-    s.traded_qty += e.trade.qty.raw;
+    s.traded_qty = SaturatingAdd(s.traded_qty, e.trade.qty.raw);
+  }
+  // The tally only tells how much of a depth decrease trades explain: it saturates at INT64_MAX
+  // (two trades of INT64_MAX raw units, which a reader accepts, would wrap it negative) rather
+  // than fail the run. Quantities are never negative here (readers refuse them).
+  static int64_t SaturatingAdd(int64_t a, int64_t b) {
+    int64_t sum;
+    return __builtin_add_overflow(a, b, &sum) ? INT64_MAX : sum;
   }
   // The tally after trades that each went through TallyTrade alone (no own order rests):
   // the quantity of the trailing trades at the last trade's side and price (a change of either
@@ -137,9 +144,11 @@ class MatchingCore {
     int64_t qty = 0;
     size_t i = trades.size();
     while (i > 0 && HitSide(trades[i - 1]) == hit && trades[i - 1].trade.price == price) {
-      qty += trades[--i].trade.qty.raw;
+      qty = SaturatingAdd(qty, trades[--i].trade.qty.raw);
     }
-    if (i == 0 && s.traded_side == hit && s.traded_price == price) qty += s.traded_qty;
+    if (i == 0 && s.traded_side == hit && s.traded_price == price) {
+      qty = SaturatingAdd(qty, s.traded_qty);
+    }
     s.traded_side = hit;
     s.traded_price = price;
     s.traded_qty = qty;

@@ -79,6 +79,8 @@ const Case kCases[] = {
      "most 12"},
     {"unknown_strategy", "run run_unknown_strategy.json --out OUT",
      "run_unknown_strategy.json: strategies[0].name: unknown strategy 'nope'"},
+    {"bad_strategy_param", "run run_bad_strategy_param.json --out OUT",
+     "run_bad_strategy_param.json: strategies[0].params.fast: "},
 };
 
 class HostileInputTest : public ::testing::TestWithParam<Case> {};
@@ -100,6 +102,20 @@ TEST_P(HostileInputTest, GivesACleanErrorAndExitStatusOne) {
 
 INSTANTIATE_TEST_SUITE_P(Inputs, HostileInputTest, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
+// Trades of INT64_MAX raw units at one price: the venue's tally of quantity traded there (for
+// the queue position of resting orders) wrapped negative, undefined behaviour that UBSan stops
+// on. It saturates now (core/matching_core.h): the run completes.
+TEST(HostileInputRunTest, TradesOfInt64MaxQuantityAtOnePriceRunThrough) {
+  const std::string out = MakeTempDir("int64_max_qty");
+  std::string output;
+  const int status = Shell(absl::StrCat("cd '", SourceDir(), "/tests/data/hostile' && '",
+                                        CliPath(), "' run run_int64_max_qty.json --quiet --out '",
+                                        out, "/o' 2>&1"),
+                           &output);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_TRUE(std::filesystem::exists(out + "/o/.tapedeck-complete")) << output;
+}
 
 }  // namespace
 }  // namespace tapedeck::runner

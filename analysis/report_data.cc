@@ -42,63 +42,87 @@ int CsvTable::Column(std::string_view name) const {
   return -1;
 }
 
-absl::StatusOr<CsvTable> ReadCsv(const std::string& path) {
+absl::StatusOr<CsvTable> ReadCsv(const std::string& path, const RowFilter& keep) {
+  // Read in chunks, never whole: equity.csv and prices.csv grow with the run's length over its
+  // equity interval (hundreds of MB at 1 ms), and only the kept rows may take memory.
   std::ifstream f(path, std::ios::binary);
   if (!f) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const std::string text = ss.str();
   CsvTable t;
   std::vector<std::string> row;
   std::string field;
-  bool quoted = false, any = false;
-  size_t line = 1;
+  bool quoted = false, any = false, quote_pending = false;
+  size_t line = 1, data_rows = 0;
   auto end_row = [&]() {
     row.push_back(std::move(field));
     field.clear();
     if (t.header.empty()) {
       t.header = std::move(row);
-    } else {
+    } else if (!keep || keep(data_rows++, row)) {
       t.rows.push_back(std::move(row));
     }
     row.clear();
     any = false;
   };
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
+  std::string chunk(size_t{1} << 20, '\0');
+  while (f) {
+    f.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const size_t n = static_cast<size_t>(f.gcount());
+    for (size_t i = 0; i < n; ++i) {
+      const char c = chunk[i];
+      if (quote_pending) {  // a quote inside a quoted field: doubled, or the field's end
+        quote_pending = false;
+        if (c == '"') {
           field += '"';
-          ++i;
-        } else {
-          quoted = false;
+          continue;
         }
-      } else {
-        if (c == '\n') ++line;
-        field += c;
+        quoted = false;
       }
-      continue;
-    }
-    if (c == '"') {
-      quoted = true;
-      any = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-      any = true;
-    } else if (c == '\n') {
-      end_row();
-      ++line;
-    } else if (c != '\r') {
-      field += c;
-      any = true;
+      if (quoted) {
+        if (c == '"') {
+          quote_pending = true;
+        } else {
+          if (c == '\n') ++line;
+          field += c;
+        }
+        continue;
+      }
+      if (c == '"') {
+        quoted = true;
+        any = true;
+      } else if (c == ',') {
+        row.push_back(std::move(field));
+        field.clear();
+        any = true;
+      } else if (c == '\n') {
+        end_row();
+        ++line;
+      } else if (c != '\r') {
+        field += c;
+        any = true;
+      }
     }
   }
+  if (quote_pending) quoted = false;
   if (quoted) return absl::DataLossError(absl::StrCat(path, ":", line, ": unterminated quote"));
   if (any || !field.empty()) end_row();
   if (t.header.empty()) return absl::DataLossError(absl::StrCat(path, ": empty file (no header)"));
   return t;
+}
+
+absl::StatusOr<uint64_t> CountCsvRows(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  uint64_t lines = 0;
+  bool open_line = false;
+  std::string chunk(size_t{1} << 20, '\0');
+  while (f) {
+    f.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const size_t n = static_cast<size_t>(f.gcount());
+    lines += static_cast<uint64_t>(std::count(chunk.data(), chunk.data() + n, '\n'));
+    if (n > 0) open_line = chunk[n - 1] != '\n';
+  }
+  if (open_line) ++lines;
+  return lines > 0 ? lines - 1 : 0;  // the header is not a row
 }
 
 absl::StatusOr<RunData> LoadRun(const std::string& dir) {
@@ -106,10 +130,34 @@ absl::StatusOr<RunData> LoadRun(const std::string& dir) {
   r.dir = dir;
   TAPEDECK_ASSIGN_OR_RETURN(r.summary, LoadRunSummary(dir));
   r.name = r.summary.label;
-  TAPEDECK_ASSIGN_OR_RETURN(r.equity, ReadCsv(dir + "/equity.csv"));
+  // equity.csv and prices.csv share their timestamps (one equity row, one prices row per
+  // instrument, at each): every k-th timestamp of both is read, and the last, so that no more
+  // than kMaxLoadedSamples are held whatever the equity interval. Charts draw at most
+  // kMaxCurvePoints anyway; a run with fewer samples is read whole.
+  TAPEDECK_ASSIGN_OR_RETURN(r.equity_rows, CountCsvRows(dir + "/equity.csv"));
+  const uint64_t n = r.equity_rows;
+  const uint64_t k = n <= kMaxLoadedSamples ? 1 : (n + kMaxLoadedSamples - 1) / kMaxLoadedSamples;
+  auto sampled = [k, n](uint64_t index) { return index % k == 0 || index + 1 == n; };
+  RowFilter equity_keep;
+  if (k > 1) {
+    equity_keep = [sampled](uint64_t i, const std::vector<std::string>&) { return sampled(i); };
+  }
+  TAPEDECK_ASSIGN_OR_RETURN(r.equity, ReadCsv(dir + "/equity.csv", equity_keep));
   TAPEDECK_ASSIGN_OR_RETURN(r.fills, ReadCsv(dir + "/fills.csv"));
   if (std::filesystem::exists(dir + "/prices.csv")) {
-    TAPEDECK_ASSIGN_OR_RETURN(r.prices, ReadCsv(dir + "/prices.csv"));
+    RowFilter prices_keep;
+    if (k > 1) {
+      // Rows of one timestamp are consecutive: the timestamp's index counts the changes of ts.
+      prices_keep = [sampled, index = uint64_t{0}, ts = std::string(), first = true](
+                        uint64_t, const std::vector<std::string>& row) mutable {
+        const std::string& now = row.front();
+        if (!first && now != ts) ++index;
+        if (first || now != ts) ts = now;
+        first = false;
+        return sampled(index);
+      };
+    }
+    TAPEDECK_ASSIGN_OR_RETURN(r.prices, ReadCsv(dir + "/prices.csv", prices_keep));
   }
   if (std::filesystem::exists(dir + "/round_trips.csv")) {
     TAPEDECK_ASSIGN_OR_RETURN(r.round_trips, ReadCsv(dir + "/round_trips.csv"));

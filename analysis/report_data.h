@@ -3,6 +3,8 @@
 #ifndef TAPEDECK_ANALYSIS_REPORT_DATA_H_
 #define TAPEDECK_ANALYSIS_REPORT_DATA_H_
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,13 +23,24 @@ struct CsvTable {
   // Index of `name` in the header, or -1.
   int Column(std::string_view name) const;
 };
-absl::StatusOr<CsvTable> ReadCsv(const std::string& path);
+// Whether to keep data row `index` (0-based, the header not counted) of a CSV being read.
+using RowFilter = std::function<bool(uint64_t index, const std::vector<std::string>& row)>;
+// Reads `path` in chunks; with `keep`, only the rows it accepts are held.
+absl::StatusOr<CsvTable> ReadCsv(const std::string& path, const RowFilter& keep = {});
+// The data rows of `path` (lines after the header), counted without holding them.
+absl::StatusOr<uint64_t> CountCsvRows(const std::string& path);
+
+// The most equity.csv timestamps a report or compare reads (and the prices.csv rows at them):
+// two and a half times the points a chart draws, so a long run at a fine equity interval costs
+// no more memory than a short one.
+inline constexpr uint64_t kMaxLoadedSamples = 5'000;
 
 // One strategy's outputs, read back from DIR/<label>/.
 struct RunData {
   std::string dir;
   RunSummary summary;
-  CsvTable equity;
+  CsvTable equity;    // every k-th row when equity.csv has more than kMaxLoadedSamples
+  uint64_t equity_rows = 0;  // rows of equity.csv
   CsvTable prices;  // empty when prices.csv is absent
   CsvTable fills;
   CsvTable round_trips;  // empty when round_trips.csv is absent

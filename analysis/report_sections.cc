@@ -73,7 +73,8 @@ std::string EquityAndDrawdown(const RunData& r, const std::vector<Pt>& eq,
     l.dashed = true;
     ce.lines.push_back(l);
   }
-  ce.note = absl::StrCat(eq.size(), " samples");
+  // The curve's full length: of a long equity.csv only every k-th row was read (LoadRun).
+  ce.note = absl::StrCat(eq.size() + (r.equity_rows - r.equity.rows.size()), " samples");
   std::string b = "<h2>Equity and drawdown</h2>\n";
   if (k > 0) {
     absl::StrAppend(&b, "<p class=\"note\">Dashed: buy and hold, the initial cash put into each "

@@ -344,11 +344,18 @@ Metrics ComputeMetrics(const MetricsInput& in) {
 
   // The series: the starting point, then the samples.
   std::vector<std::pair<Timestamp, Money>> series;
-  series.reserve(in.equity.size() + 1);
-  if (in.equity.empty() || in.start < in.equity.front().ts) {
+  const bool lent = !in.equity_series.empty();
+  const size_t points = lent ? in.equity_series.size() : in.equity.size();
+  series.reserve(points + 1);
+  if (points == 0 ||
+      in.start < (lent ? in.equity_series.front().first : in.equity.front().ts)) {
     series.emplace_back(in.start, in.initial_equity);
   }
-  for (const EquityPoint& p : in.equity) series.emplace_back(p.ts, p.equity);
+  if (lent) {
+    series.insert(series.end(), in.equity_series.begin(), in.equity_series.end());
+  } else {
+    for (const EquityPoint& p : in.equity) series.emplace_back(p.ts, p.equity);
+  }
   m.final_equity = series.back().second;
 
   if (in.initial_equity.raw > 0) {

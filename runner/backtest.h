@@ -34,7 +34,8 @@ struct RunOptions {
   // folder with out_dir's name, that replaces out_dir when this returns OK): files the caller
   // adds there (the HTML reports) become part of the same set. An error fails the run.
   std::function<absl::Status(const std::string& dir)> before_commit;
-  // Keep every record in RunResult (orders, fills, account events, equity).
+  // Keep every record in RunResult::records (orders, fills, account events, equity); without
+  // it nothing of them is held beyond the metrics' (time, equity) pairs and fills.
   bool keep_records = false;
   // The caller's sink for a strategy's records (nullptr: none); it must outlive the call.
   std::function<RecordSink*(const StrategySpec&)> sink;

@@ -38,20 +38,6 @@ class RecordFanOut final : public RecordSink {
   std::vector<RecordSink*> sinks_;
 };
 
-// Keeps every record (RunOptions::keep_records).
-class RecordKeeper final : public RecordSink {
- public:
-  void OnOrder(const OrderLogEntry& r) override { orders.push_back(r); }
-  void OnFill(const FillLogEntry& r) override { fills.push_back(r); }
-  void OnAccount(const AccountLogEntry& r) override { account.push_back(r); }
-  void OnEquity(const EquityPoint& r) override { equity.push_back(r); }
-
-  std::vector<OrderLogEntry> orders;
-  std::vector<FillLogEntry> fills;
-  std::vector<AccountLogEntry> account;
-  std::vector<EquityPoint> equity;
-};
-
 // Sends the records `records` collected to `sink`: each table in the order the run made it (the
 // tables are independent of one another).
 void SendRecords(const CollectingSink& records, RecordSink& sink);

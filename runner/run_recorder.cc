@@ -16,7 +16,7 @@ absl::StatusOr<std::unique_ptr<RunRecorder>> RunRecorder::Create(
   r->fan_out_.Add(r->writer_.get());
   r->fan_out_.Add(&r->metrics_);
   if (options.keep_records) {
-    r->keeper_ = std::make_unique<RecordKeeper>();
+    r->keeper_ = std::make_shared<CollectingSink>();
     r->fan_out_.Add(r->keeper_.get());
   }
   r->fan_out_.Add(options.extra);
@@ -44,12 +44,7 @@ absl::StatusOr<RunResult> RunRecorder::Finish(const Context& ctx, const RunFacts
   for (const auto& [key, value] : summary_extra.items()) r.summary[key] = value;
   TAPEDECK_RETURN_IF_ERROR(writer_->FinishFiles(
       RenderRoundTripsCsv(ctx.instruments(), r.metrics.trips), r.summary));
-  if (keeper_ != nullptr) {
-    r.orders = std::move(keeper_->orders);
-    r.fills = std::move(keeper_->fills);
-    r.account = std::move(keeper_->account);
-    r.equity = std::move(keeper_->equity);
-  }
+  r.records = std::move(keeper_);
   return r;
 }
 

@@ -33,12 +33,10 @@ struct RunResult {
   StrategySections sections;  // the strategy's tables and charts (Strategy::Sections)
   nlohmann::json summary;  // summary.json, as written
   double wall_seconds = 0;  // wall time of the run itself, for display only (never in outputs)
-  // With keep_records: every record of the run, in order. Otherwise empty: the tables went to
-  // the output files and the sinks as they came.
-  std::vector<OrderLogEntry> orders;
-  std::vector<FillLogEntry> fills;
-  std::vector<AccountLogEntry> account;
-  std::vector<EquityPoint> equity;
+  // With keep_records: every record of the run, in order (core's CollectingSink). Otherwise
+  // nullptr: the tables went to the output files and the sinks as they came, and nothing of
+  // them is held.
+  std::shared_ptr<const CollectingSink> records;
 };
 
 // The outputs of a run that has ended and whose host collected its records (a paper session, a
@@ -57,7 +55,7 @@ class RunRecorder {
   struct Options {
     std::string out_dir;          // empty: no files (the digests are still computed)
     bool prices = false;          // prices.csv, from sample_sink()
-    bool keep_records = false;    // fill RunResult's record vectors
+    bool keep_records = false;    // keep every record in RunResult::records
     RecordSink* extra = nullptr;  // the caller's sink, if any
   };
   static absl::StatusOr<std::unique_ptr<RunRecorder>> Create(const InstrumentTable& instruments,
@@ -82,7 +80,7 @@ class RunRecorder {
 
   std::unique_ptr<OutputWriter> writer_;
   MetricsCollector metrics_;
-  std::unique_ptr<RecordKeeper> keeper_;
+  std::shared_ptr<CollectingSink> keeper_;  // with keep_records
   RecordFanOut fan_out_;
 };
 

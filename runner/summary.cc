@@ -71,7 +71,7 @@ Metrics MetricsCollector::Compute(const Context& ctx, const RunFacts& facts) con
   mi.start = facts.first_ts;
   mi.end = facts.last_ts;
   mi.initial_equity = p.initial_cash();
-  mi.equity = equity_;
+  mi.equity_series = equity_;  // lent, not copied: the curve can be long
   // The venue's closes after every real fill, as the metrics have always taken them.
   mi.fills = fills_;
   mi.fills.insert(mi.fills.end(), venue_closes_.begin(), venue_closes_.end());

@@ -85,16 +85,17 @@ TEST(BacktestTest, TypedResultFilesAndSinksAgree) {
   ASSERT_THAT(r, IsOk());
 
   // The records the caller kept, the sink's counts and the files' rows are one run.
-  EXPECT_GT(r->orders.size(), 4u);
-  EXPECT_GT(r->fills.size(), 4u);
-  EXPECT_EQ(sink.orders, static_cast<int>(r->orders.size()));
-  EXPECT_EQ(sink.fills, static_cast<int>(r->fills.size()));
-  EXPECT_EQ(sink.equity, static_cast<int>(r->equity.size()));
+  ASSERT_NE(r->records, nullptr);
+  EXPECT_GT(r->records->order_log().size(), 4u);
+  EXPECT_GT(r->records->fill_log().size(), 4u);
+  EXPECT_EQ(sink.orders, static_cast<int>(r->records->order_log().size()));
+  EXPECT_EQ(sink.fills, static_cast<int>(r->records->fill_log().size()));
+  EXPECT_EQ(sink.equity, static_cast<int>(r->records->equity().size()));
   EXPECT_EQ(Lines(ReadFile(options.out_dir + "/orders.csv")), sink.orders + 1);
   EXPECT_EQ(Lines(ReadFile(options.out_dir + "/fills.csv")), sink.fills + 1);
   EXPECT_EQ(Lines(ReadFile(options.out_dir + "/equity.csv")), sink.equity + 1);
-  EXPECT_EQ(r->metrics.fills, r->fills.size());
-  EXPECT_EQ(r->summary["requests"].get<size_t>(), r->orders.size());
+  EXPECT_EQ(r->metrics.fills, r->records->fill_log().size());
+  EXPECT_EQ(r->summary["requests"].get<size_t>(), r->records->order_log().size());
   EXPECT_EQ(ReadFile(options.out_dir + "/digest.txt"), r->digests.Text());
   EXPECT_EQ(nlohmann::json::parse(ReadFile(options.out_dir + "/summary.json")), r->summary);
   EXPECT_EQ(r->facts.market_events, 400u);
@@ -105,7 +106,7 @@ TEST(BacktestTest, TypedResultFilesAndSinksAgree) {
   EXPECT_EQ(bare->digests.RunHex(), r->digests.RunHex());
   EXPECT_EQ(bare->digests.Text(), r->digests.Text());
   EXPECT_EQ(bare->summary, r->summary);
-  EXPECT_TRUE(bare->orders.empty());
+  EXPECT_EQ(bare->records, nullptr);
 }
 
 TEST(BacktestTest, AllStrategiesWriteTheirFoldersAndTheCombinedSummary) {

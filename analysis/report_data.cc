@@ -125,19 +125,70 @@ absl::StatusOr<uint64_t> CountCsvRows(const std::string& path) {
   return lines > 0 ? lines - 1 : 0;  // the header is not a row
 }
 
+namespace {
+
+// Of equity.csv's `n` rows in buckets of `k`: the indices of each bucket's lowest and highest
+// equity, and the last row's, sorted.
+absl::StatusOr<std::vector<uint64_t>> BucketExtremes(const std::string& path, uint64_t n,
+                                                     uint64_t k) {
+  std::ifstream f(path, std::ios::binary);
+  std::string header;
+  std::getline(f, header);
+  size_t col = 0;
+  for (size_t at = 0; at < header.size() && header.compare(at, 6, "equity") != 0; ++at) {
+    if (header[at] == ',') ++col;
+  }
+  std::vector<uint64_t> keep;
+  uint64_t lo_i = 0, hi_i = 0;
+  double lo = 0, hi = 0;
+  auto flush = [&] {
+    keep.push_back(std::min(lo_i, hi_i));
+    if (hi_i != lo_i) keep.push_back(std::max(lo_i, hi_i));
+  };
+  const RowFilter scan = [&](uint64_t i, const std::vector<std::string>& row) {
+    const double v = col < row.size() ? std::strtod(row[col].c_str(), nullptr) : 0;
+    if (i % k == 0) {
+      if (i > 0) flush();
+      lo = hi = v;
+      lo_i = hi_i = i;
+    } else if (v < lo) {
+      lo = v;
+      lo_i = i;
+    } else if (v > hi) {
+      hi = v;
+      hi_i = i;
+    }
+    return false;  // nothing is held
+  };
+  TAPEDECK_RETURN_IF_ERROR(ReadCsv(path, scan).status());
+  if (n > 0) flush();
+  if (n > 0 && keep.back() != n - 1) keep.push_back(n - 1);
+  return keep;
+}
+
+}  // namespace
+
 absl::StatusOr<RunData> LoadRun(const std::string& dir) {
   RunData r;
   r.dir = dir;
   TAPEDECK_ASSIGN_OR_RETURN(r.summary, LoadRunSummary(dir));
   r.name = r.summary.label;
   // equity.csv and prices.csv share their timestamps (one equity row, one prices row per
-  // instrument, at each): every k-th timestamp of both is read, and the last, so that no more
-  // than kMaxLoadedSamples are held whatever the equity interval. Charts draw at most
-  // kMaxCurvePoints anyway; a run with fewer samples is read whole.
+  // instrument, at each): of a long equity.csv, the lowest and the highest row of each bucket of
+  // k rows are read (a one-sample spike or dip stays visible), and the last, with the prices.csv
+  // rows at them, so that no more than kMaxLoadedSamples are held whatever the equity interval.
+  // Charts draw at most kMaxCurvePoints anyway; a run with fewer samples is read whole.
   TAPEDECK_ASSIGN_OR_RETURN(r.equity_rows, CountCsvRows(dir + "/equity.csv"));
   const uint64_t n = r.equity_rows;
-  const uint64_t k = n <= kMaxLoadedSamples ? 1 : (n + kMaxLoadedSamples - 1) / kMaxLoadedSamples;
-  auto sampled = [k, n](uint64_t index) { return index % k == 0 || index + 1 == n; };
+  const uint64_t buckets = kMaxLoadedSamples / 2;
+  const uint64_t k = n <= kMaxLoadedSamples ? 1 : (n + buckets - 1) / buckets;
+  std::vector<uint64_t> kept;  // sorted row indices
+  if (k > 1) {
+    TAPEDECK_ASSIGN_OR_RETURN(kept, BucketExtremes(dir + "/equity.csv", n, k));
+  }
+  auto sampled = [&kept](uint64_t index) {
+    return std::binary_search(kept.begin(), kept.end(), index);
+  };
   RowFilter equity_keep;
   if (k > 1) {
     equity_keep = [sampled](uint64_t i, const std::vector<std::string>&) { return sampled(i); };

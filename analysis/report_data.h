@@ -31,15 +31,15 @@ absl::StatusOr<CsvTable> ReadCsv(const std::string& path, const RowFilter& keep 
 absl::StatusOr<uint64_t> CountCsvRows(const std::string& path);
 
 // The most equity.csv timestamps a report or compare reads (and the prices.csv rows at them):
-// two and a half times the points a chart draws, so a long run at a fine equity interval costs
-// no more memory than a short one.
+// two and a half times the points a chart draws (the lowest and highest row of each bucket), so
+// a long run at a fine equity interval costs no more memory than a short one.
 inline constexpr uint64_t kMaxLoadedSamples = 5'000;
 
 // One strategy's outputs, read back from DIR/<label>/.
 struct RunData {
   std::string dir;
   RunSummary summary;
-  CsvTable equity;    // every k-th row when equity.csv has more than kMaxLoadedSamples
+  CsvTable equity;    // bucket extremes when equity.csv has more than kMaxLoadedSamples
   uint64_t equity_rows = 0;  // rows of equity.csv
   CsvTable prices;  // empty when prices.csv is absent
   CsvTable fills;

@@ -6,8 +6,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "analysis/chart.h"
 #include "analysis/compare.h"
@@ -145,29 +148,61 @@ std::string RoundTripCell(const std::string& column, const std::string& v) {
   return v;
 }
 
+// Whether any round trip carries a trade group (round_trips.csv's `group` column; older runs
+// have none), and how many trades the rows make: a group counts once.
+struct GroupCount {
+  bool grouped = false;
+  size_t trades = 0;
+};
+GroupCount CountTrades(const CsvTable& t) {
+  GroupCount c;
+  const int col = t.Column("group");
+  absl::flat_hash_set<std::string> groups;
+  for (const auto& row : t.rows) {
+    const bool has = col >= 0 && static_cast<size_t>(col) < row.size() &&
+                     !row[static_cast<size_t>(col)].empty();
+    if (!has) {
+      ++c.trades;
+    } else if (groups.insert(row[static_cast<size_t>(col)]).second) {
+      ++c.trades;
+      c.grouped = true;
+    }
+  }
+  return c;
+}
+
 std::string RoundTrips(const CsvTable& t) {
   std::string b = "<h2>Round trips</h2>\n";
   if (t.rows.empty()) return b + "<p class=\"note\">No round trips.</p>\n";
   const size_t n = t.rows.size();
+  const GroupCount g = CountTrades(t);
   absl::StrAppend(&b, "<p class=\"note\">Flat-to-flat position cycles per instrument",
                   n > kMaxTableRows ? absl::StrCat("; the first ", kMaxTableRows, " of ", n,
                                                    " (all in round_trips.csv)")
                                     : std::string(),
-                  ". Prices are volume-weighted; PnL is net of fees.</p>\n<div class=\"scroll\">"
-                  "<table><tr>");
-  static const char* const kCols[] = {"symbol",    "side", "status",      "open_utc",
-                                      "close_utc", "qty",  "entry_price", "exit_price",
-                                      "fills",     "fees", "pnl"};
-  static const char* const kHeads[] = {"symbol",       "side", "status",      "opened (UTC)",
-                                       "closed (UTC)", "qty",  "entry price", "exit price",
-                                       "fills",        "fees", "pnl"};
-  for (const char* h : kHeads) absl::StrAppend(&b, "<th>", h, "</th>");
+                  ". Prices are volume-weighted; PnL is net of fees.",
+                  g.grouped ? absl::StrCat(" Round trips of one group are one trade (its PnL the "
+                                           "sum of theirs): ", n, " round trips make ", g.trades,
+                                           g.trades == 1 ? " trade." : " trades.")
+                            : std::string(),
+                  "</p>\n<div class=\"scroll\"><table><tr>");
+  std::vector<const char*> cols = {"symbol",    "side", "status",      "open_utc",
+                                   "close_utc", "qty",  "entry_price", "exit_price",
+                                   "fills",     "fees", "pnl"};
+  std::vector<const char*> heads = {"symbol",       "side", "status",      "opened (UTC)",
+                                    "closed (UTC)", "qty",  "entry price", "exit price",
+                                    "fills",        "fees", "pnl"};
+  if (g.grouped) {
+    cols.insert(cols.begin(), "group");
+    heads.insert(heads.begin(), "trade");
+  }
+  for (const char* h : heads) absl::StrAppend(&b, "<th>", h, "</th>");
   absl::StrAppend(&b, "</tr>\n");
   const int pnl_col = t.Column("pnl");
   for (size_t i = 0; i < n && i < kMaxTableRows; ++i) {
     const auto& row = t.rows[i];
     absl::StrAppend(&b, "<tr>");
-    for (const char* c : kCols) {
+    for (const char* c : cols) {
       const int col = t.Column(c);
       const std::string v =
           col >= 0 && static_cast<size_t>(col) < row.size() ? row[static_cast<size_t>(col)] : "";

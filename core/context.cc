@@ -171,7 +171,7 @@ void Context::UpdateOrder(const Event& e) {
       portfolio_.ApplyFill(e.instrument, e.order.side, e.order.price, e.order.qty, e.order.fee);
       Record(FillLogEntry{e.local_time(), e.exchange_time(), id, e.instrument,
                                  e.order.side, e.order.price, e.order.qty, e.order.fee,
-                                 e.order.liquidity});
+                                 e.order.liquidity, s.request.group});
       break;
     case EventKind::kOrderCancel:
       if (!IsTerminal(s.status)) s.status = OrderStatus::kCancelled;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "core/config.h"
 #include "core/decimal.h"
 
@@ -82,6 +83,7 @@ std::vector<RoundTrip> ComputeRoundTrips(const InstrumentTable& instruments,
         t.instrument = f.instrument;
         t.long_side = sign > 0;
         t.open_ts = f.local_ts;
+        t.group = f.group;
         open[i] = t;
       }
       RoundTrip& t = *open[i];
@@ -112,6 +114,26 @@ std::vector<RoundTrip> ComputeRoundTrips(const InstrumentTable& instruments,
     if (a.close_ts != b.close_ts) return a.close_ts < b.close_ts;
     return a.instrument < b.instrument;
   });
+  return out;
+}
+
+std::vector<Trade> GroupTrades(const std::vector<RoundTrip>& trips) {
+  std::vector<Trade> out;
+  absl::flat_hash_map<uint32_t, size_t> by_group;  // group value -> index in out
+  for (const RoundTrip& t : trips) {
+    if (t.group.valid()) {
+      const auto [it, inserted] = by_group.try_emplace(t.group.value, out.size());
+      if (!inserted) {
+        Trade& g = out[it->second];
+        g.pnl += t.pnl;
+        g.close_ts = std::max(g.close_ts, t.close_ts);
+        g.closed = g.closed && t.closed;
+        ++g.legs;
+        continue;
+      }
+    }
+    out.push_back(Trade{t.group, t.close_ts, t.pnl, 1, t.closed});
+  }
   return out;
 }
 
@@ -207,16 +229,19 @@ void AddTradeMetrics(const InstrumentTable& table, const MetricsInput& in, Metri
     im.qty_scale = table.at(im.instrument).qty_scale;
   }
   for (const RoundTrip& t : m->trips) {
+    if (!t.closed) continue;
+    InstrumentMetrics& im = m->instruments[t.instrument.value];
+    ++im.round_trips;
+    if (t.pnl.raw > 0) ++im.wins;
+  }
+  for (const Trade& t : GroupTrades(m->trips)) {
     if (!t.closed) {
       ++m->open_round_trips;
       continue;
     }
     ++m->round_trips;
-    InstrumentMetrics& im = m->instruments[t.instrument.value];
-    ++im.round_trips;
     if (t.pnl.raw > 0) {
       ++m->wins;
-      ++im.wins;
       m->gross_profit += t.pnl;
     } else if (t.pnl.raw < 0) {
       ++m->losses;

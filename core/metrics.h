@@ -30,6 +30,11 @@
 //   rata by quantity. Funding is not attributed to round trips. A cycle still open at the end is
 //   reported (closed = false, PnL marked at the last price) but not counted in win rate, profit
 //   factor or the averages.
+// - Trades: what round_trips, wins, losses, win rate, profit factor and the averages count. A
+//   round trip takes the trade group of the order whose fill opened it (OrderRequest::InGroup);
+//   the round trips of one group are one trade, its PnL their sum, closed when all of them are
+//   (a hedged pair's two legs: one trade, not a win and a loss). An ungrouped round trip is a
+//   trade by itself. Per-instrument round trips and wins count each instrument's legs.
 // - exposure: the share of [start, end] during which any instrument's position was non-zero
 //   (positions change at the fills' strategy-side times).
 #ifndef TAPEDECK_CORE_METRICS_H_
@@ -93,10 +98,21 @@ struct RoundTrip {
   Money pnl;  // cash_flow - fees (+ open qty x last price when still open)
   uint32_t fills = 0;
   bool closed = false;
+  TradeGroup group;  // of the fill that opened it (none when its order had none)
 
   // Volume-weighted prices in quote units (display only); 0 when there is no quantity.
   double EntryPrice(const Instrument& in) const;
   double ExitPrice(const Instrument& in) const;
+};
+
+// What the trade figures count: one ungrouped round trip, or every round trip of one trade group
+// (a hedged pair's two legs) together. Closed when all its round trips are.
+struct Trade {
+  TradeGroup group;  // none for an ungrouped round trip
+  Timestamp close_ts;  // the latest of its round trips'
+  Money pnl;  // the sum of its round trips'
+  uint32_t legs = 0;  // round trips in it
+  bool closed = false;
 };
 
 struct DrawdownInfo {
@@ -141,10 +157,11 @@ struct Metrics {
   std::optional<double> calmar;
 
   std::vector<RoundTrip> trips;  // closed and open, ordered by close time, then instrument
-  uint64_t round_trips = 0;      // closed
+  // The trade figures below count trades (GroupTrades): a group of round trips counts once.
+  uint64_t round_trips = 0;  // closed trades
   uint64_t open_round_trips = 0;
   uint64_t wins = 0;
-  uint64_t losses = 0;  // pnl < 0; a trip at exactly 0 is neither
+  uint64_t losses = 0;  // pnl < 0; a trade at exactly 0 is neither
   std::optional<double> win_rate;
   std::optional<double> profit_factor;  // gross profit / |gross loss|; absent without losses
   Money gross_profit;
@@ -167,6 +184,10 @@ struct Metrics {
 std::vector<RoundTrip> ComputeRoundTrips(const InstrumentTable& instruments,
                                          const std::vector<FillLogEntry>& fills,
                                          const std::vector<std::optional<Price>>& final_marks);
+
+// The trades of a list of round trips: each ungrouped round trip alone, the round trips of each
+// trade group together; in the order of their first round trip in `trips`.
+std::vector<Trade> GroupTrades(const std::vector<RoundTrip>& trips);
 
 // The drawdown of a series of (time, equity) points.
 DrawdownInfo ComputeDrawdown(const std::vector<std::pair<Timestamp, Money>>& series);

@@ -18,6 +18,7 @@ std::string_view TimeInForceName(TimeInForce t);
 // A new order. Build one with Market or Limit and the modifiers, which return a changed copy:
 //   ctx.Submit(OrderRequest::Limit(id, Side::kBuy, price, qty).PostOnly());
 //   ctx.Submit(OrderRequest::Market(id, Side::kSell, qty).ReduceOnly());
+//   ctx.Submit(OrderRequest::Market(id, Side::kBuy, qty).InGroup(TradeGroup(7)));
 struct OrderRequest {
   OrderId id;  // assigned by the Context
   InstrumentId instrument;
@@ -28,6 +29,7 @@ struct OrderRequest {
   Qty qty;
   bool post_only = false;    // rejected (kWouldCross) rather than take liquidity
   bool reduce_only = false;  // only ever shrinks the position; the venue cuts the rest
+  TradeGroup group;          // strategy-side only: the trade its fills belong to (none by default)
 
   static constexpr OrderRequest Market(InstrumentId instrument, Side side, Qty qty) {
     OrderRequest r;
@@ -51,6 +53,12 @@ struct OrderRequest {
   constexpr OrderRequest ReduceOnly() const {
     OrderRequest r = *this;
     r.reduce_only = true;
+    return r;
+  }
+  // Its fills count towards the trade `g` (core/types.h); the venue never sees it.
+  constexpr OrderRequest InGroup(TradeGroup g) const {
+    OrderRequest r = *this;
+    r.group = g;
     return r;
   }
   constexpr OrderRequest WithTif(TimeInForce t) const {

@@ -37,6 +37,7 @@ struct FillLogEntry {
   Qty qty;
   Money fee;
   Liquidity liquidity;
+  TradeGroup group;  // of its order; in memory only (fills.csv and the digests leave it out)
 };
 
 // One account event (funding, settlement, liquidation) as the strategy learnt of it.

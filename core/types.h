@@ -126,6 +126,18 @@ struct OrderId {
   constexpr bool valid() const { return value != 0; }
 };
 
+// Tags the orders whose fills make one trade, such as the two legs of a hedged pair: metrics
+// and the report count the round trips of one group as one trade, its PnL the sum of its legs.
+// A strategy picks the values (any non-zero number, e.g. a counter of its entries); 0 is none.
+struct TradeGroup {
+  uint32_t value = 0;
+
+  constexpr TradeGroup() = default;
+  constexpr explicit TradeGroup(uint32_t v) : value(v) {}
+  friend constexpr auto operator<=>(TradeGroup, TradeGroup) = default;
+  constexpr bool valid() const { return value != 0; }
+};
+
 template <typename H>
 H AbslHashValue(H h, OrderId id) { return H::combine(std::move(h), id.value); }
 template <typename H>

@@ -97,7 +97,7 @@ std::string RenderRoundTripsCsv(const InstrumentTable& instruments,
                                 const std::vector<RoundTrip>& trips) {
   std::string out =
       "symbol,side,status,open_ts,open_utc,close_ts,close_utc,qty,entry_price,exit_price,fills,"
-      "fees,pnl\n";
+      "fees,pnl,group\n";
   for (const RoundTrip& t : trips) {
     const Instrument& in = instruments.at(t.instrument);
     absl::StrAppend(&out, in.symbol, ",", t.long_side ? "long" : "short", ",",
@@ -107,7 +107,8 @@ std::string RenderRoundTripsCsv(const InstrumentTable& instruments,
                     AveragePrice(t.entry_pq, t.qty, in.price_scale), ",",
                     AveragePrice(t.exit_pq, t.exit_qty, in.price_scale), ",", t.fills, ",",
                     FormatDecimal(t.fees.raw, Money::kScale), ",",
-                    FormatDecimal(t.pnl.raw, Money::kScale), "\n");
+                    FormatDecimal(t.pnl.raw, Money::kScale), ",",
+                    t.group.valid() ? absl::StrCat(t.group.value) : std::string(), "\n");
   }
   return out;
 }

@@ -42,8 +42,9 @@ std::string RenderPricesCsv(const InstrumentTable& instruments,
                             const std::vector<SeriesSample>& samples);
 
 // round_trips.csv: one row per round trip (core/metrics.h), closed ones first by close time:
-//   symbol,side,status,open_ts,open_utc,close_ts,close_utc,qty,entry_price,exit_price,fills,fees,pnl
-// side long|short; status closed|open (close_ts is then the last fill's); prices are volume-
+//   symbol,side,status,open_ts,open_utc,close_ts,close_utc,qty,entry_price,exit_price,fills,fees,pnl,
+//   group
+// side long|short; group the trade group of its opening order (empty when none); status closed|open (close_ts is then the last fill's); prices are volume-
 // weighted averages with 4 more decimals than the instrument's price scale; money 8 decimals.
 std::string RenderRoundTripsCsv(const InstrumentTable& instruments,
                                 const std::vector<RoundTrip>& trips);

@@ -60,7 +60,7 @@ void MetricsCollector::OnAccount(const AccountLogEntry& a) {
   venue_closes_.push_back(FillLogEntry{a.local_ts, a.exchange_ts, OrderId(), a.instrument,
                                        a.qty.raw > 0 ? Side::kSell : Side::kBuy, a.price,
                                        Qty(a.qty.raw > 0 ? a.qty.raw : -a.qty.raw), a.fee,
-                                       Liquidity::kNone});
+                                       Liquidity::kNone, TradeGroup()});
 }
 
 Metrics MetricsCollector::Compute(const Context& ctx, const RunFacts& facts) const {

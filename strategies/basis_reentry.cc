@@ -141,7 +141,7 @@ int64_t BasisReentry::MarginUsePct(const Context& ctx) const {
 
 OrderId BasisReentry::SendLeg(Context& ctx, InstrumentId id, Side side, Qty qty,
                               int64_t offset_bps) {
-  if (!p_.limit_legs) return side == Side::kBuy ? ctx.BuyMarket(id, qty) : ctx.SellMarket(id, qty);
+  if (!p_.limit_legs) return SendMarket(ctx, id, side, qty);
   const MarketView& m = ctx.market(id);
   const Instrument& in = ctx.instruments().at(id);
   const int64_t touch = side == Side::kBuy ? (m.ask ? m.ask->raw : Mid(m))
@@ -152,7 +152,11 @@ OrderId BasisReentry::SendLeg(Context& ctx, InstrumentId id, Side side, Qty qty,
   const int64_t tick = std::max<int64_t>(1, in.tick_size.raw);
   px = px / tick * tick;
   if (px <= 0) px = tick;
-  return side == Side::kBuy ? ctx.BuyLimit(id, Price(px), qty) : ctx.SellLimit(id, Price(px), qty);
+  return ctx.Submit(OrderRequest::Limit(id, side, Price(px), qty).InGroup(Group()));
+}
+
+OrderId BasisReentry::SendMarket(Context& ctx, InstrumentId id, Side side, Qty qty) {
+  return ctx.Submit(OrderRequest::Market(id, side, qty).InGroup(Group()));
 }
 
 void BasisReentry::Enter(Context& ctx) {
@@ -174,9 +178,10 @@ void BasisReentry::Enter(Context& ctx) {
   r.entry_basis_bps = basis_;
   r.spot_in.decision_mid = Mid(s);
   r.future_in.decision_mid = Mid(f);
-  r.spot_in.order = SendLeg(ctx, p_.spot, Side::kBuy, p_.qty, p_.spot_offset_bps);
-  r.future_in.order = SendLeg(ctx, p_.future, Side::kSell, fqty, p_.future_offset_bps);
-  rounds_.push_back(r);
+  rounds_.push_back(r);  // first, so that its legs carry its trade group
+  Round& round = rounds_.back();
+  round.spot_in.order = SendLeg(ctx, p_.spot, Side::kBuy, p_.qty, p_.spot_offset_bps);
+  round.future_in.order = SendLeg(ctx, p_.future, Side::kSell, fqty, p_.future_offset_bps);
   state_ = State::kEntering;
   leg_timer_ = ctx.SetTimerAfter(p_.leg_timeout, kLegTimeout);
 }
@@ -250,11 +255,11 @@ void BasisReentry::Hedge(Context& ctx) {
   if (exiting_phase_) {
     // Whatever did not close goes at market.
     if (spot_pos.raw > 0) {
-      ctx.SellMarket(p_.spot, spot_pos);
+      SendMarket(ctx, p_.spot, Side::kSell, spot_pos);
       ++r.hedges;
     }
     if (fut_pos.raw < 0) {
-      ctx.BuyMarket(p_.future, -fut_pos);
+      SendMarket(ctx, p_.future, Side::kBuy, -fut_pos);
       ++r.hedges;
     }
     state_ = State::kFlat;
@@ -271,7 +276,7 @@ void BasisReentry::Hedge(Context& ctx) {
     int64_t q = static_cast<int64_t>(delta * Pow10(si.qty_scale) / si.contract_multiplier_e8);
     q = std::min(q / si.lot_size.raw * si.lot_size.raw, spot_pos.raw);
     if (q > 0) {
-      ctx.SellMarket(p_.spot, Qty(q));
+      SendMarket(ctx, p_.spot, Side::kSell, Qty(q));
       ++r.hedges;
       spot_after = Qty(spot_pos.raw - q);
     }
@@ -279,7 +284,7 @@ void BasisReentry::Hedge(Context& ctx) {
     int64_t q = static_cast<int64_t>(-delta * Pow10(fi.qty_scale) / fi.contract_multiplier_e8);
     q = std::min(q / fi.lot_size.raw * fi.lot_size.raw, -fut_pos.raw);
     if (q > 0) {
-      ctx.BuyMarket(p_.future, Qty(q));
+      SendMarket(ctx, p_.future, Side::kBuy, Qty(q));
       ++r.hedges;
       fut_after = Qty(fut_pos.raw + q);
     }

@@ -106,7 +106,12 @@ class BasisReentry final : public Strategy {
   void Evaluate(Context& ctx);
   void Enter(Context& ctx);
   void Exit(Context& ctx, const char* reason);
+  // Sends one leg of the current round; every order of a round shares its trade group, so the
+  // spot and future round trips of a round count as one trade.
   OrderId SendLeg(Context& ctx, InstrumentId id, Side side, Qty qty, int64_t offset_bps);
+  OrderId SendMarket(Context& ctx, InstrumentId id, Side side, Qty qty);
+  // The trade group of the round being entered or worked: its 1-based index in rounds_.
+  TradeGroup Group() const { return TradeGroup(static_cast<uint32_t>(rounds_.size())); }
   void Hedge(Context& ctx);
   int64_t MarginUsePct(const Context& ctx) const;
   // Signed position in base units x 10^8.

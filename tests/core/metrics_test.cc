@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/decimal.h"
 #include "gmock/gmock.h"
@@ -228,6 +229,64 @@ TEST(MetricsTest, RoundTripsAreFlatToFlatCyclesAndFlipsAreSplit) {
   EXPECT_DOUBLE_EQ(m.instruments[0].exposure, 0.8);
   EXPECT_EQ(m.fills, 5u);
   EXPECT_EQ(m.orders, 5u);
+}
+
+// A hedged pair: a spot and a future leg under one trade group are one trade, its PnL the sum of
+// the legs; a group with a leg still open is an open trade; an ungrouped round trip is a trade.
+TEST(MetricsTest, RoundTripsOfOneTradeGroupAreOneTrade) {
+  InstrumentTable t = OneSpot();
+  Instrument fut;
+  fut.symbol = "BTCUSDT_PERP";
+  fut.price_scale = 2;
+  fut.qty_scale = 3;
+  ASSERT_TRUE(t.Add(fut).ok());
+  auto leg = [](int64_t ts, uint16_t instrument, Side side, double price, uint32_t group) {
+    FillLogEntry f = Fill(ts * kSec, side, price, 1, 0);
+    f.instrument = InstrumentId(instrument);
+    f.group = TradeGroup(group);
+    return f;
+  };
+  MetricsInput in = Input(t, 0, 10 * kSec, 1000);
+  in.fills = {
+      leg(1, 0, Side::kBuy, 100, 1),   // group 1: spot +10 ...
+      leg(1, 1, Side::kSell, 101, 1),  // ... future -11
+      leg(2, 0, Side::kSell, 110, 1),
+      leg(2, 1, Side::kBuy, 112, 1),
+      leg(3, 0, Side::kBuy, 100, 0),   // ungrouped spot: +5
+      leg(4, 0, Side::kSell, 105, 0),
+      leg(5, 0, Side::kBuy, 100, 2),   // group 2: spot closed (+1), future still open
+      leg(5, 1, Side::kSell, 101, 2),
+      leg(6, 0, Side::kSell, 101, 2),
+  };
+  in.final_marks = {Price(10100), Price(10100)};
+  const Metrics m = ComputeMetrics(in);
+  ASSERT_EQ(m.trips.size(), 5u);  // the legs stay in round_trips.csv
+  EXPECT_EQ(m.trips[0].group, TradeGroup(1));
+  const std::vector<Trade> trades = GroupTrades(m.trips);
+  ASSERT_EQ(trades.size(), 3u);
+  EXPECT_EQ(trades[0].group, TradeGroup(1));
+  EXPECT_EQ(trades[0].legs, 2u);
+  EXPECT_TRUE(trades[0].closed);
+  EXPECT_EQ(trades[0].pnl, Usd(-1));
+  EXPECT_EQ(trades[0].close_ts, Timestamp(2 * kSec));
+  EXPECT_FALSE(trades[1].group.valid());
+  EXPECT_EQ(trades[1].pnl, Usd(5));
+  EXPECT_EQ(trades[2].group, TradeGroup(2));
+  EXPECT_FALSE(trades[2].closed);  // its future leg is open
+  EXPECT_EQ(trades[2].legs, 2u);
+
+  EXPECT_EQ(m.round_trips, 2u);  // group 1 and the ungrouped one
+  EXPECT_EQ(m.open_round_trips, 1u);
+  EXPECT_EQ(m.wins, 1u);
+  EXPECT_EQ(m.losses, 1u);
+  EXPECT_EQ(m.gross_loss, Usd(-1));  // not -11: the pair's legs net
+  EXPECT_EQ(m.gross_profit, Usd(5));
+  EXPECT_DOUBLE_EQ(*m.win_rate, 0.5);
+  // Per instrument the legs count: spot has three closed round trips, the future one.
+  EXPECT_EQ(m.instruments[0].round_trips, 3u);
+  EXPECT_EQ(m.instruments[0].wins, 3u);
+  EXPECT_EQ(m.instruments[1].round_trips, 1u);
+  EXPECT_EQ(m.instruments[1].wins, 0u);
 }
 
 TEST(MetricsTest, FundingIsSplitIntoPaidAndReceived) {

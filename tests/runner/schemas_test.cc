@@ -2,8 +2,9 @@
 // (/usr/bin/python3, whatever python3 comes first on PATH). Every shipped config validates
 // against docs/config.schema.json (grids against docs/grid.schema.json), the summary.json files
 // of a run against docs/summary.schema.json and a sweep's results.json against
-// docs/sweep.schema.json, `tapedeck strategies --json` against docs/strategies.schema.json; and
-// each schema refuses a document that breaks it.
+// docs/sweep.schema.json, a walk-forward's walkforward.json against docs/walkforward.schema.json,
+// `tapedeck strategies --json` against docs/strategies.schema.json; and each schema refuses a
+// document that breaks it.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/analysis/sweep_test_util.h"
 #include "tests/test_util.h"
 
 namespace tapedeck::runner {
@@ -133,6 +135,36 @@ TEST_F(SchemasTest, TheStrategiesListValidates) {
                 "description": ""}]}]})");
   EXPECT_EQ(Validate("strategies.schema.json", {dir_ + "/bad_strategies.json"}, &out), 1);
   EXPECT_THAT(out, HasSubstr("/strategies/0/params/0: 'type' is a required property"));
+}
+
+TEST_F(SchemasTest, WalkForwardResultsValidate) {
+  // The thinned dip_buyer scenario of the sweep tests over a fixed 44 h span: a 2-point grid,
+  // 12 h train and test periods, three windows.
+  nlohmann::json config = nlohmann::json::parse(analysis::testing::SmallConfig());
+  config["window"] = {{"start", "2026-02-05T00:00:00Z"}, {"end", "2026-02-06T20:00:00Z"}};
+  WriteFile(dir_ + "/wf_config.json", config.dump(2));
+  WriteFile(dir_ + "/wf_grid.json",
+            R"({"params": [{"path": "strategies[0].params.hard_stop_bps", "values": [150, 500]}],
+                "constraints": [{"metric": "max_drawdown", "op": "<=", "value": 0.15}]})");
+  const std::string wf = dir_ + "/wf";
+  std::string out;
+  ASSERT_EQ(Shell(absl::StrCat(CliPath(), " sweep ", dir_, "/wf_config.json --grid ", dir_,
+                               "/wf_grid.json --walk-forward --train 12h --test 12h --quiet --out ",
+                               wf, " 2>&1"),
+                  &out),
+            0)
+      << out;
+  EXPECT_EQ(Validate("walkforward.schema.json", {wf + "/walkforward.json"}, &out), 0) << out;
+  // Its train tables are sweep tables, its test runs' summaries run summaries.
+  EXPECT_EQ(Validate("sweep.schema.json", {wf + "/window-00/train/results.json"}, &out), 0) << out;
+  EXPECT_EQ(Validate("summary.schema.json", {wf + "/window-00/test/summary.json"}, &out), 0)
+      << out;
+  // A walk-forward file that breaks the schema is refused, naming the key.
+  WriteFile(dir_ + "/bad_wf.json",
+            R"({"schema": "tapedeck.walkforward/1", "mode": "sideways", "train": "12"})");
+  EXPECT_EQ(Validate("walkforward.schema.json", {dir_ + "/bad_wf.json"}, &out), 1);
+  EXPECT_THAT(out, HasSubstr("/mode: 'sideways' is not one of"));
+  EXPECT_THAT(out, HasSubstr("/train: '12' does not match"));
 }
 
 }  // namespace

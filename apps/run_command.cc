@@ -1,18 +1,13 @@
 // `tapedeck run [CONFIG.json] [--out DIR] [--seed N] [--quiet] [--json]`
-#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "analysis/html.h"
-#include "analysis/metric_format.h"
 #include "analysis/report.h"
+#include "analysis/run_text.h"
 #include "apps/commands.h"
-#include "core/json_reader.h"
-#include "core/metrics.h"
 #include "core/status.h"
 #include "runner/backtest.h"
 #include "runner/journal.h"
@@ -81,57 +76,6 @@ class Progress {
   std::string label_;
 };
 
-void PrintTable(const std::vector<RunResult>& results, const std::string& out_dir) {
-  // The run's figures and key metrics, from the metric table (core/metrics.h).
-  constexpr MetricId kFigures[] = {MetricId::kOrders, MetricId::kFills, MetricId::kPnl,
-                                   MetricId::kFees, MetricId::kFinalEquity};
-  constexpr MetricId kKeyMetrics[] = {MetricId::kTotalReturn, MetricId::kMaxDrawdown,
-                                      MetricId::kSharpe, MetricId::kRoundTrips, MetricId::kWinRate};
-  bool flagged = false;
-  std::optional<MetricValue> shortest;  // the span of the first flagged run
-  std::vector<std::pair<std::string, std::vector<std::string>>> rows = {{"strategy", {}},
-                                                                        {"events", {}}};
-  for (MetricId id : kFigures) rows.push_back({std::string(GetMetric(id).label), {}});
-  for (const char* fact : {"wall time", "events/s", "digest"}) rows.push_back({fact, {}});
-  for (MetricId id : kKeyMetrics) rows.push_back({std::string(GetMetric(id).label), {}});
-  for (const RunResult& r : results) {
-    const MetricValue span = GetMetric(MetricId::kSpanSeconds).Read(r.totals, r.metrics);
-    auto metric = [&](MetricId id) {
-      const MetricValue v = GetMetric(id).Read(r.totals, r.metrics);
-      flagged = flagged || (v.has_value() && analysis::FlaggedAsShortSpan(id, span));
-      if (flagged && !shortest.has_value()) shortest = span;
-      return analysis::FormatMetricForRun(id, v, span);
-    };
-    const double events = static_cast<double>(r.facts.market_events);
-    size_t row = 0;
-    rows[row++].second.push_back(r.spec.label);
-    rows[row++].second.push_back(absl::StrCat(r.facts.market_events));
-    for (MetricId id : kFigures) rows[row++].second.push_back(metric(id));
-    rows[row++].second.push_back(absl::StrFormat("%.3f s", r.wall_seconds));
-    rows[row++].second.push_back(
-        absl::StrFormat("%.2fM", r.wall_seconds > 0 ? events / r.wall_seconds / 1e6 : 0.0));
-    rows[row++].second.push_back(r.digests.RunHex());
-    for (MetricId id : kKeyMetrics) rows[row++].second.push_back(metric(id));
-  }
-  // Metrics first after the label, then the run's facts.
-  std::rotate(rows.begin() + 4, rows.begin() + 10, rows.end());
-  size_t w0 = 0;
-  for (const auto& row : rows) w0 = std::max(w0, row.first.size());
-  std::vector<size_t> widths(results.size(), 0);
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.second.size(); ++i) widths[i] = std::max(widths[i], row.second[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line = absl::StrFormat("%-*s", static_cast<int>(w0), row.first);
-    for (size_t i = 0; i < row.second.size(); ++i) {
-      absl::StrAppend(&line, "  ", absl::StrFormat("%*s", static_cast<int>(widths[i]), row.second[i]));
-    }
-    std::printf("%s\n", line.c_str());
-  }
-  if (shortest.has_value()) std::printf("%s\n", analysis::ShortSpanNote(*shortest).c_str());
-  std::printf("outputs in %s/ (report: %s/report.html)\n", out_dir.c_str(), out_dir.c_str());
-}
-
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "tapedeck run: %s\n", std::string(s.message()).c_str());
   return kExitFailure;
@@ -139,14 +83,7 @@ int Fail(const absl::Status& s) {
 
 absl::StatusOr<runner::RunConfig> LoadConfig(const Options& opt) {
   if (!opt.config_path.empty()) return runner::LoadRunConfig(opt.config_path, opt.seed);
-  const std::string origin = "<built-in default>";
-  nlohmann::json doc;
-  if (absl::Status s = ParseJsonText(DefaultConfigJson(), origin, &doc); !s.ok()) return s;
-  absl::StatusOr<runner::RunConfig> config = runner::ParseRunConfig(doc, origin, opt.seed);
-  if (!config.ok()) {
-    return absl::Status(config.status().code(), absl::StrCat(origin, ": ", config.status().message()));
-  }
-  return config;
+  return runner::ParseRunConfigText(DefaultConfigJson(), "<built-in default>", opt.seed);
 }
 
 int ReplayJournal(const Options& opt) {
@@ -154,11 +91,8 @@ int ReplayJournal(const Options& opt) {
       runner::ReplayJournal(opt.journal_path, opt.out_dir.value_or("out/journal"));
   if (!r.ok()) return Fail(r.status());
   if (!opt.quiet) {
-    std::fprintf(stderr, "replayed %zu journal events%s: %llu orders, %llu fills; outputs in %s\n",
-                 r->events, r->torn ? " (torn tail ignored)" : "",
-                 static_cast<unsigned long long>(r->run.summary["orders"].get<uint64_t>()),
-                 static_cast<unsigned long long>(r->run.summary["fills"].get<uint64_t>()),
-                 opt.out_dir.value_or("out/journal").c_str());
+    std::fprintf(stderr, "%s",
+                 analysis::JournalReplayText(*r, opt.out_dir.value_or("out/journal")).c_str());
   }
   return kExitOk;
 }
@@ -221,7 +155,7 @@ int RunMain(int argc, char** argv) {
   if (opt.json) {
     std::printf("%s\n", runner::CombinedSummary(*config, *results).dump(2).c_str());
   } else if (!opt.quiet) {
-    PrintTable(*results, options.out_dir);
+    std::printf("%s", analysis::RunTableText(*results, options.out_dir).c_str());
   }
   return kExitOk;
 }

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "analysis/sweep.h"
+#include "analysis/sweep_text.h"
 #include "analysis/walk_forward.h"
 #include "apps/commands.h"
 #include "core/config.h"
@@ -140,31 +140,6 @@ std::string SelfPath() {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-// A shell word, single-quoted when it holds anything but safe characters.
-std::string ShellQuote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                        "0123456789_-./=:@%+,") == std::string::npos) {
-    return s;
-  }
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-// "pnl 8065.32 (point 17)": a row's objective, for the progress line and the summary.
-std::string ObjectiveText(const analysis::SweepTable& t, const analysis::SweepRow& row) {
-  const Metric& m = GetMetric(t.objective);
-  return absl::StrCat(std::string(m.name), " ",
-                      row.objective.has_value() ? absl::StrFormat("%.6g", *row.objective) : "n/a",
-                      " (point ", row.index, ")");
-}
-
 // The progress line of a sweep (runner/progress.h), with the best point so far.
 class SweepLine {
  public:
@@ -173,14 +148,7 @@ class SweepLine {
   analysis::SweepProgress::Callback Callback() {
     if (!line_.active()) return nullptr;
     return [this](uint64_t done, uint64_t total, const analysis::SweepRow* best) {
-      std::string extra;
-      if (best != nullptr) {
-        analysis::SweepTable t;
-        t.objective = objective_;
-        extra = absl::StrCat(best->feasible ? "best " : "best (infeasible) ",
-                             ObjectiveText(t, *best));
-      }
-      line_.Update(done, total, extra, done == total);
+      line_.Update(done, total, analysis::BestSoFarText(objective_, best), done == total);
     };
   }
   void Clear() { line_.Clear(); }
@@ -189,23 +157,6 @@ class SweepLine {
   runner::ProgressLine line_;
   MetricId objective_;
 };
-
-// The best feasible point of a finished table, with its parameters and config.
-void PrintBest(const analysis::SweepTable& t, const std::string& configs_dir) {
-  const analysis::SweepRow* best = analysis::BestFeasibleRow(t);
-  if (best == nullptr) {
-    std::printf("no feasible point: every point breaks a constraint\n");
-    return;
-  }
-  std::printf("best feasible point: %s\n", ObjectiveText(t, *best).c_str());
-  for (size_t i = 0; i < t.params.size() && i < best->params.size(); ++i) {
-    std::printf("  %s = %s\n", t.params[i].c_str(), best->params[i].dump().c_str());
-  }
-  if (!configs_dir.empty()) {
-    std::printf("  config: %s/point-%06llu.json\n", configs_dir.c_str(),
-                static_cast<unsigned long long>(best->index));
-  }
-}
 
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "tapedeck sweep: %s\n", std::string(s.message()).c_str());
@@ -281,17 +232,6 @@ int ParseArgs(int argc, char** argv, Args* a) {
   return -1;
 }
 
-void PrintShardCommands(const Args& a) {
-  const std::string self = SelfPath();
-  for (uint64_t k = 1; k <= a.list_jobs; ++k) {
-    std::printf("%s sweep %s --grid %s --shard %llu/%llu --jobs 1 --quiet --out %s\n",
-                ShellQuote(self).c_str(), ShellQuote(a.config_path).c_str(),
-                ShellQuote(a.grid_path).c_str(), static_cast<unsigned long long>(k),
-                static_cast<unsigned long long>(a.list_jobs),
-                ShellQuote(absl::StrCat(a.options.out_dir, "/shard-", k)).c_str());
-  }
-}
-
 }  // namespace
 
 int SweepMain(int argc, char** argv) {
@@ -309,23 +249,18 @@ int SweepMain(int argc, char** argv) {
     return kExitOk;
   }
   if (a.list_jobs > 0) {
-    PrintShardCommands(a);
+    const analysis::ShardSpec spec{SelfPath(), a.config_path, a.grid_path, a.options.out_dir,
+                                   a.list_jobs};
+    for (const std::string& command : analysis::ShardCommands(spec)) {
+      std::printf("%s\n", command.c_str());
+    }
     return kExitOk;
   }
   analysis::SweepRunInfo info;
   absl::StatusOr<analysis::SweepTable> table = analysis::RunSweep(*in, a.options, &info);
   line.Clear();
   if (!table.ok()) return Fail(table.status());
-  if (!a.quiet) {
-    std::printf("%zu of %llu points run", table->rows.size() - info.resumed_points,
-                static_cast<unsigned long long>(table->points));
-    if (info.resumed_points > 0) {
-      std::printf(", %llu taken from %s/sweep.journal",
-                  static_cast<unsigned long long>(info.resumed_points), a.options.out_dir.c_str());
-    }
-    std::printf("; results in %s/results.csv\n", a.options.out_dir.c_str());
-    PrintBest(*table, a.options.out_dir + "/configs");
-  }
+  if (!a.quiet) std::printf("%s", analysis::SweepRunText(*table, info, a.options.out_dir).c_str());
   return kExitOk;
 }
 
@@ -346,7 +281,7 @@ int SweepMergeMain(int argc, char** argv) {
   if (!quiet) {
     std::printf("%zu points from %zu shards; results in %s/results.csv\n", merged->rows.size(),
                 dirs.size(), out_dir.c_str());
-    PrintBest(*merged, "");
+    std::printf("%s", analysis::SweepSummaryText(*merged, "").c_str());
   }
   return kExitOk;
 }

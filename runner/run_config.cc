@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/decimal.h"
 #include "core/instrument_config.h"
+#include "core/json_reader.h"
 #include "core/sim_venue_config.h"
 #include "core/status.h"
 #include "core/strategy_registry.h"
@@ -282,6 +283,18 @@ absl::StatusOr<RunConfig> LoadRunConfig(const std::string& path,
   return LoadConfigFile<RunConfig>(path, [&](const nlohmann::json& doc) {
     return ParseRunConfig(doc, path, seed_override);
   });
+}
+
+absl::StatusOr<RunConfig> ParseRunConfigText(std::string_view text, const std::string& origin,
+                                             std::optional<uint64_t> seed_override) {
+  nlohmann::json doc;
+  if (absl::Status s = ParseJsonText(text, origin, &doc); !s.ok()) return s;
+  absl::StatusOr<RunConfig> config = ParseRunConfig(doc, origin, seed_override);
+  if (!config.ok()) {
+    return absl::Status(config.status().code(),
+                        absl::StrCat(origin, ": ", config.status().message()));
+  }
+  return config;
 }
 
 }  // namespace tapedeck::runner

@@ -90,6 +90,11 @@ absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::s
 absl::StatusOr<RunConfig> LoadRunConfig(const std::string& path,
                                         std::optional<uint64_t> seed_override);
 
+// Parses a run config given as JSON text (the built-in default) under the name `origin`, which
+// every error starts with ("<built-in default>: seed: ...").
+absl::StatusOr<RunConfig> ParseRunConfigText(std::string_view text, const std::string& origin,
+                                             std::optional<uint64_t> seed_override);
+
 // Builds the strategy `spec` names (core/strategy_registry.h) with its parameters; errors name the
 // key's path ("strategies[1].params.fast: ...").
 absl::StatusOr<std::unique_ptr<Strategy>> BuildStrategy(const StrategySpec& spec,

@@ -19,7 +19,6 @@ namespace tapedeck::analysis {
 namespace {
 
 using ::tapedeck::testing::CliPath;
-using ::tapedeck::testing::MakeTempDir;
 using ::tapedeck::testing::ReadFile;
 using ::tapedeck::testing::WriteFile;
 using ::testing::HasSubstr;
@@ -27,7 +26,7 @@ using testing::Cli;
 using testing::Grid;
 using testing::Output;
 using testing::Sh;
-using testing::SmallConfig;
+using testing::SweepFiles;
 
 size_t Lines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
 
@@ -50,10 +49,9 @@ size_t SweepKilledAfter(const std::string& args, const std::string& journal, siz
 }
 
 TEST(SweepResumeTest, AKilledSweepResumesToTheTableOfAnUninterruptedOne) {
-  const std::string dir = MakeTempDir("resume");
-  WriteFile(dir + "/config.json", SmallConfig());
-  WriteFile(dir + "/grid.json", Grid());
-  const std::string common = dir + "/config.json --grid " + dir + "/grid.json";
+  const SweepFiles files("resume");
+  const std::string& dir = files.dir;
+  const std::string common = files.Args();
   const Output full = Cli("sweep " + common + " --quiet --jobs 1 --out " + dir + "/full");
   ASSERT_EQ(full.exit_code, 0) << full.out;
 
@@ -81,13 +79,12 @@ TEST(SweepResumeTest, AKilledSweepResumesToTheTableOfAnUninterruptedOne) {
 }
 
 TEST(SweepResumeTest, ATornLastLineIsIgnoredAndAnotherSweepsJournalRefused) {
-  const std::string dir = MakeTempDir("resume_torn");
-  WriteFile(dir + "/config.json", SmallConfig());
   nlohmann::json grid = nlohmann::json::parse(Grid());
   grid["params"].erase(1);
   grid["params"].erase(1);  // 4 x 2 = 8 points
-  WriteFile(dir + "/grid.json", grid.dump());
-  const std::string common = dir + "/config.json --grid " + dir + "/grid.json --quiet";
+  const SweepFiles files("resume_torn", grid.dump());
+  const std::string& dir = files.dir;
+  const std::string common = files.Args() + " --quiet";
   ASSERT_EQ(Cli("sweep " + common + " --out " + dir + "/full").exit_code, 0);
   // A journal of the first three points and half of the fourth, as a crash mid-write leaves it.
   const std::vector<std::string> lines =

@@ -23,7 +23,6 @@ namespace tapedeck::analysis {
 namespace {
 
 using ::tapedeck::testing::CliPath;
-using ::tapedeck::testing::MakeTempDir;
 using ::tapedeck::testing::ReadFile;
 using ::tapedeck::testing::SourceDir;
 using ::tapedeck::testing::WriteFile;
@@ -33,12 +32,12 @@ using testing::Grid;
 using testing::Output;
 using testing::Sh;
 using testing::SmallConfig;
+using testing::SweepFiles;
 
 TEST(SweepTest, JobsShardsAndRunDigestsAgree) {
-  const std::string dir = MakeTempDir("sweep");
-  WriteFile(dir + "/config.json", SmallConfig());
-  WriteFile(dir + "/grid.json", Grid());
-  const std::string common = dir + "/config.json --grid " + dir + "/grid.json --quiet";
+  const SweepFiles files("sweep");
+  const std::string& dir = files.dir;
+  const std::string common = files.Args() + " --quiet";
 
   const Output one = Cli("sweep " + common + " --jobs 1 --out " + dir + "/j1");
   ASSERT_EQ(one.exit_code, 0) << one.out;
@@ -98,14 +97,13 @@ TEST(SweepTest, JobsShardsAndRunDigestsAgree) {
 }
 
 TEST(SweepTest, RandomSearchIsSeededAndShardable) {
-  const std::string dir = MakeTempDir("sweep_random");
-  WriteFile(dir + "/config.json", SmallConfig());
   nlohmann::json g = nlohmann::json::parse(Grid());
   g["mode"] = "random";
   g["samples"] = 6;
   g["seed"] = 11;
-  WriteFile(dir + "/grid.json", g.dump());
-  const std::string common = dir + "/config.json --grid " + dir + "/grid.json --quiet";
+  const SweepFiles files("sweep_random", g.dump());
+  const std::string& dir = files.dir;
+  const std::string common = files.Args() + " --quiet";
   ASSERT_EQ(Cli("sweep " + common + " --jobs 2 --out " + dir + "/a").exit_code, 0);
   ASSERT_EQ(Cli("sweep " + common + " --shard 1/2 --out " + dir + "/s1").exit_code, 0);
   ASSERT_EQ(Cli("sweep " + common + " --shard 2/2 --out " + dir + "/s2").exit_code, 0);
@@ -144,12 +142,10 @@ TEST(SweepGridTest, BadGridsNameThePath) {
 }
 
 TEST(SweepGridTest, BadGridFailsBeforeAnyRun) {
-  const std::string dir = MakeTempDir("sweep_bad");
-  WriteFile(dir + "/config.json", SmallConfig());
-  WriteFile(dir + "/grid.json",
-            R"({"params": [{"path": "strategies[0].params.drawdown_bps", "values": [1.5]}]})");
-  const Output r = Cli("sweep " + dir + "/config.json --grid " + dir + "/grid.json --quiet --out " +
-                       dir + "/out");
+  const SweepFiles files(
+      "sweep_bad", R"({"params": [{"path": "strategies[0].params.drawdown_bps", "values": [1.5]}]})");
+  const std::string& dir = files.dir;
+  const Output r = Cli("sweep " + files.Args() + " --quiet --out " + dir + "/out");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("params[0].values[0]: strategies[0].params.drawdown_bps: wrong type"));
   EXPECT_EQ(Sh("test -e " + dir + "/out").exit_code, 1);

@@ -70,6 +70,20 @@ inline std::string Grid() {
   })";
 }
 
+// The setup the sweep tests share: a fresh temporary directory `dir` holding SmallConfig() as
+// config.json and `grid` as grid.json; Args() names them as `tapedeck sweep` takes them.
+struct SweepFiles {
+  explicit SweepFiles(const std::string& name, const std::string& grid = Grid())
+      : dir(::tapedeck::testing::MakeTempDir(name)) {
+    ::tapedeck::testing::WriteFile(dir + "/config.json", SmallConfig());
+    ::tapedeck::testing::WriteFile(dir + "/grid.json", grid);
+  }
+  // "DIR/config.json --grid DIR/grid.json"
+  std::string Args() const { return dir + "/config.json --grid " + dir + "/grid.json"; }
+
+  std::string dir;
+};
+
 }  // namespace tapedeck::analysis::testing
 
 #endif  // TAPEDECK_TESTS_ANALYSIS_SWEEP_TEST_UTIL_H_

@@ -144,18 +144,6 @@ TEST(SimVenueConfigTest, ErrorsNameTheKeyPathAndTheAllowedValues) {
                         "queue_power"));  // then any registered model's keys
 }
 
-// Latencies are added to timestamps: beyond int64 they wrapped ("9999999d" was reported as
-// "must be >= 0"); a year is the bound.
-TEST(SimVenueConfigTest, LatenciesBeyondAYearAreErrorsThatSaySo) {
-  EXPECT_THAT(Error(R"({"entry_latency": "9999999d"})"),
-              HasSubstr("venue.entry_latency: duration '9999999d' is beyond what int64 "
-                        "nanoseconds hold"));
-  EXPECT_EQ(Error(R"({"response_latency": "366d"})"),
-            "venue.response_latency: must be at most 365d");
-  EXPECT_EQ(Error(R"({"local_shift": "-400d"})"), "venue.local_shift: must be within -365d..365d");
-  EXPECT_EQ(Error(R"({"entry_latency": "365d", "local_shift": "-2s"})"), "ok");
-}
-
 TEST(SimVenueConfigTest, WithoutAPlaceForItLocalShiftIsRefusedWithTheReason) {
   EXPECT_THAT(Error(R"({"local_shift": "1ms"})", /*no_local_shift=*/true),
               HasSubstr("venue.local_shift: delays a backtest's market data"));

@@ -124,6 +124,9 @@ TEST(ReportTest, RunWritesSelfContainedReportsWithChartsAndTables) {
   const std::string basis = ReadFile(dir + "/basis_reentry/report.html");
   EXPECT_TRUE(Has(basis, "id=\"basis\""));
   EXPECT_TRUE(Has(basis, "<h2>Basis rounds: basis at entry and exit</h2>"));
+  // Its spot and future legs carry the round's trade group: one trade, shown so.
+  EXPECT_TRUE(Has(basis, "<th>trade</th>"));
+  EXPECT_TRUE(Has(basis, "2 round trips make 1 trade."));
   // The index links both reports.
   const std::string index = ReadFile(dir + "/report.html");
   EXPECT_TRUE(Has(index, "href=\"basis_reentry/report.html\""));
@@ -365,8 +368,10 @@ TEST(ReportTest, LoadsInHeadlessChromiumWithoutConsoleErrorsAndDrawsPaths) {
       EXPECT_FALSE(Has(std::string(line), "CONSOLE")) << page << ": " << line;
       EXPECT_FALSE(Has(std::string(line), "Uncaught")) << page << ": " << line;
     }
-    // The DOM as Chromium parsed it: charts with drawn, non-empty paths.
+    // The DOM as Chromium parsed it: charts with drawn, non-empty paths; the basis pair's two
+    // round trips shown as one trade.
     EXPECT_TRUE(Has(dom, "<svg"));
+    if (Has(page, "basis_reentry")) EXPECT_TRUE(Has(dom, "2 round trips make 1 trade.")) << page;
     const std::vector<std::string> lines = PathsOf(dom, "line");
     EXPECT_GE(lines.size(), 3u) << page;
     for (const std::string& d : lines) {

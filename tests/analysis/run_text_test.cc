@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "analysis/metric_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

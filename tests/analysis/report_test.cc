@@ -371,7 +371,9 @@ TEST(ReportTest, LoadsInHeadlessChromiumWithoutConsoleErrorsAndDrawsPaths) {
     // The DOM as Chromium parsed it: charts with drawn, non-empty paths; the basis pair's two
     // round trips shown as one trade.
     EXPECT_TRUE(Has(dom, "<svg"));
-    if (Has(page, "basis_reentry")) EXPECT_TRUE(Has(dom, "2 round trips make 1 trade.")) << page;
+    if (Has(page, "basis_reentry")) {
+      EXPECT_TRUE(Has(dom, "2 round trips make 1 trade.")) << page;
+    }
     const std::vector<std::string> lines = PathsOf(dom, "line");
     EXPECT_GE(lines.size(), 3u) << page;
     for (const std::string& d : lines) {

@@ -40,6 +40,11 @@ int SweepMergeMain(int argc, char** argv);  // sweep_command.cc
 int StrategiesMain(int argc, char** argv);  // strategies_command.cc
 int NewMain(int argc, char** argv);         // new_command.cc
 
+// Loads the plugins of TAPEDECK_PLUGIN_PATH, then those given with --plugin (repeatable), in
+// that order (core/plugin_loader.h); -1 when all loaded, else prints the error as
+// "tapedeck <command>: ..." and returns kExitFailure. Every command that builds strategies or
+// venues calls it before reading its config (whose "plugins" load next).
+int LoadCommandPlugins(std::string_view command, const std::vector<std::string>& plugins);
 // The embedded default run config (configs/default.json, compiled in): the 2026-02-05
 // deleveraging scenario with both seed strategies.
 const char* DefaultConfigJson();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "apps/commands.h"
 #include "runner/progress.h"
@@ -28,6 +29,8 @@ constexpr char kUsage[] =
     "\n"
     "  --config FILE   the fixsim config (required; its input paths are read from its folder)\n"
     "  --quiet         no progress line on stderr\n"
+    "  --plugin PATH   load a latency/queue model plugin first (repeatable; also\n"
+    "                  TAPEDECK_PLUGIN_PATH and the config's \"plugins\"; docs/plugins.md)\n"
     "\n"
     "Exit status: 0 on success, 1 on a bad config or a failure, 2 on a bad command line.\n";
 
@@ -45,9 +48,11 @@ int FixsimMain(int argc, char** argv) {
   std::string config_path;
   bool quiet = false;
   CommandLine cli("fixsim", kUsage);
-  cli.Value("--config", &config_path).Flag("--quiet", &quiet);
+  std::vector<std::string> plugins;
+  cli.Value("--config", &config_path).Flag("--quiet", &quiet).Values("--plugin", &plugins);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   if (config_path.empty()) return cli.Fail("--config is required");
+  if (int rc = LoadCommandPlugins("fixsim", plugins); rc >= 0) return rc;
   absl::StatusOr<runner::FixsimRunConfig> config = runner::LoadFixsimConfig(config_path);
   if (!config.ok()) return Fail(config.status());
   absl::StatusOr<std::unique_ptr<adapters::FixSim>> sim = runner::BuildFixSim(*config);

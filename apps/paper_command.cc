@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "apps/commands.h"
 #include "runner/progress.h"
@@ -33,6 +34,8 @@ constexpr char kUsage[] =
     "  --out DIR       output directory (default: the config's output.dir, else out/paper)\n"
     "  --duration D    stop after D of wall time (a duration with a unit: 30s, 5m, 2h)\n"
     "  --quiet         no progress line and no latency summary\n"
+    "  --plugin PATH   load a strategy plugin first (repeatable; also TAPEDECK_PLUGIN_PATH and\n"
+    "                  the config's \"plugins\"; docs/plugins.md)\n"
     "\n"
     "Exit status: 0 on success, 1 on a bad config or a failed session, 2 on a bad command line.\n";
 
@@ -57,14 +60,17 @@ int Fail(const absl::Status& s) {
 int PaperMain(int argc, char** argv) {
   std::string config_path;
   std::optional<std::string> out_dir, duration_text;
+  std::vector<std::string> plugins;
   bool quiet = false;
   CommandLine cli("paper", kUsage);
   cli.Value("--config", &config_path)
       .Value("--out", &out_dir)
       .Value("--duration", &duration_text)
-      .Flag("--quiet", &quiet);
+      .Flag("--quiet", &quiet)
+      .Values("--plugin", &plugins);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   if (config_path.empty()) return cli.Fail("--config is required");
+  if (int rc = LoadCommandPlugins("paper", plugins); rc >= 0) return rc;
   runner::PaperRunOptions options;
   if (duration_text.has_value()) {
     absl::StatusOr<Duration> d = ParseDuration(*duration_text);

@@ -21,7 +21,7 @@ namespace {
 using runner::RunResult;
 
 constexpr char kUsage[] =
-    "usage: tapedeck run [CONFIG.json] [--out DIR] [--seed N] [--quiet] [--json]\n"
+    "usage: tapedeck run [CONFIG.json] [--out DIR] [--seed N] [--quiet] [--json] [--plugin P]\n"
     "       tapedeck run --journal FILE [--out DIR] [--quiet]\n"
     "\n"
     "Backtests every strategy of the run config on its sources and writes, for each strategy,\n"
@@ -40,6 +40,8 @@ constexpr char kUsage[] =
     "  --seed N      the run seed; overrides the config's \"seed\"\n"
     "  --quiet       print nothing but errors\n"
     "  --json        print DIR/summary.json to stdout instead of the table\n"
+    "  --plugin PATH load a strategy/model plugin first (repeatable; also TAPEDECK_PLUGIN_PATH\n"
+    "                and the config's \"plugins\"; docs/plugins.md)\n"
     "  --journal F   replay a paper-trading journal (written by `tapedeck paper`) through the\n"
     "                strategy it recorded; its orders.csv equals the paper session's byte for byte\n"
     "  -h, --help    this help\n"
@@ -101,15 +103,17 @@ int ReplayJournal(const Options& opt) {
 
 int RunMain(int argc, char** argv) {
   Options opt;
-  std::vector<std::string> configs;
+  std::vector<std::string> configs, plugins;
   CommandLine cli("run", kUsage);
   cli.Value("--out", &opt.out_dir)
       .Count("--seed", &opt.seed)
       .Flag("--quiet", &opt.quiet)
       .Flag("--json", &opt.json)
       .Value("--journal", &opt.journal_path)
+      .Values("--plugin", &plugins)
       .Positionals(&configs);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  if (int rc = LoadCommandPlugins("run", plugins); rc >= 0) return rc;
   if (configs.size() > 1) return cli.Fail("more than one config given ('" + configs[1] + "')");
   if (!configs.empty()) opt.config_path = configs[0];
   if (!opt.journal_path.empty()) {

@@ -70,6 +70,8 @@ constexpr char kUsage[] =
     "                   its finished points are not run again, and the table is the one an\n"
     "                   uninterrupted sweep writes (the same CONFIG, GRID and --shard)\n"
     "  --quiet          no progress line and no summary\n"
+    "  --plugin PATH    load a strategy/model plugin first (repeatable; also TAPEDECK_PLUGIN_PATH\n"
+    "                   and the config's \"plugins\"; docs/plugins.md)\n"
     "\n"
     "A progress line (points done of total, %, points/s, elapsed, ETA, best so far) goes to\n"
     "stderr when it is a terminal.\n"
@@ -175,7 +177,7 @@ struct Args {
 
 // Parses the command line into *a; a non-negative return is the exit code to stop with.
 int ParseArgs(int argc, char** argv, Args* a) {
-  std::vector<std::string> config_paths;
+  std::vector<std::string> config_paths, plugins;
   std::optional<std::string> shard, train, test, step;
   std::optional<uint64_t> jobs, list_jobs;
   CommandLine cli("sweep", SweepUsage());
@@ -191,8 +193,11 @@ int ParseArgs(int argc, char** argv, Args* a) {
       .Value("--test", &test)
       .Value("--step", &step)
       .Flag("--anchored", &a->wf.anchored)
+      .Values("--plugin", &plugins)
       .Positionals(&config_paths);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
+  // Loaded once, before any worker starts; every worker then finds the same tables.
+  if (int rc = LoadCommandPlugins("sweep", plugins); rc >= 0) return rc;
   if (config_paths.size() > 1)
     return cli.Fail("more than one config given ('" + config_paths[1] + "')");
   if (config_paths.empty() || a->grid_path.empty())

@@ -7,8 +7,8 @@
 //
 // There is no central list. Libraries of strategies must be linked whole, or the linker drops
 // the objects that nothing references, and their registrations with them (strategies/
-// CMakeLists.txt does so for the built-in ones). A strategy loaded at run time registers into
-// the same table with AddStrategy.
+// CMakeLists.txt does so for the built-in ones). In a plugin (core/plugin.h) the same statement
+// records the strategy, and the loader adds it to this table once it has checked the plugin.
 #ifndef TAPEDECK_CORE_STRATEGY_REGISTRY_H_
 #define TAPEDECK_CORE_STRATEGY_REGISTRY_H_
 
@@ -59,6 +59,12 @@ absl::StatusOr<std::unique_ptr<Strategy>> CreateStrategy(std::string_view name,
                                                          ConfigObject& params,
                                                          const InstrumentTable& instruments);
 
+#ifdef TAPEDECK_PLUGIN_BUILD
+// In a plugin, where a strategy waits until the loader has checked the plugin (core/plugin.h);
+// defined by the plugin's entry source, hidden so that every plugin has its own.
+__attribute__((visibility("hidden"))) void DeferPluginStrategy(StrategyInfo info);
+#endif
+
 // Registers the strategy class S, built from the struct its parameter table reads (S(const P&),
 // or S(const P&, const InstrumentTable&) when it needs the instruments). False when the name
 // is taken (the registry test then fails: the table has one strategy less than the sources).
@@ -81,7 +87,12 @@ bool RegisterStrategy(std::string name, std::string description, const ParamTabl
       return std::unique_ptr<Strategy>(new S(*p));
     }
   };
+#ifdef TAPEDECK_PLUGIN_BUILD
+  DeferPluginStrategy(std::move(info));
+  return true;
+#else
   return AddStrategy(std::move(info)).ok();
+#endif
 }
 
 }  // namespace tapedeck

@@ -40,6 +40,11 @@ CommandLine& CommandLine::Value(std::string_view name, std::optional<std::string
   return *this;
 }
 
+CommandLine& CommandLine::Values(std::string_view name, std::vector<std::string>* out) {
+  specs_.push_back(Spec{std::string(name), Type::kStrings, out});
+  return *this;
+}
+
 CommandLine& CommandLine::Count(std::string_view name, std::optional<uint64_t>* out, uint64_t min,
                                 uint64_t max) {
   specs_.push_back(Spec{std::string(name), Type::kCount, out, min, max});
@@ -68,6 +73,9 @@ bool CommandLine::Store(const Spec& spec, std::string_view value) const {
       return true;
     case Type::kOptionalString:
       *static_cast<std::optional<std::string>*>(spec.out) = std::string(value);
+      return true;
+    case Type::kStrings:
+      static_cast<std::vector<std::string>*>(spec.out)->emplace_back(value);
       return true;
     case Type::kCount: {
       // Digits only: no sign, no spaces, no "1e3"; overflow is an error, not a wrap.

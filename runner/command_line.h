@@ -51,6 +51,8 @@ class CommandLine {
   CommandLine& Flag(std::string_view name, bool* out);
   CommandLine& Value(std::string_view name, std::string* out);
   CommandLine& Value(std::string_view name, std::optional<std::string>* out);
+  // An option that may be given several times; each value is appended, in order.
+  CommandLine& Values(std::string_view name, std::vector<std::string>* out);
   // A whole number in [min, max], written as decimal digits.
   CommandLine& Count(std::string_view name, std::optional<uint64_t>* out, uint64_t min = 0,
                      uint64_t max = std::numeric_limits<uint64_t>::max());
@@ -70,7 +72,7 @@ class CommandLine {
   int Fail(std::string_view what) const;
 
  private:
-  enum class Type { kFlag, kString, kOptionalString, kCount };
+  enum class Type { kFlag, kString, kOptionalString, kStrings, kCount };
   struct Spec {
     std::string name;
     Type type;

@@ -47,6 +47,7 @@ absl::StatusOr<FixsimRunConfig> ParseFixsimConfig(const nlohmann::json& doc,
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject root, ConfigObject::Of(&doc, ""));
   root.set_inputs(&rc.inputs);
   TAPEDECK_RETURN_IF_ERROR(CheckShape(root));
+  TAPEDECK_RETURN_IF_ERROR(section::Plugins(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Seed(root, std::nullopt, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Sources(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Instruments(root, &rc));

@@ -65,6 +65,7 @@ absl::StatusOr<PaperRunConfig> ParsePaperConfig(const nlohmann::json& doc,
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject root, ConfigObject::Of(&doc, ""));
   root.set_inputs(&rc.inputs);
   TAPEDECK_RETURN_IF_ERROR(CheckShape(root));
+  TAPEDECK_RETURN_IF_ERROR(section::Plugins(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Instruments(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Account(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Strategies(root, &rc));

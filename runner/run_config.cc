@@ -8,6 +8,7 @@
 #include "core/decimal.h"
 #include "core/instrument_config.h"
 #include "core/json_reader.h"
+#include "core/plugin_loader.h"
 #include "core/sim_venue_config.h"
 #include "core/status.h"
 #include "core/strategy_registry.h"
@@ -114,6 +115,25 @@ nlohmann::json DocumentSavedIn(const RunConfig& config, const std::string& dir) 
 }
 
 namespace section {
+
+absl::Status Plugins(ConfigObject& root, RunConfig* rc) {
+  const nlohmann::json* plugins = root.Raw("plugins");
+  if (plugins == nullptr) return absl::OkStatus();
+  if (!plugins->is_array()) return root.Error("plugins", "expected an array of file paths");
+  for (size_t i = 0; i < plugins->size(); ++i) {
+    const std::string key = absl::StrCat("plugins[", i, "]");
+    const nlohmann::json& p = (*plugins)[i];
+    if (!p.is_string() || p.get<std::string>().empty()) {
+      return root.Error(key, "expected a file path (a string)");
+    }
+    const std::string written = p.get<std::string>();
+    rc->inputs.read.emplace_back(key, written);
+    if (absl::Status s = LoadPlugin(ResolveInputPath(rc->inputs.base_dir, written)); !s.ok()) {
+      return root.Error(key, std::string(s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status Seed(ConfigObject& root, std::optional<uint64_t> seed_override, RunConfig* rc) {
   if (root.Has("seed")) {
@@ -266,6 +286,7 @@ absl::StatusOr<RunConfig> ParseRunConfig(const nlohmann::json& doc, const std::s
   rc.inputs.base_dir = InputBaseDir(origin);
   TAPEDECK_ASSIGN_OR_RETURN(ConfigObject root, ConfigObject::Of(&doc, ""));
   root.set_inputs(&rc.inputs);
+  TAPEDECK_RETURN_IF_ERROR(section::Plugins(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Seed(root, seed_override, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Sources(root, &rc));
   TAPEDECK_RETURN_IF_ERROR(section::Instruments(root, &rc));

@@ -105,6 +105,9 @@ absl::StatusOr<std::unique_ptr<Strategy>> BuildStrategy(const StrategySpec& spec
 // seed before sources (a generated source takes the seed), sources before instruments (sources
 // may define them), instruments before strategies (their parameters name instruments).
 namespace section {
+// "plugins": plugin files (core/plugin_loader.h), relative to the config's folder, loaded before
+// any other section is read (their latency and queue models and strategies are named there).
+absl::Status Plugins(ConfigObject& root, RunConfig* rc);
 absl::Status Seed(ConfigObject& root, std::optional<uint64_t> seed_override, RunConfig* rc);
 absl::Status Sources(ConfigObject& root, RunConfig* rc);
 absl::Status Instruments(ConfigObject& root, RunConfig* rc);

@@ -3,6 +3,12 @@
 #include "core/params.h"
 #include "core/strategy_registry.h"
 
+// The registered name; tests/plugin builds this same file as a plugin under another name, to
+// check that a plugin gives the built-in's digest at the built-in's speed.
+#ifndef TAPEDECK_SMA_CROSSOVER_NAME
+#define TAPEDECK_SMA_CROSSOVER_NAME "sma_crossover"
+#endif
+
 namespace tapedeck::strategies {
 
 void SmaCrossover::Cross(Context& ctx, int want) {
@@ -50,7 +56,7 @@ const ParamTable<P> kParams(
     &Check);
 
 [[maybe_unused]] const bool kRegistered = RegisterStrategy<SmaCrossover>(
-    "sma_crossover", "long when the fast SMA of closes is above the slow one, flat otherwise",
+    TAPEDECK_SMA_CROSSOVER_NAME, "long when the fast SMA of closes is above the slow one, flat otherwise",
     kParams, {{"instrument", "BTC-PERP"}, {"fast", 5}, {"slow", 20}});
 
 }  // namespace

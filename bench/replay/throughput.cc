@@ -45,6 +45,7 @@
 #include "runner/command_line.h"
 #include "bench/bench_util.h"
 #include "bench/replay/throughput_stages.h"
+#include "bench/replay/throughput_plugin.h"
 #include "bench/replay/throughput_tapes.h"
 #include "core/engine.h"
 #include "core/merger.h"
@@ -283,7 +284,9 @@ constexpr const char* kUsage =
     "               (default 3)\n"
     "  --json PATH  also write every stage's runs as JSON (written whole, then renamed)\n"
     "  --dir DIR    write the tapes into DIR (default: a new directory under /tmp, removed after)\n"
-    "  --keep       keep the tapes, and reuse tapes of N events already in DIR\n";
+    "  --keep       keep the tapes, and reuse tapes of N events already in DIR\n"
+    "  --plugin SO  add engine_sma_plugin: engine_sma with the strategy --plugin-strategy (default\n"
+    "               sma_crossover_plugin) of the plugin SO; it must trade as engine_sma does\n";
 
 // A tape left in `path` by an earlier --keep run, if it holds exactly `n` records.
 bool KeptTapeFits(const std::string& path, uint64_t n) {
@@ -300,6 +303,7 @@ struct Options {
   std::string json_path;
   std::string dir_flag;  // empty: a new directory under /tmp
   bool keep = false;
+  std::string plugin, plugin_strategy = "sma_crossover_plugin";  // --plugin: engine_sma_plugin
 };
 
 // Parses argv into *opts; returns the exit code when the program should stop (--help, a bad
@@ -311,7 +315,9 @@ int ParseOptions(int argc, char** argv, Options* opts) {
       .Count("--repeat", &repeat_flag, 1, 1000)
       .Value("--json", &opts->json_path)
       .Value("--dir", &opts->dir_flag)
-      .Flag("--keep", &opts->keep);
+      .Flag("--keep", &opts->keep)
+      .Value("--plugin", &opts->plugin)
+      .Value("--plugin-strategy", &opts->plugin_strategy);
   if (const int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   opts->events = events_flag.value_or(10'000'000);
   opts->repeat = static_cast<int>(repeat_flag.value_or(3));
@@ -382,7 +388,8 @@ struct StageData {
   std::vector<int64_t> prices;           // the floor's input: the trades-only tape's prices
   std::vector<TimedPrice> timed_prices;  // floor_trading's
   EngineConfig sma_config;
-  TradingOutcome hand_traded, engine_traded;
+  TradingOutcome hand_traded, engine_traded, plugin_traded;
+  std::string plugin, plugin_strategy;  // engine_sma_plugin's, when plugin is set
 };
 
 // Reads the trade prices into plain arrays, once and outside the timing.
@@ -471,6 +478,16 @@ void AddSmaStages(StageData& d, std::vector<StagePlan>* plans) {
                       return RunEngine(d.trades, sma, d.table, events, check, &d.engine_traded,
                                        d.sma_config);
                     }});
+  if (!d.plugin.empty()) {  // right after engine_sma: each round runs the pair back to back
+    plans->push_back({"engine_sma_plugin", "engine_sma with the strategy loaded from --plugin",
+                      [&d](uint64_t* events, uint64_t* check) -> absl::Status {
+                        auto s = bench::PluginSma(d.plugin, d.plugin_strategy, d.table, kSmaFast,
+                                                  kSmaSlow, kSmaQty);
+                        if (!s.ok()) return s.status();
+                        return RunEngine(d.trades, **s, d.table, events, check, &d.plugin_traded,
+                                         d.sma_config);
+                      }});
+  }
   plans->push_back({"engine_signal",
                     "the SMA example's signal through core::Engine, without its orders",
                     [&d](uint64_t* events, uint64_t* check) -> absl::Status {
@@ -586,8 +603,10 @@ bool StagesAgree(const std::vector<Stage>& stages, const StageData& d) {
     std::fprintf(stderr, "bench_throughput: the SMA stages disagree\n");
     return false;
   }
-  if (!(d.hand_traded == d.engine_traded)) {
-    std::fprintf(stderr, "bench_throughput: floor_trading and engine_sma traded differently\n");
+  if (!(d.hand_traded == d.engine_traded) ||
+      (!d.plugin.empty() && !(d.plugin_traded == d.engine_traded))) {
+    std::fprintf(stderr, "bench_throughput: floor_trading, engine_sma and engine_sma_plugin "
+                         "traded differently\n");
     return false;
   }
   return true;
@@ -655,6 +674,8 @@ int Main(int argc, char** argv) {
   if (auto s = ReadFloorInput(opts.events, &d); !s.ok()) return Die(s);
   d.sma_config.venue.entry_latency = kOrderLatency;
   d.sma_config.venue.response_latency = kOrderLatency;
+  d.plugin = opts.plugin;
+  d.plugin_strategy = opts.plugin_strategy;
 
   std::vector<StagePlan> plans;
   AddSmaStages(d, &plans);

@@ -158,6 +158,30 @@ TEST(PluginLoaderTest, ConfigPluginsAreRelativeToTheConfig) {
             absl::StrCat("plugins[0]: plugin ", dir, "/nothere.so: no such file"));
 }
 
+// Every command that builds strategies or venues loads --plugin and TAPEDECK_PLUGIN_PATH before
+// its config, and stops with the loader's error and exit status 1.
+TEST(PluginLoaderTest, CommandsLoadPluginsFirstAndFailClearly) {
+  const std::string cli = testing::CliPath();
+  std::string out;
+  for (const std::string cmd : {"run", "sweep x.json --grid g.json", "paper --config x.json",
+                                "fixsim --config x.json"}) {
+    EXPECT_EQ(testing::Shell(absl::StrCat(cli, " ", cmd, " --plugin ", Plugin("other_abi"),
+                                          " 2>&1"),
+                             &out),
+              1)
+        << cmd;
+    const std::string name = cmd.substr(0, cmd.find(' '));
+    EXPECT_EQ(out, absl::StrCat("tapedeck ", name, ": plugin ", Plugin("other_abi"),
+                                ": built for plugin ABI 999, this tapedeck loads plugin ABI ",
+                                kPluginAbiVersion,
+                                "; rebuild the plugin against this tapedeck's SDK\n"));
+  }
+  EXPECT_EQ(testing::Shell(absl::StrCat("TAPEDECK_PLUGIN_PATH=/nonexistent ", cli, " run 2>&1"),
+                           &out),
+            1);
+  EXPECT_EQ(out, "tapedeck run: TAPEDECK_PLUGIN_PATH: /nonexistent: no such directory\n");
+}
+
 // The SMA strategy's own source as a plugin: the built-in's digest, byte for byte.
 TEST(PluginLoaderTest, SmaAsPluginGivesTheBuiltInDigest) {
   TAPEDECK_REQUIRE_SHARED_DATA();

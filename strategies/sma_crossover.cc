@@ -3,10 +3,10 @@
 #include "core/params.h"
 #include "core/strategy_registry.h"
 
-// The registered name; tests/plugin builds this same file as a plugin under another name, to
-// check that a plugin gives the built-in's digest at the built-in's speed.
-#ifndef TAPEDECK_SMA_CROSSOVER_NAME
-#define TAPEDECK_SMA_CROSSOVER_NAME "sma_crossover"
+// Appended to the registered name: tests/plugin builds this same file as a plugin named
+// "sma_crossover_plugin", to check that a plugin gives the built-in's digest at its speed.
+#ifndef TAPEDECK_SMA_CROSSOVER_SUFFIX
+#define TAPEDECK_SMA_CROSSOVER_SUFFIX ""
 #endif
 
 namespace tapedeck::strategies {
@@ -56,7 +56,8 @@ const ParamTable<P> kParams(
     &Check);
 
 [[maybe_unused]] const bool kRegistered = RegisterStrategy<SmaCrossover>(
-    TAPEDECK_SMA_CROSSOVER_NAME, "long when the fast SMA of closes is above the slow one, flat otherwise",
+    "sma_crossover" TAPEDECK_SMA_CROSSOVER_SUFFIX,
+    "long when the fast SMA of closes is above the slow one, flat otherwise",
     kParams, {{"instrument", "BTC-PERP"}, {"fast", 5}, {"slow", 20}});
 
 }  // namespace

@@ -10,6 +10,12 @@ set(TAPEDECK_PUBLIC_HEADERS
   latency_model_registry.h latency_recording.h market_view.h order.h params.h plugin.h
   portfolio.h queue_model.h queue_model_registry.h records.h sizing.h status.h strategy.h
   strategy_registry.h strategy_report.h trade_run.h types.h)
+# And what the test kit's installed headers (testkit/strategy_test.h: the engine behind
+# tapedeck::testing) include besides.
+list(APPEND TAPEDECK_PUBLIC_HEADERS
+  engine.h event_order.h exchange_side.h l3_book.h l3_queue.h matching_core.h merger.h
+  order_book.h ring_queue.h sim_venue.h sim_venue_config.h source.h strategy_host.h
+  venue_account.h venue_model.h)
 list(TRANSFORM TAPEDECK_PUBLIC_HEADERS PREPEND ${PROJECT_SOURCE_DIR}/core/)
 set(_include ${CMAKE_INSTALL_INCLUDEDIR}/tapedeck)
 set(_cmakedir ${CMAKE_INSTALL_LIBDIR}/cmake/tapedeck)

@@ -40,7 +40,12 @@ for suite in core replay adapters strategies apps; do
 done
 
 echo "== end-to-end throughput harness" >&2
-"$bin/bench_throughput" --events "${THROUGHPUT_EVENTS:-10000000}" --repeat 3 \
+# With the test plugins built, the SMA strategy also runs from its plugin build, in the same
+# rounds as the built-in (engine_sma_plugin; issue 25's same-speed bar).
+plugin_args=()
+sma_plugin="$build_dir/tests/plugin/libsma_plugin.so"
+[[ -f "$sma_plugin" ]] && plugin_args=(--plugin "$sma_plugin")
+"$bin/bench_throughput" --events "${THROUGHPUT_EVENTS:-10000000}" --repeat 3 "${plugin_args[@]}" \
   --json "$out/throughput.json" | tee "$out/throughput.txt"
 
 # The sweep's 1-vs-2-worker ratio needs both cores: it runs before the memory test, whose

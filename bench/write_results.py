@@ -395,6 +395,15 @@ def main():
             w("| %s | %s | %.2fx | %s |" % (s["name"], fmt_rate(s["events_per_second"]),
                                            s["floor_ratio"], s["what"]))
         w("")
+        plug = stages.get("engine_sma_plugin")
+        if plug and "engine_sma" in stages:
+            built_in = stages["engine_sma"]["events_per_second"]
+            w("The SMA strategy built in (engine_sma) and built from the same source as a plugin "
+              "(engine_sma_plugin, tests/plugin's libsma_plugin.so loaded at run time), in the "
+              "same rounds: the plugin runs at %.1f%% of the built-in's speed; the harness "
+              "checks that both trade identically." %
+              (100.0 * plug["events_per_second"] / built_in))
+            w("")
 
     # --- all suites ---
     if runs:

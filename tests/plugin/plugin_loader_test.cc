@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/config.h"
@@ -180,6 +181,23 @@ TEST(PluginLoaderTest, CommandsLoadPluginsFirstAndFailClearly) {
                            &out),
             1);
   EXPECT_EQ(out, "tapedeck run: TAPEDECK_PLUGIN_PATH: /nonexistent: no such directory\n");
+}
+
+// `tapedeck strategies --plugin` lists a plugin's strategies beside the built-in ones, from the
+// same registration.
+TEST(PluginLoaderTest, StrategiesCommandListsAPluginsStrategies) {
+  const std::string cli = testing::CliPath();
+  std::string out;
+  ASSERT_EQ(testing::Shell(absl::StrCat(cli, " strategies --json --plugin ", Plugin("sma_plugin")),
+                           &out),
+            0);
+  const nlohmann::json list = nlohmann::json::parse(out);
+  std::vector<std::string> names;
+  for (const nlohmann::json& s : list["strategies"]) names.push_back(s["name"]);
+  EXPECT_THAT(names, ::testing::Contains("sma_crossover_plugin"));
+  EXPECT_THAT(names, ::testing::Contains("sma_crossover"));
+  ASSERT_EQ(testing::Shell(absl::StrCat(cli, " strategies"), &out), 0);
+  EXPECT_EQ(out.find("sma_crossover_plugin"), std::string::npos);
 }
 
 // The SMA strategy's own source as a plugin: the built-in's digest, byte for byte.

@@ -28,6 +28,9 @@ std::vector<std::string> ShardCommands(const ShardSpec& spec) {
                                " --grid ", ShellQuote(spec.grid_path), " --shard ", k, "/",
                                spec.shards, " --jobs 1 --quiet --out ",
                                ShellQuote(absl::StrCat(spec.out_dir, "/shard-", k))));
+    for (const std::string& plugin : spec.plugins) {
+      absl::StrAppend(&out.back(), " --plugin ", ShellQuote(plugin));
+    }
   }
   return out;
 }

@@ -25,8 +25,10 @@ struct ShardSpec {
   std::string grid_path;
   std::string out_dir;  // shard K writes out_dir/shard-K
   uint64_t shards = 0;
+  std::vector<std::string> plugins;  // --plugin paths, given to every shard as they were
 };
-// One command line per shard, K = 1..shards, each running its shard with one job, quietly.
+// One command line per shard, K = 1..shards, each running its shard with one job, quietly, and
+// loading the same --plugin files.
 std::vector<std::string> ShardCommands(const ShardSpec& spec);
 
 // "pnl 8065.32 (point 17)": a row's objective.

@@ -173,11 +173,12 @@ struct Args {
   bool quiet = false;
   bool walk_forward = false;
   analysis::WalkForwardSpec wf;
+  std::vector<std::string> plugins;  // --plugin, passed on to each shard's command
 };
 
 // Parses the command line into *a; a non-negative return is the exit code to stop with.
 int ParseArgs(int argc, char** argv, Args* a) {
-  std::vector<std::string> config_paths, plugins;
+  std::vector<std::string> config_paths;
   std::optional<std::string> shard, train, test, step;
   std::optional<uint64_t> jobs, list_jobs;
   CommandLine cli("sweep", SweepUsage());
@@ -193,11 +194,11 @@ int ParseArgs(int argc, char** argv, Args* a) {
       .Value("--test", &test)
       .Value("--step", &step)
       .Flag("--anchored", &a->wf.anchored)
-      .Values("--plugin", &plugins)
+      .Values("--plugin", &a->plugins)
       .Positionals(&config_paths);
   if (int rc = cli.Parse(argc, argv); rc >= 0) return rc;
   // Loaded once, before any worker starts; every worker then finds the same tables.
-  if (int rc = LoadCommandPlugins("sweep", plugins); rc >= 0) return rc;
+  if (int rc = LoadCommandPlugins("sweep", a->plugins); rc >= 0) return rc;
   if (config_paths.size() > 1)
     return cli.Fail("more than one config given ('" + config_paths[1] + "')");
   if (config_paths.empty() || a->grid_path.empty())
@@ -255,7 +256,7 @@ int SweepMain(int argc, char** argv) {
   }
   if (a.list_jobs > 0) {
     const analysis::ShardSpec spec{SelfPath(), a.config_path, a.grid_path, a.options.out_dir,
-                                   a.list_jobs};
+                                   a.list_jobs, a.plugins};
     for (const std::string& command : analysis::ShardCommands(spec)) {
       std::printf("%s\n", command.c_str());
     }

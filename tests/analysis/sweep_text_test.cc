@@ -30,7 +30,7 @@ TEST(SweepTextTest, ShellQuoteLeavesSafeWordsAndQuotesTheRest) {
 }
 
 TEST(SweepTextTest, ShardCommandsOnePerShardWithItsOwnDirectory) {
-  const ShardSpec spec{"/opt/tapedeck", "my config.json", "grid.json", "out/sw", 3};
+  const ShardSpec spec{"/opt/tapedeck", "my config.json", "grid.json", "out/sw", 3, {}};
   EXPECT_THAT(
       ShardCommands(spec),
       ElementsAre(
@@ -40,7 +40,16 @@ TEST(SweepTextTest, ShardCommandsOnePerShardWithItsOwnDirectory) {
           "--out out/sw/shard-2",
           "/opt/tapedeck sweep 'my config.json' --grid grid.json --shard 3/3 --jobs 1 --quiet "
           "--out out/sw/shard-3"));
-  EXPECT_TRUE(ShardCommands(ShardSpec{"t", "c", "g", "o", 0}).empty());
+  EXPECT_TRUE(ShardCommands(ShardSpec{"t", "c", "g", "o", 0, {}}).empty());
+}
+
+// A sweep that loads plugins gives each shard the same --plugin files, or its strategies would
+// be unknown there.
+TEST(SweepTextTest, ShardCommandsCarryThePlugins) {
+  const ShardSpec spec{"tapedeck", "c.json", "g.json", "o", 1, {"lib/my strats.so", "b.so"}};
+  EXPECT_THAT(ShardCommands(spec),
+              ElementsAre("tapedeck sweep c.json --grid g.json --shard 1/1 --jobs 1 --quiet "
+                          "--out o/shard-1 --plugin 'lib/my strats.so' --plugin b.so"));
 }
 
 TEST(SweepTextTest, BestSoFarNamesTheObjectiveAndFeasibility) {

@@ -48,7 +48,8 @@ void FixVenue::OnTradingSessionStatus(const FIX::Message& msg, int64_t local_ns)
     halted_ = false;
     PushStatus(VenueStatus::kTradingResumed, local_ns);
   } else if (status == "3") {
-    // The news first: a strategy loop that sees end_of_data() has already been handed it.
+    // The news first, then the flag: a strategy loop that reads end_of_data() before it polls
+    // finds the news in that poll (PaperRunner::Run).
     PushStatus(VenueStatus::kDataEnded, local_ns);
     end_of_data_.store(true, std::memory_order_release);
   }

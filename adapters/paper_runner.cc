@@ -174,6 +174,10 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
   uint32_t idle = 0;
   Event e;
   while (true) {
+    // Read before Poll: the venue queues its end-of-data status before it sets the flag, so a
+    // Poll after seeing the flag finds that status (read after Poll, the flag could have been
+    // set between the two, and the loop would stop with the status still queued).
+    const bool ended = venue_->end_of_data();
     venue_->ReconcileIfNeeded(host_.context());
     if (venue_->Poll(&e)) {
       idle = 0;
@@ -191,7 +195,7 @@ absl::Status PaperRunner::Run(const PaperOptions& options) {
     }
     if (options.interrupt != nullptr && options.interrupt->load()) break;
     if (deadline != 0 && now >= deadline) break;
-    if (venue_->end_of_data()) {
+    if (ended) {
       reached_end_ = true;
       if (drain_deadline == 0) drain_deadline = now + config_->drain.ns;
       bool pending = false;

@@ -25,6 +25,14 @@ fail() { echo "sdk_check: $*" >&2; exit 1; }
 step() { echo "sdk_check: $* ($((SECONDS - start))s)"; }
 
 prefix=$work/prefix
+# A sanitizer build (CI's second pass) installs instrumented static libraries: whatever links
+# them (the new project's test executable) needs the same -fsanitize flags. CMake takes
+# CXXFLAGS and LDFLAGS from the environment when it first configures the examples and the
+# project.
+sanitize=$(sed -n 's/^TAPEDECK_SANITIZE:[A-Z]*=//p' "$build/CMakeCache.txt" | tr ';' ',')
+if [[ -n $sanitize ]]; then
+  export CXXFLAGS="-fsanitize=$sanitize ${CXXFLAGS:-}" LDFLAGS="-fsanitize=$sanitize ${LDFLAGS:-}"
+fi
 cmake --install "$build" --prefix "$prefix" >"$work/install.log" || fail "install failed: $(tail -5 "$work/install.log")"
 td=$prefix/bin/tapedeck
 step "installed into a temporary prefix"

@@ -20,7 +20,7 @@ constexpr size_t kInstruments = 3;
 // A record of `kind` whose fields are all within bounds.
 Event GoodRecord(EventKind kind, int64_t ts, std::mt19937_64& rng) {
   Event e = MakeEvent(kind, InstrumentId(static_cast<uint16_t>(rng() % kInstruments)),
-                      Timestamp(ts), Timestamp(ts + 5));
+                      Timestamp(ts), Timestamp(ts <= INT64_MAX - 5 ? ts + 5 : ts));
   const auto qty = [&] { return Qty(static_cast<int64_t>(rng() >> 1)); };
   const auto side = [&] { return static_cast<Side>(rng() % 2); };
   const auto flags = [&] { return static_cast<uint8_t>(rng() % 8); };
